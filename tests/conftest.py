@@ -1,0 +1,99 @@
+"""Shared fixtures: every database test runs on SQLite and, when TMSE_TEST_DATABASE_URL is set,
+again on PostgreSQL, each test in a database (or schema) of its own."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tmse.app import create_app  # noqa: E402
+from tmse.core.db import Database  # noqa: E402
+from tmse.core.identity import credentials, service  # noqa: E402
+from tmse.core.identity.schemas import UserCreate  # noqa: E402
+from tmse.metadata import load_metadata  # noqa: E402
+from tmse.settings import Settings  # noqa: E402
+
+from tests.helpers import PASSWORD, SYSTEM, Account  # noqa: E402
+
+POSTGRES_URL = os.environ.get("TMSE_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tmse.db'}"
+        return
+    assert POSTGRES_URL
+    yield from postgres_schema(POSTGRES_URL)
+
+
+def postgres_schema(base_url: str) -> Iterator[str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    load_metadata().create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-" + uuid.uuid4().hex,
+                    log_json=False)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, db)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def make_account(db: Database):  # type: ignore[no-untyped-def]
+    """make_account('architect', ...) -> a user with those roles, a password and an API token."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: str, username: str | None = None) -> Account:
+        name = username or f"{roles[0] if roles else 'user'}{next(counter)}"
+        with db.session() as session:
+            user = service.create_user(session, SYSTEM, UserCreate(
+                username=name, password=PASSWORD, roles=list(roles) or ["viewer"]))  # type: ignore[arg-type]
+            _, token = credentials.create_token(session, SYSTEM, user, "test")
+            return Account(user.id, name, token)
+
+    return make
+
+
+@pytest.fixture
+def admin(make_account) -> Account:  # type: ignore[no-untyped-def]
+    return make_account("admin", username="admin")

@@ -1,0 +1,3 @@
+from tmse.cli import app
+
+app(prog_name="tmse")

@@ -1,0 +1,85 @@
+"""create_app(): routers, middleware, templates, static files, /metrics, /healthz, /readyz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+
+from tmse import __version__
+from tmse.core.audit import api as audit_api
+from tmse.core.db import Database
+from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
+from tmse.core.identity import api as identity_api
+from tmse.core.links import api as links_api
+from tmse.core.observability import RequestContextMiddleware, metrics_payload
+from tmse.settings import Settings, get_settings, secret_key
+from tmse.web import pages
+from tmse.web import views as web_views
+from tmse.web.csrf import CsrfMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="tmse API",
+        version=__version__,
+        description="Technical Management System. Authenticate with `Authorization: Bearer "
+                    "<token>` (create one with `tmse token create` or on the API tokens page).",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url, settings.read_database_url,
+                                  settings.db_pool_size)
+    app.state.secret_key = secret_key(settings)
+
+    install_error_handlers(app)
+    app.add_exception_handler(Unauthorized, _unauthorized)
+
+    for router in (identity_api.router, audit_api.router, links_api.router):
+        app.include_router(router)
+    app.include_router(web_views.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_operations_routes(app)
+
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+async def _unauthorized(request: Request, exc: Exception) -> Response:
+    """API clients get 401 problem+json; browsers asking for a page are sent to sign in."""
+    assert isinstance(exc, Unauthorized)
+    if not request.url.path.startswith("/api/") and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return problem_response(request, 401, exc.slug, exc.detail)
+
+
+def _add_operations_routes(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> Response:
+        try:
+            with request.app.state.db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(request, 503, "not-ready", "The database is not answering.")
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return PlainTextResponse(metrics_payload(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,210 @@
+"""The `tmse` command: serve, worker, db, demo, user, token, audit, backup, restore."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tmse.core.actor import Actor
+from tmse.core.db import Database
+from tmse.core.errors import Problem
+from tmse.settings import Settings, get_settings
+
+app = typer.Typer(help="tmse — Technical Management System.", no_args_is_help=True,
+                  add_completion=False)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+console = Console(stderr=True)
+CLI_ACTOR = Actor.system("cli")
+
+
+def _database(settings: Settings | None = None) -> Database:
+    settings = settings or get_settings()
+    return Database(settings.database_url, settings.read_database_url)
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    migrate: Annotated[bool, typer.Option(help="Apply migrations before serving.")] = True,
+) -> None:
+    """Serve the web UI and the API."""
+    import uvicorn
+
+    from tmse.core.observability import configure_logging
+
+    settings = get_settings()
+    if migrate:
+        _upgrade(settings)
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker keeps its own counters; a shared directory lets /metrics sum them.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tmse-metrics-")
+    configure_logging(settings.log_level, settings.log_json)
+    uvicorn.run("tmse.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                proxy_headers=True, access_log=False)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Run one scheduling round and exit.")] = False,
+) -> None:
+    """Run scheduled jobs; several may run, only the leader acts."""
+    from tmse.core.observability import configure_logging
+    from tmse.worker import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    run_worker(settings, _database(settings), once=once)
+
+
+def _upgrade(settings: Settings) -> None:
+    from tmse.migrations import upgrade
+
+    upgrade(settings.database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from tmse.migrations import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    console.print("[green]database is up to date[/green]")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's migration revision."""
+    from tmse.migrations import current_revision, head_revision
+
+    settings = get_settings()
+    current = current_revision(_database(settings).engine)
+    head = head_revision(settings.database_url)
+    print(f"{current or '(empty database)'}{' (head)' if current == head else ''}")
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
+    password: Annotated[str | None, typer.Option(help="Password (prefer --password-stdin).")]
+    = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+    display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+) -> None:
+    """Create a user."""
+    from pydantic import ValidationError
+
+    from tmse.core.identity.schemas import UserCreate
+    from tmse.core.identity.service import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        data = UserCreate(username=username, password=password, roles=role,  # type: ignore[arg-type]
+                          display_name=display_name, email=email)
+    except ValidationError as exc:
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
+        return
+    try:
+        with _database().session() as session:
+            user = create_user(session, CLI_ACTOR, data)
+            console.print(f"created user [bold]{user.username}[/bold] (id {user.id})")
+    except Problem as exc:
+        fail(exc.detail)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option(help="Username the token acts as.")],
+    name: Annotated[str, typer.Option(help="Label to recognise the token by.")],
+) -> None:
+    """Create an API token; it is printed once, alone on the last line."""
+    from tmse.core.identity.credentials import create_token
+    from tmse.core.identity.service import user_by_name
+
+    with _database().session() as session:
+        owner = user_by_name(session, user)
+        if owner is None:
+            fail(f"no user named '{user}'")
+            return
+        _, plaintext = create_token(session, CLI_ACTOR, owner, name)
+    console.print(f"token '{name}' for {user} (store it now; it is not shown again):")
+    print(plaintext)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit 1 naming the first altered entry."""
+    from tmse.core.audit import verify
+
+    with _database().session(write=False) as session:
+        report = verify(session)
+    if report.intact:
+        print(f"audit chain intact: {report.checked} entries")
+        return
+    fail(f"audit chain broken at entry {report.first_bad_id}: {report.reason} "
+         f"({report.checked} entries verified before it)")
+
+
+@app.command()
+def demo(
+    size: Annotated[str, typer.Option(help="small (default) or large (benchmarks).")] = "small",
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same company.")] = 7,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing when users exist.")] = False,
+) -> None:
+    """Load the demo organisation."""
+    from tmse.demo import load_demo
+
+    if size not in ("small", "large"):
+        fail("--size must be 'small' or 'large'", 2)
+    settings = get_settings()
+    _upgrade(settings)
+    load_demo(_database(settings), size=size, seed=seed, if_empty=if_empty,
+              credentials_file=Path(settings.database_url.removeprefix("sqlite:///")
+                                    + ".admin-password")
+              if settings.database_url.startswith("sqlite:///") else Path("tmse-admin.txt"))
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Backup file to write (.tmse.gz).")]) -> None:
+    """Write every row of every table to a portable file."""
+    from tmse.backup import write_backup
+
+    counts = write_backup(_database(), file)
+    console.print(f"wrote {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="Backup file to read.")]) -> None:
+    """Load a backup into an empty database (SQLite or PostgreSQL)."""
+    from tmse.backup import BackupError, restore_backup
+
+    settings = get_settings()
+    try:
+        counts = restore_backup(_database(settings), file)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    console.print(f"restored {sum(counts.values())} rows into {len(counts)} tables")

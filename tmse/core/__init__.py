@@ -1,0 +1,1 @@
+"""Core services that every domain stands on; imports no domain."""

@@ -1,0 +1,177 @@
+"""Append-only, hash-chained audit log: one `record` call per write, `verify` walks the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Select, String, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from tmse.core.actor import Actor
+from tmse.core.context import request_id_var
+from tmse.core.db import Base, utcnow
+
+GENESIS = "0" * 64
+# Any constant works; it names the PostgreSQL advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 7_271_001
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)
+    actor_name: Mapped[str] = mapped_column(String(120))
+    via: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(120))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """Changed fields as {field: {"before": x, "after": y}}; unchanged fields are left out."""
+    before, after = before or {}, after or {}
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _jsonable(before.get(key)), _jsonable(after.get(key))
+        if old != new:
+            changes[key] = {"before": old, "after": new}
+    return changes
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "via": entry.via,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "changes": entry.changes,
+        "request_id": entry.request_id,
+    }
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    *,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction, chained to the previous one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    entry = AuditEntry(
+        id=(last.id + 1) if last else 1,
+        at=utcnow(),
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        via=actor.via,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        changes=changes if changes is not None else diff(before, after),
+        request_id=request_id_var.get(),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    entry.hash = entry_hash(entry.prev_hash, _hashed_fields(entry))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    intact: bool
+    checked: int
+    first_bad_id: int | None = None
+    reason: str = ""
+
+
+def verify(session: Session, batch: int = 5000) -> ChainReport:
+    """Walk the chain in id order; the first entry whose links or hash don't match breaks it."""
+    prev_hash, expected_id, checked = GENESIS, 1, 0
+    last_id = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not rows:
+            return ChainReport(True, checked)
+        for entry in rows:
+            if entry.id != expected_id:
+                return ChainReport(False, checked, expected_id, "entry missing (deleted)")
+            if entry.prev_hash != prev_hash:
+                return ChainReport(False, checked, entry.id, "previous-hash link broken")
+            if entry_hash(prev_hash, _hashed_fields(entry)) != entry.hash:
+                return ChainReport(False, checked, entry.id, "content does not match its hash")
+            prev_hash, expected_id, checked = entry.hash, entry.id + 1, checked + 1
+            last_id = entry.id
+        session.expunge_all()
+
+
+def entries_query(
+    actor: str | None = None,
+    entity: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> Select[tuple[AuditEntry]]:
+    """Filters for the audit API and page; entity is 'type' or 'type:id'."""
+    stmt = select(AuditEntry)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor_name == actor)
+    if entity:
+        entity_type, _, entity_id = entity.partition(":")
+        stmt = stmt.where(AuditEntry.entity_type == entity_type)
+        if entity_id:
+            stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.at < until)
+    return stmt
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

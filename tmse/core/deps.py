@@ -1,0 +1,94 @@
+"""FastAPI dependencies: the request's database session, who is acting, and the permission check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from tmse.core.actor import Actor
+from tmse.core.db import Database, utcnow
+from tmse.core.errors import Forbidden, Unauthorized
+from tmse.core.identity import credentials
+from tmse.core.permissions import READ
+from tmse.core.signing import unsign
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "tmse_session"
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _request_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent; reads may go to the
+    replica, writes take the writer (and on SQLite its lock) up front."""
+    write = request.method not in SAFE_METHODS
+    with database(request).session(write=write) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(_request_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_actor(request: Request, session: DbSession) -> Actor | None:
+    """The actor of this request from a bearer token or the session cookie, if any."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    actor: Actor | None = None
+    token_value = _bearer(request)
+    if token_value is not None:
+        found = credentials.user_for_token(session, token_value)
+        if found is None:
+            raise Unauthorized("The API token is unknown, revoked, or its user is inactive.")
+        user, token = found
+        now = utcnow()
+        if credentials.token_needs_touch(token, now):
+            _touch_token_last_used(request, session, token.id, now)
+        actor = credentials.actor_for(user, token.id)
+    elif session_id := web_session_id(request):
+        user_found = credentials.user_for_web_session(session, session_id)
+        actor = credentials.actor_for(user_found) if user_found else None
+    request.state.actor = actor
+    return actor
+
+
+def _touch_token_last_used(request: Request, session: Session, token_id: int,
+                           now: dt.datetime) -> None:
+    if request.method in SAFE_METHODS:
+        # A read request holds a read-only transaction; record the use in a short write of its own.
+        with database(request).session(write=True) as writer:
+            credentials.touch_token(writer, token_id, now)
+    else:
+        credentials.touch_token(session, token_id, now)
+
+
+def web_session_id(request: Request) -> str | None:
+    """The session id from the signed cookie; None when absent or tampered with."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return unsign(request.app.state.secret_key, cookie) if cookie else None
+
+
+def require(permission: str = READ) -> Callable[..., Actor]:
+    """The dependency every protected route declares: 401 when anonymous, 403 when not allowed."""
+
+    def check(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+        if actor is None:
+            raise Unauthorized("Sign in or send 'Authorization: Bearer <token>'.")
+        if not actor.can(permission):
+            raise Forbidden(f"Your roles do not grant '{permission}'.", permission=permission)
+        return actor
+
+    return check

@@ -1,0 +1,1 @@
+"""Users, teams, memberships, passwords, API tokens and web sessions."""

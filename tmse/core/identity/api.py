@@ -1,0 +1,122 @@
+"""JSON routes for teams, users, the current user and API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.identity import credentials, service
+from tmse.core.identity.models import TeamKind
+from tmse.core.identity.schemas import (
+    TeamCreate,
+    TeamDetail,
+    TeamOut,
+    TeamUpdate,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.permissions import ORG_WRITE, READ, TOKENS_WRITE, Role
+
+router = APIRouter(prefix="/api/v1", tags=["organisation"])
+Reader = Annotated[Actor, Depends(require(READ))]
+OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
+Paging = Annotated[ListParams, Depends(list_params)]
+
+
+def _team_detail(session: DbSession, team_id: int) -> TeamDetail:
+    team = service.get_team(session, team_id)
+    return TeamDetail(**TeamOut.model_validate(team).model_dump(),
+                      path=service.team_path(session, team),
+                      children=service.team_children(session, team.id),
+                      member_ids=service.team_member_ids(session, team.id))
+
+
+@router.get("/teams", response_model=Page[TeamOut])
+def list_teams(session: DbSession, _: Reader, paging: Paging,
+               q: str | None = Query(None, description="Name contains."),
+               kind: TeamKind | None = None, parent_id: int | None = None) -> Page[TeamOut]:
+    teams, total = service.list_teams(session, paging, q=q, kind=kind, parent_id=parent_id)
+    return Page(items=[TeamOut.model_validate(t) for t in teams], total=total,
+                limit=paging.limit, offset=paging.offset)
+
+
+@router.post("/teams", response_model=TeamDetail, status_code=status.HTTP_201_CREATED)
+def create_team(data: TeamCreate, session: DbSession, actor: OrgWriter) -> TeamDetail:
+    team = service.create_team(session, actor, data)
+    return _team_detail(session, team.id)
+
+
+@router.get("/teams/{team_id}", response_model=TeamDetail)
+def get_team(team_id: int, session: DbSession, _: Reader) -> TeamDetail:
+    return _team_detail(session, team_id)
+
+
+@router.patch("/teams/{team_id}", response_model=TeamDetail)
+def update_team(team_id: int, data: TeamUpdate, session: DbSession,
+                actor: OrgWriter) -> TeamDetail:
+    service.update_team(session, actor, team_id, data)
+    return _team_detail(session, team_id)
+
+
+@router.get("/users", response_model=Page[UserOut])
+def list_users(session: DbSession, _: Reader, paging: Paging,
+               q: str | None = Query(None, description="Username or display name contains."),
+               role: Role | None = None, team_id: int | None = None,
+               is_active: bool | None = None) -> Page[UserOut]:
+    users, total = service.list_users(session, paging, q=q, role=role, team_id=team_id,
+                                      is_active=is_active)
+    return Page(items=service.user_out(session, users), total=total, limit=paging.limit,
+                offset=paging.offset)
+
+
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+def create_user(data: UserCreate, session: DbSession, actor: OrgWriter) -> UserOut:
+    user = service.create_user(session, actor, data)
+    return service.user_out(session, [user])[0]
+
+
+@router.get("/users/me", response_model=UserOut)
+def who_am_i(session: DbSession, actor: Reader) -> UserOut:
+    assert actor.user_id is not None
+    return service.user_out(session, [service.get_user(session, actor.user_id)])[0]
+
+
+@router.get("/users/{user_id}", response_model=UserOut)
+def get_user(user_id: int, session: DbSession, _: Reader) -> UserOut:
+    return service.user_out(session, [service.get_user(session, user_id)])[0]
+
+
+@router.patch("/users/{user_id}", response_model=UserOut)
+def update_user(user_id: int, data: UserUpdate, session: DbSession, actor: OrgWriter) -> UserOut:
+    user = service.update_user(session, actor, user_id, data)
+    return service.user_out(session, [user])[0]
+
+
+@router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
+def my_tokens(session: DbSession, actor: Reader) -> list[TokenOut]:
+    assert actor.user_id is not None
+    return [TokenOut.model_validate(t) for t in credentials.tokens_of(session, actor.user_id)]
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED,
+             tags=["tokens"])
+def create_token(data: TokenCreate, session: DbSession,
+                 actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]) -> TokenCreated:
+    assert actor.user_id is not None
+    user = service.get_user(session, actor.user_id)
+    token, plaintext = credentials.create_token(session, actor, user, data.name)
+    return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=plaintext)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
+def revoke_token(token_id: int, session: DbSession,
+                 actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]) -> TokenOut:
+    return TokenOut.model_validate(credentials.revoke_token(session, actor, token_id))

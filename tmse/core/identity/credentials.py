@@ -1,0 +1,136 @@
+"""API tokens, web sessions and password login with a per-user and per-address failure limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from tmse.core import audit
+from tmse.core.actor import Actor
+from tmse.core.db import utcnow
+from tmse.core.errors import NotFound, Problem
+from tmse.core.identity.models import ApiToken, LoginFailure, User, WebSession
+from tmse.core.identity.passwords import verify_password
+
+TOKEN_PREFIX = "tmse_"
+# Last-used times are written at most this often per token, so reads stay reads.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+FAILURE_WINDOW = dt.timedelta(minutes=1)
+
+
+def _digest(secret: str) -> str:
+    # Tokens carry 256 bits of randomness, so a fast hash suffices (unlike passwords).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def actor_for(user: User, token_id: int | None = None) -> Actor:
+    return Actor(user_id=user.id, username=user.username, roles=frozenset(user.role_names),
+                 token_id=token_id, locale=user.locale)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+def create_token(session: Session, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the plaintext is returned once and never stored."""
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, prefix=plaintext[:12],
+                     token_hash=_digest(plaintext))
+    session.add(token)
+    session.flush()
+    audit.record(session, actor, "create", "api_token", token.id, None,
+                 {"user_id": user.id, "name": name, "prefix": token.prefix})
+    return token, plaintext
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.user_id and not actor.can("org:write")):
+        raise NotFound(f"Token {token_id} does not exist")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, "revoke", "api_token", token.id, None,
+                     {"revoked_at": token.revoked_at})
+    return token
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())))
+
+
+def user_for_token(session: Session, plaintext: str) -> tuple[User, ApiToken] | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plaintext)))
+    if token is None or token.revoked_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    return user, token
+
+
+def token_needs_touch(token: ApiToken, now: dt.datetime) -> bool:
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def touch_token(session: Session, token_id: int, now: dt.datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+# --- web sessions ----------------------------------------------------------------------------
+
+def start_web_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
+    """A new session id for the cookie; only its hash is stored."""
+    session_id = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(id_hash=_digest(session_id), user_id=user.id, created_at=now,
+                           expires_at=now + lifetime))
+    return session_id
+
+
+def user_for_web_session(session: Session, session_id: str) -> User | None:
+    row = session.get(WebSession, _digest(session_id))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def end_web_session(session: Session, session_id: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.id_hash == _digest(session_id)))
+
+
+# --- password login --------------------------------------------------------------------------
+
+class TooManyAttempts(Problem):
+    status, slug = 429, "too-many-attempts"
+
+
+def login(session: Session, username: str, password: str, address: str, limit: int) -> User | None:
+    """The user whose password matches, or None (the failure is recorded, so commit either way);
+    429 once a user or address has failed `limit` times within a minute, checked first."""
+    now = utcnow()
+    keys = [f"user:{username.lower()}", f"addr:{address}"]
+    recent = session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.key.in_(keys), LoginFailure.at > now - FAILURE_WINDOW)
+        .group_by(LoginFailure.key).order_by(func.count().desc()).limit(1)
+    ) or 0
+    if recent >= limit:
+        raise TooManyAttempts("Too many failed logins; wait a minute and try again.",
+                              retry_after=60)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        session.add_all([LoginFailure(key=k, at=now) for k in keys])
+        session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURE_WINDOW * 10))
+        audit.record(session, Actor(user_id=None, username=username or "?"), "login_failed",
+                     "user", user.id if user else username, changes={"address": address})
+        return None
+    session.execute(delete(LoginFailure).where(
+        or_(LoginFailure.key == keys[0], LoginFailure.at < now - FAILURE_WINDOW * 10)))
+    audit.record(session, actor_for(user), "login", "user", user.id,
+                 changes={"address": address})
+    return user

@@ -1,0 +1,98 @@
+"""JSON routes for trace links: create, list by entity, clear a Suspect link, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.links import service
+from tmse.core.links.models import LinkState
+from tmse.core.links.registry import registered_types
+from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.permissions import LINKS_CLEAR, LINKS_WRITE, READ
+
+router = APIRouter(prefix="/api/v1/links", tags=["links"])
+
+
+class LinkCreate(BaseModel):
+    source: str = Field(description="TYPE:ID of the upstream end, e.g. goal:3")
+    target: str = Field(description="TYPE:ID of the downstream end, e.g. requirement:17")
+    link_type: str = Field(default="traces_to", min_length=1, max_length=60)
+
+
+class LinkClear(BaseModel):
+    comment: str = Field(min_length=3, max_length=2000,
+                         description="Why the link still holds after the change.")
+    version: int | None = None
+
+
+class LinkOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    link_type: str
+    source_type: str
+    source_id: int
+    target_type: str
+    target_id: int
+    state: LinkState
+    state_reason: str
+    created_by: str
+    cleared_by: str | None
+    cleared_at: dt.datetime | None
+    clear_comment: str | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@router.get("", response_model=Page[LinkOut])
+def list_links(
+    session: DbSession,
+    _: Annotated[Actor, Depends(require(READ))],
+    paging: Annotated[ListParams, Depends(list_params)],
+    entity: str | None = Query(None, description="TYPE:ID; links at either end of it."),
+    direction: Literal["in", "out", "both"] = "both",
+    state: LinkState | None = None,
+    link_type: str | None = None,
+) -> Page[LinkOut]:
+    rows, total = service.list_links(session, paging, entity=entity, direction=direction,
+                                     state=state, link_type=link_type)
+    return Page(items=[LinkOut.model_validate(r) for r in rows], total=total,
+                limit=paging.limit, offset=paging.offset)
+
+
+@router.get("/types", response_model=list[str])
+def linkable_types(_: Annotated[Actor, Depends(require(READ))]) -> list[str]:
+    return sorted(registered_types())
+
+
+@router.post("", response_model=LinkOut, status_code=status.HTTP_201_CREATED)
+def create_link(data: LinkCreate, session: DbSession,
+                actor: Annotated[Actor, Depends(require(LINKS_WRITE))]) -> LinkOut:
+    link = service.create_link(session, actor, data.source, data.target, data.link_type)
+    return LinkOut.model_validate(link)
+
+
+@router.get("/{link_id}", response_model=LinkOut)
+def get_link(link_id: int, session: DbSession,
+             _: Annotated[Actor, Depends(require(READ))]) -> LinkOut:
+    return LinkOut.model_validate(service.get_link(session, link_id))
+
+
+@router.post("/{link_id}/clear", response_model=LinkOut)
+def clear_link(link_id: int, data: LinkClear, session: DbSession,
+               actor: Annotated[Actor, Depends(require(LINKS_CLEAR))]) -> LinkOut:
+    return LinkOut.model_validate(service.clear_link(session, actor, link_id, data.comment,
+                                                     data.version))
+
+
+@router.delete("/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_link(link_id: int, session: DbSession,
+                actor: Annotated[Actor, Depends(require(LINKS_WRITE))]) -> None:
+    service.delete_link(session, actor, link_id)

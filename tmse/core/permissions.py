@@ -1,0 +1,51 @@
+"""Roles, the permissions each grants, and the one `require(permission)` check every route uses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COMMITTEE = "committee"
+    ARCHITECT = "architect"
+    PRODUCT_MANAGER = "product_manager"
+    TECH_LEAD = "tech_lead"
+    ENGINEER = "engineer"
+    SRE = "sre"
+    VIEWER = "viewer"
+
+
+# Permissions are "<area>:<verb>". Every signed-in role may read; writes are granted per role.
+READ = "read"
+ORG_WRITE = "org:write"
+AUDIT_READ = "audit:read"
+TOKENS_WRITE = "tokens:write"
+LINKS_WRITE = "links:write"
+LINKS_CLEAR = "links:clear"
+PROFILE_WRITE = "profile:write"
+
+_CONTRIBUTOR = {READ, TOKENS_WRITE, LINKS_WRITE, PROFILE_WRITE}
+_REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset({"*"}),
+    Role.COMMITTEE: frozenset(_REVIEWER | {AUDIT_READ}),
+    Role.ARCHITECT: frozenset(_REVIEWER),
+    Role.PRODUCT_MANAGER: frozenset(_REVIEWER),
+    Role.TECH_LEAD: frozenset(_REVIEWER),
+    Role.ENGINEER: frozenset(_CONTRIBUTOR),
+    Role.SRE: frozenset(_CONTRIBUTOR),
+    Role.VIEWER: frozenset({READ, PROFILE_WRITE}),
+}
+
+
+def permissions_for(roles: list[str] | set[str] | frozenset[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(Role(role), frozenset())
+    return frozenset(granted)
+
+
+def allows(granted: frozenset[str], permission: str) -> bool:
+    return "*" in granted or permission in granted

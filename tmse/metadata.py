@@ -1,0 +1,17 @@
+"""The complete table metadata: imports every module that defines tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from tmse.core.db import Base
+
+
+def load_metadata() -> MetaData:
+    # Imported for their side effect of registering tables on Base.metadata.
+    import tmse.core.audit
+    import tmse.core.identity.models
+    import tmse.core.links.models
+    import tmse.jobs.models  # noqa: F401
+
+    return Base.metadata

@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation, templates, static assets, CSRF protection."""

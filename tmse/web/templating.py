@@ -1,0 +1,99 @@
+"""Jinja2 rendering with the locale, the signed-in actor, CSRF token and navigation filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from tmse.core import i18n
+from tmse.core.actor import Actor
+from tmse.web.csrf import csrf_token_of
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+LOCALE_COOKIE = "tmse_locale"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # an English msgid; translated when rendered
+    url: str
+    permission: str = "read"
+    order: int = 100
+    icon: str = ""
+
+
+_nav: dict[str, NavItem] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    """Modules add themselves to the navigation; absent modules simply never register."""
+    _nav[item.key] = item
+
+
+def _template_dirs() -> list[str]:
+    dirs = [PACKAGE_DIR / "web" / "templates"]
+    dirs += sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
+    dirs += sorted(PACKAGE_DIR.glob("core/*/templates"))
+    return [str(d) for d in dirs]
+
+
+environment = Environment(
+    loader=FileSystemLoader(_template_dirs()),
+    autoescape=select_autoescape(["html", "xml"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _tojson_attr(value: Any) -> Markup:
+    return Markup(json.dumps(value, ensure_ascii=False).replace("<", "\\u003c"))
+
+
+def _datetime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.astimezone(dt.UTC).strftime(fmt) + " UTC" if value else "—"
+
+
+environment.filters["jsondata"] = _tojson_attr
+environment.filters["datetime"] = _datetime
+
+
+def request_locale(request: Request) -> str:
+    actor: Actor | None = getattr(request.state, "actor", None)
+    return i18n.choose_locale(actor.locale if actor else None,
+                              request.cookies.get(LOCALE_COOKIE),
+                              request.headers.get("accept-language"),
+                              request.app.state.settings.default_locale)
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    locale = request_locale(request)
+    translations = i18n.translations(locale)
+    actor: Actor | None = getattr(request.state, "actor", None)
+    nav = sorted((n for n in _nav.values() if actor and actor.can(n.permission)),
+                 key=lambda n: (n.order, n.key))
+    values: dict[str, Any] = {
+        "request": request,
+        "actor": actor,
+        "locale": locale,
+        "html_lang": locale.replace("_", "-"),
+        "locales": i18n.LOCALES,
+        "csrf_token": csrf_token_of(request),
+        "nav": nav,
+        "gettext": translations.gettext,
+        "ngettext": translations.ngettext,
+        "_": translations.gettext,
+    }
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code)

@@ -28,6 +28,19 @@ LATENCY = Histogram("tmse_http_request_duration_seconds", "HTTP request latency 
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 
 
+_default_record_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    # Captured when the record is made, inside the request, not when a handler formats it later.
+    record = _default_record_factory(*args, **kwargs)
+    record.request_id = request_id_var.get()
+    return record
+
+
+logging.setLogRecordFactory(_record_with_request_id)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, carrying the request id of the request being served."""
 
@@ -39,7 +52,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get(),
+            "request_id": getattr(record, "request_id", None),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in self.RESERVED})
         if record.exc_info:

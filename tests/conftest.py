@@ -16,14 +16,13 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from tests.helpers import PASSWORD, SYSTEM, Account  # noqa: E402
 from tmse.app import create_app  # noqa: E402
 from tmse.core.db import Database  # noqa: E402
 from tmse.core.identity import credentials, service  # noqa: E402
 from tmse.core.identity.schemas import UserCreate  # noqa: E402
 from tmse.metadata import load_metadata  # noqa: E402
 from tmse.settings import Settings  # noqa: E402
-
-from tests.helpers import PASSWORD, SYSTEM, Account  # noqa: E402
 
 POSTGRES_URL = os.environ.get("TMSE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -63,8 +62,9 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-" + uuid.uuid4().hex,
-                    log_json=False)
+    return Settings(
+        database_url=database_url, secret_key="test-secret-" + uuid.uuid4().hex, log_json=False
+    )
 
 
 @pytest.fixture
@@ -86,8 +86,11 @@ def make_account(db: Database):  # type: ignore[no-untyped-def]
     def make(*roles: str, username: str | None = None) -> Account:
         name = username or f"{roles[0] if roles else 'user'}{next(counter)}"
         with db.session() as session:
-            user = service.create_user(session, SYSTEM, UserCreate(
-                username=name, password=PASSWORD, roles=list(roles) or ["viewer"]))  # type: ignore[arg-type]
+            user = service.create_user(
+                session,
+                SYSTEM,
+                UserCreate(username=name, password=PASSWORD, roles=list(roles) or ["viewer"]),
+            )  # type: ignore[arg-type]
             _, token = credentials.create_token(session, SYSTEM, user, "test")
             return Account(user.id, name, token)
 

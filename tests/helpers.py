@@ -27,6 +27,12 @@ class Account:
 def login(client: TestClient, username: str, password: str = PASSWORD) -> Response:
     """Sign in through the real form, CSRF token included."""
     client.get("/login")
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": client.cookies.get("tmse_csrf", "")},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": client.cookies.get("tmse_csrf", ""),
+        },
+        follow_redirects=False,
+    )

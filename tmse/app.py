@@ -18,6 +18,7 @@ from tmse.core.errors import Unauthorized, install_error_handlers, problem_respo
 from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
+from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.web import pages
 from tmse.web import views as web_views
@@ -32,15 +33,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         title="tmse API",
         version=__version__,
         description="Technical Management System. Authenticate with `Authorization: Bearer "
-                    "<token>` (create one with `tmse token create` or on the API tokens page).",
+        "<token>` (create one with `tmse token create` or on the API tokens page).",
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = db or Database(settings.database_url, settings.read_database_url,
-                                  settings.db_pool_size)
+    app.state.db = db or Database(
+        settings.database_url, settings.read_database_url, settings.db_pool_size
+    )
     app.state.secret_key = secret_key(settings)
+    register_job_metrics(app.state.db)
 
     install_error_handlers(app)
     app.add_exception_handler(Unauthorized, _unauthorized)

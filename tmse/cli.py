@@ -16,8 +16,9 @@ from tmse.core.db import Database
 from tmse.core.errors import Problem
 from tmse.settings import Settings, get_settings
 
-app = typer.Typer(help="tmse — Technical Management System.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="tmse — Technical Management System.", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
@@ -60,8 +61,15 @@ def serve(
         # Each worker keeps its own counters; a shared directory lets /metrics sum them.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tmse-metrics-")
     configure_logging(settings.log_level, settings.log_json)
-    uvicorn.run("tmse.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                proxy_headers=True, access_log=False)
+    uvicorn.run(
+        "tmse.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        access_log=False,
+    )
 
 
 @app.command()
@@ -107,8 +115,9 @@ def db_current() -> None:
 def user_create(
     username: Annotated[str, typer.Option(help="Login name.")],
     role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
-    password: Annotated[str | None, typer.Option(help="Password (prefer --password-stdin).")]
-    = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (prefer --password-stdin).")
+    ] = None,
     password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
     display_name: Annotated[str, typer.Option(help="Full name.")] = "",
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
@@ -122,8 +131,13 @@ def user_create(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        data = UserCreate(username=username, password=password, roles=role,  # type: ignore[arg-type]
-                          display_name=display_name, email=email)
+        data = UserCreate(
+            username=username,
+            password=password,
+            roles=role,  # type: ignore[arg-type]
+            display_name=display_name,
+            email=email,
+        )
     except ValidationError as exc:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
         return
@@ -164,8 +178,10 @@ def audit_verify() -> None:
     if report.intact:
         print(f"audit chain intact: {report.checked} entries")
         return
-    fail(f"audit chain broken at entry {report.first_bad_id}: {report.reason} "
-         f"({report.checked} entries verified before it)")
+    fail(
+        f"audit chain broken at entry {report.first_bad_id}: {report.reason} "
+        f"({report.checked} entries verified before it)"
+    )
 
 
 @app.command()
@@ -181,18 +197,27 @@ def demo(
         fail("--size must be 'small' or 'large'", 2)
     settings = get_settings()
     _upgrade(settings)
-    load_demo(_database(settings), size=size, seed=seed, if_empty=if_empty,
-              credentials_file=Path(settings.database_url.removeprefix("sqlite:///")
-                                    + ".admin-password")
-              if settings.database_url.startswith("sqlite:///") else Path("tmse-admin.txt"))
+    load_demo(
+        _database(settings),
+        size=size,
+        seed=seed,
+        if_empty=if_empty,
+        credentials_file=Path(settings.database_url.removeprefix("sqlite:///") + ".admin-password")
+        if settings.database_url.startswith("sqlite:///")
+        else Path("tmse-admin.txt"),
+    )
 
 
 @app.command()
 def backup(file: Annotated[Path, typer.Argument(help="Backup file to write (.tmse.gz).")]) -> None:
     """Write every row of every table to a portable file."""
-    from tmse.backup import write_backup
+    from tmse.backup import BackupError, write_backup
 
-    counts = write_backup(_database(), file)
+    try:
+        counts = write_backup(_database(), file)
+    except BackupError as exc:
+        fail(str(exc))
+        return
     console.print(f"wrote {sum(counts.values())} rows from {len(counts)} tables to {file}")
 
 

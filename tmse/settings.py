@@ -41,7 +41,7 @@ def get_settings() -> Settings:
 
 
 def secret_key(settings: Settings) -> str:
-    """The session secret: TMSE_SECRET_KEY, else a key generated once and kept beside the database."""
+    """TMSE_SECRET_KEY, else a key generated once and kept beside the database."""
     if settings.secret_key:
         return settings.secret_key
     path = secret_file_path(settings.database_url)

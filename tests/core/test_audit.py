@@ -10,12 +10,17 @@ from tmse.core.audit import verify
 
 
 def test_update_records_before_and_after_of_changed_fields_only(client, admin):
-    team = client.post("/api/v1/teams", json={"name": "Core", "description": "old"},
-                       headers=admin.headers).json()
-    client.patch(f"/api/v1/teams/{team['id']}", json={"version": 1, "description": "new"},
-                 headers={**admin.headers, "X-Request-ID": "req-42"})
-    entry = client.get(f"/api/v1/audit?entity=team:{team['id']}&action=update",
-                       headers=admin.headers).json()["items"][0]
+    team = client.post(
+        "/api/v1/teams", json={"name": "Core", "description": "old"}, headers=admin.headers
+    ).json()
+    client.patch(
+        f"/api/v1/teams/{team['id']}",
+        json={"version": 1, "description": "new"},
+        headers={**admin.headers, "X-Request-ID": "req-42"},
+    )
+    entry = client.get(
+        f"/api/v1/audit?entity=team:{team['id']}&action=update", headers=admin.headers
+    ).json()["items"][0]
     assert entry["changes"] == {"description": {"before": "old", "after": "new"}}
     assert entry["request_id"] == "req-42"
     assert entry["actor_name"] == "admin"
@@ -34,14 +39,22 @@ def test_audit_filters_by_actor_and_time(client, admin, make_account):
     by_admin = client.get("/api/v1/audit?actor=admin", headers=admin.headers).json()
     assert by_admin["total"] >= 1 and {e["actor_name"] for e in by_admin["items"]} == {"admin"}
     later = (now + dt.timedelta(hours=1)).isoformat()
-    assert client.get("/api/v1/audit", params={"since": later},
-                      headers=admin.headers).json()["total"] == 0
+    assert (
+        client.get("/api/v1/audit", params={"since": later}, headers=admin.headers).json()["total"]
+        == 0
+    )
     everything = client.get("/api/v1/audit", headers=admin.headers).json()["total"]
-    assert client.get("/api/v1/audit", params={"until": later},
-                      headers=admin.headers).json()["total"] == everything
+    assert (
+        client.get("/api/v1/audit", params={"until": later}, headers=admin.headers).json()["total"]
+        == everything
+    )
     earlier = (now - dt.timedelta(hours=1)).isoformat()
-    assert client.get("/api/v1/audit", params={"until": earlier},
-                      headers=admin.headers).json()["total"] == 0
+    assert (
+        client.get("/api/v1/audit", params={"until": earlier}, headers=admin.headers).json()[
+            "total"
+        ]
+        == 0
+    )
 
 
 def test_audit_api_needs_audit_permission(client, make_account):
@@ -58,11 +71,12 @@ def test_chain_verifies_and_names_the_first_altered_row(client, admin, db):
         report = verify(session)
     assert report.intact and report.checked >= 5
     with db.session() as session:
-        target = session.execute(text(
-            "SELECT id FROM audit_log WHERE entity_type = 'team' ORDER BY id LIMIT 1 OFFSET 1"
-        )).scalar_one()
-        session.execute(text("UPDATE audit_log SET actor_name = 'mallory' WHERE id = :id"),
-                        {"id": target})
+        target = session.execute(
+            text("SELECT id FROM audit_log WHERE entity_type = 'team' ORDER BY id LIMIT 1 OFFSET 1")
+        ).scalar_one()
+        session.execute(
+            text("UPDATE audit_log SET actor_name = 'mallory' WHERE id = :id"), {"id": target}
+        )
     with db.session(write=False) as session:
         report = verify(session)
     assert not report.intact

@@ -30,10 +30,12 @@ def _routes() -> list[tuple[str, str]]:
 
 
 ROUTES = _routes()
-API_ROUTES = [(m, p) for m, p in ROUTES if p.startswith("/api/v1/")
-              and not p.startswith(PUBLIC_PREFIXES)]
-PAGE_ROUTES = [(m, p) for m, p in ROUTES if not p.startswith("/api/") and m == "GET"
-               and p not in PUBLIC_PATHS]
+API_ROUTES = [
+    (m, p) for m, p in ROUTES if p.startswith("/api/v1/") and not p.startswith(PUBLIC_PREFIXES)
+]
+PAGE_ROUTES = [
+    (m, p) for m, p in ROUTES if not p.startswith("/api/") and m == "GET" and p not in PUBLIC_PATHS
+]
 
 
 def _concrete(path: str) -> str:

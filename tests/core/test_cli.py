@@ -14,8 +14,14 @@ from tmse.migrations import upgrade
 
 def tmse(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "TMSE_DATABASE_URL": database_url, "TMSE_LOG_JSON": "false"}
-    return subprocess.run([sys.executable, "-m", "tmse", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tmse", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -25,8 +31,19 @@ def migrated(database_url: str) -> str:
 
 
 def test_user_and_token_create_then_the_token_works(migrated, tmp_path: Path):
-    created = tmse(migrated, "user", "create", "--username", "ops", "--role", "sre",
-                   "--role", "engineer", "--password-stdin", stdin="a-long-password\n")
+    created = tmse(
+        migrated,
+        "user",
+        "create",
+        "--username",
+        "ops",
+        "--role",
+        "sre",
+        "--role",
+        "engineer",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
     assert created.returncode == 0, created.stderr
     token = tmse(migrated, "token", "create", "--user", "ops", "--name", "deploy-bot")
     assert token.returncode == 0, token.stderr
@@ -45,8 +62,17 @@ def test_user_and_token_create_then_the_token_works(migrated, tmp_path: Path):
 
 
 def test_bad_role_and_unknown_user_exit_non_zero(migrated):
-    bad_role = tmse(migrated, "user", "create", "--username", "x1", "--role", "wizard",
-                    "--password", "long-enough-1")
+    bad_role = tmse(
+        migrated,
+        "user",
+        "create",
+        "--username",
+        "x1",
+        "--role",
+        "wizard",
+        "--password",
+        "long-enough-1",
+    )
     assert bad_role.returncode != 0 and "roles" in bad_role.stderr
     unknown = tmse(migrated, "token", "create", "--user", "nobody", "--name", "t")
     assert unknown.returncode != 0 and "no user named 'nobody'" in unknown.stderr

@@ -58,8 +58,9 @@ def test_session_cookie_api_writes_need_the_csrf_header(client, admin):
     login(client, "admin")
     refused = client.post("/api/v1/teams", json={"name": "Ops"})
     assert refused.status_code == 403
-    accepted = client.post("/api/v1/teams", json={"name": "Ops"},
-                           headers={"X-CSRF-Token": client.cookies["tmse_csrf"]})
+    accepted = client.post(
+        "/api/v1/teams", json={"name": "Ops"}, headers={"X-CSRF-Token": client.cookies["tmse_csrf"]}
+    )
     assert accepted.status_code == 201
 
 
@@ -73,8 +74,9 @@ def test_tampered_session_cookie_is_anonymous(client, admin):
 def test_sign_out_ends_the_session_server_side(client, admin):
     login(client, "admin")
     stolen = client.cookies["tmse_session"]
-    response = client.post("/logout", data={"csrf_token": client.cookies["tmse_csrf"]},
-                           follow_redirects=False)
+    response = client.post(
+        "/logout", data={"csrf_token": client.cookies["tmse_csrf"]}, follow_redirects=False
+    )
     assert response.status_code == 303
     client.cookies.set("tmse_session", stolen)
     assert client.get("/api/v1/users").status_code == 401

@@ -9,8 +9,11 @@ from fastapi.testclient import TestClient
 
 
 def test_validation_errors_name_each_nested_field(client, admin):
-    response = client.post("/api/v1/users", json={"username": "?", "email": "nope",
-                                                  "roles": ["wizard"]}, headers=admin.headers)
+    response = client.post(
+        "/api/v1/users",
+        json={"username": "?", "email": "nope", "roles": ["wizard"]},
+        headers=admin.headers,
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
@@ -46,21 +49,28 @@ def test_unexpected_errors_hide_stack_traces_and_sql(app, admin):
 
 
 def test_malformed_json_body_is_a_clear_problem(client, admin):
-    response = client.post("/api/v1/teams", content=b"{not json",
-                           headers={**admin.headers, "content-type": "application/json"})
+    response = client.post(
+        "/api/v1/teams",
+        content=b"{not json",
+        headers={**admin.headers, "content-type": "application/json"},
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_stale_version_gets_409_with_current_version(client, admin):
     team = client.post("/api/v1/teams", json={"name": "Billing"}, headers=admin.headers).json()
-    first = client.patch(f"/api/v1/teams/{team['id']}", json={"version": 1,
-                                                               "description": "Alice's edit"},
-                         headers=admin.headers)
+    first = client.patch(
+        f"/api/v1/teams/{team['id']}",
+        json={"version": 1, "description": "Alice's edit"},
+        headers=admin.headers,
+    )
     assert first.status_code == 200
-    second = client.patch(f"/api/v1/teams/{team['id']}", json={"version": 1,
-                                                                "description": "Bob's edit"},
-                          headers=admin.headers)
+    second = client.patch(
+        f"/api/v1/teams/{team['id']}",
+        json={"version": 1, "description": "Bob's edit"},
+        headers=admin.headers,
+    )
     assert second.status_code == 409
     assert second.json()["current_version"] == 2
     stored = client.get(f"/api/v1/teams/{team['id']}", headers=admin.headers).json()
@@ -76,9 +86,11 @@ def test_concurrent_editors_cannot_overwrite_each_other(app, admin):
     def edit(label: str) -> None:
         with TestClient(app, raise_server_exceptions=False) as editor:
             barrier.wait()
-            response = editor.patch(f"/api/v1/teams/{team['id']}",
-                                    json={"version": 1, "description": label},
-                                    headers=admin.headers)
+            response = editor.patch(
+                f"/api/v1/teams/{team['id']}",
+                json={"version": 1, "description": label},
+                headers=admin.headers,
+            )
             results.append((response.status_code, label))
 
     threads = [threading.Thread(target=edit, args=(f"editor {i}",)) for i in range(4)]

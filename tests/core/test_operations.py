@@ -20,8 +20,9 @@ def test_healthz_and_readyz(client):
 
 
 def test_readyz_fails_when_the_database_is_unreachable():
-    settings = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:1/none",
-                        secret_key="x")
+    settings = Settings(
+        database_url="postgresql+psycopg://postgres@127.0.0.1:1/none", secret_key="x"
+    )
     with TestClient(create_app(settings, Database(settings.database_url))) as client:
         response = client.get("/readyz")
     assert response.status_code == 503
@@ -31,17 +32,22 @@ def test_readyz_fails_when_the_database_is_unreachable():
 def test_metrics_count_requests_by_route_template(client, admin):
     client.get("/api/v1/teams/12345", headers=admin.headers)
     text = client.get("/metrics").text
-    assert 'tmse_http_requests_total{method="GET",route="/api/v1/teams/{team_id}",status="404"}' \
+    assert (
+        'tmse_http_requests_total{method="GET",route="/api/v1/teams/{team_id}",status="404"}'
         in text
-    assert 'tmse_http_request_duration_seconds_bucket{le="0.05",method="GET",' \
-           'route="/api/v1/teams/{team_id}"}' in text
+    )
+    assert (
+        'tmse_http_request_duration_seconds_bucket{le="0.05",method="GET",'
+        'route="/api/v1/teams/{team_id}"}' in text
+    )
     assert "process_resident_memory_bytes" in text
 
 
 def test_responses_carry_the_request_id(client):
     assert len(client.get("/healthz").headers["x-request-id"]) == 32
-    assert client.get("/healthz", headers={"X-Request-ID": "abc-1"}).headers[
-        "x-request-id"] == "abc-1"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-1"}).headers["x-request-id"] == "abc-1"
+    )
 
 
 def test_log_lines_are_json_with_the_request_id(client, caplog):

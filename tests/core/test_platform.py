@@ -40,13 +40,16 @@ def test_configured_secret_wins(tmp_path):
     assert not (tmp_path / "x.db.secret").exists()
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("zh-CN,zh;q=0.9,en;q=0.8", "zh_CN"),
-    ("en-US,en;q=0.9,zh-CN;q=0.5", "en"),
-    ("fr-FR, zh-TW;q=0.4", "zh_CN"),
-    ("de;q=1.0, en;q=0", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh_CN"),
+        ("en-US,en;q=0.9,zh-CN;q=0.5", "en"),
+        ("fr-FR, zh-TW;q=0.4", "zh_CN"),
+        ("de;q=1.0, en;q=0", None),
+        ("", None),
+    ],
+)
 def test_accept_language_negotiation(header, expected):
     assert negotiate(header) == expected
 

@@ -23,9 +23,15 @@ from tmse.migrations import upgrade
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-output" / "e2e"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _chromium() -> str | None:
@@ -50,16 +56,25 @@ def _seed(url: str) -> None:
     with database.session() as session:
         company = service.create_team(session, SYSTEM, TeamCreate(name="Acme", kind="company"))
         for dept_name, size in (("Platform", 5), ("Product", 3)):
-            dept = service.create_team(session, SYSTEM, TeamCreate(
-                name=dept_name, kind="department", parent_id=company.id))
-            team = service.create_team(session, SYSTEM, TeamCreate(
-                name=f"{dept_name} Team", parent_id=dept.id))
+            dept = service.create_team(
+                session, SYSTEM, TeamCreate(name=dept_name, kind="department", parent_id=company.id)
+            )
+            team = service.create_team(
+                session, SYSTEM, TeamCreate(name=f"{dept_name} Team", parent_id=dept.id)
+            )
             for index in range(size):
-                service.create_user(session, SYSTEM, UserCreate(
-                    username=f"{dept_name.lower()}{index}", roles=["engineer"],
-                    team_ids=[team.id]))
-        service.create_user(session, SYSTEM, UserCreate(
-            username="admin", password=PASSWORD, roles=["admin"]))
+                service.create_user(
+                    session,
+                    SYSTEM,
+                    UserCreate(
+                        username=f"{dept_name.lower()}{index}",
+                        roles=["engineer"],
+                        team_ids=[team.id],
+                    ),
+                )
+        service.create_user(
+            session, SYSTEM, UserCreate(username="admin", password=PASSWORD, roles=["admin"])
+        )
     database.dispose()
 
 
@@ -71,10 +86,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     _seed(url)
     port = _free_port()
-    env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": "e2e-secret",
-           "TMSE_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([sys.executable, "-m", "tmse", "serve", "--port", str(port)],
-                               env=env, cwd=REPO)
+    env = {
+        **os.environ,
+        "TMSE_DATABASE_URL": url,
+        "TMSE_SECRET_KEY": "e2e-secret",
+        "TMSE_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tmse", "serve", "--port", str(port)], env=env, cwd=REPO
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -108,8 +128,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=server, locale="en-US",
-                                  viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        base_url=server, locale="en-US", viewport={"width": 1366, "height": 900}
+    )
     opened = context.new_page()
     yield opened
     context.close()

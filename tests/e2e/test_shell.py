@@ -28,10 +28,12 @@ def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-un
 
     chart = page.locator("#chart-departments")
     page.wait_for_function(
-        "() => document.querySelector('#chart-departments[data-ready]') !== null")
+        "() => document.querySelector('#chart-departments[data-ready]') !== null"
+    )
     rendered = page.evaluate(
         "() => echarts.getInstanceByDom(document.querySelector('#chart-departments'))"
-        ".getOption().series[0].data")
+        ".getOption().series[0].data"
+    )
     assert rendered == [5, 3]  # Platform has five people, Product three — from the database
     assert chart.bounding_box()["height"] > 200
     screenshot(page, "02-overview-en")
@@ -41,7 +43,8 @@ def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-un
     assert page.locator("h2.page-title").inner_text() == "组织概览"
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.wait_for_function(
-        "() => document.querySelector('#chart-departments[data-ready]') !== null")
+        "() => document.querySelector('#chart-departments[data-ready]') !== null"
+    )
     screenshot(page, "03-overview-zh")
 
     page.click("#logout")

@@ -1,4 +1,4 @@
-"""Engines (writer and optional read replica), sessions, the declarative Base and shared column types."""
+"""Engines (writer and optional read replica), sessions, the declarative Base, column types."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Versioned:
     version: Mapped[int] = mapped_column(nullable=False)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
@@ -78,7 +78,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, pool_size: int = 10) -> Engine:
-    """An engine with tmse's conventions: SQLite in WAL mode with foreign keys and explicit BEGIN."""
+    """An engine with tmse's conventions: SQLite in WAL mode, foreign keys on, explicit BEGIN."""
     if is_sqlite(url):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
@@ -105,7 +105,7 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Writers take the lock up front so a read-then-write transaction never meets a stale snapshot.
+        # Writers lock up front, so a read-then-write transaction never meets a stale snapshot.
         mode = "IMMEDIATE" if conn.get_execution_options().get("tmse_write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -65,8 +65,9 @@ def optional_actor(request: Request, session: DbSession) -> Actor | None:
     return actor
 
 
-def _touch_token_last_used(request: Request, session: Session, token_id: int,
-                           now: dt.datetime) -> None:
+def _touch_token_last_used(
+    request: Request, session: Session, token_id: int, now: dt.datetime
+) -> None:
     if request.method in SAFE_METHODS:
         # A read request holds a read-only transaction; record the use in a short write of its own.
         with database(request).session(write=True) as writer:

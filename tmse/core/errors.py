@@ -85,8 +85,9 @@ def problem_response(
         body["request_id"] = request_id
     body.update(extra)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json",
-                        headers=headers)
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def field_path(location: tuple[Any, ...] | list[Any]) -> str:
@@ -105,13 +106,17 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": field_path(e.get("loc", ())), "message": e.get("msg", "invalid"),
-         "type": e.get("type", "value_error")}
+        {
+            "field": field_path(e.get("loc", ())),
+            "message": e.get("msg", "invalid"),
+            "type": e.get("type", "value_error"),
+        }
         for e in exc.errors()
     ]
     fields = ", ".join(sorted({e["field"] for e in errors}))
-    return problem_response(request, 422, "invalid-input", f"Invalid input: {fields}",
-                            errors=errors)
+    return problem_response(
+        request, 422, "invalid-input", f"Invalid input: {fields}", errors=errors
+    )
 
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -122,14 +127,16 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
-    return problem_response(request, 409, "stale-version",
-                            "The record was changed concurrently; reload and retry.")
+    return problem_response(
+        request, 409, "stale-version", "The record was changed concurrently; reload and retry."
+    )
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(request, 500, "internal-error",
-                            "An unexpected error occurred; it has been logged.")
+    return problem_response(
+        request, 500, "internal-error", "An unexpected error occurred; it has been logged."
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -46,8 +46,12 @@ def negotiate(accept_language: str | None) -> str | None:
     return min(weighted)[2] if weighted else None
 
 
-def choose_locale(user_pref: str | None, cookie: str | None, accept_language: str | None,
-                  default: str = DEFAULT_LOCALE) -> str:
+def choose_locale(
+    user_pref: str | None,
+    cookie: str | None,
+    accept_language: str | None,
+    default: str = DEFAULT_LOCALE,
+) -> str:
     for candidate in (normalise(user_pref), normalise(cookie), negotiate(accept_language)):
         if candidate in LOCALES:
             return candidate

@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -16,16 +17,21 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.context import request_id_var
 
-REQUESTS = Counter("tmse_http_requests_total", "HTTP requests by route template and status",
-                   ["method", "route", "status"])
-LATENCY = Histogram("tmse_http_request_duration_seconds", "HTTP request latency by route template",
-                    ["method", "route"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+REQUESTS = Counter(
+    "tmse_http_requests_total",
+    "HTTP requests by route template and status",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "tmse_http_request_duration_seconds",
+    "HTTP request latency by route template",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
 
 _default_record_factory = logging.getLogRecordFactory()
@@ -62,8 +68,11 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if as_json else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     logging.Formatter.converter = time.gmtime
     root = logging.getLogger()
     root.handlers = [handler]
@@ -86,8 +95,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() \
-            else uuid.uuid4().hex
+        request_id = (
+            incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         status_code = 500
@@ -109,9 +119,16 @@ class RequestContextMiddleware:
             method = scope["method"]
             REQUESTS.labels(method, template, str(status_code)).inc()
             LATENCY.labels(method, template).observe(elapsed)
-            self.log.info("request", extra={"method": method, "path": scope["path"],
-                                            "route": template, "status": status_code,
-                                            "duration_ms": round(elapsed * 1000, 2)})
+            self.log.info(
+                "request",
+                extra={
+                    "method": method,
+                    "path": scope["path"],
+                    "route": template,
+                    "status": status_code,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
             request_id_var.reset(token)
 
 
@@ -119,6 +136,6 @@ def metrics_payload() -> bytes:
     """Prometheus exposition of this process, or of all workers in multiprocess mode."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(DEFAULT_REGISTRY)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from tmse.core.errors import InvalidInput
 
@@ -40,9 +41,9 @@ def paginate(
     session: Session,
     stmt: Select[Any],
     params: ListParams,
-    sortable: dict[str, ColumnElement[Any]],
+    sortable: Mapping[str, QueryableAttribute[Any]],
     default_sort: str,
-    tiebreak: ColumnElement[Any],
+    tiebreak: QueryableAttribute[Any],
 ) -> tuple[list[Any], int]:
     """Rows of one page and the total; an unknown sort field is a 422 naming `sort`."""
     sort = params.sort or default_sort

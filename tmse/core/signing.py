@@ -13,7 +13,7 @@ def sign(secret: str, value: str) -> str:
 
 
 def unsign(secret: str, signed: str) -> str | None:
-    value, _, mac = signed.rpartition(".")
+    value, _, _mac = signed.rpartition(".")
     if not value or not hmac.compare_digest(sign(secret, value), signed):
         return None
     return value

@@ -154,7 +154,7 @@ def entries_query(
     action: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
-) -> Select[tuple[AuditEntry]]:
+) -> Select[Any]:
     """Filters for the audit API and page; entity is 'type' or 'type:id'."""
     stmt = select(AuditEntry)
     if actor:

@@ -47,5 +47,9 @@ def list_audit(
     stmt = entries_query(actor=actor, entity=entity, action=action, since=since, until=until)
     sortable = {"id": AuditEntry.id, "at": AuditEntry.at}
     rows, total = paginate(session, stmt, paging, sortable, "-id", AuditEntry.id)
-    return Page(items=[AuditEntryOut.model_validate(r) for r in rows], total=total,
-                limit=paging.limit, offset=paging.offset)
+    return Page(
+        items=[AuditEntryOut.model_validate(r) for r in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )

@@ -33,19 +33,30 @@ Paging = Annotated[ListParams, Depends(list_params)]
 
 def _team_detail(session: DbSession, team_id: int) -> TeamDetail:
     team = service.get_team(session, team_id)
-    return TeamDetail(**TeamOut.model_validate(team).model_dump(),
-                      path=service.team_path(session, team),
-                      children=service.team_children(session, team.id),
-                      member_ids=service.team_member_ids(session, team.id))
+    return TeamDetail(
+        **TeamOut.model_validate(team).model_dump(),
+        path=service.team_path(session, team),
+        children=service.team_children(session, team.id),
+        member_ids=service.team_member_ids(session, team.id),
+    )
 
 
 @router.get("/teams", response_model=Page[TeamOut])
-def list_teams(session: DbSession, _: Reader, paging: Paging,
-               q: str | None = Query(None, description="Name contains."),
-               kind: TeamKind | None = None, parent_id: int | None = None) -> Page[TeamOut]:
+def list_teams(
+    session: DbSession,
+    _: Reader,
+    paging: Paging,
+    q: str | None = Query(None, description="Name contains."),
+    kind: TeamKind | None = None,
+    parent_id: int | None = None,
+) -> Page[TeamOut]:
     teams, total = service.list_teams(session, paging, q=q, kind=kind, parent_id=parent_id)
-    return Page(items=[TeamOut.model_validate(t) for t in teams], total=total,
-                limit=paging.limit, offset=paging.offset)
+    return Page(
+        items=[TeamOut.model_validate(t) for t in teams],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
 
 
 @router.post("/teams", response_model=TeamDetail, status_code=status.HTTP_201_CREATED)
@@ -60,21 +71,30 @@ def get_team(team_id: int, session: DbSession, _: Reader) -> TeamDetail:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamDetail)
-def update_team(team_id: int, data: TeamUpdate, session: DbSession,
-                actor: OrgWriter) -> TeamDetail:
+def update_team(team_id: int, data: TeamUpdate, session: DbSession, actor: OrgWriter) -> TeamDetail:
     service.update_team(session, actor, team_id, data)
     return _team_detail(session, team_id)
 
 
 @router.get("/users", response_model=Page[UserOut])
-def list_users(session: DbSession, _: Reader, paging: Paging,
-               q: str | None = Query(None, description="Username or display name contains."),
-               role: Role | None = None, team_id: int | None = None,
-               is_active: bool | None = None) -> Page[UserOut]:
-    users, total = service.list_users(session, paging, q=q, role=role, team_id=team_id,
-                                      is_active=is_active)
-    return Page(items=service.user_out(session, users), total=total, limit=paging.limit,
-                offset=paging.offset)
+def list_users(
+    session: DbSession,
+    _: Reader,
+    paging: Paging,
+    q: str | None = Query(None, description="Username or display name contains."),
+    role: Role | None = None,
+    team_id: int | None = None,
+    is_active: bool | None = None,
+) -> Page[UserOut]:
+    users, total = service.list_users(
+        session, paging, q=q, role=role, team_id=team_id, is_active=is_active
+    )
+    return Page(
+        items=service.user_out(session, users),
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
 
 
 @router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
@@ -106,10 +126,12 @@ def my_tokens(session: DbSession, actor: Reader) -> list[TokenOut]:
     return [TokenOut.model_validate(t) for t in credentials.tokens_of(session, actor.user_id)]
 
 
-@router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED,
-             tags=["tokens"])
-def create_token(data: TokenCreate, session: DbSession,
-                 actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]) -> TokenCreated:
+@router.post(
+    "/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED, tags=["tokens"]
+)
+def create_token(
+    data: TokenCreate, session: DbSession, actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]
+) -> TokenCreated:
     assert actor.user_id is not None
     user = service.get_user(session, actor.user_id)
     token, plaintext = credentials.create_token(session, actor, user, data.name)
@@ -117,6 +139,7 @@ def create_token(data: TokenCreate, session: DbSession,
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
-def revoke_token(token_id: int, session: DbSession,
-                 actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]) -> TokenOut:
+def revoke_token(
+    token_id: int, session: DbSession, actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]
+) -> TokenOut:
     return TokenOut.model_validate(credentials.revoke_token(session, actor, token_id))

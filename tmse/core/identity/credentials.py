@@ -28,21 +28,35 @@ def _digest(secret: str) -> str:
 
 
 def actor_for(user: User, token_id: int | None = None) -> Actor:
-    return Actor(user_id=user.id, username=user.username, roles=frozenset(user.role_names),
-                 token_id=token_id, locale=user.locale)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        roles=frozenset(user.role_names),
+        token_id=token_id,
+        locale=user.locale,
+    )
 
 
 # --- API tokens ------------------------------------------------------------------------------
 
+
 def create_token(session: Session, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; the plaintext is returned once and never stored."""
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, prefix=plaintext[:12],
-                     token_hash=_digest(plaintext))
+    token = ApiToken(
+        user_id=user.id, name=name, prefix=plaintext[:12], token_hash=_digest(plaintext)
+    )
     session.add(token)
     session.flush()
-    audit.record(session, actor, "create", "api_token", token.id, None,
-                 {"user_id": user.id, "name": name, "prefix": token.prefix})
+    audit.record(
+        session,
+        actor,
+        "create",
+        "api_token",
+        token.id,
+        None,
+        {"user_id": user.id, "name": name, "prefix": token.prefix},
+    )
     return token, plaintext
 
 
@@ -52,14 +66,18 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
         raise NotFound(f"Token {token_id} does not exist")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        audit.record(session, actor, "revoke", "api_token", token.id, None,
-                     {"revoked_at": token.revoked_at})
+        audit.record(
+            session, actor, "revoke", "api_token", token.id, None, {"revoked_at": token.revoked_at}
+        )
     return token
 
 
 def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
-    return list(session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())))
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def user_for_token(session: Session, plaintext: str) -> tuple[User, ApiToken] | None:
@@ -82,12 +100,16 @@ def touch_token(session: Session, token_id: int, now: dt.datetime) -> None:
 
 # --- web sessions ----------------------------------------------------------------------------
 
+
 def start_web_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
     """A new session id for the cookie; only its hash is stored."""
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(WebSession(id_hash=_digest(session_id), user_id=user.id, created_at=now,
-                           expires_at=now + lifetime))
+    session.add(
+        WebSession(
+            id_hash=_digest(session_id), user_id=user.id, created_at=now, expires_at=now + lifetime
+        )
+    )
     return session_id
 
 
@@ -105,6 +127,7 @@ def end_web_session(session: Session, session_id: str) -> None:
 
 # --- password login --------------------------------------------------------------------------
 
+
 class TooManyAttempts(Problem):
     status, slug = 429, "too-many-attempts"
 
@@ -114,23 +137,38 @@ def login(session: Session, username: str, password: str, address: str, limit: i
     429 once a user or address has failed `limit` times within a minute, checked first."""
     now = utcnow()
     keys = [f"user:{username.lower()}", f"addr:{address}"]
-    recent = session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.key.in_(keys), LoginFailure.at > now - FAILURE_WINDOW)
-        .group_by(LoginFailure.key).order_by(func.count().desc()).limit(1)
-    ) or 0
+    recent = (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key.in_(keys), LoginFailure.at > now - FAILURE_WINDOW)
+            .group_by(LoginFailure.key)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        or 0
+    )
     if recent >= limit:
-        raise TooManyAttempts("Too many failed logins; wait a minute and try again.",
-                              retry_after=60)
+        raise TooManyAttempts(
+            "Too many failed logins; wait a minute and try again.", retry_after=60
+        )
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         session.add_all([LoginFailure(key=k, at=now) for k in keys])
         session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURE_WINDOW * 10))
-        audit.record(session, Actor(user_id=None, username=username or "?"), "login_failed",
-                     "user", user.id if user else username, changes={"address": address})
+        audit.record(
+            session,
+            Actor(user_id=None, username=username or "?"),
+            "login_failed",
+            "user",
+            user.id if user else username,
+            changes={"address": address},
+        )
         return None
-    session.execute(delete(LoginFailure).where(
-        or_(LoginFailure.key == keys[0], LoginFailure.at < now - FAILURE_WINDOW * 10)))
-    audit.record(session, actor_for(user), "login", "user", user.id,
-                 changes={"address": address})
+    session.execute(
+        delete(LoginFailure).where(
+            or_(LoginFailure.key == keys[0], LoginFailure.at < now - FAILURE_WINDOW * 10)
+        )
+    )
+    audit.record(session, actor_for(user), "login", "user", user.id, changes={"address": address})
     return user

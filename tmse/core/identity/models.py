@@ -1,4 +1,4 @@
-"""Identity tables: the organisation tree, users with roles, memberships, tokens and web sessions."""
+"""Identity tables: organisation tree, users and roles, memberships, tokens, web sessions."""
 
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ class User(Versioned, Timestamped, Base):
 class UserRole(Base):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
 

@@ -21,7 +21,9 @@ class Overview:
     roles: dict[str, int] = field(default_factory=dict)
 
 
-def _department_of(parents: dict[int, int | None], kinds: dict[int, str], team_id: int) -> int | None:
+def _department_of(
+    parents: dict[int, int | None], kinds: dict[int, str], team_id: int
+) -> int | None:
     current: int | None = team_id
     while current is not None:
         if kinds[current] == TeamKind.DEPARTMENT:
@@ -42,15 +44,19 @@ def organisation_overview(session: Session) -> Overview:
             people.setdefault(department, set()).add(user_id)
     ranked = sorted(people.items(), key=lambda item: (-len(item[1]), names[item[0]]))
     role_rows = session.execute(
-        select(UserRole.role, func.count(distinct(UserRole.user_id))).group_by(UserRole.role)
-        .order_by(UserRole.role))
+        select(UserRole.role, func.count(distinct(UserRole.user_id)))
+        .group_by(UserRole.role)
+        .order_by(UserRole.role)
+    )
     roles = {role: count for role, count in role_rows}
     return Overview(
         departments=sum(1 for t in teams if t.kind == TeamKind.DEPARTMENT),
         teams=sum(1 for t in teams if t.kind == TeamKind.TEAM),
         users=session.scalar(select(func.count()).select_from(User)) or 0,
-        active_users=session.scalar(select(func.count()).select_from(User)
-                                    .where(User.is_active.is_(True))) or 0,
+        active_users=session.scalar(
+            select(func.count()).select_from(User).where(User.is_active.is_(True))
+        )
+        or 0,
         headcount_labels=[names[d] for d, _ in ranked],
         headcount_values=[len(members) for _, members in ranked],
         roles=roles,

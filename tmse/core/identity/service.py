@@ -31,6 +31,7 @@ def check_version(entity: str, current: int, given: int) -> None:
 
 # --- teams -----------------------------------------------------------------------------------
 
+
 def get_team(session: Session, team_id: int) -> Team:
     team = session.get(Team, team_id)
     if team is None:
@@ -46,13 +47,17 @@ def _check_parent(session: Session, team_id: int | None, parent_id: int | None) 
     if parent_id is None:
         return
     if session.get(Team, parent_id) is None:
-        raise InvalidInput("Unknown parent team",
-                           [{"field": "parent_id", "message": f"team {parent_id} does not exist"}])
+        raise InvalidInput(
+            "Unknown parent team",
+            [{"field": "parent_id", "message": f"team {parent_id} does not exist"}],
+        )
     ancestor: int | None = parent_id
     while ancestor is not None:
         if ancestor == team_id:
-            raise InvalidInput("A team cannot sit under itself",
-                               [{"field": "parent_id", "message": "would create a cycle"}])
+            raise InvalidInput(
+                "A team cannot sit under itself",
+                [{"field": "parent_id", "message": "would create a cycle"}],
+            )
         ancestor = session.scalar(select(Team.parent_id).where(Team.id == ancestor))
 
 
@@ -88,8 +93,9 @@ def update_team(session: Session, actor: Actor, team_id: int, data: TeamUpdate) 
     return team
 
 
-def teams_query(q: str | None = None, kind: str | None = None,
-                parent_id: int | None = None) -> Select[tuple[Team]]:
+def teams_query(
+    q: str | None = None, kind: str | None = None, parent_id: int | None = None
+) -> Select[Any]:
     stmt = select(Team)
     if q:
         stmt = stmt.where(Team.name.ilike(f"%{q}%"))
@@ -101,8 +107,7 @@ def teams_query(q: str | None = None, kind: str | None = None,
 
 
 def list_teams(session: Session, params: ListParams, **filters: Any) -> tuple[list[Team], int]:
-    sortable = {"name": Team.name, "id": Team.id, "kind": Team.kind,
-                "created_at": Team.created_at}
+    sortable = {"name": Team.name, "id": Team.id, "kind": Team.kind, "created_at": Team.created_at}
     return paginate(session, teams_query(**filters), params, sortable, "name", Team.id)
 
 
@@ -120,12 +125,17 @@ def team_children(session: Session, team_id: int) -> list[int]:
 
 
 def team_member_ids(session: Session, team_id: int) -> list[int]:
-    return list(session.scalars(
-        select(Membership.user_id).where(Membership.team_id == team_id).order_by(Membership.user_id)
-    ))
+    return list(
+        session.scalars(
+            select(Membership.user_id)
+            .where(Membership.team_id == team_id)
+            .order_by(Membership.user_id)
+        )
+    )
 
 
 # --- users -----------------------------------------------------------------------------------
+
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
@@ -139,25 +149,37 @@ def user_by_name(session: Session, username: str) -> User | None:
 
 
 def user_team_ids(session: Session, user_id: int) -> list[int]:
-    return list(session.scalars(
-        select(Membership.team_id).where(Membership.user_id == user_id).order_by(Membership.team_id)
-    ))
+    return list(
+        session.scalars(
+            select(Membership.team_id)
+            .where(Membership.user_id == user_id)
+            .order_by(Membership.team_id)
+        )
+    )
 
 
 def _user_snapshot(session: Session, user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "email": user.email,
-            "is_active": user.is_active, "roles": user.role_names,
-            "team_ids": user_team_ids(session, user.id)}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "roles": user.role_names,
+        "team_ids": user_team_ids(session, user.id),
+    }
 
 
 def _set_teams(session: Session, user: User, team_ids: list[int]) -> None:
     known = set(session.scalars(select(Team.id).where(Team.id.in_(team_ids))))
     unknown = [t for t in team_ids if t not in known]
     if unknown:
-        raise InvalidInput("Unknown team", [{"field": "team_ids", "message": f"no team {t}"}
-                                            for t in unknown])
-    current = {m.team_id: m for m in session.scalars(
-        select(Membership).where(Membership.user_id == user.id))}
+        raise InvalidInput(
+            "Unknown team", [{"field": "team_ids", "message": f"no team {t}"} for t in unknown]
+        )
+    current = {
+        m.team_id: m
+        for m in session.scalars(select(Membership).where(Membership.user_id == user.id))
+    }
     for team_id, membership in current.items():
         if team_id not in team_ids:
             session.delete(membership)
@@ -188,8 +210,9 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate) 
     user = get_user(session, user_id)
     check_version("User", user.version, data.version)
     before = _user_snapshot(session, user)
-    changes = data.model_dump(exclude_unset=True, exclude={"version", "password", "roles",
-                                                            "team_ids"})
+    changes = data.model_dump(
+        exclude_unset=True, exclude={"version", "password", "roles", "team_ids"}
+    )
     for key, value in changes.items():
         setattr(user, key, value)
     if data.roles is not None:
@@ -211,24 +234,33 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate) 
     return user
 
 
-def users_query(q: str | None = None, role: str | None = None, team_id: int | None = None,
-                is_active: bool | None = None) -> Select[tuple[User]]:
+def users_query(
+    q: str | None = None,
+    role: str | None = None,
+    team_id: int | None = None,
+    is_active: bool | None = None,
+) -> Select[Any]:
     stmt = select(User)
     if q:
         stmt = stmt.where(or_(User.username.ilike(f"%{q}%"), User.display_name.ilike(f"%{q}%")))
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if team_id is not None:
-        stmt = stmt.where(User.id.in_(select(Membership.user_id)
-                                      .where(Membership.team_id == team_id)))
+        stmt = stmt.where(
+            User.id.in_(select(Membership.user_id).where(Membership.team_id == team_id))
+        )
     if is_active is not None:
         stmt = stmt.where(User.is_active == is_active)
     return stmt
 
 
 def list_users(session: Session, params: ListParams, **filters: Any) -> tuple[list[User], int]:
-    sortable = {"username": User.username, "display_name": User.display_name, "id": User.id,
-                "created_at": User.created_at}
+    sortable = {
+        "username": User.username,
+        "display_name": User.display_name,
+        "id": User.id,
+        "created_at": User.created_at,
+    }
     return paginate(session, users_query(**filters), params, sortable, "username", User.id)
 
 
@@ -236,14 +268,29 @@ def user_out(session: Session, users: list[User]) -> list[UserOut]:
     """Response rows with team ids fetched in one query for the whole page."""
     ids = [u.id for u in users]
     teams: dict[int, list[int]] = {i: [] for i in ids}
-    rows = session.execute(select(Membership.user_id, Membership.team_id)
-                           .where(Membership.user_id.in_(ids)).order_by(Membership.team_id))
+    rows = session.execute(
+        select(Membership.user_id, Membership.team_id)
+        .where(Membership.user_id.in_(ids))
+        .order_by(Membership.team_id)
+    )
     for user_id, team_id in rows:
         teams[user_id].append(team_id)
-    return [UserOut(id=u.id, username=u.username, display_name=u.display_name, email=u.email,
-                    roles=u.role_names, team_ids=teams[u.id], is_active=u.is_active,
-                    locale=u.locale, version=u.version, created_at=u.created_at,
-                    updated_at=u.updated_at) for u in users]
+    return [
+        UserOut(
+            id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            email=u.email,
+            roles=u.role_names,
+            team_ids=teams[u.id],
+            is_active=u.is_active,
+            locale=u.locale,
+            version=u.version,
+            created_at=u.created_at,
+            updated_at=u.updated_at,
+        )
+        for u in users
+    ]
 
 
 def set_locale(session: Session, actor: Actor, locale: str) -> None:

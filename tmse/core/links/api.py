@@ -26,8 +26,9 @@ class LinkCreate(BaseModel):
 
 
 class LinkClear(BaseModel):
-    comment: str = Field(min_length=3, max_length=2000,
-                         description="Why the link still holds after the change.")
+    comment: str = Field(
+        min_length=3, max_length=2000, description="Why the link still holds after the change."
+    )
     version: int | None = None
 
 
@@ -61,10 +62,15 @@ def list_links(
     state: LinkState | None = None,
     link_type: str | None = None,
 ) -> Page[LinkOut]:
-    rows, total = service.list_links(session, paging, entity=entity, direction=direction,
-                                     state=state, link_type=link_type)
-    return Page(items=[LinkOut.model_validate(r) for r in rows], total=total,
-                limit=paging.limit, offset=paging.offset)
+    rows, total = service.list_links(
+        session, paging, entity=entity, direction=direction, state=state, link_type=link_type
+    )
+    return Page(
+        items=[LinkOut.model_validate(r) for r in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
 
 
 @router.get("/types", response_model=list[str])
@@ -73,26 +79,34 @@ def linkable_types(_: Annotated[Actor, Depends(require(READ))]) -> list[str]:
 
 
 @router.post("", response_model=LinkOut, status_code=status.HTTP_201_CREATED)
-def create_link(data: LinkCreate, session: DbSession,
-                actor: Annotated[Actor, Depends(require(LINKS_WRITE))]) -> LinkOut:
+def create_link(
+    data: LinkCreate, session: DbSession, actor: Annotated[Actor, Depends(require(LINKS_WRITE))]
+) -> LinkOut:
     link = service.create_link(session, actor, data.source, data.target, data.link_type)
     return LinkOut.model_validate(link)
 
 
 @router.get("/{link_id}", response_model=LinkOut)
-def get_link(link_id: int, session: DbSession,
-             _: Annotated[Actor, Depends(require(READ))]) -> LinkOut:
+def get_link(
+    link_id: int, session: DbSession, _: Annotated[Actor, Depends(require(READ))]
+) -> LinkOut:
     return LinkOut.model_validate(service.get_link(session, link_id))
 
 
 @router.post("/{link_id}/clear", response_model=LinkOut)
-def clear_link(link_id: int, data: LinkClear, session: DbSession,
-               actor: Annotated[Actor, Depends(require(LINKS_CLEAR))]) -> LinkOut:
-    return LinkOut.model_validate(service.clear_link(session, actor, link_id, data.comment,
-                                                     data.version))
+def clear_link(
+    link_id: int,
+    data: LinkClear,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(require(LINKS_CLEAR))],
+) -> LinkOut:
+    return LinkOut.model_validate(
+        service.clear_link(session, actor, link_id, data.comment, data.version)
+    )
 
 
 @router.delete("/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_link(link_id: int, session: DbSession,
-                actor: Annotated[Actor, Depends(require(LINKS_WRITE))]) -> None:
+def delete_link(
+    link_id: int, session: DbSession, actor: Annotated[Actor, Depends(require(LINKS_WRITE))]
+) -> None:
     service.delete_link(session, actor, link_id)

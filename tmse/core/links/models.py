@@ -20,8 +20,14 @@ class LinkState(StrEnum):
 class TraceLink(Versioned, Timestamped, Base):
     __tablename__ = "trace_links"
     __table_args__ = (
-        UniqueConstraint("source_type", "source_id", "target_type", "target_id", "link_type",
-                         name="uq_trace_links_ends"),
+        UniqueConstraint(
+            "source_type",
+            "source_id",
+            "target_type",
+            "target_id",
+            "link_type",
+            name="uq_trace_links_ends",
+        ),
         Index("ix_trace_links_source", "source_type", "source_id"),
         Index("ix_trace_links_target", "target_type", "target_id"),
     )

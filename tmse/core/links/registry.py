@@ -33,8 +33,9 @@ _types: dict[str, LinkableType] = {}
 _by_model: dict[type[Any], LinkableType] = {}
 
 
-def register(name: str, model: type[Any], content_fields: tuple[str, ...],
-             label_field: str = "name") -> LinkableType:
+def register(
+    name: str, model: type[Any], content_fields: tuple[str, ...], label_field: str = "name"
+) -> LinkableType:
     """Make `model` linkable as `name`; a change to any of `content_fields` turns links Suspect."""
     linkable = LinkableType(name, model, content_fields, label_field)
     _types[name] = linkable

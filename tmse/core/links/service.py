@@ -21,48 +21,75 @@ def parse_ref(ref: str, field: str) -> tuple[LinkableType, int]:
     type_name, _, raw_id = ref.partition(":")
     types = registered_types()
     if type_name not in types:
-        raise InvalidInput("Unknown entity type", [
-            {"field": field, "message": f"'{type_name}' is not one of: {', '.join(sorted(types))}"}])
+        raise InvalidInput(
+            "Unknown entity type",
+            [
+                {
+                    "field": field,
+                    "message": f"'{type_name}' is not one of: {', '.join(sorted(types))}",
+                }
+            ],
+        )
     if not raw_id.isdigit():
-        raise InvalidInput("Bad entity reference",
-                           [{"field": field, "message": "expected TYPE:ID, e.g. team:12"}])
+        raise InvalidInput(
+            "Bad entity reference", [{"field": field, "message": "expected TYPE:ID, e.g. team:12"}]
+        )
     return types[type_name], int(raw_id)
 
 
 def _load(session: Session, linkable: LinkableType, entity_id: int, field: str) -> Any:
     entity = linkable.load(session, entity_id)
     if entity is None:
-        raise InvalidInput("Unknown entity",
-                           [{"field": field, "message": f"{linkable.name}:{entity_id} not found"}])
+        raise InvalidInput(
+            "Unknown entity",
+            [{"field": field, "message": f"{linkable.name}:{entity_id} not found"}],
+        )
     return entity
 
 
 def _snapshot(link: TraceLink) -> dict[str, Any]:
-    return {"link_type": link.link_type, "source": f"{link.source_type}:{link.source_id}",
-            "target": f"{link.target_type}:{link.target_id}", "state": link.state,
-            "state_reason": link.state_reason}
+    return {
+        "link_type": link.link_type,
+        "source": f"{link.source_type}:{link.source_id}",
+        "target": f"{link.target_type}:{link.target_id}",
+        "state": link.state,
+        "state_reason": link.state_reason,
+    }
 
 
-def create_link(session: Session, actor: Actor, source: str, target: str,
-                link_type: str) -> TraceLink:
+def create_link(
+    session: Session, actor: Actor, source: str, target: str, link_type: str
+) -> TraceLink:
     source_type, source_id = parse_ref(source, "source")
     target_type, target_id = parse_ref(target, "target")
     if (source_type.name, source_id) == (target_type.name, target_id):
-        raise InvalidInput("A link needs two ends",
-                           [{"field": "target", "message": "must differ from source"}])
+        raise InvalidInput(
+            "A link needs two ends", [{"field": "target", "message": "must differ from source"}]
+        )
     source_entity = _load(session, source_type, source_id, "source")
     target_entity = _load(session, target_type, target_id, "target")
-    duplicate = session.scalar(select(TraceLink.id).where(
-        TraceLink.source_type == source_type.name, TraceLink.source_id == source_id,
-        TraceLink.target_type == target_type.name, TraceLink.target_id == target_id,
-        TraceLink.link_type == link_type))
+    duplicate = session.scalar(
+        select(TraceLink.id).where(
+            TraceLink.source_type == source_type.name,
+            TraceLink.source_id == source_id,
+            TraceLink.target_type == target_type.name,
+            TraceLink.target_id == target_id,
+            TraceLink.link_type == link_type,
+        )
+    )
     if duplicate is not None:
         raise Conflict("This link already exists", link_id=duplicate)
-    link = TraceLink(link_type=link_type, source_type=source_type.name, source_id=source_id,
-                     target_type=target_type.name, target_id=target_id,
-                     source_fingerprint=source_type.fingerprint(source_entity),
-                     target_fingerprint=target_type.fingerprint(target_entity),
-                     state=LinkState.VALID, created_by=actor.username)
+    link = TraceLink(
+        link_type=link_type,
+        source_type=source_type.name,
+        source_id=source_id,
+        target_type=target_type.name,
+        target_id=target_id,
+        source_fingerprint=source_type.fingerprint(source_entity),
+        target_fingerprint=target_type.fingerprint(target_entity),
+        state=LinkState.VALID,
+        created_by=actor.username,
+    )
     session.add(link)
     session.flush()
     audit.record(session, actor, "create", "trace_link", link.id, None, _snapshot(link))
@@ -76,8 +103,9 @@ def get_link(session: Session, link_id: int) -> TraceLink:
     return link
 
 
-def clear_link(session: Session, actor: Actor, link_id: int, comment: str,
-               version: int | None = None) -> TraceLink:
+def clear_link(
+    session: Session, actor: Actor, link_id: int, comment: str, version: int | None = None
+) -> TraceLink:
     """Confirm a Suspect link still holds: take both ends' current fingerprints as the new base."""
     link = get_link(session, link_id)
     if version is not None and version != link.version:
@@ -106,15 +134,18 @@ def delete_link(session: Session, actor: Actor, link_id: int) -> None:
     session.delete(link)
 
 
-def links_query(entity: str | None = None, direction: str = "both", state: str | None = None,
-                link_type: str | None = None) -> Select[tuple[TraceLink]]:
+def links_query(
+    entity: str | None = None,
+    direction: str = "both",
+    state: str | None = None,
+    link_type: str | None = None,
+) -> Select[Any]:
     stmt = select(TraceLink)
     if entity:
         linkable, entity_id = parse_ref(entity, "entity")
         outgoing = and_(TraceLink.source_type == linkable.name, TraceLink.source_id == entity_id)
         incoming = and_(TraceLink.target_type == linkable.name, TraceLink.target_id == entity_id)
-        stmt = stmt.where({"out": outgoing, "in": incoming}.get(direction, or_(outgoing,
-                                                                               incoming)))
+        stmt = stmt.where({"out": outgoing, "in": incoming}.get(direction, or_(outgoing, incoming)))
     if state:
         stmt = stmt.where(TraceLink.state == state)
     if link_type:
@@ -122,16 +153,17 @@ def links_query(entity: str | None = None, direction: str = "both", state: str |
     return stmt
 
 
-def list_links(session: Session, params: ListParams, **filters: Any) -> tuple[list[TraceLink],
-                                                                                 int]:
+def list_links(session: Session, params: ListParams, **filters: Any) -> tuple[list[TraceLink], int]:
     sortable = {"id": TraceLink.id, "state": TraceLink.state, "updated_at": TraceLink.updated_at}
     return paginate(session, links_query(**filters), params, sortable, "id", TraceLink.id)
 
 
 # --- automatic state changes -----------------------------------------------------------------
 
-def _mark_changed(session: Session, linkable: LinkableType, entity_id: int, fingerprint: str,
-                  reason: str) -> None:
+
+def _mark_changed(
+    session: Session, linkable: LinkableType, entity_id: int, fingerprint: str, reason: str
+) -> None:
     connection = session.connection()
     for side in ("source", "target"):
         type_col = getattr(TraceLink, f"{side}_type")
@@ -139,10 +171,18 @@ def _mark_changed(session: Session, linkable: LinkableType, entity_id: int, fing
         print_col = getattr(TraceLink, f"{side}_fingerprint")
         connection.execute(
             update(TraceLink)
-            .where(type_col == linkable.name, id_col == entity_id, print_col != fingerprint,
-                   TraceLink.state == LinkState.VALID)
-            .values(state=LinkState.SUSPECT, state_reason=reason, updated_at=utcnow(),
-                    version=TraceLink.version + 1)
+            .where(
+                type_col == linkable.name,
+                id_col == entity_id,
+                print_col != fingerprint,
+                TraceLink.state == LinkState.VALID,
+            )
+            .values(
+                state=LinkState.SUSPECT,
+                state_reason=reason,
+                updated_at=utcnow(),
+                version=TraceLink.version + 1,
+            )
         )
 
 
@@ -151,11 +191,17 @@ def _mark_deleted(session: Session, linkable: LinkableType, entity_id: int) -> N
     for side in ("source", "target"):
         connection.execute(
             update(TraceLink)
-            .where(getattr(TraceLink, f"{side}_type") == linkable.name,
-                   getattr(TraceLink, f"{side}_id") == entity_id,
-                   TraceLink.state != LinkState.INVALID)
-            .values(state=LinkState.INVALID, state_reason=f"{side} {linkable.name} deleted",
-                    updated_at=utcnow(), version=TraceLink.version + 1)
+            .where(
+                getattr(TraceLink, f"{side}_type") == linkable.name,
+                getattr(TraceLink, f"{side}_id") == entity_id,
+                TraceLink.state != LinkState.INVALID,
+            )
+            .values(
+                state=LinkState.INVALID,
+                state_reason=f"{side} {linkable.name} deleted",
+                updated_at=utcnow(),
+                version=TraceLink.version + 1,
+            )
         )
 
 

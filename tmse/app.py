@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         settings.database_url, settings.read_database_url, settings.db_pool_size
     )
     app.state.secret_key = secret_key(settings)
-    register_job_metrics(app.state.db)
+    app.state.job_metrics = register_job_metrics(app.state.db)
 
     install_error_handlers(app)
     app.add_exception_handler(Unauthorized, _unauthorized)
@@ -85,4 +85,5 @@ def _add_operations_routes(app: FastAPI) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
-        return PlainTextResponse(metrics_payload(), media_type=CONTENT_TYPE_LATEST)
+        payload = metrics_payload([app.state.job_metrics])
+        return PlainTextResponse(payload, media_type=CONTENT_TYPE_LATEST)

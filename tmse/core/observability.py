@@ -7,9 +7,11 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+from prometheus_client.registry import Collector
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -132,10 +134,13 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-def metrics_payload() -> bytes:
-    """Prometheus exposition of this process, or of all workers in multiprocess mode."""
+def metrics_payload(database_collectors: Iterable[Collector] = ()) -> bytes:
+    """Prometheus exposition of this process, or of all workers in multiprocess mode; collectors
+    that read the database are registered on the default registry and must be passed here too."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        for collector in database_collectors:
+            registry.register(collector)
         return generate_latest(registry)
     return generate_latest(DEFAULT_REGISTRY)

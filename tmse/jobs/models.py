@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tmse.core.db import Base, utcnow
@@ -21,6 +21,8 @@ class LeaderLock(Base):
 
 class JobRun(Base):
     __tablename__ = "job_runs"
+    # One run per job and due time, even if two workers ever believed they led at once.
+    __table_args__ = (UniqueConstraint("job", "scheduled_for", name="uq_job_runs_job_due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(60), index=True)

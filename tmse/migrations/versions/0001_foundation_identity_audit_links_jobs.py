@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 16:15:20.474871
+Create Date: 2026-11-25 16:26:46.128940
 """
 
 from collections.abc import Sequence
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import tmse.core.db
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -53,6 +54,7 @@ def upgrade() -> None:
         sa.Column("ok", sa.Boolean(), nullable=True),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
+        sa.UniqueConstraint("job", "scheduled_for", name="uq_job_runs_job_due"),
     )
     with op.batch_alter_table("job_runs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_job_runs_job"), ["job"], unique=False)

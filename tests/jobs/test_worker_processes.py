@@ -81,7 +81,10 @@ def fail_over(database: Database, logs: Path, delay: float) -> bool:
             return False
         assert pid_of(leader) in workers
         time.sleep(0.6)  # a few more ticks with both workers competing: still one run
-        assert finished_runs(database) == [(yesterday, leader)]
+        runs = finished_runs(database)
+        if len(runs) > 1 and runs[1][0] == today:
+            return False  # today's slot came before the leader was killed: too slow, retry
+        assert runs == [(yesterday, leader)]
         assert lock_holder(database) == leader
 
         workers[pid_of(leader)].kill()  # a crash: nothing released, the lease has to run out

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from tmse.core import i18n
 from tmse.core.actor import Actor
 from tmse.web.csrf import csrf_token_of
+from tmse.web.labels import action_label, kind_label, link_state_label, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_COOKIE = "tmse_locale"
@@ -63,25 +67,72 @@ def _datetime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(dt.UTC).strftime(fmt) + " UTC" if value else "—"
 
 
+def _date(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d") if value else "—"
+
+
 environment.filters["jsondata"] = _tojson_attr
+environment.filters["date"] = _date
 environment.filters["datetime"] = _datetime
+# English msgids of stored codes; templates translate them: {{ _(user_role | role_label) }}.
+environment.filters["role_label"] = role_label
+environment.filters["kind_label"] = kind_label
+environment.filters["link_state_label"] = link_state_label
+environment.filters["action_label"] = action_label
+
+# The catalog of the page being rendered; a context variable so macros imported without
+# context (`{% from "web/macros.html" import pagination %}`) translate too.
+_active_translations: ContextVar[NullTranslations | None] = ContextVar(
+    "tmse_translations", default=None
+)
+
+
+def _translations() -> NullTranslations:
+    return _active_translations.get() or i18n.translations(i18n.DEFAULT_LOCALE)
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    """`_("Showing %(first)s", first=1)`: translated, then filled in with escaped values."""
+    text = _translations().gettext(message)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables else text
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ngettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+environment.globals["gettext"] = _gettext
+environment.globals["ngettext"] = _ngettext
 
 
 def request_locale(request: Request) -> str:
     actor: Actor | None = getattr(request.state, "actor", None)
-    return i18n.choose_locale(actor.locale if actor else None,
-                              request.cookies.get(LOCALE_COOKIE),
-                              request.headers.get("accept-language"),
-                              request.app.state.settings.default_locale)
+    return i18n.choose_locale(
+        actor.locale if actor else None,
+        request.cookies.get(LOCALE_COOKIE),
+        request.headers.get("accept-language"),
+        request.app.state.settings.default_locale,
+    )
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     locale = request_locale(request)
     translations = i18n.translations(locale)
     actor: Actor | None = getattr(request.state, "actor", None)
-    nav = sorted((n for n in _nav.values() if actor and actor.can(n.permission)),
-                 key=lambda n: (n.order, n.key))
+    nav = sorted(
+        (n for n in _nav.values() if actor and actor.can(n.permission)),
+        key=lambda n: (n.order, n.key),
+    )
     values: dict[str, Any] = {
         "request": request,
         "actor": actor,
@@ -90,10 +141,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "locales": i18n.LOCALES,
         "csrf_token": csrf_token_of(request),
         "nav": nav,
-        "gettext": translations.gettext,
-        "ngettext": translations.ngettext,
-        "_": translations.gettext,
+        "gettext": _gettext,
+        "ngettext": _ngettext,
+        "_": _gettext,
     }
     values.update(context or {})
-    html = environment.get_template(template).render(values)
+    active = _active_translations.set(translations)
+    try:
+        html = environment.get_template(template).render(values)
+    finally:
+        _active_translations.reset(active)
     return HTMLResponse(html, status_code=status_code)

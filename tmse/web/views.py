@@ -16,6 +16,7 @@ from tmse.core.identity.credentials import TooManyAttempts
 from tmse.core.identity.overview import organisation_overview
 from tmse.core.identity.service import set_locale
 from tmse.core.signing import sign
+from tmse.web.labels import N_, role_label
 from tmse.web.templating import LOCALE_COOKIE, render, request_locale
 
 router = APIRouter(include_in_schema=False)
@@ -38,32 +39,57 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login_submit(request: Request, session: DbSession, username: Annotated[str, Form()],
-                 password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+def login_submit(
+    request: Request,
+    session: DbSession,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     address = request.client.host if request.client else "unknown"
     settings = request.app.state.settings
     translate = i18n.translations(request_locale(request)).gettext
     try:
-        user = credentials.login(session, username, password, address,
-                                 settings.login_failure_limit)
+        user = credentials.login(session, username, password, address, settings.login_failure_limit)
     except TooManyAttempts:
-        return render(request, "web/login.html", {
-            "next_url": safe_next(next), "username": username,
-            "error": translate("Too many failed sign-ins. Wait a minute and try again.")},
-            status_code=429)
+        return render(
+            request,
+            "web/login.html",
+            {
+                "next_url": safe_next(next),
+                "username": username,
+                "error": translate(N_("Too many failed sign-ins. Wait a minute and try again.")),
+            },
+            status_code=429,
+        )
     if user is None:
-        return render(request, "web/login.html", {
-            "next_url": safe_next(next), "username": username,
-            "error": translate("Wrong username or password.")}, status_code=401)
+        return render(
+            request,
+            "web/login.html",
+            {
+                "next_url": safe_next(next),
+                "username": username,
+                "error": translate(N_("Wrong username or password.")),
+            },
+            status_code=401,
+        )
     lifetime = dt.timedelta(hours=settings.session_hours)
     session_id = credentials.start_web_session(session, user, lifetime)
     response = RedirectResponse(safe_next(next), status_code=303)
     cookie = sign(request.app.state.secret_key, session_id)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=int(lifetime.total_seconds()),
-                        httponly=True, samesite="lax", secure=_secure(request), path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
     if user.locale:
-        response.set_cookie(LOCALE_COOKIE, user.locale, samesite="lax", secure=_secure(request),
-                            max_age=365 * 86400)
+        response.set_cookie(
+            LOCALE_COOKIE, user.locale, samesite="lax", secure=_secure(request), max_age=365 * 86400
+        )
     return response
 
 
@@ -73,63 +99,81 @@ def logout(request: Request, session: DbSession) -> Response:
     if session_id:
         credentials.end_web_session(session, session_id)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=_secure(request))
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request)
+    )
     return response
 
 
 @router.post("/language")
-def switch_language(request: Request, session: DbSession,
-                    actor: Annotated[Actor | None, Depends(optional_actor)],
-                    locale: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+def switch_language(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor | None, Depends(optional_actor)],
+    locale: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     chosen = i18n.normalise(locale) or i18n.DEFAULT_LOCALE
     if actor is not None:
         set_locale(session, actor, chosen)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(LOCALE_COOKIE, chosen, samesite="lax", secure=_secure(request),
-                        max_age=365 * 86400)
+    response.set_cookie(
+        LOCALE_COOKIE, chosen, samesite="lax", secure=_secure(request), max_age=365 * 86400
+    )
     return response
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession,
-         _: Annotated[Actor, Depends(require())]) -> Response:
+def home(request: Request, session: DbSession, _: Annotated[Actor, Depends(require())]) -> Response:
     translate = i18n.translations(request_locale(request)).gettext
     overview = organisation_overview(session)
     cards = [
-        {"key": "departments", "label": "Departments", "value": overview.departments},
-        {"key": "teams", "label": "Teams", "value": overview.teams},
-        {"key": "users", "label": "People", "value": overview.users},
-        {"key": "active", "label": "Active accounts", "value": overview.active_users},
+        {"key": "departments", "label": N_("Departments"), "value": overview.departments},
+        {"key": "teams", "label": N_("Teams"), "value": overview.teams},
+        {"key": "users", "label": N_("People"), "value": overview.users},
+        {"key": "active", "label": N_("Active accounts"), "value": overview.active_users},
     ]
     departments_chart = {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 8, "right": 16, "top": 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "name": translate("People")},
+        "xAxis": {"type": "value", "name": translate(N_("People"))},
         "yAxis": {"type": "category", "inverse": True, "data": overview.headcount_labels},
-        "series": [{"type": "bar", "name": translate("People"),
-                    "data": overview.headcount_values, "itemStyle": {"color": "#206bc4"}}],
+        "series": [
+            {
+                "type": "bar",
+                "name": translate(N_("People")),
+                "data": overview.headcount_values,
+                "itemStyle": {"color": "#206bc4"},
+            }
+        ],
     }
-    roles_chart = {
-        "tooltip": {"trigger": "item"},
-        "legend": {"bottom": 0, "type": "scroll"},
-        "series": [{"type": "pie", "radius": ["40%", "70%"], "name": translate("Role"),
-                    "data": [{"name": translate(role_label(r)), "value": n}
-                             for r, n in overview.roles.items()]}],
-    } if overview.roles else None
-    return render(request, "web/home.html", {
-        "active": "home", "cards": cards,
-        "departments": {"labels": overview.headcount_labels},
-        "departments_chart": departments_chart, "roles_chart": roles_chart,
-    })
-
-
-ROLE_LABELS = {
-    "admin": "Administrator", "committee": "Technical committee", "architect": "Architect",
-    "product_manager": "Product manager", "tech_lead": "Tech lead", "engineer": "Engineer",
-    "sre": "SRE", "viewer": "Viewer",
-}
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+    roles_chart = (
+        {
+            "tooltip": {"trigger": "item"},
+            "legend": {"bottom": 0, "type": "scroll"},
+            "series": [
+                {
+                    "type": "pie",
+                    "radius": ["40%", "70%"],
+                    "name": translate(N_("Role")),
+                    "data": [
+                        {"name": translate(role_label(r)), "value": n}
+                        for r, n in overview.roles.items()
+                    ],
+                }
+            ],
+        }
+        if overview.roles
+        else None
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "active": "home",
+            "cards": cards,
+            "departments": {"labels": overview.headcount_labels},
+            "departments_chart": departments_chart,
+            "roles_chart": roles_chart,
+        },
+    )

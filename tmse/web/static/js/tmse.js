@@ -14,4 +14,38 @@
   }
   document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
   document.addEventListener("htmx:afterSwap", function (e) { renderCharts(e.target); });
+  document.addEventListener("tmse:charts", function () { renderCharts(document); });
+})();
+
+// Small behaviours of the organisation pages: confirm before a destructive post, copy a value.
+(function () {
+  document.addEventListener("htmx:afterSettle", function () {
+    // outerHTML swaps replace the event's target, so look for new charts in the whole page.
+    document.dispatchEvent(new Event("tmse:charts"));
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    // Long checklists open scrolled to the first ticked item, so the current choice is in view.
+    document.querySelectorAll(".tmse-checklist").forEach(function (list) {
+      var first = list.querySelector("input:checked");
+      if (first) list.scrollTop = first.closest("label").offsetTop - list.offsetTop - 8;
+    });
+  });
+  document.addEventListener("submit", function (e) {
+    var message = e.target.dataset && e.target.dataset.confirm;
+    if (message && !window.confirm(message)) e.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    var done = function () { button.textContent = button.dataset.copied || "✓"; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done);
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
 })();

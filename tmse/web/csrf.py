@@ -47,8 +47,11 @@ class CsrfMiddleware:
             sent = request.headers.get(CSRF_HEADER) or self._form_field(request, body)
             if not cookie or not sent or not hmac.compare_digest(cookie, sent):
                 response = problem_response(
-                    request, 403, "csrf-failed",
-                    "The form's security token is missing or stale; reload the page and retry.")
+                    request,
+                    403,
+                    "csrf-failed",
+                    "The form's security token is missing or stale; reload the page and retry.",
+                )
                 await response(scope, receive, send)
                 return
 
@@ -56,8 +59,9 @@ class CsrfMiddleware:
             if message["type"] == "http.response.start" and cookie is None:
                 headers = MutableHeaders(scope=message)
                 secure = "; Secure" if scope.get("scheme") == "https" else ""
-                headers.append("set-cookie", f"{CSRF_COOKIE}={token}; Path=/; SameSite=Lax"
-                                             f"; HttpOnly{secure}")
+                headers.append(
+                    "set-cookie", f"{CSRF_COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly{secure}"
+                )
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

@@ -46,8 +46,8 @@ run: install
 	$(BIN)/tmse serve --host 127.0.0.1 --port 8000
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check tmse tests benchmarks
-	$(BIN)/ruff format --check tmse tests benchmarks
+	$(BIN)/ruff check tmse tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check tmse tests $(wildcard benchmarks)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy tmse/core

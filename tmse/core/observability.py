@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
-from prometheus_client.registry import Collector
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -19,6 +18,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.context import request_id_var

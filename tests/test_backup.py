@@ -262,10 +262,11 @@ def _tables(db: Database) -> list[str]:
     [
         b"",
         b"hello, not gzip",
-        gzip.compress(b"not json\n"),
-        gzip.compress(b'{"format": "other"}\n'),
-        gzip.compress(b"[1, 2, 3]\n"),
+        gzip.compress(b"not json\n", mtime=0),
+        gzip.compress(b'{"format": "other"}\n', mtime=0),
+        gzip.compress(b"[1, 2, 3]\n", mtime=0),
     ],
+    ids=["empty", "not-gzip", "gzip-not-json", "other-format", "json-not-object"],
 )
 def test_refuses_files_that_are_not_backups(
     content: bytes, tmp_path: Path, target: Database

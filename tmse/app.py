@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.core.audit import api as audit_api
+from tmse.core.concurrency import ConcurrencyLimitMiddleware
 from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
 from tmse.core.identity import api as identity_api
@@ -39,9 +40,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = db or Database(
-        settings.database_url, settings.read_database_url, settings.db_pool_size
-    )
+    # The pool must cover every admitted request plus the background write each may queue.
+    pool_size = max(settings.db_pool_size, settings.max_concurrent_requests + 2)
+    app.state.db = db or Database(settings.database_url, settings.read_database_url, pool_size)
     app.state.secret_key = secret_key(settings)
     app.state.job_metrics = register_job_metrics(app.state.db)
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _add_operations_routes(app)
 
     app.add_middleware(CsrfMiddleware)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(RequestContextMiddleware)
     return app
 

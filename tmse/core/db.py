@@ -84,6 +84,8 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if memory:
             kwargs["poolclass"] = StaticPool
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine, wal=not memory)
         return engine

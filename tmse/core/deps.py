@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -42,7 +43,9 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def optional_actor(request: Request, session: DbSession) -> Actor | None:
+def optional_actor(
+    request: Request, session: DbSession, background: BackgroundTasks
+) -> Actor | None:
     """The actor of this request from a bearer token or the session cookie, if any."""
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
@@ -55,8 +58,12 @@ def optional_actor(request: Request, session: DbSession) -> Actor | None:
             raise Unauthorized("The API token is unknown, revoked, or its user is inactive.")
         user, token = found
         now = utcnow()
-        if credentials.token_needs_touch(token, now):
-            _touch_token_last_used(request, session, token.id, now)
+        if credentials.token_needs_touch(token, now) and _claim_touch(
+            database(request), token.id, now
+        ):
+            # After the response, when this request's connection is back in the pool: a read
+            # request never holds two connections, and one request per process does the write.
+            background.add_task(_touch_token_last_used, database(request), token.id, now)
         actor = credentials.actor_for(user, token.id)
     elif session_id := web_session_id(request):
         user_found = credentials.user_for_web_session(session, session_id)
@@ -65,15 +72,23 @@ def optional_actor(request: Request, session: DbSession) -> Actor | None:
     return actor
 
 
-def _touch_token_last_used(
-    request: Request, session: Session, token_id: int, now: dt.datetime
-) -> None:
-    if request.method in SAFE_METHODS:
-        # A read request holds a read-only transaction; record the use in a short write of its own.
-        with database(request).session(write=True) as writer:
-            credentials.touch_token(writer, token_id, now)
-    else:
-        credentials.touch_token(session, token_id, now)
+_touches: dict[tuple[str, int], dt.datetime] = {}
+_touches_lock = threading.Lock()
+
+
+def _claim_touch(db: Database, token_id: int, now: dt.datetime) -> bool:
+    key = (db.url, token_id)
+    with _touches_lock:
+        last = _touches.get(key)
+        if last is not None and now - last < credentials.LAST_USED_RESOLUTION:
+            return False
+        _touches[key] = now
+        return True
+
+
+def _touch_token_last_used(db: Database, token_id: int, now: dt.datetime) -> None:
+    with db.session(write=True) as writer:
+        credentials.touch_token(writer, token_id, now)
 
 
 def web_session_id(request: Request) -> str | None:
@@ -82,10 +97,11 @@ def web_session_id(request: Request) -> str | None:
     return unsign(request.app.state.secret_key, cookie) if cookie else None
 
 
-def require(permission: str = READ) -> Callable[..., Actor]:
+def require(permission: str = READ) -> Callable[..., Awaitable[Actor]]:
     """The dependency every protected route declares: 401 when anonymous, 403 when not allowed."""
 
-    def check(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    # async: a pure check needs no trip through the thread pool.
+    async def check(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
         if actor is None:
             raise Unauthorized("Sign in or send 'Authorization: Bearer <token>'.")
         if not actor.can(permission):

@@ -22,7 +22,7 @@ class ListParams(BaseModel):
     sort: str | None = None
 
 
-def list_params(
+async def list_params(
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
     offset: int = Query(0, ge=0, description="Rows to skip."),
     sort: str | None = Query(None, description="Field to sort by; prefix with '-' for descending."),

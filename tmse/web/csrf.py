@@ -26,6 +26,13 @@ def csrf_token_of(request: Request) -> str:
     return str(request.scope.get("state", {}).get("csrf_token", ""))
 
 
+def _has_bearer(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return value[:7].lower() == b"bearer "
+    return False
+
+
 class CsrfMiddleware:
     """Unsafe requests that rely on cookies must echo the CSRF cookie in a header or form field.
     Requests with a bearer token carry no ambient authority and pass."""
@@ -34,7 +41,8 @@ class CsrfMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or _has_bearer(scope):
+            # Token clients carry no ambient authority and never render forms: nothing to do.
             await self.app(scope, receive, send)
             return
         request = Request(scope)
@@ -68,8 +76,6 @@ class CsrfMiddleware:
 
     @staticmethod
     def _exempt(request: Request) -> bool:
-        if request.headers.get("authorization", "").lower().startswith("bearer "):
-            return True
         if request.url.path.startswith(EXEMPT_PREFIXES):
             return True
         # An API call without a session cookie has no ambient authority to abuse; it gets 401.

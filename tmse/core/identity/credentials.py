@@ -81,13 +81,17 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
 
 
 def user_for_token(session: Session, plaintext: str) -> tuple[User, ApiToken] | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plaintext)))
-    if token is None or token.revoked_at is not None:
-        return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
-        return None
-    return user, token
+    """The active user and live token for `plaintext`, in one query (it runs on every call)."""
+    row = session.execute(
+        select(User, ApiToken)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _digest(plaintext),
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 def token_needs_touch(token: ApiToken, now: dt.datetime) -> bool:

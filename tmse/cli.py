@@ -69,6 +69,9 @@ def serve(
         log_config=None,
         proxy_headers=True,
         access_log=False,
+        # Longer than common load balancers' idle timeout (60 s), so the balancer, not tmse,
+        # closes idle keep-alive connections and never sends on one tmse just closed.
+        timeout_keep_alive=65,
     )
 
 

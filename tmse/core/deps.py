@@ -53,18 +53,19 @@ def optional_actor(
     actor: Actor | None = None
     token_value = _bearer(request)
     if token_value is not None:
-        found = credentials.user_for_token(session, token_value)
+        found = credentials.actor_for_token(session, token_value)
         if found is None:
             raise Unauthorized("The API token is unknown, revoked, or its user is inactive.")
-        user, token = found
+        actor, last_used_at = found
         now = utcnow()
-        if credentials.token_needs_touch(token, now) and _claim_touch(
-            database(request), token.id, now
+        token_id = actor.token_id
+        assert token_id is not None
+        if credentials.token_needs_touch(last_used_at, now) and _claim_touch(
+            database(request), token_id, now
         ):
             # After the response, when this request's connection is back in the pool: a read
             # request never holds two connections, and one request per process does the write.
-            background.add_task(_touch_token_last_used, database(request), token.id, now)
-        actor = credentials.actor_for(user, token.id)
+            background.add_task(_touch_token_last_used, database(request), token_id, now)
     elif session_id := web_session_id(request):
         user_found = credentials.user_for_web_session(session, session_id)
         actor = credentials.actor_for(user_found) if user_found else None

@@ -222,7 +222,7 @@ def team_page(
             "team": team,
             "row": row,
             "sub_units": [r for r in rows if r.unit.parent_id == team_id],
-            "members": users,
+            "members": service.user_out(session, users),
             "total_members": total_members,
             "leads": leads,
             "links": [_link_view(session, link, "team", team_id) for link in links],

@@ -13,7 +13,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import NotFound, Problem
-from tmse.core.identity.models import ApiToken, LoginFailure, User, WebSession
+from tmse.core.identity.models import ApiToken, LoginFailure, User, UserRole, WebSession
 from tmse.core.identity.passwords import verify_password
 
 TOKEN_PREFIX = "tmse_"
@@ -80,22 +80,31 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
     )
 
 
-def user_for_token(session: Session, plaintext: str) -> tuple[User, ApiToken] | None:
-    """The active user and live token for `plaintext`, in one query (it runs on every call)."""
-    row = session.execute(
-        select(User, ApiToken)
+def actor_for_token(session: Session, plaintext: str) -> tuple[Actor, dt.datetime | None] | None:
+    """The actor of a live token of an active user, and the token's last use; one query, since
+    it runs on every API call."""
+    rows = session.execute(
+        select(
+            User.id, User.username, User.locale, ApiToken.id, ApiToken.last_used_at, UserRole.role
+        )
         .join(ApiToken, ApiToken.user_id == User.id)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
         .where(
             ApiToken.token_hash == _digest(plaintext),
             ApiToken.revoked_at.is_(None),
             User.is_active.is_(True),
         )
-    ).first()
-    return (row[0], row[1]) if row else None
+    ).all()
+    if not rows:
+        return None
+    user_id, username, locale, token_id, last_used_at, _ = rows[0]
+    roles = frozenset(row.role for row in rows if row.role)
+    actor = Actor(user_id=user_id, username=username, roles=roles, token_id=token_id, locale=locale)
+    return actor, last_used_at
 
 
-def token_needs_touch(token: ApiToken, now: dt.datetime) -> bool:
-    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+def token_needs_touch(last_used_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION
 
 
 def touch_token(session: Session, token_id: int, now: dt.datetime) -> None:

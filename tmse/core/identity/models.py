@@ -41,8 +41,9 @@ class User(Versioned, Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
 
+    # Loaded on access; lists fetch the roles of a whole page in one query (service.user_out).
     roles: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+        cascade="all, delete-orphan", lazy="select", order_by="UserRole.role"
     )
 
     @property

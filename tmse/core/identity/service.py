@@ -265,23 +265,31 @@ def list_users(session: Session, params: ListParams, **filters: Any) -> tuple[li
 
 
 def user_out(session: Session, users: list[User]) -> list[UserOut]:
-    """Response rows with team ids fetched in one query for the whole page."""
+    """Response rows; roles and team ids of the whole page come in one query each."""
     ids = [u.id for u in users]
     teams: dict[int, list[int]] = {i: [] for i in ids}
-    rows = session.execute(
+    roles: dict[int, list[str]] = {i: [] for i in ids}
+    memberships = session.execute(
         select(Membership.user_id, Membership.team_id)
         .where(Membership.user_id.in_(ids))
         .order_by(Membership.team_id)
     )
-    for user_id, team_id in rows:
+    for user_id, team_id in memberships:
         teams[user_id].append(team_id)
+    role_rows = session.execute(
+        select(UserRole.user_id, UserRole.role)
+        .where(UserRole.user_id.in_(ids))
+        .order_by(UserRole.role)
+    )
+    for user_id, role in role_rows:
+        roles[user_id].append(role)
     return [
         UserOut(
             id=u.id,
             username=u.username,
             display_name=u.display_name,
             email=u.email,
-            roles=u.role_names,
+            roles=roles[u.id],
             team_ids=teams[u.id],
             is_active=u.is_active,
             locale=u.locale,

@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from tests.helpers import login
 from tmse.app import create_app
 from tmse.settings import Settings
 
@@ -87,3 +88,41 @@ def test_engineer_cannot_administer_the_organisation(client, make_account):
     response = client.post("/api/v1/teams", json={"name": "Shadow IT"}, headers=engineer.headers)
     assert response.status_code == 403
     assert response.json()["permission"] == "org:write"
+
+
+PAGE_WRITES = [
+    (m, p)
+    for m, p in ROUTES
+    if not p.startswith("/api/") and m in WRITE_METHODS and p not in PUBLIC_PATHS
+]
+
+
+def test_the_walk_finds_the_page_forms():
+    assert ("POST", "/teams") in PAGE_WRITES and ("POST", "/users") in PAGE_WRITES
+
+
+@pytest.mark.parametrize(("method", "path"), PAGE_WRITES)
+def test_viewer_session_gets_403_on_every_page_form(client, make_account, method, path):
+    viewer = make_account("viewer")
+    assert login(client, viewer.username).status_code == 303
+    response = client.request(
+        method,
+        _concrete(path),
+        data={"name": "x"},
+        headers={"X-CSRF-Token": client.cookies["tmse_csrf"]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403, (method, path, response.status_code)
+
+
+@pytest.mark.parametrize(("method", "path"), PAGE_WRITES)
+def test_page_forms_send_anonymous_visitors_away(client, method, path):
+    client.get("/login")
+    response = client.request(
+        method,
+        _concrete(path),
+        data={"name": "x"},
+        headers={"X-CSRF-Token": client.cookies["tmse_csrf"]},
+        follow_redirects=False,
+    )
+    assert response.status_code in (401, 303), (method, path, response.status_code)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from tmse.core.audit import verify
+from tmse.core.audit import AuditEntry, hashed_fields, entry_hash, save_checkpoint, verify
 
 
 def test_update_records_before_and_after_of_changed_fields_only(client, admin):
@@ -91,3 +91,37 @@ def test_deleting_a_row_breaks_the_chain(client, admin, db):
     with db.session(write=False) as session:
         report = verify(session)
     assert not report.intact and report.first_bad_id == 2
+
+
+def test_checkpoint_reveals_removed_tail_entries(client, admin, db):
+    for name in ("One", "Two", "Three"):
+        client.post("/api/v1/teams", json={"name": name}, headers=admin.headers)
+    with db.session() as session:
+        report = verify(session)
+        save_checkpoint(session, report)
+    head = report.head_id
+    with db.session() as session:  # cutting the newest entries leaves a chain that links up
+        session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": head})
+    with db.session(write=False) as session:
+        after = verify(session)
+    assert not after.intact
+    assert after.first_bad_id == head and "removed" in after.reason
+
+
+def test_checkpoint_reveals_a_rewritten_chain(client, admin, db):
+    for name in ("One", "Two"):
+        client.post("/api/v1/teams", json={"name": name}, headers=admin.headers)
+    with db.session() as session:
+        save_checkpoint(session, verify(session))
+    # An attacker edits entry 2 and recomputes every hash after it, so the links all hold.
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        entries[1].actor_name = "mallory"
+        prev = entries[0].hash
+        for entry in entries[1:]:
+            entry.prev_hash = prev
+            entry.hash = entry_hash(prev, hashed_fields(entry))
+            prev = entry.hash
+    with db.session(write=False) as session:
+        after = verify(session)
+    assert not after.intact and "rewritten" in after.reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tmse.core.audit import verify
+from tmse.core.audit import save_checkpoint, verify
 from tmse.core.db import Database
 from tmse.jobs.runs import Outcome, ScheduledJob
 
@@ -19,6 +19,8 @@ def verify_audit_chain(db: Database) -> Outcome:
     with db.session(write=False) as session:
         report = verify(session)
     if report.intact:
+        with db.session() as session:
+            save_checkpoint(session, report)
         return Outcome(True, f"audit chain intact: {report.checked} entries")
     detail = (
         f"audit chain broken at entry {report.first_bad_id}: {report.reason} "

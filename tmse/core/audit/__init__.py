@@ -67,7 +67,7 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 
-def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+def hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
         "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -112,7 +112,7 @@ def record(
         request_id=request_id_var.get(),
         prev_hash=last.hash if last else GENESIS,
     )
-    entry.hash = entry_hash(entry.prev_hash, _hashed_fields(entry))
+    entry.hash = entry_hash(entry.prev_hash, hashed_fields(entry))
     session.add(entry)
     session.flush()
     return entry
@@ -124,6 +124,8 @@ class ChainReport:
     checked: int
     first_bad_id: int | None = None
     reason: str = ""
+    head_id: int | None = None
+    head_hash: str | None = None
 
 
 def verify(session: Session, batch: int = 5000) -> ChainReport:
@@ -135,17 +137,52 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not rows:
-            return ChainReport(True, checked)
+            head = (last_id, prev_hash) if checked else (None, None)
+            return _against_checkpoint(session, ChainReport(True, checked, None, "", *head))
         for entry in rows:
             if entry.id != expected_id:
                 return ChainReport(False, checked, expected_id, "entry missing (deleted)")
             if entry.prev_hash != prev_hash:
                 return ChainReport(False, checked, entry.id, "previous-hash link broken")
-            if entry_hash(prev_hash, _hashed_fields(entry)) != entry.hash:
+            if entry_hash(prev_hash, hashed_fields(entry)) != entry.hash:
                 return ChainReport(False, checked, entry.id, "content does not match its hash")
             prev_hash, expected_id, checked = entry.hash, entry.id + 1, checked + 1
             last_id = entry.id
         session.expunge_all()
+
+
+class AuditCheckpoint(Base):
+    """The chain's head as last verified: removing entries after it, or rewriting the chain with
+    recomputed hashes, no longer goes unnoticed."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column()
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def _against_checkpoint(session: Session, report: ChainReport) -> ChainReport:
+    checkpoint = session.scalars(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
+    ).first()
+    if checkpoint is None:
+        return report
+    stored = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == checkpoint.entry_id))
+    if stored is None:
+        reason = "entries up to a verified checkpoint were removed"
+        return ChainReport(False, report.checked, checkpoint.entry_id, reason)
+    if stored != checkpoint.entry_hash:
+        reason = "the chain was rewritten since a verified checkpoint"
+        return ChainReport(False, report.checked, checkpoint.entry_id, reason)
+    return report
+
+
+def save_checkpoint(session: Session, report: ChainReport) -> None:
+    """Remember an intact chain's head, so later checks can tell if it was cut or rewritten."""
+    if report.intact and report.head_id is not None and report.head_hash is not None:
+        session.add(AuditCheckpoint(entry_id=report.head_id, entry_hash=report.head_hash))
 
 
 def entries_query(

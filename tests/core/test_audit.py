@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select, text
 
-from tmse.core.audit import AuditEntry, hashed_fields, entry_hash, save_checkpoint, verify
+from tmse.core.audit import AuditEntry, entry_hash, hashed_fields, save_checkpoint, verify
 
 
 def test_update_records_before_and_after_of_changed_fields_only(client, admin):

@@ -50,9 +50,8 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Apply migrations before serving.")] = True,
 ) -> None:
     """Serve the web UI and the API."""
-    import uvicorn
-
     from tmse.core.observability import configure_logging
+    from tmse.serving import serve as serve_processes
 
     settings = get_settings()
     if migrate:
@@ -61,18 +60,7 @@ def serve(
         # Each worker keeps its own counters; a shared directory lets /metrics sum them.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tmse-metrics-")
     configure_logging(settings.log_level, settings.log_json)
-    uvicorn.run(
-        "tmse.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        proxy_headers=True,
-        access_log=False,
-        # Longer than common load balancers' idle timeout (60 s), so the balancer, not tmse,
-        # closes idle keep-alive connections and never sends on one tmse just closed.
-        timeout_keep_alive=65,
-    )
+    serve_processes(host, port, workers)
 
 
 @app.command()

@@ -43,7 +43,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--rate", type=float, help="open loop: this many requests/s per endpoint instead of clients"
     )
-    parser.add_argument("--workers", type=int, default=1, help="`tmse serve --workers`")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="`tmse serve --workers` (default: one per core, as deployed)",
+    )
     parser.add_argument("--database-url", help="use this database instead of a temporary SQLite")
     parser.add_argument("--size", default="large", choices=["small", "large"])
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary directory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,12 +14,14 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.core.audit import api as audit_api
+from tmse.core.audit import head_id
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
 from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
 from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
+from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.web import pages
@@ -58,8 +61,22 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
+    if settings.response_cache_mb > 0:
+        app.add_middleware(
+            ResponseCacheMiddleware,
+            data_version=_data_version(app.state.db),
+            max_bytes=settings.response_cache_mb * 1024 * 1024,
+        )
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def _data_version(db: Database) -> Callable[[], int]:
+    def read() -> int:
+        with db.read_engine.connect() as connection:
+            return head_id(connection)
+
+    return read
 
 
 async def _unauthorized(request: Request, exc: Exception) -> Response:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     worker_tick_seconds: float = Field(default=30.0, description="Worker scheduling interval.")
     leader_lease_seconds: float = Field(default=90.0, description="Worker leader lock lease.")
     db_pool_size: int = Field(default=10, description="Connection pool size per process.")
+    response_cache_mb: int = Field(
+        default=16, description="Memory per process for cached API reads; 0 turns the cache off."
+    )
     max_concurrent_requests: int = Field(
         default=8, description="Requests served at once per process; more wait their turn."
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Select, String, func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tmse.core.actor import Actor
@@ -212,3 +213,8 @@ def entries_query(
 
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def head_id(connection: Connection) -> int:
+    """The newest entry's id: every write appends one, so it versions all of tmse's data."""
+    return int(connection.execute(select(func.max(AuditEntry.id))).scalar() or 0)

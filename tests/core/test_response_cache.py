@@ -1,0 +1,84 @@
+"""Cached API reads stay right: any audited write, a revoked token or another caller misses."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from tmse.app import create_app
+
+
+def _rename_behind_the_audit_log(db, team_id: int, name: str) -> None:
+    # Not how tmse writes; it shows whether a response came from the cache.
+    with db.session() as session:
+        session.execute(text("UPDATE teams SET name = :n WHERE id = :i"), {"n": name, "i": team_id})
+
+
+def test_repeated_read_is_served_from_cache_until_a_write(client, admin, db):
+    team = client.post("/api/v1/teams", json={"name": "Cached"}, headers=admin.headers).json()
+    url = f"/api/v1/teams/{team['id']}"
+    assert client.get(url, headers=admin.headers).json()["name"] == "Cached"
+    _rename_behind_the_audit_log(db, team["id"], "Sneaky")
+    assert client.get(url, headers=admin.headers).json()["name"] == "Cached"  # a hit
+    client.post("/api/v1/teams", json={"name": "Unrelated"}, headers=admin.headers)
+    assert client.get(url, headers=admin.headers).json()["name"] == "Sneaky"  # version moved
+
+
+def test_revoked_token_is_refused_even_after_cached_reads(client, make_account):
+    engineer = make_account("engineer")
+    created = client.post("/api/v1/tokens", json={"name": "t"}, headers=engineer.headers).json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+    client.delete(f"/api/v1/tokens/{created['id']}", headers=engineer.headers)
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 401
+
+
+def test_each_token_has_its_own_entries(client, make_account):
+    first, second = make_account("engineer"), make_account("sre")
+    assert (
+        client.get("/api/v1/users/me", headers=first.headers).json()["username"] == first.username
+    )
+    assert (
+        client.get("/api/v1/users/me", headers=second.headers).json()["username"] == second.username
+    )
+
+
+def test_errors_and_token_lists_are_not_cached(client, admin, db):
+    assert client.get("/api/v1/teams/999", headers=admin.headers).status_code == 404
+    with db.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO teams (id, name, kind, description, version, "
+                "created_at, updated_at) VALUES (999, 'Late', 'team', '', 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    assert client.get("/api/v1/teams/999", headers=admin.headers).status_code == 200
+    client.get("/api/v1/tokens", headers=admin.headers)
+    with db.session() as session:
+        session.execute(text("UPDATE api_tokens SET name = 'renamed'"))
+    assert client.get("/api/v1/tokens", headers=admin.headers).json()[0]["name"] == "renamed"
+
+
+def test_cache_can_be_turned_off(settings, db, admin):
+    settings.response_cache_mb = 0
+    with TestClient(create_app(settings, db)) as client:
+        team = client.post("/api/v1/teams", json={"name": "Live"}, headers=admin.headers).json()
+        url = f"/api/v1/teams/{team['id']}"
+        client.get(url, headers=admin.headers)
+        _rename_behind_the_audit_log(db, team["id"], "Changed")
+        assert client.get(url, headers=admin.headers).json()["name"] == "Changed"
+
+
+def _teams_requests(client) -> float:
+    line = 'tmse_http_requests_total{method="GET",route="/api/v1/teams",status="200"} '
+    found = [x for x in client.get("/metrics").text.splitlines() if x.startswith(line)]
+    return float(found[0].removeprefix(line)) if found else 0.0
+
+
+def test_hits_are_counted_under_their_route(client, admin):
+    before = _teams_requests(client)
+    for _ in range(3):
+        client.get("/api/v1/teams", headers=admin.headers)
+    assert _teams_requests(client) == before + 3

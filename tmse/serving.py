@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
+import sys
 import time
 from types import FrameType
 
@@ -34,7 +36,9 @@ def serve(host: str, port: int, workers: int) -> None:
     if workers <= 1:
         uvicorn.Server(uvicorn_config(host, port)).run()
         return
-    _supervise(host, port, workers)
+    # The supervisor only starts and watches processes: re-exec it lean, without everything the
+    # CLI imported (migrations, models, the app), which would otherwise stay in memory for good.
+    os.execv(sys.executable, [sys.executable, "-m", "tmse.serving", host, str(port), str(workers)])
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -89,3 +93,11 @@ def _supervise(host: str, port: int, workers: int) -> None:
             process.terminate()  # uvicorn finishes in-flight requests on SIGTERM
     for process in processes:
         process.join(timeout=30)
+
+
+if __name__ == "__main__":
+    from tmse.core.observability import configure_logging
+    from tmse.settings import get_settings
+
+    configure_logging(get_settings().log_level, get_settings().log_json)
+    _supervise(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

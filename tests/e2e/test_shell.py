@@ -19,6 +19,12 @@ def sign_in(page, username: str = "admin", password: str = PASSWORD) -> None:  #
     page.wait_for_url("**/")
 
 
+def switch_language(page, locale: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick a language and wait for the page it posts back to, not the one already loaded."""
+    with page.expect_navigation():
+        page.select_option("#language-select", locale)
+
+
 def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-untyped-def]
     page.goto("/login")
     screenshot(page, "01-login")
@@ -38,8 +44,7 @@ def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-un
     assert chart.bounding_box()["height"] > 200
     screenshot(page, "02-overview-en")
 
-    page.select_option("#language-select", "zh_CN")
-    page.wait_for_load_state("load")
+    switch_language(page, "zh_CN")
     assert page.locator("h2.page-title").inner_text() == "组织概览"
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.wait_for_function(
@@ -57,19 +62,16 @@ def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-un
 
 def test_language_is_remembered_for_the_user(page, browser, server):  # type: ignore[no-untyped-def]
     sign_in(page)
-    page.select_option("#language-select", "zh_CN")
-    page.wait_for_load_state("load")
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state("load")
-    page.select_option("#language-select", "zh_CN")
-    page.wait_for_load_state("load")
+    switch_language(page, "zh_CN")
+    switch_language(page, "en")
+    switch_language(page, "zh_CN")
     # A fresh browser (no cookies, English Accept-Language) gets Chinese after signing in.
     fresh = browser.new_context(base_url=server, locale="en-US")
     other = fresh.new_page()
     sign_in(other)
     assert other.locator("h2.page-title").inner_text() == "组织概览"
     fresh.close()
-    page.select_option("#language-select", "en")  # leave the shared account in English
+    switch_language(page, "en")  # leave the shared account in English
 
 
 def test_wrong_password_shows_an_error(page):  # type: ignore[no-untyped-def]

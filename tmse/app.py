@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from tmse import __version__
+from tmse.catalog import api as catalog_api
 from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_error_handlers(app)
     app.add_exception_handler(Unauthorized, _unauthorized)
 
-    for router in (identity_api.router, audit_api.router, links_api.router):
+    for router in (identity_api.router, audit_api.router, links_api.router, catalog_api.router):
         app.include_router(router)
     app.include_router(web_views.router)
     app.include_router(pages.router)

@@ -9,6 +9,7 @@ from tmse.core.db import Base
 
 def load_metadata() -> MetaData:
     # Imported for their side effect of registering tables on Base.metadata.
+    import tmse.catalog.models
     import tmse.core.audit
     import tmse.core.identity.models
     import tmse.core.links.models

@@ -44,8 +44,10 @@ def paginate(
     sortable: Mapping[str, QueryableAttribute[Any]],
     default_sort: str,
     tiebreak: QueryableAttribute[Any],
+    as_rows: bool = False,
 ) -> tuple[list[Any], int]:
-    """Rows of one page and the total; an unknown sort field is a 422 naming `sort`."""
+    """Rows of one page and the total; an unknown sort field is a 422 naming `sort`.
+    `as_rows` returns the named rows of a multi-column select instead of ORM objects."""
     sort = params.sort or default_sort
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
@@ -57,5 +59,5 @@ def paginate(
     column = sortable[key]
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     ordered = stmt.order_by(column.desc() if descending else column.asc(), tiebreak)
-    rows = session.scalars(ordered.limit(params.limit).offset(params.offset)).all()
-    return list(rows), total
+    result = session.execute(ordered.limit(params.limit).offset(params.offset))
+    return list(result.all() if as_rows else result.scalars().all()), total

@@ -1,0 +1,1 @@
+"""Architecture catalog: systems, services in layers, their dependencies."""

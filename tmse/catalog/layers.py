@@ -1,0 +1,90 @@
+"""Layering rules for the dependency graph: which layer may depend on which.
+
+Pure: plain data in, plain results out. Layers run top to bottom; dependencies point down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tmse.catalog.graph import Graph
+
+DEFAULT_LAYERS: tuple[str, ...] = ("frontend", "gateway", "business", "data", "infrastructure")
+
+
+@dataclass(frozen=True)
+class LayerRules:
+    """Layer order (top first), explicitly allowed (source layer, target layer) pairs, and
+    whether an edge may skip layers on its way down."""
+
+    order: tuple[str, ...] = DEFAULT_LAYERS
+    allow: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    allow_skip_down: bool = False
+
+    def __init__(
+        self,
+        order: Iterable[str] = DEFAULT_LAYERS,
+        allow: Iterable[tuple[str, str]] = (),
+        allow_skip_down: bool = False,
+    ) -> None:
+        order = tuple(order)
+        if len(set(order)) != len(order):
+            raise ValueError(f"layer order repeats a layer: {order}")
+        # Frozen, so the fields are set past the dataclass's own __setattr__.
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "allow", frozenset((source, target) for source, target in allow))
+        object.__setattr__(self, "allow_skip_down", allow_skip_down)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An edge that breaks the layering: `rule` is machine-readable, `message` is for people."""
+
+    source: str
+    target: str
+    rule: str  # "upward", "skips-layer" or "unknown-layer"
+    message: str
+
+
+def edge_violation(
+    rules: LayerRules, source_layer: str, target_layer: str
+) -> tuple[str, str] | None:
+    """The (rule, message) an edge between these layers breaks, or None when it is allowed."""
+    if (source_layer, target_layer) in rules.allow or source_layer == target_layer:
+        return None
+    rank = {layer: position for position, layer in enumerate(rules.order)}
+    for layer in (source_layer, target_layer):
+        if layer not in rank:
+            return "unknown-layer", f"layer {layer!r} is not in the layer order"
+    step = rank[target_layer] - rank[source_layer]
+    if step < 0:
+        return "upward", f"{source_layer} must not depend on the higher layer {target_layer}"
+    if step > 1 and not rules.allow_skip_down:
+        skipped = ", ".join(rules.order[rank[source_layer] + 1 : rank[target_layer]])
+        return "skips-layer", f"{source_layer} → {target_layer} skips {skipped}"
+    return None
+
+
+def layer_violations(graph: Graph, rules: LayerRules | None = None) -> list[Violation]:
+    """Every edge that breaks the rules (default rules when None), sorted by source and target.
+
+    An edge touching a node without a layer is not judged: there is nothing to judge it by.
+    """
+    rules = rules or LayerRules()
+    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
+    found: list[Violation] = []
+    for source, target in graph.edges():
+        source_layer, target_layer = graph.nodes[source].layer, graph.nodes[target].layer
+        if source_layer is None or target_layer is None:
+            continue
+        # Few distinct layer pairs, many edges: judge each pair once.
+        key = (source_layer, target_layer)
+        if key not in verdicts:
+            verdicts[key] = edge_violation(rules, source_layer, target_layer)
+        verdict = verdicts[key]
+        if verdict is not None:
+            found.append(
+                Violation(source, target, verdict[0], f"{source} → {target}: {verdict[1]}")
+            )
+    return found

@@ -109,3 +109,43 @@ def test_services_are_linkable(client, admin, team):
         headers=admin.headers,
     )
     assert link.status_code == 201
+
+
+def test_blast_radius_and_graph_checks_contract(client, admin, team):
+    layers = {
+        "web": "frontend",
+        "gw": "gateway",
+        "orders": "business",
+        "billing": "business",
+        "db": "data",
+        "lonely": "business",
+    }
+    for name, layer in layers.items():
+        _service(client, admin.headers, name, layer)
+    for source, target in (
+        ("web", "gw"),
+        ("gw", "orders"),
+        ("orders", "billing"),
+        ("billing", "orders"),
+        ("orders", "db"),
+        ("db", "gw"),
+    ):
+        client.post(
+            "/api/v1/catalog/dependencies",
+            json={"source": source, "target": target},
+            headers=admin.headers,
+        )
+    radius = client.get("/api/v1/catalog/services/db/blast-radius", headers=admin.headers).json()
+    # db ← orders ← gw ← web, and billing ↔ orders; db → gw closes a loop back to db itself.
+    assert radius["services"] == ["billing", "gw", "orders", "web"]
+    assert {i["owner"] for i in radius["impacted"]} == {"Payments"}
+    checks = client.get("/api/v1/catalog/checks/graph", headers=admin.headers).json()
+    # One strongly connected component, listed as a walk from its smallest name.
+    assert checks["cycles"] == [["billing", "orders", "db", "gw"]]
+    assert {(v["source"], v["target"], v["rule"]) for v in checks["layer_violations"]} == {
+        ("db", "gw", "upward")
+    }
+    assert checks["orphans"] == ["lonely"]
+    assert (checks["services"], checks["dependencies"]) == (6, 6)
+    missing = client.get("/api/v1/catalog/services/nope/blast-radius", headers=admin.headers)
+    assert missing.status_code == 404

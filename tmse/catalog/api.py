@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from tmse.catalog import service
+from tmse.catalog import checks, service
+from tmse.catalog.checks import BlastRadius, GraphChecks
 from tmse.catalog.models import Layer, Lifecycle
 from tmse.catalog.schemas import DependencyCreate, DependencyOut, ServiceCreate, ServiceOut
 from tmse.core.actor import Actor
@@ -49,6 +50,18 @@ def create_service(data: ServiceCreate, session: DbSession, actor: Writer) -> Se
 @router.get("/services/{name}", response_model=ServiceOut)
 def get_service(name: str, session: DbSession, _: Reader) -> ServiceOut:
     return service.service_out(session, [service.get_service(session, name)])[0]
+
+
+@router.get("/services/{name}/blast-radius", response_model=BlastRadius)
+def service_blast_radius(name: str, session: DbSession, _: Reader) -> BlastRadius:
+    """Every service that transitively depends on `name`, with its owner."""
+    return checks.blast_radius(session, name)
+
+
+@router.get("/checks/graph", response_model=GraphChecks)
+def check_graph(session: DbSession, _: Reader) -> GraphChecks:
+    """Cycles, layering violations (default rules), orphans and single points of failure."""
+    return checks.graph_checks(session)
 
 
 @router.get("/dependencies", response_model=Page[DependencyOut])

@@ -1,0 +1,1 @@
+"""Outside formats in and out: catalog descriptors, CI events, metrics, specifications."""

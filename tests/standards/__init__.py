@@ -1,0 +1,1 @@
+"""Tests of standards, conformance checks and ADRs."""

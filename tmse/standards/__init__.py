@@ -1,0 +1,1 @@
+"""Standards and rules: conformance checks, scorecards, ADRs and architecture reviews."""

@@ -149,3 +149,29 @@ def test_blast_radius_and_graph_checks_contract(client, admin, team):
     assert (checks["services"], checks["dependencies"]) == (6, 6)
     missing = client.get("/api/v1/catalog/services/nope/blast-radius", headers=admin.headers)
     assert missing.status_code == 404
+
+
+def test_duplicates_report_ranks_planted_pair_first(client, admin, team):
+    services = {
+        "payment-gateway": "Routes card payments to acquiring banks and card networks",
+        "pay-gateway-svc": "Routes card payments to the acquiring banks and networks",
+        "order-service": "Keeps customer orders and their state",
+        "search-indexer": "Builds the product search index nightly",
+    }
+    for name, description in services.items():
+        client.post(
+            "/api/v1/catalog/services",
+            json={
+                "name": name,
+                "layer": "business",
+                "owner": "Payments",
+                "description": description,
+            },
+            headers=admin.headers,
+        )
+    report = client.get("/api/v1/catalog/checks/duplicates", headers=admin.headers).json()
+    assert (report[0]["first"], report[0]["second"]) == ("pay-gateway-svc", "payment-gateway")
+    assert report[0]["score"] >= 0.5
+    assert set(report[0]["evidence"]) >= {"name", "description"}
+    assert report[0]["owners"] == ["Payments", "Payments"]
+    assert all({p["first"], p["second"]} != {"order-service", "search-indexer"} for p in report)

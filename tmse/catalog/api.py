@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from tmse.catalog import checks, service
-from tmse.catalog.checks import BlastRadius, GraphChecks
+from tmse.catalog.checks import BlastRadius, DuplicatePairOut, GraphChecks
 from tmse.catalog.models import Layer, Lifecycle
 from tmse.catalog.schemas import DependencyCreate, DependencyOut, ServiceCreate, ServiceOut
 from tmse.core.actor import Actor
@@ -62,6 +62,16 @@ def service_blast_radius(name: str, session: DbSession, _: Reader) -> BlastRadiu
 def check_graph(session: DbSession, _: Reader) -> GraphChecks:
     """Cycles, layering violations (default rules), orphans and single points of failure."""
     return checks.graph_checks(session)
+
+
+@router.get("/checks/duplicates", response_model=list[DuplicatePairOut])
+def check_duplicates(
+    session: DbSession,
+    _: Reader,
+    threshold: float = Query(0.5, ge=0, le=1, description="Lowest score reported."),
+) -> list[DuplicatePairOut]:
+    """Services that likely do the same job, ranked, with the matching evidence."""
+    return checks.likely_duplicates(session, threshold)
 
 
 @router.get("/dependencies", response_model=Page[DependencyOut])

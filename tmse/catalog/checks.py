@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from tmse.catalog import graph as graph_analysis
+from tmse.catalog.duplicates import Candidate, find_duplicates
 from tmse.catalog.layers import LayerRules, layer_violations
 from tmse.catalog.models import Dependency, Service
 from tmse.core.errors import NotFound
@@ -22,6 +23,19 @@ class BlastRadius(BaseModel):
     service: str
     services: list[str]
     impacted: list[ImpactedService]
+
+
+class DuplicateSignalOut(BaseModel):
+    score: float
+    matches: list[str]
+
+
+class DuplicatePairOut(BaseModel):
+    first: str
+    second: str
+    score: float
+    owners: list[str | None]
+    evidence: dict[str, DuplicateSignalOut]
 
 
 class LayerViolationOut(BaseModel):
@@ -87,3 +101,29 @@ def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChec
         orphans=graph_analysis.orphans(graph),
         single_points_of_failure=graph_analysis.single_points_of_failure(graph),
     )
+
+
+def likely_duplicates(session: Session, threshold: float = 0.5) -> list[DuplicatePairOut]:
+    """Services that likely do the same job, best match first, with the evidence for each."""
+    rows = session.execute(
+        select(Service.name, Service.description, Team.name).join(
+            Team, Team.id == Service.owner_team_id
+        )
+    )
+    candidates = [
+        Candidate(name=name, description=description, owner=owner)
+        for name, description, owner in rows
+    ]
+    return [
+        DuplicatePairOut(
+            first=pair.first,
+            second=pair.second,
+            score=round(pair.score, 4),
+            owners=list(pair.owners),
+            evidence={
+                signal: DuplicateSignalOut(score=round(found.score, 4), matches=list(found.matches))
+                for signal, found in pair.evidence.items()
+            },
+        )
+        for pair in find_duplicates(candidates, threshold=threshold)
+    ]

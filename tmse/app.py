@@ -25,6 +25,7 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
+from tmse.standards import api as standards_api
 from tmse.web import pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
@@ -53,7 +54,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_error_handlers(app)
     app.add_exception_handler(Unauthorized, _unauthorized)
 
-    for router in (identity_api.router, audit_api.router, links_api.router, catalog_api.router):
+    for router in (
+        identity_api.router,
+        audit_api.router,
+        links_api.router,
+        catalog_api.router,
+        standards_api.router,
+    ):
         app.include_router(router)
     app.include_router(web_views.router)
     app.include_router(pages.router)

@@ -13,6 +13,7 @@ def load_metadata() -> MetaData:
     import tmse.core.audit
     import tmse.core.identity.models
     import tmse.core.links.models
-    import tmse.jobs.models  # noqa: F401
+    import tmse.jobs.models
+    import tmse.standards.models  # noqa: F401
 
     return Base.metadata

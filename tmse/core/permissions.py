@@ -25,16 +25,17 @@ LINKS_WRITE = "links:write"
 LINKS_CLEAR = "links:clear"
 PROFILE_WRITE = "profile:write"
 CATALOG_WRITE = "catalog:write"
+DECISIONS_WRITE = "decisions:write"
 
 _CONTRIBUTOR = {READ, TOKENS_WRITE, LINKS_WRITE, PROFILE_WRITE}
 _REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({"*"}),
-    Role.COMMITTEE: frozenset(_REVIEWER | {AUDIT_READ, CATALOG_WRITE}),
-    Role.ARCHITECT: frozenset(_REVIEWER | {CATALOG_WRITE}),
+    Role.COMMITTEE: frozenset(_REVIEWER | {AUDIT_READ, CATALOG_WRITE, DECISIONS_WRITE}),
+    Role.ARCHITECT: frozenset(_REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE}),
     Role.PRODUCT_MANAGER: frozenset(_REVIEWER),
-    Role.TECH_LEAD: frozenset(_REVIEWER | {CATALOG_WRITE}),
+    Role.TECH_LEAD: frozenset(_REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE}),
     Role.ENGINEER: frozenset(_CONTRIBUTOR | {CATALOG_WRITE}),
     Role.SRE: frozenset(_CONTRIBUTOR | {CATALOG_WRITE}),
     Role.VIEWER: frozenset({READ, PROFILE_WRITE}),

@@ -1,0 +1,70 @@
+"""JSON routes for architecture decision records, with adr-tools import and export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.permissions import DECISIONS_WRITE, READ
+from tmse.standards import decisions
+from tmse.standards.schemas import (
+    AdrFiles,
+    AdrImportResult,
+    DecisionCreate,
+    DecisionOut,
+    DecisionStatus,
+    DecisionUpdate,
+)
+
+router = APIRouter(prefix="/api/v1/decisions", tags=["architecture decisions"])
+Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(DECISIONS_WRITE))]
+
+
+@router.get("", response_model=Page[DecisionOut])
+def list_decisions(
+    session: DbSession,
+    _: Reader,
+    paging: Annotated[ListParams, Depends(list_params)],
+    status_filter: DecisionStatus | None = Query(None, alias="status"),
+    q: str | None = Query(None, description="Title contains."),
+) -> Page[DecisionOut]:
+    rows, total = decisions.list_decisions(session, paging, status=status_filter, q=q)
+    return Page(
+        items=[DecisionOut.model_validate(r) for r in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.post("", response_model=DecisionOut, status_code=status.HTTP_201_CREATED)
+def create_decision(data: DecisionCreate, session: DbSession, actor: Writer) -> DecisionOut:
+    return DecisionOut.model_validate(decisions.create_decision(session, actor, data))
+
+
+@router.get("/export/adr-tools", response_model=AdrFiles)
+def export_adr_tools(session: DbSession, _: Reader) -> AdrFiles:
+    return AdrFiles(files=decisions.export_files(session))
+
+
+@router.post("/import/adr-tools", response_model=AdrImportResult)
+def import_adr_tools(data: AdrFiles, session: DbSession, actor: Writer) -> AdrImportResult:
+    created, updated = decisions.import_files(session, actor, data.files)
+    return AdrImportResult(created=created, updated=updated)
+
+
+@router.get("/{number}", response_model=DecisionOut)
+def get_decision(number: int, session: DbSession, _: Reader) -> DecisionOut:
+    return DecisionOut.model_validate(decisions.get_decision(session, number))
+
+
+@router.patch("/{number}", response_model=DecisionOut)
+def update_decision(
+    number: int, data: DecisionUpdate, session: DbSession, actor: Writer
+) -> DecisionOut:
+    return DecisionOut.model_validate(decisions.update_decision(session, actor, number, data))

@@ -1,0 +1,335 @@
+"""API design conformance on a parsed OpenAPI 3.x document: paths, versions, ids, errors, auth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+from urllib.parse import urlsplit
+
+from tmse.standards.violations import Severity, Violation
+
+NOT_OPENAPI3 = "oas.not-openapi3"
+INVALID_STRUCTURE = "oas.invalid-structure"
+PATH_KEBAB_CASE = "oas.path-kebab-case"
+PATH_PLURAL_RESOURCE = "oas.path-plural-resource"
+VERSIONED_BASE_PATH = "oas.versioned-base-path"
+OPERATION_ID_MISSING = "oas.operation-id-missing"
+OPERATION_ID_UNIQUE = "oas.operation-id-unique"
+ERROR_RESPONSES = "oas.error-responses"
+SECURITY_REQUIRED = "oas.security-required"
+NO_VERBS_IN_PATH = "oas.no-verbs-in-path"
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Missing auth is a hole, not a style matter, so it is an error like the broken operationIds.
+DEFAULT_SEVERITIES: Mapping[str, Severity] = {
+    NOT_OPENAPI3: "error",
+    INVALID_STRUCTURE: "error",
+    OPERATION_ID_MISSING: "error",
+    OPERATION_ID_UNIQUE: "error",
+    SECURITY_REQUIRED: "error",
+    PATH_KEBAB_CASE: "warning",
+    PATH_PLURAL_RESOURCE: "warning",
+    VERSIONED_BASE_PATH: "warning",
+    ERROR_RESPONSES: "warning",
+    NO_VERBS_IN_PATH: "warning",
+}
+DEFAULT_VERBS = frozenset(
+    {
+        "get", "list", "fetch", "retrieve", "find", "create", "add", "insert", "make", "new",
+        "update", "modify", "edit", "set", "save", "put", "post", "patch", "delete", "remove",
+        "destroy", "do", "run", "execute",
+    }
+)  # fmt: skip
+DEFAULT_OPEN_PATHS = frozenset({"/health", "/healthz", "/readyz", "/livez", "/metrics"})
+# Plurals without a trailing "s", and nouns whose singular and plural are the same.
+DEFAULT_IRREGULAR_PLURALS = frozenset(
+    {"people", "children", "men", "women", "feet", "teeth", "mice", "geese", "data", "media",
+     "criteria", "phenomena", "indices", "metadata", "series", "species", "news", "info",
+     "equipment", "feedback", "software", "staff", "sheep", "fish", "menus", "bonuses"}
+)  # fmt: skip
+
+_KEBAB_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$")
+_WORD_BOUNDARY = re.compile(r"[-_.]|(?<=[a-z0-9])(?=[A-Z])")
+_OPENAPI3 = re.compile(r"^3\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?$")
+_CLIENT_ERROR = re.compile(r"^4(?:\d\d|XX)$", re.IGNORECASE)
+_SERVER_ERROR = re.compile(r"^5(?:\d\d|XX)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OpenApiRules:
+    """Which API design rules run and how; every part can be changed per organisation."""
+
+    disabled: frozenset[str] = frozenset()
+    version_pattern: str = r"^/v\d+(?:/|$)"
+    verbs: frozenset[str] = DEFAULT_VERBS
+    # Paths that need neither a security requirement nor a version prefix (probes, metrics).
+    open_paths: frozenset[str] = DEFAULT_OPEN_PATHS
+    irregular_plurals: frozenset[str] = DEFAULT_IRREGULAR_PLURALS
+    severities: Mapping[str, Severity] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+
+    def enabled(self, rule: str) -> bool:
+        """True unless the rule was switched off."""
+        return rule not in self.disabled
+
+
+def validate_structure(document: Any) -> list[Violation]:
+    """Report the shape errors that stop the rules from reading the document, each at its place."""
+    if not isinstance(document, Mapping):
+        return [_structure("", f"the document is a {type(document).__name__}, not a mapping")]
+    found: list[Violation] = []
+    servers = document.get("servers")
+    if servers is not None:
+        if not isinstance(servers, list):
+            found.append(_structure("servers", "servers is not a list"))
+        else:
+            for index, server in enumerate(servers):
+                if not isinstance(server, Mapping) or not isinstance(server.get("url"), str):
+                    found.append(_structure(f"servers.{index}", "a server needs a string url"))
+    if "security" in document:
+        found.extend(_security_shape("security", document["security"]))
+    paths = document.get("paths", {})
+    if not isinstance(paths, Mapping):
+        return [*found, _structure("paths", "paths is not a mapping of path to path item")]
+    for path, item in paths.items():
+        where = f"paths.{path}"
+        if not isinstance(path, str) or not path.startswith("/"):
+            found.append(_structure(where, "a path must be a string starting with '/'"))
+        elif not isinstance(item, Mapping):
+            found.append(_structure(where, "a path item must be a mapping"))
+        else:
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                operation = item[method]
+                if not isinstance(operation, Mapping):
+                    found.append(_structure(f"{where}.{method}", "an operation must be a mapping"))
+                    continue
+                responses = operation.get("responses", {})
+                if not isinstance(responses, Mapping):
+                    found.append(
+                        _structure(f"{where}.{method}.responses", "responses is not a mapping")
+                    )
+                if "security" in operation:
+                    found.extend(
+                        _security_shape(f"{where}.{method}.security", operation["security"])
+                    )
+    return found
+
+
+def check_openapi(
+    document: Mapping[str, Any], rules: OpenApiRules | None = None
+) -> list[Violation]:
+    """Check a parsed OpenAPI 3.0/3.1 document against the API design rules, in path order."""
+    rules = rules or OpenApiRules()
+    if not isinstance(document, Mapping):
+        return validate_structure(document)
+    version = document.get("openapi")
+    if not isinstance(version, str) or not _OPENAPI3.match(version):
+        # Everything below reads 3.x fields; on Swagger 2.0 it would only produce noise.
+        said = f"swagger {document['swagger']!r}" if "swagger" in document else repr(version)
+        return _only(
+            rules,
+            NOT_OPENAPI3,
+            "openapi",
+            f"not an OpenAPI 3.x document ({said})",
+            "convert it to OpenAPI 3.x (e.g. with swagger2openapi) and set openapi: 3.1.0",
+        )
+    broken = validate_structure(document)
+    if broken:
+        # A malformed document is reported precisely rather than half-checked.
+        return broken if rules.enabled(INVALID_STRUCTURE) else []
+    found: list[Violation] = []
+    version_in_servers = _servers_versioned(document, rules.version_pattern)
+    global_security = document.get("security")
+    first_seen: dict[str, str] = {}
+    for path, item in document.get("paths", {}).items():
+        found.extend(_path_style(rules, path, version_in_servers))
+        if "$ref" in item:
+            continue  # a shared path item is checked where it is defined, not here
+        for method, operation in _operations(item):
+            where = f"paths.{path}.{method}"
+            found.extend(_operation_id(rules, where, operation, first_seen))
+            found.extend(_error_responses(rules, where, operation))
+            if path not in rules.open_paths:
+                security = operation.get("security", global_security)
+                if not _has_requirement(security):
+                    found.extend(
+                        _only(
+                            rules,
+                            SECURITY_REQUIRED,
+                            where,
+                            "the operation can be called without authentication",
+                            "add a security requirement (globally or on the operation)"
+                            " or list the path in open_paths",
+                        )
+                    )
+    return found
+
+
+def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Iterator[Violation]:
+    where = f"paths.{path}"
+    segments = [segment for segment in path.split("/") if segment]
+    literals = [segment for segment in segments if not _is_parameter(segment)]
+    not_kebab = [segment for segment in literals if not _KEBAB_SEGMENT.match(segment)]
+    if not_kebab:
+        yield from _only(
+            rules,
+            PATH_KEBAB_CASE,
+            where,
+            f"segment(s) not kebab-case: {', '.join(not_kebab)}",
+            f"use lower-case words joined by '-', e.g. {_kebab(not_kebab[0])}",
+        )
+    # Heuristic: the literal just before a {parameter} names a collection, so it should be plural.
+    singular = [
+        segment
+        for segment, following in pairwise(segments)
+        if _is_parameter(following)
+        and not _is_parameter(segment)
+        and not _looks_plural(_words(segment)[-1], rules.irregular_plurals)
+    ]
+    if singular:
+        yield from _only(
+            rules,
+            PATH_PLURAL_RESOURCE,
+            where,
+            f"segment(s) naming a collection look singular: {', '.join(singular)}",
+            f"name the collection in the plural, e.g. {_plural(singular[0])}",
+        )
+    verbs = [segment for segment in literals if _words(segment)[0] in rules.verbs]
+    if verbs:
+        yield from _only(
+            rules,
+            NO_VERBS_IN_PATH,
+            where,
+            f"segment(s) start with a verb: {', '.join(verbs)}",
+            "name the resource and let the HTTP method say the action (GET /users, not /getUsers)",
+        )
+    if (
+        not version_in_servers
+        and path not in rules.open_paths
+        and not re.match(rules.version_pattern, path)
+    ):
+        yield from _only(
+            rules,
+            VERSIONED_BASE_PATH,
+            where,
+            "neither the servers url nor the path carries an API version",
+            "put the version in the base path, e.g. servers url https://api.example.com/v1"
+            " or path /v1" + path,
+        )
+
+
+def _operation_id(
+    rules: OpenApiRules, where: str, operation: Mapping[str, Any], first_seen: dict[str, str]
+) -> Iterator[Violation]:
+    operation_id = operation.get("operationId")
+    if not isinstance(operation_id, str) or not operation_id.strip():
+        yield from _only(
+            rules,
+            OPERATION_ID_MISSING,
+            where,
+            "the operation has no operationId",
+            "add a unique operationId such as listUsers; generated clients name methods after it",
+        )
+    elif operation_id in first_seen:
+        yield from _only(
+            rules,
+            OPERATION_ID_UNIQUE,
+            where,
+            f"operationId {operation_id!r} is also used at {first_seen[operation_id]}",
+            "give each operation its own operationId",
+        )
+    else:
+        first_seen[operation_id] = where
+
+
+def _error_responses(
+    rules: OpenApiRules, where: str, operation: Mapping[str, Any]
+) -> Iterator[Violation]:
+    codes = [str(code) for code in operation.get("responses", {})]
+    missing = []
+    if not any(_CLIENT_ERROR.match(code) for code in codes):
+        missing.append("a 4xx response")
+    if not any(_SERVER_ERROR.match(code) or code == "default" for code in codes):
+        missing.append("a 5xx or default response")
+    if missing:
+        yield from _only(
+            rules,
+            ERROR_RESPONSES,
+            f"{where}.responses",
+            f"no {' and no '.join(missing)} defined",
+            "describe the errors callers must handle, e.g. 400/404 and default"
+            " with an application/problem+json body",
+        )
+
+
+def _only(
+    rules: OpenApiRules, rule: str, location: str, message: str, hint: str
+) -> list[Violation]:
+    if not rules.enabled(rule):
+        return []
+    severity = rules.severities.get(rule, DEFAULT_SEVERITIES[rule])
+    return [Violation(rule, severity, location, message, hint)]
+
+
+def _structure(location: str, message: str) -> Violation:
+    return Violation(
+        INVALID_STRUCTURE,
+        "error",
+        location,
+        message,
+        "fix the document shape against the OpenAPI 3.x specification",
+    )
+
+
+def _security_shape(location: str, security: Any) -> list[Violation]:
+    if not isinstance(security, list) or not all(isinstance(item, Mapping) for item in security):
+        return [_structure(location, "security must be a list of requirement mappings")]
+    return []
+
+
+def _operations(item: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for method in HTTP_METHODS:
+        if method in item:
+            yield method, item[method]
+
+
+def _has_requirement(security: Any) -> bool:
+    # An empty list opts out; an empty {} entry makes authentication optional: both leave it open.
+    return isinstance(security, list) and bool(security) and all(security)
+
+
+def _servers_versioned(document: Mapping[str, Any], pattern: str) -> bool:
+    urls = [server["url"] for server in document.get("servers", [])]
+    return bool(urls) and all(re.match(pattern, urlsplit(url).path or "/") for url in urls)
+
+
+def _is_parameter(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def _words(segment: str) -> list[str]:
+    return [word.lower() for word in _WORD_BOUNDARY.split(segment) if word] or [""]
+
+
+def _looks_plural(word: str, irregular: frozenset[str]) -> bool:
+    # "status" and "address" end in s but are singular; "statuses"/"addresses" pass.
+    if word in irregular:
+        return True
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _plural(segment: str) -> str:
+    if segment.endswith(("s", "x", "ch", "sh")):
+        return segment + "es"
+    if segment.endswith("y") and segment[-2:-1] not in "aeiou":
+        return segment[:-1] + "ies"
+    return segment + "s"
+
+
+def _kebab(segment: str) -> str:
+    return "-".join(_words(segment))

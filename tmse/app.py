@@ -26,6 +26,7 @@ from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
+from tmse.standards import checks_api as standards_checks_api
 from tmse.web import pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         links_api.router,
         catalog_api.router,
         standards_api.router,
+        standards_checks_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)

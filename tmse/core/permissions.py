@@ -26,8 +26,11 @@ LINKS_CLEAR = "links:clear"
 PROFILE_WRITE = "profile:write"
 CATALOG_WRITE = "catalog:write"
 DECISIONS_WRITE = "decisions:write"
+# Running a conformance check writes nothing, but it is a POST of the caller's own material:
+# offered to everyone who contributes, not to read-only viewers.
+STANDARDS_CHECK = "standards:check"
 
-_CONTRIBUTOR = {READ, TOKENS_WRITE, LINKS_WRITE, PROFILE_WRITE}
+_CONTRIBUTOR = {READ, TOKENS_WRITE, LINKS_WRITE, PROFILE_WRITE, STANDARDS_CHECK}
 _REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {

@@ -70,6 +70,12 @@ class StaleVersion(Conflict):
         )
 
 
+def check_version(entity: str, current: int, given: int) -> None:
+    """The optimistic-concurrency check every editable entity uses: a stale version is a 409."""
+    if current != given:
+        raise StaleVersion(entity, current)
+
+
 def problem_response(
     request: Request, status: int, slug: str, detail: str, **extra: Any
 ) -> JSONResponse:

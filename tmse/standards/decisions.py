@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
-from tmse.core.errors import InvalidInput, NotFound, StaleVersion
+from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.pagination import ListParams, paginate
 from tmse.standards.adr_format import (
     Adr,
@@ -51,8 +51,7 @@ def update_decision(
     session: Session, actor: Actor, number: int, data: DecisionUpdate
 ) -> DecisionRecord:
     record = get_decision(session, number)
-    if record.version != data.version:
-        raise StaleVersion("Decision record", record.version)
+    check_version("Decision record", record.version, data.version)
     before = _snapshot(record)
     for key, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         setattr(record, key, value)

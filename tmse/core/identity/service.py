@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Membership, Team, User, UserRole
 from tmse.core.identity.passwords import hash_password
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate, UserCreate, UserOut, UserUpdate
@@ -22,11 +22,6 @@ USER_FIELDS = ("display_name", "email", "is_active", "roles", "team_ids")
 
 def _snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
-
-
-def check_version(entity: str, current: int, given: int) -> None:
-    if current != given:
-        raise StaleVersion(entity, current)
 
 
 # --- teams -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.errors import Conflict, InvalidInput, NotFound
+from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import LinkableType, linkable_for_model, registered_types
 from tmse.core.pagination import ListParams, paginate
@@ -108,10 +108,8 @@ def clear_link(
 ) -> TraceLink:
     """Confirm a Suspect link still holds: take both ends' current fingerprints as the new base."""
     link = get_link(session, link_id)
-    if version is not None and version != link.version:
-        from tmse.core.errors import StaleVersion
-
-        raise StaleVersion("Link", link.version)
+    if version is not None:
+        check_version("Link", link.version, version)
     if link.state == LinkState.INVALID:
         raise Conflict("An invalid link (one end deleted) cannot be cleared; delete it instead.")
     types = registered_types()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
+
+from tmse.core.i18n import read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "tmse" / "translations"
@@ -31,8 +32,7 @@ def _extracted() -> dict[str, str]:
 
 
 def _catalog(locale: str):  # type: ignore[no-untyped-def]
-    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=locale)
+    return read_catalog(locale)
 
 
 def test_extraction_finds_the_shell_messages():

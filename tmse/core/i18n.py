@@ -6,6 +6,7 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -58,14 +59,24 @@ def choose_locale(
     return normalise(default) or DEFAULT_LOCALE
 
 
+def read_catalog(locale: str) -> Catalog:
+    """Every .po file of a locale merged into one catalog: messages.po holds the shell,
+    each module may keep its own file beside it (catalog.po, standards.po, ...)."""
+    merged = Catalog(locale=locale)
+    for po_path in sorted((TRANSLATIONS_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id:
+                    merged[message.id] = message
+    return merged
+
+
 @lru_cache
 def translations(locale: str) -> NullTranslations:
-    """Translations compiled in memory from the .po file, so running needs no compile step."""
-    po_path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
+    """Translations compiled in memory from the .po files, so running needs no compile step."""
+    catalog = read_catalog(locale)
+    if not len(catalog):
         return NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

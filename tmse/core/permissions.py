@@ -29,14 +29,34 @@ DECISIONS_WRITE = "decisions:write"
 # Running a conformance check writes nothing, but it is a POST of the caller's own material:
 # offered to everyone who contributes, not to read-only viewers.
 STANDARDS_CHECK = "standards:check"
+# The standards registry, scorecard levels, campaigns and layering rules.
+STANDARDS_WRITE = "standards:write"
+# Facts about a service that pipelines report: security scan results, coverage, TLS, ...
+FACTS_WRITE = "facts:write"
+REVIEWS_REQUEST = "reviews:request"
+# Deciding an architecture review is the architects' (and the committee's) call.
+REVIEWS_DECIDE = "reviews:decide"
 
-_CONTRIBUTOR = {READ, TOKENS_WRITE, LINKS_WRITE, PROFILE_WRITE, STANDARDS_CHECK}
+_CONTRIBUTOR = {
+    READ,
+    TOKENS_WRITE,
+    LINKS_WRITE,
+    PROFILE_WRITE,
+    STANDARDS_CHECK,
+    FACTS_WRITE,
+    REVIEWS_REQUEST,
+}
 _REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({"*"}),
-    Role.COMMITTEE: frozenset(_REVIEWER | {AUDIT_READ, CATALOG_WRITE, DECISIONS_WRITE}),
-    Role.ARCHITECT: frozenset(_REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE}),
+    Role.COMMITTEE: frozenset(
+        _REVIEWER
+        | {AUDIT_READ, CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE}
+    ),
+    Role.ARCHITECT: frozenset(
+        _REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE}
+    ),
     Role.PRODUCT_MANAGER: frozenset(_REVIEWER),
     Role.TECH_LEAD: frozenset(_REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE}),
     Role.ENGINEER: frozenset(_CONTRIBUTOR | {CATALOG_WRITE}),

@@ -14,6 +14,10 @@ def load_metadata() -> MetaData:
     import tmse.core.identity.models
     import tmse.core.links.models
     import tmse.jobs.models
-    import tmse.standards.models  # noqa: F401
+    import tmse.standards.facts.models
+    import tmse.standards.models
+    import tmse.standards.registry.models
+    import tmse.standards.reviews.models
+    import tmse.standards.scorecards.models  # noqa: F401
 
     return Base.metadata

@@ -1,0 +1,1 @@
+"""Facts about services that pipelines report (security scans, TLS, coverage, ...)."""

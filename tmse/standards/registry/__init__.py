@@ -1,0 +1,1 @@
+"""The standards registry: versioned standards with Markdown text and machine-checkable rules."""

@@ -1,0 +1,1 @@
+"""Architecture reviews: requests, automatic checklists, reviewers, decisions, stage gate."""

@@ -1,0 +1,1 @@
+"""Scorecards: rule results rolled up into levels and scores, their trend, heat map, campaigns."""

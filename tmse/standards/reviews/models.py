@@ -68,4 +68,18 @@ class ReviewReviewer(Timestamped, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class ReviewComment(Timestamped, Base):
+    """A remark in a review's discussion, by the requester, a reviewer or anyone contributing."""
+
+    __tablename__ = "architecture_review_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("architecture_reviews.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+
+
 register_linkable("review", ArchitectureReview, ("title", "status", "description"), "title")

@@ -1,18 +1,7 @@
 """OpenAPI design rules: clean spec, planted problems, switches, Swagger 2.0, malformed shapes.
 
-How the rules line up with Stoplight Spectral's built-in `spectral:oas` ruleset (not run here):
-- oas.operation-id-missing  ~ operation-operationId (same intent).
-- oas.operation-id-unique   ~ operation-operationId-unique (same intent).
-- oas.invalid-structure     ~ oas3-schema, but only for the shapes tmse reads, not the full schema.
-- oas.not-openapi3          ~ no rule: Spectral detects the format and picks oas2/oas3 rules.
-- oas.security-required     tmse-specific; oas3-operation-security-defined only checks that the
-                            schemes an operation names exist, not that every operation has one.
-- oas.error-responses       tmse-specific; operation-success-response asks for a 2xx/3xx,
-                            tmse asks for the failure side (a 4xx and a 5xx or default).
-- oas.path-kebab-case, oas.path-plural-resource, oas.versioned-base-path, oas.no-verbs-in-path:
-                            tmse-specific style rules (Spectral users write custom rules for them).
-Spectral rules with no tmse counterpart: operation-success-response, operation-tags,
-operation-description, info-contact, oas3-api-servers, path-params, path-keys-no-trailing-slash.
+How the rules line up with Stoplight Spectral's `spectral:oas` ruleset is in docs/spectral.md
+(SPECTRAL_OAS_EQUIVALENTS); tests/standards/test_spectral_comparison.py runs both on public specs.
 """
 
 from __future__ import annotations
@@ -27,9 +16,13 @@ from tmse.standards.openapi_rules import (
     NOT_OPENAPI3,
     OPERATION_ID_MISSING,
     OPERATION_ID_UNIQUE,
+    OPERATION_ID_VALID,
     PATH_KEBAB_CASE,
+    PATH_NO_TRAILING_SLASH,
     PATH_PLURAL_RESOURCE,
     SECURITY_REQUIRED,
+    SECURITY_SCHEME_DEFINED,
+    SUCCESS_RESPONSE,
     VERSIONED_BASE_PATH,
     OpenApiRules,
     check_openapi,
@@ -89,6 +82,7 @@ def planted_spec() -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "Planted", "version": "1"},
         "security": [{"bearer": []}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": {
             "/v1/userProfiles": {"get": operation("listProfiles")},
             "/v1/user/{id}": {"get": operation("getUserById")},
@@ -164,6 +158,13 @@ def test_rules_can_be_switched_off_and_reconfigured() -> None:
             VERSIONED_BASE_PATH,
         }
     )
+    planted = planted_spec()
+    planted["paths"]["/v1/orders/"] = {"get": operation("bad id", **{"404": {}, "default": {}})}
+    planted["paths"]["/v1/orders/"]["get"]["responses"].pop("200")
+    planted["paths"]["/v1/orders/"]["get"]["security"] = [{"nobody": []}]
+    newer = {PATH_NO_TRAILING_SLASH, OPERATION_ID_VALID, SUCCESS_RESPONSE, SECURITY_SCHEME_DEFINED}
+    assert {v.rule for v in check_openapi(planted, OpenApiRules(disabled=every_rule))} == newer
+    assert check_openapi(planted, OpenApiRules(disabled=every_rule | newer)) == []
     assert check_openapi(planted_spec(), OpenApiRules(disabled=every_rule)) == []
     some = check_openapi(planted_spec(), OpenApiRules(disabled=every_rule - {VERSIONED_BASE_PATH}))
     assert rules_at(some) == {(VERSIONED_BASE_PATH, "paths./carts")}
@@ -233,3 +234,76 @@ def test_plural_heuristic_knows_s_endings_and_irregular_plurals() -> None:
         ("paths./v1/status/{id}", "statuses"),
         ("paths./v1/category/{id}", "categories"),
     ]
+
+
+def test_success_response_needs_a_2xx_or_3xx_and_default_alone_is_not_enough() -> None:
+    spec = clean_spec()
+    spec["paths"] = {
+        "/v1/a": {"delete": {"operationId": "a", "responses": {"204": {}, **ERRORS}}},
+        "/v1/b": {"get": {"operationId": "b", "responses": {"2XX": {}, **ERRORS}}},
+        "/v1/c": {"get": {"operationId": "c", "responses": {"302": {}, **ERRORS}}},
+        "/v1/d": {"post": {"operationId": "d", "responses": {"default": {}, "400": {}}}},
+        "/v1/e": {"put": {"operationId": "e", "responses": {"404": {}, "500": {}}}},
+    }
+    found = check_openapi(spec)
+    assert rules_at(found) == {
+        (SUCCESS_RESPONSE, "paths./v1/d.post.responses"),
+        (SUCCESS_RESPONSE, "paths./v1/e.put.responses"),
+    }
+    assert {v.severity for v in found} == {"warning"}
+
+
+def test_operation_id_must_be_usable_in_a_url() -> None:
+    spec = clean_spec()
+    spec["paths"] = {
+        "/v1/pets/{id}": {"get": operation("find pet by id"), "put": operation("pets.update:v1")},
+        "/v1/pets": {"get": operation("list<pets>")},
+    }
+    found = check_openapi(spec)
+    assert rules_at(found) == {
+        (OPERATION_ID_VALID, "paths./v1/pets/{id}.get"),
+        (OPERATION_ID_VALID, "paths./v1/pets.get"),
+    }
+    assert found[0].fix_hint.endswith("findPetById")
+
+
+def test_security_requirements_must_name_defined_schemes() -> None:
+    spec = clean_spec()
+    spec["security"] = [{"bearer": []}, {"apiKey": []}]
+    spec["paths"]["/v1/users"]["get"]["security"] = [{"oauth": ["read"], "bearer": []}]
+    found = check_openapi(spec)
+    assert rules_at(found) == {
+        (SECURITY_SCHEME_DEFINED, "security"),
+        (SECURITY_SCHEME_DEFINED, "paths./v1/users.get.security"),
+    }
+    assert {v.severity for v in found} == {"error"}
+    assert "'oauth'" in next(v.message for v in found if v.location.startswith("paths"))
+    del spec["components"]
+    # Without any schemes every name is reported once where it is written, as Spectral does.
+    undefined = [v.location for v in check_openapi(spec) if v.rule == SECURITY_SCHEME_DEFINED]
+    assert sorted(undefined) == ["paths./v1/users.get.security"] * 2 + ["security"] * 2
+
+
+def test_trailing_slash_is_flagged_but_not_the_root_path() -> None:
+    spec = clean_spec()
+    spec["servers"] = [{"url": "/v1"}]
+    spec["paths"] = {"/": {"get": operation("root")}, "/users/": {"get": operation("listUsers")}}
+    found = check_openapi(spec)
+    assert rules_at(found) == {(PATH_NO_TRAILING_SLASH, "paths./users/")}
+    assert found[0].fix_hint.endswith("/users")
+
+
+def test_server_url_variables_are_resolved_with_their_defaults() -> None:
+    spec = clean_spec()
+    spec["paths"] = {"/users": {"get": operation("listUsers")}}
+    spec["servers"] = [
+        {
+            "url": "{scheme}://api.example.com/{version}",
+            "variables": {"scheme": {"default": "https"}, "version": {"default": "v2"}},
+        }
+    ]
+    assert check_openapi(spec) == []
+    spec["servers"][0]["variables"]["version"]["default"] = "beta"
+    assert rules_at(check_openapi(spec)) == {(VERSIONED_BASE_PATH, "paths./users")}
+    spec["servers"] = [{"url": "{scheme}://api.example.com/v3"}]  # no default: still readable
+    assert check_openapi(spec) == []

@@ -21,6 +21,10 @@ OPERATION_ID_UNIQUE = "oas.operation-id-unique"
 ERROR_RESPONSES = "oas.error-responses"
 SECURITY_REQUIRED = "oas.security-required"
 NO_VERBS_IN_PATH = "oas.no-verbs-in-path"
+PATH_NO_TRAILING_SLASH = "oas.path-no-trailing-slash"
+OPERATION_ID_VALID = "oas.operation-id-valid"
+SUCCESS_RESPONSE = "oas.success-response"
+SECURITY_SCHEME_DEFINED = "oas.security-scheme-defined"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -31,11 +35,26 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = {
     OPERATION_ID_MISSING: "error",
     OPERATION_ID_UNIQUE: "error",
     SECURITY_REQUIRED: "error",
+    SECURITY_SCHEME_DEFINED: "error",
     PATH_KEBAB_CASE: "warning",
     PATH_PLURAL_RESOURCE: "warning",
     VERSIONED_BASE_PATH: "warning",
     ERROR_RESPONSES: "warning",
     NO_VERBS_IN_PATH: "warning",
+    PATH_NO_TRAILING_SLASH: "warning",
+    OPERATION_ID_VALID: "warning",
+    SUCCESS_RESPONSE: "warning",
+}
+# The rules that mean the same as a rule of Stoplight Spectral's `spectral:oas` ruleset
+# (docs/spectral.md; benchmarks/spectral_compare.py runs both on public specifications).
+SPECTRAL_OAS_EQUIVALENTS: Mapping[str, str] = {
+    OPERATION_ID_MISSING: "operation-operationId",
+    OPERATION_ID_UNIQUE: "operation-operationId-unique",
+    OPERATION_ID_VALID: "operation-operationId-valid-in-url",
+    SUCCESS_RESPONSE: "operation-success-response",
+    SECURITY_SCHEME_DEFINED: "oas3-operation-security-defined",
+    PATH_NO_TRAILING_SLASH: "path-keys-no-trailing-slash",
+    INVALID_STRUCTURE: "oas3-schema",
 }
 DEFAULT_VERBS = frozenset(
     {
@@ -57,6 +76,10 @@ _WORD_BOUNDARY = re.compile(r"[-_.]|(?<=[a-z0-9])(?=[A-Z])")
 _OPENAPI3 = re.compile(r"^3\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?$")
 _CLIENT_ERROR = re.compile(r"^4(?:\d\d|XX)$", re.IGNORECASE)
 _SERVER_ERROR = re.compile(r"^5(?:\d\d|XX)$", re.IGNORECASE)
+_SUCCESS = re.compile(r"^[23](?:\d\d|XX)$", re.IGNORECASE)
+# RFC 3986 unreserved and reserved characters: an operationId is used in links and URLs.
+_URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
+_SERVER_VARIABLE = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -145,6 +168,8 @@ def check_openapi(
     found: list[Violation] = []
     version_in_servers = _servers_versioned(document, rules.version_pattern)
     global_security = document.get("security")
+    schemes = _security_schemes(document)
+    found.extend(_schemes_defined(rules, "security", global_security, schemes))
     first_seen: dict[str, str] = {}
     for path, item in document.get("paths", {}).items():
         found.extend(_path_style(rules, path, version_in_servers))
@@ -154,6 +179,10 @@ def check_openapi(
             where = f"paths.{path}.{method}"
             found.extend(_operation_id(rules, where, operation, first_seen))
             found.extend(_error_responses(rules, where, operation))
+            found.extend(_success_response(rules, where, operation))
+            found.extend(
+                _schemes_defined(rules, f"{where}.security", operation.get("security"), schemes)
+            )
             if path not in rules.open_paths:
                 security = operation.get("security", global_security)
                 if not _has_requirement(security):
@@ -198,6 +227,14 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
             where,
             f"segment(s) naming a collection look singular: {', '.join(singular)}",
             f"name the collection in the plural, e.g. {_plural(singular[0])}",
+        )
+    if len(path) > 1 and path.endswith("/"):
+        yield from _only(
+            rules,
+            PATH_NO_TRAILING_SLASH,
+            where,
+            "the path ends with '/'",
+            f"drop the trailing slash: {path.rstrip('/') or '/'}",
         )
     verbs = [segment for segment in literals if _words(segment)[0] in rules.verbs]
     if verbs:
@@ -245,6 +282,43 @@ def _operation_id(
         )
     else:
         first_seen[operation_id] = where
+    if isinstance(operation_id, str) and not _URL_SAFE.match(operation_id):
+        yield from _only(
+            rules,
+            OPERATION_ID_VALID,
+            where,
+            f"operationId {operation_id!r} has characters that are not allowed in a URL",
+            "use letters, digits and '-', '_' or '.', e.g. " + _camel(operation_id),
+        )
+
+
+def _success_response(
+    rules: OpenApiRules, where: str, operation: Mapping[str, Any]
+) -> Iterator[Violation]:
+    if not any(_SUCCESS.match(str(code)) for code in operation.get("responses", {})):
+        yield from _only(
+            rules,
+            SUCCESS_RESPONSE,
+            f"{where}.responses",
+            "no 2xx or 3xx response defined",
+            "describe what the caller gets when the call works, e.g. 200, 201 or 204",
+        )
+
+
+def _schemes_defined(
+    rules: OpenApiRules, where: str, security: Any, schemes: frozenset[str]
+) -> Iterator[Violation]:
+    # A requirement naming an undefined scheme protects nothing: clients cannot satisfy it.
+    for requirement in security if isinstance(security, list) else ():
+        for name in requirement:
+            if name not in schemes:
+                yield from _only(
+                    rules,
+                    SECURITY_SCHEME_DEFINED,
+                    where,
+                    f"security scheme {name!r} is not defined in components.securitySchemes",
+                    f"define {name!r} under components.securitySchemes or fix the name",
+                )
 
 
 def _error_responses(
@@ -303,9 +377,28 @@ def _has_requirement(security: Any) -> bool:
     return isinstance(security, list) and bool(security) and all(security)
 
 
+def _security_schemes(document: Mapping[str, Any]) -> frozenset[str]:
+    components = document.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
+    return frozenset(schemes) if isinstance(schemes, Mapping) else frozenset()
+
+
 def _servers_versioned(document: Mapping[str, Any], pattern: str) -> bool:
-    urls = [server["url"] for server in document.get("servers", [])]
+    urls = [_expand(server) for server in document.get("servers", [])]
     return bool(urls) and all(re.match(pattern, urlsplit(url).path or "/") for url in urls)
+
+
+def _expand(server: Mapping[str, Any]) -> str:
+    """The server url with each {variable} replaced by its default, as clients resolve it."""
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, Mapping) else {}
+
+    def default(match: re.Match[str]) -> str:
+        variable = variables.get(match.group(1))
+        value = variable.get("default") if isinstance(variable, Mapping) else None
+        return str(value) if value is not None else "x"
+
+    return _SERVER_VARIABLE.sub(default, server["url"])
 
 
 def _is_parameter(segment: str) -> bool:
@@ -333,3 +426,8 @@ def _plural(segment: str) -> str:
 
 def _kebab(segment: str) -> str:
     return "-".join(_words(segment))
+
+
+def _camel(text: str) -> str:
+    first, *rest = [word for word in re.split(r"[^A-Za-z0-9]+", text) if word] or ["x"]
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)

@@ -1,0 +1,500 @@
+"""The machine-checkable rule kinds: each one judges one service's catalog record and facts.
+
+Pure: a `Subject` (plain data about one service) and validated params in, `Outcome`s out.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tmse.standards.log_format import check_log_lines
+from tmse.standards.openapi_rules import DEFAULT_SEVERITIES, OpenApiRules, check_openapi
+
+OPENAPI_RULE_IDS = frozenset(DEFAULT_SEVERITIES)
+
+# The pipeline step that reports each fact kind: a missing fact's fix hint names it.
+FACT_SOURCES: Mapping[str, str] = {
+    "coverage": "the test stage, after running the tests with coverage",
+    "tls": "the deploy stage, from the ingress or service-mesh TLS settings",
+    "authentication": "the deploy stage, from the gateway or service authentication settings",
+    "dependency-age": "the dependency audit step (e.g. a Renovate or Dependabot report)",
+    "secrets-scan": "the secrets scanning step (e.g. gitleaks or trufflehog)",
+    "log-sample": "the smoke-test stage, with a sample of the service's log lines",
+    "lint": "the lint step of the build",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    value: Mapping[str, Any]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ApiDefinition:
+    name: str
+    type: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class LayerBreach:
+    """A dependency of the subject that breaks the layering rules."""
+
+    target: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the rules may look at for one service."""
+
+    name: str
+    owner: str | None = None
+    description: str = ""
+    repository: str | None = None
+    language: str | None = None
+    layer: str | None = None
+    lifecycle: str | None = None
+    type: str | None = None
+    tier: int | None = None
+    kubernetes_namespace: str | None = None
+    kubernetes_workload: str | None = None
+    linked_adrs: int = 0
+    apis: tuple[ApiDefinition, ...] = ()
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    layer_breaches: tuple[LayerBreach, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One verdict; a rule may give several (one per violation found), `fix_hint` None means
+    the rule's own hint."""
+
+    passed: bool
+    message: str
+    location: str | None = None
+    fix_hint: str | None = None
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoParams(Params):
+    pass
+
+
+class DescriptionParams(Params):
+    min_length: int = Field(40, ge=1, le=4000)
+
+
+class RepositoryParams(Params):
+    pattern: str | None = Field(None, description="Regular expression the URL must match.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression: {error}") from None
+        return value
+
+
+class RuntimeParams(Params):
+    require_namespace: bool = True
+    require_workload: bool = True
+
+
+class AdrParams(Params):
+    max_tier: int = Field(1, ge=0, le=9, description="Tiers 0..max_tier need a linked ADR.")
+
+
+class OpenApiParams(Params):
+    rules: list[str] = Field(default_factory=list, description="OpenAPI rule ids; empty = all.")
+
+    @field_validator("rules")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [rule for rule in value if rule not in OPENAPI_RULE_IDS]
+        if unknown:
+            known = ", ".join(sorted(OPENAPI_RULE_IDS))
+            raise ValueError(f"unknown rule id(s) {', '.join(unknown)}; known: {known}")
+        return value
+
+
+class LogFormatParams(Params):
+    min_compliance: float = Field(100, ge=0, le=100, description="Percent of lines that comply.")
+
+
+class CoverageParams(Params):
+    threshold: float = Field(80, ge=0, le=100)
+
+
+class AuthenticationParams(Params):
+    methods: list[str] = Field(default_factory=list, description="Allowed methods; empty = any.")
+
+
+class DependencyAgeParams(Params):
+    max_days: int = Field(180, ge=0)
+
+
+CUSTOM_FIELDS = frozenset(
+    {"description", "repository", "language", "layer", "lifecycle", "type", "tier",
+     "kubernetes_namespace", "kubernetes_workload", "owner", "linked_adrs"}
+)  # fmt: skip
+Operator = Literal["==", "!=", ">", ">=", "<", "<=", "in", "not-in", "exists", "contains"]
+_COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "in": lambda actual, expected: actual in expected,
+    "not-in": lambda actual, expected: actual not in expected,
+    "contains": lambda actual, expected: expected in actual,
+}
+
+
+class CustomParams(Params):
+    """A condition on a fact (`fact` + dotted `path`) or on a catalog `field` of the service."""
+
+    fact: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    path: str = ""
+    field: str | None = None
+    op: Operator = "=="
+    value: Any = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> CustomParams:
+        if (self.fact is None) == (self.field is None):
+            raise ValueError("give exactly one of fact or field")
+        if self.field is not None and self.field not in CUSTOM_FIELDS:
+            raise ValueError(f"field must be one of: {', '.join(sorted(CUSTOM_FIELDS))}")
+        if self.op in ("in", "not-in") and not isinstance(self.value, list):
+            raise ValueError(f"op {self.op!r} needs a list value")
+        return self
+
+
+Evaluator = Callable[[Subject, Any], list[Outcome]]
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """A `check` a rule may name: its params model, evaluator, and what data it needs loaded
+    ("apis", "adrs", "layering", "fact:<kind>" or "facts")."""
+
+    name: str
+    params: type[Params]
+    evaluate: Evaluator
+    needs: frozenset[str]
+    description: str
+
+
+def _missing(kind: str) -> Outcome:
+    step = FACT_SOURCES.get(kind, "a pipeline step")
+    return Outcome(
+        False,
+        f"no {kind} fact reported",
+        f"fact:{kind}",
+        f"{step} reports it: POST /api/v1/standards/facts with kind {kind!r}",
+    )
+
+
+def owner_set(subject: Subject, _: NoParams) -> list[Outcome]:
+    if subject.owner:
+        return [Outcome(True, f"owned by {subject.owner}", "service:owner")]
+    return [Outcome(False, "no owning team", "service:owner")]
+
+
+def description_length(subject: Subject, params: DescriptionParams) -> list[Outcome]:
+    length = len(subject.description.strip())
+    if length >= params.min_length:
+        return [Outcome(True, "ok", "service:description")]
+    return [
+        Outcome(
+            False,
+            f"description has {length} characters, at least {params.min_length} required",
+            "service:description",
+        )
+    ]
+
+
+def repository_set(subject: Subject, params: RepositoryParams) -> list[Outcome]:
+    if not subject.repository:
+        return [Outcome(False, "no repository recorded", "service:repository")]
+    if params.pattern and not re.search(params.pattern, subject.repository):
+        return [
+            Outcome(
+                False,
+                f"repository {subject.repository} does not match {params.pattern}",
+                "service:repository",
+            )
+        ]
+    return [Outcome(True, "ok", "service:repository")]
+
+
+def runtime_set(subject: Subject, params: RuntimeParams) -> list[Outcome]:
+    missing = []
+    if params.require_namespace and not subject.kubernetes_namespace:
+        missing.append("Kubernetes namespace")
+    if params.require_workload and not subject.kubernetes_workload:
+        missing.append("Kubernetes workload")
+    if missing:
+        return [Outcome(False, f"no {' and no '.join(missing)} recorded", "service:runtime")]
+    return [Outcome(True, "ok", "service:runtime")]
+
+
+def adr_linked(subject: Subject, params: AdrParams) -> list[Outcome]:
+    if subject.tier is None or subject.tier > params.max_tier:
+        return [Outcome(True, "not required for this tier", "service:tier")]
+    if subject.linked_adrs:
+        return [Outcome(True, f"{subject.linked_adrs} linked ADR(s)", "service:adrs")]
+    return [Outcome(False, f"tier {subject.tier} service without a linked ADR", "service:adrs")]
+
+
+def parse_definition(text: str) -> Any:
+    """An API definition as JSON or YAML; raises ValueError when it is neither."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ValueError(f"malformed YAML{f' at line {mark.line + 1}' if mark else ''}") from None
+
+
+def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
+    selected = set(params.rules) or set(OPENAPI_RULE_IDS)
+    # Structure errors stop every rule from reading the document, so they always show.
+    selected |= {"oas.not-openapi3", "oas.invalid-structure"}
+    rules = OpenApiRules(disabled=frozenset(OPENAPI_RULE_IDS - selected))
+    documents = [api for api in subject.apis if api.type == "openapi"]
+    if not documents:
+        return [Outcome(True, "provides no OpenAPI API", None)]
+    found: list[Outcome] = []
+    for api in documents:
+        where = f"api:{api.name}"
+        if not api.definition.strip():
+            found.append(
+                Outcome(False, "no definition stored", where, "upload the OpenAPI document")
+            )
+            continue
+        try:
+            document = parse_definition(api.definition)
+        except ValueError as error:
+            found.append(Outcome(False, f"definition is not JSON or YAML: {error}", where))
+            continue
+        for violation in check_openapi(document, rules):
+            found.append(
+                Outcome(
+                    False,
+                    f"{violation.rule}: {violation.message}",
+                    f"{where} {violation.location}".rstrip(),
+                    violation.fix_hint,
+                )
+            )
+    return found or [Outcome(True, f"{len(documents)} OpenAPI document(s) conform", None)]
+
+
+def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
+    fact = subject.facts.get("log-sample")
+    if fact is None:
+        return [_missing("log-sample")]
+    lines = [str(line) for line in fact.value.get("lines", [])]
+    report = check_log_lines(lines)
+    if report.lines_checked == 0:
+        return [Outcome(False, "the log sample has no lines", "fact:log-sample")]
+    summary = f"{report.compliance_percent:g}% of {report.lines_checked} lines comply"
+    if report.compliance_percent >= params.min_compliance:
+        return [Outcome(True, summary, "fact:log-sample")]
+    # One result per broken log rule (first place it broke), not one per line.
+    first: dict[str, Any] = {}
+    for violation in report.violations:
+        first.setdefault(violation.rule, violation)
+    return [
+        Outcome(
+            False,
+            f"{summary} (at least {params.min_compliance:g}% required); {rule}: "
+            f"{violation.message} ({report.counts_by_rule[rule]}×)",
+            f"fact:log-sample {violation.location}",
+            violation.fix_hint,
+        )
+        for rule, violation in first.items()
+    ]
+
+
+def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:
+    fact = subject.facts.get("coverage")
+    if fact is None:
+        return [_missing("coverage")]
+    percent = fact.value.get("percent")
+    if not isinstance(percent, int | float):
+        return [Outcome(False, "the coverage fact has no percent", "fact:coverage")]
+    message = f"coverage {percent:g}%, threshold {params.threshold:g}%"
+    return [Outcome(percent >= params.threshold, message, "fact:coverage")]
+
+
+def tls(subject: Subject, _: NoParams) -> list[Outcome]:
+    fact = subject.facts.get("tls")
+    if fact is None:
+        return [_missing("tls")]
+    enabled = fact.value.get("enabled") is True
+    return [Outcome(enabled, "TLS enabled" if enabled else "TLS is not enabled", "fact:tls")]
+
+
+def authentication(subject: Subject, params: AuthenticationParams) -> list[Outcome]:
+    fact = subject.facts.get("authentication")
+    if fact is None:
+        return [_missing("authentication")]
+    where = "fact:authentication"
+    if fact.value.get("enabled") is not True:
+        return [Outcome(False, "authentication is not enabled", where)]
+    method = fact.value.get("method")
+    if params.methods and method not in params.methods:
+        allowed = ", ".join(params.methods)
+        return [Outcome(False, f"method {method!r} is not one of: {allowed}", where)]
+    return [Outcome(True, f"authentication by {method}" if method else "ok", where)]
+
+
+def dependency_age(subject: Subject, params: DependencyAgeParams) -> list[Outcome]:
+    fact = subject.facts.get("dependency-age")
+    if fact is None:
+        return [_missing("dependency-age")]
+    days = fact.value.get("max_age_days")
+    if not isinstance(days, int | float):
+        message = "the dependency-age fact has no max_age_days"
+        return [Outcome(False, message, "fact:dependency-age")]
+    message = f"oldest dependency {days:g} days behind, at most {params.max_days} allowed"
+    return [Outcome(days <= params.max_days, message, "fact:dependency-age")]
+
+
+def secrets_scan(subject: Subject, _: NoParams) -> list[Outcome]:
+    fact = subject.facts.get("secrets-scan")
+    if fact is None:
+        return [_missing("secrets-scan")]
+    findings = fact.value.get("findings")
+    if findings == 0:
+        return [Outcome(True, "no secrets found", "fact:secrets-scan")]
+    return [Outcome(False, f"{findings} secret finding(s)", "fact:secrets-scan")]
+
+
+def layering(subject: Subject, _: NoParams) -> list[Outcome]:
+    if not subject.layer_breaches:
+        return [Outcome(True, "no layer violation", None)]
+    return [
+        Outcome(False, breach.message, f"dependency:{subject.name}→{breach.target}")
+        for breach in subject.layer_breaches
+    ]
+
+
+_MISSING = object()
+
+
+def _lookup(value: Any, path: str) -> Any:
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+    return value
+
+
+def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
+    if params.fact is not None:
+        fact = subject.facts.get(params.fact)
+        if fact is None:
+            return [_missing(params.fact)]
+        where = f"fact:{params.fact}" + (f" {params.path}" if params.path else "")
+        actual = _lookup(fact.value, params.path)
+    else:
+        where = f"service:{params.field}"
+        actual = getattr(subject, params.field or "")
+        actual = _MISSING if actual is None else actual
+    shown = f"{where.partition(':')[2]} {params.op} {json.dumps(params.value)}"
+    if params.op == "exists":
+        passed = actual is not _MISSING
+    elif actual is _MISSING:
+        return [Outcome(False, f"{where.partition(':')[2]} is not set", where)]
+    else:
+        try:
+            passed = bool(_COMPARE[params.op](actual, params.value))
+        except TypeError:
+            passed = False
+    return [Outcome(passed, "ok" if passed else f"expected {shown}, got {actual!r}", where)]
+
+
+RULE_KINDS: Mapping[str, RuleKind] = {
+    kind.name: kind
+    for kind in (
+        RuleKind("owner", NoParams, owner_set, frozenset(), "An owning team is set."),
+        RuleKind(
+            "description", DescriptionParams, description_length, frozenset(),
+            "The catalog description has at least min_length characters.",
+        ),
+        RuleKind(
+            "repository", RepositoryParams, repository_set, frozenset(),
+            "A repository URL is recorded (optionally matching pattern).",
+        ),
+        RuleKind(
+            "runtime", RuntimeParams, runtime_set, frozenset(),
+            "The Kubernetes namespace and workload are recorded.",
+        ),
+        RuleKind(
+            "adr-linked", AdrParams, adr_linked, frozenset({"adrs"}),
+            "Services of tier 0..max_tier have at least one linked ADR.",
+        ),
+        RuleKind(
+            "openapi", OpenApiParams, openapi_design, frozenset({"apis"}),
+            "The OpenAPI documents the service provides pass the selected API design rules.",
+        ),
+        RuleKind(
+            "log-format", LogFormatParams, log_format, frozenset({"fact:log-sample"}),
+            "The latest log sample's lines follow the log format.",
+        ),
+        RuleKind(
+            "coverage", CoverageParams, coverage, frozenset({"fact:coverage"}),
+            "Reported test coverage is at least threshold percent.",
+        ),
+        RuleKind("tls", NoParams, tls, frozenset({"fact:tls"}), "TLS is enabled."),
+        RuleKind(
+            "authentication", AuthenticationParams, authentication,
+            frozenset({"fact:authentication"}),
+            "Authentication is enabled (with an allowed method).",
+        ),
+        RuleKind(
+            "dependency-age", DependencyAgeParams, dependency_age,
+            frozenset({"fact:dependency-age"}),
+            "No dependency is more than max_days behind its latest release.",
+        ),
+        RuleKind(
+            "secrets-scan", NoParams, secrets_scan, frozenset({"fact:secrets-scan"}),
+            "The latest secrets scan found nothing.",
+        ),
+        RuleKind(
+            "layering", NoParams, layering, frozenset({"layering"}),
+            "No dependency from the service breaks the layering rules.",
+        ),
+        RuleKind(
+            "custom", CustomParams, custom, frozenset({"facts"}),
+            "A condition on a fact (fact, path) or a catalog field: op and value.",
+        ),
+    )
+}  # fmt: skip

@@ -1,0 +1,295 @@
+"""Every standard in force, evaluated against services: the one source of rule results that
+scorecards, reviews and the results pages read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from tmse.catalog.layers import LayerRules, edge_violation
+from tmse.catalog.models import Api, ApiType, Dependency, Service
+from tmse.core.identity.models import Team
+from tmse.core.links.models import TraceLink
+from tmse.standards.facts.models import ServiceFact
+from tmse.standards.registry.checks import (
+    RULE_KINDS,
+    ApiDefinition,
+    Fact,
+    LayerBreach,
+    Outcome,
+    Subject,
+)
+from tmse.standards.registry.models import Standard, StandardVersion
+
+CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    standard: str  # standard key, e.g. "api-design"
+    standard_version: int
+    rule: str  # rule key within the standard, e.g. "operation-id"
+    title: str
+    level: str  # scorecard level key the rule counts for: "bronze" | "silver" | "gold" | custom
+    severity: str  # "error" | "warning" | "info"
+    passed: bool
+    message: str  # why it failed (or "ok")
+    fix_hint: str
+    location: str | None  # e.g. "api:orders-api paths./v1/getOrder" or "fact:coverage"
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """One rule of a current standard version."""
+
+    standard: str
+    standard_version: int
+    key: str
+    check: str
+    params: dict[str, Any]
+    severity: str
+    level: str
+    title: str
+    fix_hint: str
+
+
+def rules_in_force(session: Session) -> list[RuleInForce]:
+    """The rules of every current (published, not retired) standard version, by standard key."""
+    rows = session.execute(
+        select(Standard.key, StandardVersion.number, StandardVersion.rules)
+        .join(
+            StandardVersion,
+            and_(
+                StandardVersion.standard_id == Standard.id,
+                StandardVersion.number == Standard.current_version,
+            ),
+        )
+        .where(Standard.retired.is_(False))
+        .order_by(Standard.key)
+    )
+    return [
+        RuleInForce(
+            standard=key,
+            standard_version=number,
+            key=str(rule.get("key", "")),
+            check=str(rule.get("check", "")),
+            params=dict(rule.get("params") or {}),
+            severity=str(rule.get("severity", "warning")),
+            level=str(rule.get("level", "bronze")),
+            title=str(rule.get("title") or rule.get("key", "")),
+            fix_hint=str(rule.get("fix_hint", "")),
+        )
+        for key, number, rules in rows
+        for rule in rules or []
+    ]
+
+
+def evaluate_services(
+    session: Session, service_ids: Iterable[int] | None = None
+) -> dict[int, list[RuleResult]]:
+    """Every current (published, not retired) standard version's rules against each service
+    (all when None), batched: a few queries for the whole set, not per service."""
+    rules = rules_in_force(session)
+    ids = None if service_ids is None else sorted(set(service_ids))
+    subjects = load_subjects(session, rules, ids)
+    return {
+        service_id: evaluate_subject(subject, rules) for service_id, subject in subjects.items()
+    }
+
+
+def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[RuleResult]:
+    """Pure: the results of the given rules on one service, in rule order."""
+    results: list[RuleResult] = []
+    for rule in rules:
+        for outcome in _outcomes(subject, rule):
+            results.append(
+                RuleResult(
+                    standard=rule.standard,
+                    standard_version=rule.standard_version,
+                    rule=rule.key,
+                    title=rule.title,
+                    level=rule.level,
+                    severity=rule.severity,
+                    passed=outcome.passed,
+                    message=outcome.message,
+                    fix_hint=outcome.fix_hint if outcome.fix_hint is not None else rule.fix_hint,
+                    location=outcome.location,
+                )
+            )
+    return results
+
+
+def _outcomes(subject: Subject, rule: RuleInForce) -> list[Outcome]:
+    kind = RULE_KINDS.get(rule.check)
+    if kind is None:
+        return [Outcome(False, f"unknown check {rule.check!r}", None)]
+    try:
+        params = kind.params.model_validate(rule.params)
+    except ValidationError as error:
+        return [Outcome(False, f"invalid params: {error.errors()[0]['msg']}", None)]
+    return kind.evaluate(subject, params)
+
+
+def _needs(rules: Sequence[RuleInForce]) -> tuple[set[str], set[str]]:
+    """The data the rules read: ("apis", "adrs", "layering") and the fact kinds."""
+    needs: set[str] = set()
+    fact_kinds: set[str] = set()
+    for rule in rules:
+        kind = RULE_KINDS.get(rule.check)
+        if kind is None:
+            continue
+        for need in kind.needs:
+            if need.startswith("fact:"):
+                fact_kinds.add(need.removeprefix("fact:"))
+            elif need == "facts":
+                fact = rule.params.get("fact")
+                if isinstance(fact, str):
+                    fact_kinds.add(fact)
+            else:
+                needs.add(need)
+    return needs, fact_kinds
+
+
+def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _where_in(column: Any, chunk: list[int] | None) -> Any:
+    return column.in_(chunk) if chunk is not None else True
+
+
+def load_subjects(
+    session: Session, rules: Sequence[RuleInForce], ids: list[int] | None
+) -> dict[int, Subject]:
+    """The plain data the rules read for each service, in a handful of queries."""
+    needs, fact_kinds = _needs(rules)
+    base: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Service, Team.name)
+            .outerjoin(Team, Team.id == Service.owner_team_id)
+            .where(_where_in(Service.id, chunk))
+            .order_by(Service.id)
+        )
+        for service, owner in rows:
+            base[service.id] = {
+                "name": service.name,
+                "owner": owner,
+                "description": service.description or "",
+                "repository": service.repository,
+                "language": service.language,
+                "layer": service.layer,
+                "lifecycle": service.lifecycle,
+                "type": service.type,
+                "tier": service.tier,
+                "kubernetes_namespace": service.kubernetes_namespace,
+                "kubernetes_workload": service.kubernetes_workload,
+            }
+    if not base or not rules:
+        return {service_id: Subject(**fields) for service_id, fields in base.items()}
+    facts: dict[int, dict[str, Fact]] = defaultdict(dict)
+    if fact_kinds:
+        for chunk in _chunks(ids):
+            fact_rows = session.execute(
+                select(
+                    ServiceFact.service_id, ServiceFact.kind, ServiceFact.value, ServiceFact.source
+                )
+                .where(_where_in(ServiceFact.service_id, chunk))
+                .where(ServiceFact.kind.in_(sorted(fact_kinds)))
+            )
+            for service_id, kind, value, source in fact_rows:
+                facts[service_id][kind] = Fact(kind, value or {}, source or "")
+    apis: dict[int, list[ApiDefinition]] = defaultdict(list)
+    if "apis" in needs:
+        for chunk in _chunks(ids):
+            for provider, name, api_type, definition in session.execute(
+                select(Api.provider_service_id, Api.name, Api.type, Api.definition)
+                .where(Api.provider_service_id.is_not(None))
+                .where(_where_in(Api.provider_service_id, chunk))
+                .where(Api.type == ApiType.OPENAPI.value)
+                .order_by(Api.name)
+            ):
+                apis[provider].append(ApiDefinition(name, api_type, definition or ""))
+    adrs = _linked_adrs(session, ids) if "adrs" in needs else {}
+    breaches = _layer_breaches(session, ids) if "layering" in needs else {}
+    return {
+        service_id: Subject(
+            **fields,
+            facts=facts.get(service_id, {}),
+            apis=tuple(apis.get(service_id, ())),
+            linked_adrs=adrs.get(service_id, 0),
+            layer_breaches=tuple(breaches.get(service_id, ())),
+        )
+        for service_id, fields in base.items()
+    }
+
+
+def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:
+    """Count of ADRs linked to each service, whichever end of the link the service is on."""
+    counts: dict[int, int] = defaultdict(int)
+    for chunk in _chunks(ids):
+        for ours, theirs in (
+            (TraceLink.source_id, ("source_type", "target_type")),
+            (TraceLink.target_id, ("target_type", "source_type")),
+        ):
+            rows = session.execute(
+                select(ours, func.count())
+                .where(getattr(TraceLink, theirs[0]) == "service")
+                .where(getattr(TraceLink, theirs[1]) == "adr")
+                .where(_where_in(ours, chunk))
+                .group_by(ours)
+            )
+            for service_id, count in rows:
+                counts[service_id] += count
+    return counts
+
+
+def current_layer_rules(session: Session) -> LayerRules:
+    """The organisation's layering rules as the catalog keeps them."""
+    try:
+        from tmse.catalog.rules import current_layer_rules as catalog_rules
+    except ImportError:  # the catalog has not stored editable rules yet: the default order
+        return LayerRules()
+    rules: LayerRules = catalog_rules(session)
+    return rules
+
+
+def _layer_breaches(session: Session, ids: list[int] | None) -> dict[int, list[LayerBreach]]:
+    """Dependencies from the services that break the layering rules, judged per layer pair."""
+    rules = current_layer_rules(session)
+    source, target = aliased(Service), aliased(Service)
+    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
+    found: dict[int, list[LayerBreach]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(source.id, source.name, source.layer, target.name, target.layer)
+            .select_from(Dependency)
+            .join(source, source.id == Dependency.source_id)
+            .join(target, target.id == Dependency.target_id)
+            .where(_where_in(Dependency.source_id, chunk))
+            .order_by(source.id, target.name)
+        )
+        for source_id, source_name, source_layer, target_name, target_layer in rows:
+            if not source_layer or not target_layer:
+                continue
+            pair = (source_layer, target_layer)
+            if pair not in verdicts:
+                verdicts[pair] = edge_violation(rules, source_layer, target_layer)
+            verdict = verdicts[pair]
+            if verdict is not None:
+                message = f"{source_name} → {target_name}: {verdict[1]}"
+                found[source_id].append(LayerBreach(target_name, verdict[0], message))
+    return found
+
+
+__all__ = ["RuleInForce", "RuleResult", "evaluate_services", "evaluate_subject", "rules_in_force"]

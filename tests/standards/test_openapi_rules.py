@@ -278,10 +278,22 @@ def test_security_requirements_must_name_defined_schemes() -> None:
     }
     assert {v.severity for v in found} == {"error"}
     assert "'oauth'" in next(v.message for v in found if v.location.startswith("paths"))
+    schemes = spec["components"]["securitySchemes"]
+    schemes["oauth"] = {"type": "oauth2", "flows": {"implicit": {"scopes": {"read": "r"}}}}
+    schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.com"}
+    spec["paths"]["/v1/users"]["post"]["security"] = [{"oauth": ["read", "write"], "oidc": ["x"]}]
+    found = [v for v in check_openapi(spec) if v.location.startswith("paths")]
+    assert [(v.location, v.message) for v in found] == [
+        ("paths./v1/users.post.security", "scope 'write' is not listed in the flows of 'oauth'")
+    ]
     del spec["components"]
     # Without any schemes every name is reported once where it is written, as Spectral does.
     undefined = [v.location for v in check_openapi(spec) if v.rule == SECURITY_SCHEME_DEFINED]
-    assert sorted(undefined) == ["paths./v1/users.get.security"] * 2 + ["security"] * 2
+    assert sorted(undefined) == [
+        *["paths./v1/users.get.security"] * 2,
+        *["paths./v1/users.post.security"] * 2,
+        *["security"] * 2,
+    ]
 
 
 def test_trailing_slash_is_flagged_but_not_the_root_path() -> None:

@@ -306,11 +306,11 @@ def _success_response(
 
 
 def _schemes_defined(
-    rules: OpenApiRules, where: str, security: Any, schemes: frozenset[str]
+    rules: OpenApiRules, where: str, security: Any, schemes: Mapping[str, Any]
 ) -> Iterator[Violation]:
-    # A requirement naming an undefined scheme protects nothing: clients cannot satisfy it.
+    # A requirement naming an undefined scheme or OAuth2 scope cannot be met by any client.
     for requirement in security if isinstance(security, list) else ():
-        for name in requirement:
+        for name, scopes in requirement.items():
             if name not in schemes:
                 yield from _only(
                     rules,
@@ -319,6 +319,31 @@ def _schemes_defined(
                     f"security scheme {name!r} is not defined in components.securitySchemes",
                     f"define {name!r} under components.securitySchemes or fix the name",
                 )
+                continue
+            known = _oauth2_scopes(schemes[name])
+            for scope in scopes if known is not None and isinstance(scopes, list) else ():
+                if scope not in known:
+                    yield from _only(
+                        rules,
+                        SECURITY_SCHEME_DEFINED,
+                        where,
+                        f"scope {scope!r} is not listed in the flows of {name!r}",
+                        f"add {scope!r} to the scopes of a flow of {name!r} or fix the name",
+                    )
+
+
+def _oauth2_scopes(scheme: Any) -> frozenset[str] | None:
+    """The scopes an OAuth2 scheme's flows list; None for other schemes, whose scopes (OpenID
+    Connect discovery, OpenAPI 3.1 roles) the document cannot enumerate."""
+    if not isinstance(scheme, Mapping) or scheme.get("type") != "oauth2":
+        return None
+    flows = scheme.get("flows")
+    return frozenset(
+        scope
+        for flow in (flows.values() if isinstance(flows, Mapping) else ())
+        if isinstance(flow, Mapping) and isinstance(flow.get("scopes"), Mapping)
+        for scope in flow["scopes"]
+    )
 
 
 def _error_responses(
@@ -327,9 +352,9 @@ def _error_responses(
     codes = [str(code) for code in operation.get("responses", {})]
     missing = []
     if not any(_CLIENT_ERROR.match(code) for code in codes):
-        missing.append("a 4xx response")
+        missing.append("4xx response")
     if not any(_SERVER_ERROR.match(code) or code == "default" for code in codes):
-        missing.append("a 5xx or default response")
+        missing.append("5xx or default response")
     if missing:
         yield from _only(
             rules,
@@ -377,10 +402,10 @@ def _has_requirement(security: Any) -> bool:
     return isinstance(security, list) and bool(security) and all(security)
 
 
-def _security_schemes(document: Mapping[str, Any]) -> frozenset[str]:
+def _security_schemes(document: Mapping[str, Any]) -> Mapping[str, Any]:
     components = document.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
-    return frozenset(schemes) if isinstance(schemes, Mapping) else frozenset()
+    return schemes if isinstance(schemes, Mapping) else {}
 
 
 def _servers_versioned(document: Mapping[str, Any], pattern: str) -> bool:

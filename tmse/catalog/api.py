@@ -1,15 +1,23 @@
-"""JSON routes of the catalog: services in layers and their dependencies."""
+"""JSON routes of the catalog: services in layers, dependencies, graph checks and views."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 
-from tmse.catalog import checks, service
+from tmse.catalog import checks, entities_api, overview, service
 from tmse.catalog.checks import BlastRadius, DuplicatePairOut, GraphChecks
 from tmse.catalog.models import Layer, Lifecycle
-from tmse.catalog.schemas import DependencyCreate, DependencyOut, ServiceCreate, ServiceOut
+from tmse.catalog.overview import GraphView, ServiceDetail
+from tmse.catalog.schemas import (
+    DependencyCreate,
+    DependencyOut,
+    ServiceCreate,
+    ServiceOut,
+    ServiceUpdate,
+    TargetKind,
+)
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, Page, list_params
@@ -30,9 +38,10 @@ def list_services(
     layer: Layer | None = None,
     lifecycle: Lifecycle | None = None,
     owner: str | None = Query(None, description="Owning team's name."),
+    system: str | None = Query(None, description="System's name."),
 ) -> Page[ServiceOut]:
     rows, total = service.list_services(
-        session, paging, q=q, layer=layer, lifecycle=lifecycle, owner=owner
+        session, paging, q=q, layer=layer, lifecycle=lifecycle, owner=owner, system=system
     )
     return Page(
         items=service.service_out(session, rows),
@@ -52,15 +61,37 @@ def get_service(name: str, session: DbSession, _: Reader) -> ServiceOut:
     return service.service_out(session, [service.get_service(session, name)])[0]
 
 
+@router.patch("/services/{name}", response_model=ServiceOut)
+def update_service(name: str, data: ServiceUpdate, session: DbSession, actor: Writer) -> ServiceOut:
+    return service.service_out(session, [service.update_service(session, actor, name, data)])[0]
+
+
+@router.delete("/services/{name}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_service(
+    name: str,
+    session: DbSession,
+    actor: Writer,
+    version: int | None = Query(None, description="The version you read; a stale one gets 409."),
+) -> None:
+    """Remove a service with its dependencies; the APIs it provided lose their provider."""
+    service.delete_service(session, actor, name, version)
+
+
+@router.get("/services/{name}/detail", response_model=ServiceDetail)
+def service_detail(name: str, session: DbSession, _: Reader) -> ServiceDetail:
+    """Owners, system, dependencies both ways, APIs, data stores, blast radius, violations."""
+    return overview.service_detail(session, name)
+
+
 @router.get("/services/{name}/blast-radius", response_model=BlastRadius)
 def service_blast_radius(name: str, session: DbSession, _: Reader) -> BlastRadius:
-    """Every service that transitively depends on `name`, with its owner."""
+    """Every service that transitively depends on `name` (also through its APIs), with owner."""
     return checks.blast_radius(session, name)
 
 
 @router.get("/checks/graph", response_model=GraphChecks)
 def check_graph(session: DbSession, _: Reader) -> GraphChecks:
-    """Cycles, layering violations (default rules), orphans and single points of failure."""
+    """Cycles, layering violations (stored rules), orphans and single points of failure."""
     return checks.graph_checks(session)
 
 
@@ -69,9 +100,22 @@ def check_duplicates(
     session: DbSession,
     _: Reader,
     threshold: float = Query(0.5, ge=0, le=1, description="Lowest score reported."),
+    kind: Literal["service", "api"] | None = Query(None, description="Only services or APIs."),
 ) -> list[DuplicatePairOut]:
-    """Services that likely do the same job, ranked, with the matching evidence."""
-    return checks.likely_duplicates(session, threshold)
+    """Services and APIs that likely do the same job, ranked, with the matching evidence."""
+    return checks.likely_duplicates(session, threshold, kind)
+
+
+@router.get("/graph", response_model=GraphView)
+def graph(
+    session: DbSession,
+    _: Reader,
+    system: str | None = Query(None, description="System's name."),
+    team: str | None = Query(None, description="Owning team's name."),
+    layer: Layer | None = None,
+) -> GraphView:
+    """Nodes and edges for the dependency graph view, filtered, with layering verdicts."""
+    return overview.graph_view(session, system=system, team=team, layer=layer)
 
 
 @router.get("/dependencies", response_model=Page[DependencyOut])
@@ -80,11 +124,34 @@ def list_dependencies(
     _: Reader,
     paging: Paging,
     service_name: str | None = Query(None, alias="service", description="Either end."),
+    target_kind: TargetKind | None = None,
+    api: str | None = Query(None, description="Consumers of this API."),
+    data_store: str | None = Query(None, description="Users of this data store."),
 ) -> Page[DependencyOut]:
-    rows, total = service.list_dependencies(session, paging, service=service_name)
+    rows, total = service.list_dependencies(
+        session,
+        paging,
+        service=service_name,
+        target_kind=target_kind,
+        api=api,
+        data_store=data_store,
+    )
     return Page(items=rows, total=total, limit=paging.limit, offset=paging.offset)
 
 
 @router.post("/dependencies", response_model=DependencyOut, status_code=status.HTTP_201_CREATED)
 def create_dependency(data: DependencyCreate, session: DbSession, actor: Writer) -> DependencyOut:
     return service.create_dependency(session, actor, data)
+
+
+@router.get("/dependencies/{dependency_id}", response_model=DependencyOut)
+def get_dependency(dependency_id: int, session: DbSession, _: Reader) -> DependencyOut:
+    return service.get_dependency(session, dependency_id)
+
+
+@router.delete("/dependencies/{dependency_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_dependency(dependency_id: int, session: DbSession, actor: Writer) -> None:
+    service.delete_dependency(session, actor, dependency_id)
+
+
+router.include_router(entities_api.router)

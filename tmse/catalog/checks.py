@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tmse.catalog import graph as graph_analysis
+from tmse.catalog.api_definitions import (
+    DefinitionError,
+    operation_paths,
+    parse_document,
+    schema_fields,
+)
+from tmse.catalog.catalog_graph import (
+    STORE_PREFIX,
+    CatalogGraph,
+    load_catalog_graph,
+    node_label,
+    split_key,
+    store_key,
+)
 from tmse.catalog.duplicates import Candidate, find_duplicates
 from tmse.catalog.layers import LayerRules, layer_violations
-from tmse.catalog.models import Dependency, Service
+from tmse.catalog.models import Api, ApiType, Dependency, Service
+from tmse.catalog.rules import current_layer_rules
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team
 
@@ -21,8 +38,17 @@ class ImpactedService(BaseModel):
 
 class BlastRadius(BaseModel):
     service: str
-    services: list[str]
+    services: list[str] = Field(description="Every service depending on it, transitively.")
     impacted: list[ImpactedService]
+
+
+class DataStoreBlastRadius(BaseModel):
+    data_store: str
+    services: list[str] = Field(
+        description="Every service depending on it or on one of its replicas, transitively."
+    )
+    impacted: list[ImpactedService]
+    replicas: list[str]
 
 
 class DuplicateSignalOut(BaseModel):
@@ -31,6 +57,7 @@ class DuplicateSignalOut(BaseModel):
 
 
 class DuplicatePairOut(BaseModel):
+    kind: str = Field(description="What both are: service or api.")
     first: str
     second: str
     score: float
@@ -41,89 +68,179 @@ class DuplicatePairOut(BaseModel):
 class LayerViolationOut(BaseModel):
     source: str
     target: str
+    target_kind: str = Field(description="service or data-store.")
     rule: str
     message: str
 
 
 class GraphChecks(BaseModel):
     services: int
+    data_stores: int
     dependencies: int
     cycles: list[list[str]]
     layer_violations: list[LayerViolationOut]
-    orphans: list[str]
-    single_points_of_failure: list[str]
+    orphans: list[str] = Field(description="Services with no dependency in or out.")
+    unused_data_stores: list[str] = Field(description="No service uses them or their replicas.")
+    single_points_of_failure: list[str] = Field(description="Services.")
+    single_point_data_stores: list[str] = Field(description="Data stores.")
 
 
 def load_graph(session: Session) -> graph_analysis.Graph:
-    """Every service with its layer and owning team, and every service→service dependency."""
-    nodes = [
-        graph_analysis.Node(name, layer, owner)
-        for name, layer, owner in session.execute(
-            select(Service.name, Service.layer, Team.name).join(
-                Team, Team.id == Service.owner_team_id
-            )
-        )
+    """The whole catalog's dependency graph: services by name, data stores as
+    `data-store:<name>` in layer `data`; consuming an API is an edge to its provider, and a read
+    replica depends on its primary (see catalog_graph)."""
+    return load_catalog_graph(session).graph
+
+
+def _impacted(catalog: CatalogGraph, key: str) -> list[ImpactedService]:
+    return [
+        ImpactedService(name=name, owner=owner)
+        for name, owner in graph_analysis.blast_radius_owners(catalog.graph, key)
+        if not name.startswith(STORE_PREFIX)
     ]
-    source, target = aliased(Service), aliased(Service)
-    rows = session.execute(
-        select(source.name, target.name)
-        .select_from(Dependency)
-        .join(source, source.id == Dependency.source_id)
-        .join(target, target.id == Dependency.target_id)
-    )
-    return graph_analysis.Graph(nodes, [(from_name, to_name) for from_name, to_name in rows])
 
 
 def blast_radius(session: Session, name: str) -> BlastRadius:
-    graph = load_graph(session)
-    try:
-        impacted = graph_analysis.blast_radius_owners(graph, name)
-    except KeyError:
-        raise NotFound(f"Service '{name}' does not exist") from None
-    return BlastRadius(
-        service=name,
-        services=[service for service, _ in impacted],
-        impacted=[ImpactedService(name=service, owner=owner) for service, owner in impacted],
+    """Every service depending on service `name`, directly, via its APIs, or transitively."""
+    catalog = load_catalog_graph(session)
+    if name not in catalog.services:
+        raise NotFound(f"Service '{name}' does not exist")
+    impacted = _impacted(catalog, name)
+    return BlastRadius(service=name, services=[i.name for i in impacted], impacted=impacted)
+
+
+def data_store_blast_radius(session: Session, name: str) -> DataStoreBlastRadius:
+    """Every service depending on data store `name` or its replicas, transitively, with owners."""
+    catalog = load_catalog_graph(session)
+    if name not in catalog.data_stores:
+        raise NotFound(f"Data store '{name}' does not exist")
+    impacted = _impacted(catalog, store_key(name))
+    return DataStoreBlastRadius(
+        data_store=name,
+        services=[i.name for i in impacted],
+        impacted=impacted,
+        replicas=sorted(e.name for e in catalog.data_stores.values() if e.parent == name),
     )
+
+
+def violations_out(catalog: CatalogGraph) -> list[LayerViolationOut]:
+    """The graph's layering violations under the catalog's rules, data stores by their name."""
+    found = []
+    for v in layer_violations(catalog.graph, catalog.rules, node_label):
+        kind, target = split_key(v.target)
+        found.append(
+            LayerViolationOut(
+                source=v.source, target=target, target_kind=kind, rule=v.rule, message=v.message
+            )
+        )
+    return found
 
 
 def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChecks:
-    graph = load_graph(session)
-    violations = layer_violations(graph, rules or LayerRules())
+    """Cycles, layering violations (stored rules unless given), orphans, unused data stores and
+    single points of failure of the whole catalog."""
+    catalog = load_catalog_graph(session, rules or current_layer_rules(session))
+    graph = catalog.graph
+    used = {edge.target for edge in catalog.edges if edge.target_kind == "data-store"}
+    used |= {e.parent for e in catalog.data_stores.values() if e.name in used and e.parent}
+    weak_points = graph_analysis.single_points_of_failure(graph)
     return GraphChecks(
-        services=len(graph.names),
-        dependencies=sum(len(targets) for targets in graph.successors),
+        services=len(catalog.services),
+        data_stores=len(catalog.data_stores),
+        dependencies=session.scalar(select(func.count()).select_from(Dependency)) or 0,
         cycles=graph_analysis.cycles(graph),
-        layer_violations=[
-            LayerViolationOut(source=v.source, target=v.target, rule=v.rule, message=v.message)
-            for v in violations
+        layer_violations=violations_out(catalog),
+        orphans=[n for n in graph_analysis.orphans(graph) if not n.startswith(STORE_PREFIX)],
+        unused_data_stores=sorted(set(catalog.data_stores) - used),
+        single_points_of_failure=[n for n in weak_points if not n.startswith(STORE_PREFIX)],
+        single_point_data_stores=[
+            split_key(n)[1] for n in weak_points if n.startswith(STORE_PREFIX)
         ],
-        orphans=graph_analysis.orphans(graph),
-        single_points_of_failure=graph_analysis.single_points_of_failure(graph),
     )
 
 
-def likely_duplicates(session: Session, threshold: float = 0.5) -> list[DuplicatePairOut]:
-    """Services that likely do the same job, best match first, with the evidence for each."""
-    rows = session.execute(
-        select(Service.name, Service.description, Team.name).join(
-            Team, Team.id == Service.owner_team_id
+def _definition_signals(api_type: str, definition: str) -> tuple[list[str], list[str]]:
+    """(paths, schema field names) of an OpenAPI/AsyncAPI definition; nothing when unreadable."""
+    if api_type not in (ApiType.OPENAPI, ApiType.ASYNCAPI) or not definition.strip():
+        return [], []
+    try:
+        document = parse_document(definition)
+    except DefinitionError:
+        return [], []
+    return operation_paths(document), schema_fields(document)
+
+
+def duplicate_candidates(session: Session) -> tuple[list[Candidate], list[Candidate]]:
+    """(services, APIs) as duplicate candidates; a service carries the paths and schema fields
+    of the APIs it provides."""
+    teams = dict(session.execute(select(Team.id, Team.name)).all())
+    services = session.execute(
+        select(Service.id, Service.name, Service.description, Service.owner_team_id)
+    ).all()
+    provided: dict[int, tuple[list[str], list[str]]] = {}
+    apis = []
+    for row in session.execute(
+        select(
+            Api.name,
+            Api.type,
+            Api.description,
+            Api.definition,
+            Api.owner_team_id,
+            Api.provider_service_id,
         )
-    )
-    candidates = [
-        Candidate(name=name, description=description, owner=owner)
-        for name, description, owner in rows
-    ]
+    ):
+        paths, fields = _definition_signals(row.type, row.definition)
+        apis.append(
+            Candidate(
+                row.name,
+                "api",
+                row.description,
+                teams.get(row.owner_team_id),
+                tuple(paths),
+                tuple(fields),
+            )
+        )
+        if row.provider_service_id is not None:
+            signals = provided.setdefault(row.provider_service_id, ([], []))
+            signals[0].extend(paths)
+            signals[1].extend(fields)
+    return [
+        Candidate(
+            name,
+            "service",
+            description,
+            teams.get(team_id),
+            tuple(provided.get(id_, ([], []))[0]),
+            tuple(provided.get(id_, ([], []))[1]),
+        )
+        for id_, name, description, team_id in services
+    ], apis
+
+
+def likely_duplicates(
+    session: Session, threshold: float = 0.5, kind: str | None = None
+) -> list[DuplicatePairOut]:
+    """Services, and APIs, that likely do the same job, best match first, with the evidence.
+
+    Services are compared with services and APIs with APIs (a service and its own API would
+    always match); `kind` ("service" or "api") keeps one of the two."""
+    services, apis = duplicate_candidates(session)
+    found: list[tuple[str, Any]] = []
+    for group_kind, candidates in (("service", services), ("api", apis)):
+        if kind in (None, group_kind):
+            found += [(group_kind, p) for p in find_duplicates(candidates, threshold=threshold)]
+    found.sort(key=lambda item: (-item[1].score, item[0] != "service", item[1].first))
     return [
         DuplicatePairOut(
+            kind=group_kind,
             first=pair.first,
             second=pair.second,
             score=round(pair.score, 4),
             owners=list(pair.owners),
             evidence={
-                signal: DuplicateSignalOut(score=round(found.score, 4), matches=list(found.matches))
-                for signal, found in pair.evidence.items()
+                signal: DuplicateSignalOut(score=round(seen.score, 4), matches=list(seen.matches))
+                for signal, seen in pair.evidence.items()
             },
         )
-        for pair in find_duplicates(candidates, threshold=threshold)
+        for group_kind, pair in found
     ]

@@ -5,7 +5,7 @@ Pure: plain data in, plain results out. Layers run top to bottom; dependencies p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tmse.catalog.graph import Graph
@@ -66,10 +66,13 @@ def edge_violation(
     return None
 
 
-def layer_violations(graph: Graph, rules: LayerRules | None = None) -> list[Violation]:
+def layer_violations(
+    graph: Graph, rules: LayerRules | None = None, label: Callable[[str], str] = str
+) -> list[Violation]:
     """Every edge that breaks the rules (default rules when None), sorted by source and target.
 
     An edge touching a node without a layer is not judged: there is nothing to judge it by.
+    `label` turns a node name into the words its message uses.
     """
     rules = rules or LayerRules()
     verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
@@ -85,6 +88,8 @@ def layer_violations(graph: Graph, rules: LayerRules | None = None) -> list[Viol
         verdict = verdicts[key]
         if verdict is not None:
             found.append(
-                Violation(source, target, verdict[0], f"{source} → {target}: {verdict[1]}")
+                Violation(
+                    source, target, verdict[0], f"{label(source)} → {label(target)}: {verdict[1]}"
+                )
             )
     return found

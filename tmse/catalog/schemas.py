@@ -1,23 +1,50 @@
-"""Request and response models of the catalog API."""
+"""Request and response models of the catalog API: services and dependencies."""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from tmse.catalog.models import Layer, Lifecycle
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,119}$"
+VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
+
+
+class TargetKind(StrEnum):
+    SERVICE = "service"
+    API = "api"
+    DATA_STORE = "data-store"
 
 
 class ServiceCreate(BaseModel):
     name: str = Field(pattern=NAME_PATTERN, description="Lower-case, e.g. payment-gateway.")
     layer: Layer
     owner: str = Field(min_length=1, description="Name of the owning team.")
+    system: str | None = Field(default=None, description="Name of the system it belongs to.")
     type: str = Field(default="service", max_length=40)
     lifecycle: Lifecycle = Lifecycle.PRODUCTION
     description: str = Field(default="", max_length=4000)
+    repository: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=40)
+    tier: int | None = Field(default=None, ge=0, le=4)
+    kubernetes_namespace: str | None = Field(default=None, max_length=120)
+    kubernetes_workload: str | None = Field(default=None, max_length=120)
+
+
+class ServiceUpdate(BaseModel):
+    """Only the fields sent change; `system: null` takes the service out of its system."""
+
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, pattern=NAME_PATTERN)
+    layer: Layer | None = None
+    owner: str | None = Field(default=None, min_length=1)
+    system: str | None = None
+    type: str | None = Field(default=None, max_length=40)
+    lifecycle: Lifecycle | None = None
+    description: str | None = Field(default=None, max_length=4000)
     repository: str | None = Field(default=None, max_length=300)
     language: str | None = Field(default=None, max_length=40)
     tier: int | None = Field(default=None, ge=0, le=4)
@@ -33,6 +60,7 @@ class ServiceOut(BaseModel):
     type: str
     owner: str
     owner_team_id: int
+    system: str | None
     description: str
     repository: str | None
     language: str | None
@@ -46,13 +74,19 @@ class ServiceOut(BaseModel):
 
 class DependencyCreate(BaseModel):
     source: str = Field(min_length=1, description="Name of the service that depends.")
-    target: str = Field(min_length=1, description="Name of the service depended on.")
-    protocol: str = Field(default="http", max_length=40)
+    target: str = Field(
+        min_length=1, description="Name of the service, API or data store depended on."
+    )
+    target_kind: TargetKind = Field(
+        default=TargetKind.SERVICE, description="What `target` names: service, api or data-store."
+    )
+    protocol: str = Field(default="http", min_length=1, max_length=40)
 
 
 class DependencyOut(BaseModel):
     id: int
     source: str
     target: str
+    target_kind: TargetKind
     protocol: str
     created_at: dt.datetime

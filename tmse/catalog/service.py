@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.models import Dependency, Service
-from tmse.catalog.schemas import DependencyCreate, DependencyOut, ServiceCreate, ServiceOut
+from tmse.catalog.models import Api, DataStore, Dependency, Service, System
+from tmse.catalog.references import References, names_by_id, reject_nulls
+from tmse.catalog.schemas import (
+    DependencyCreate,
+    DependencyOut,
+    ServiceCreate,
+    ServiceOut,
+    ServiceUpdate,
+    TargetKind,
+)
 from tmse.core import audit
 from tmse.core.actor import Actor
-from tmse.core.errors import Conflict, InvalidInput, NotFound
+from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
-from tmse.core.identity.service import team_by_name
 from tmse.core.pagination import ListParams, paginate
 
 SERVICE_FIELDS = (
@@ -22,6 +29,7 @@ SERVICE_FIELDS = (
     "lifecycle",
     "type",
     "owner_team_id",
+    "system_id",
     "description",
     "repository",
     "language",
@@ -29,6 +37,7 @@ SERVICE_FIELDS = (
     "kubernetes_namespace",
     "kubernetes_workload",
 )
+_OUT_FIELDS = tuple(f for f in SERVICE_FIELDS if f != "system_id")
 
 
 def _snapshot(service: Service) -> dict[str, Any]:
@@ -40,6 +49,7 @@ def service_by_name(session: Session, name: str) -> Service | None:
 
 
 def get_service(session: Session, name: str) -> Service:
+    """The service named `name`, or 404."""
     service = service_by_name(session, name)
     if service is None:
         raise NotFound(f"Service '{name}' does not exist")
@@ -47,18 +57,67 @@ def get_service(session: Session, name: str) -> Service:
 
 
 def create_service(session: Session, actor: Actor, data: ServiceCreate) -> Service:
-    owner = team_by_name(session, data.owner)
-    if owner is None:
-        raise InvalidInput(
-            "Unknown owner", [{"field": "owner", "message": f"no team named '{data.owner}'"}]
-        )
+    """Store a new service; an unknown owner or system is a 422 naming the field."""
+    refs = References(session)
+    owner_id = refs.id_of(Team, "owner", data.owner)
+    system_id = refs.id_of(System, "system", data.system)
+    refs.check("Unknown owner" if owner_id is None else "Unknown reference")
     if service_by_name(session, data.name) is not None:
         raise Conflict(f"A service named '{data.name}' already exists", field="name")
-    service = Service(**data.model_dump(exclude={"owner"}), owner_team_id=owner.id, extra={})
+    service = Service(
+        **data.model_dump(exclude={"owner", "system"}),
+        owner_team_id=owner_id,
+        system_id=system_id,
+        extra={},
+    )
     session.add(service)
     session.flush()
     audit.record(session, actor, "create", "service", service.id, None, _snapshot(service))
     return service
+
+
+def update_service(session: Session, actor: Actor, name: str, data: ServiceUpdate) -> Service:
+    """Change the fields sent; a stale `version` is a 409 and stores nothing."""
+    service = get_service(session, name)
+    check_version("Service", service.version, data.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    reject_nulls(changes, ("name", "layer", "owner", "type", "lifecycle", "description"))
+    refs = References(session)
+    if "owner" in changes:
+        changes["owner_team_id"] = refs.id_of(Team, "owner", changes.pop("owner"))
+    if "system" in changes:
+        changes["system_id"] = refs.id_of(System, "system", changes.pop("system"))
+    refs.check()
+    new_name = changes.get("name")
+    if new_name not in (None, service.name) and service_by_name(session, new_name) is not None:
+        raise Conflict(f"A service named '{new_name}' already exists", field="name")
+    before = _snapshot(service)
+    for key, value in changes.items():
+        setattr(service, key, value)
+    session.flush()
+    audit.record(session, actor, "update", "service", service.id, before, _snapshot(service))
+    return service
+
+
+def delete_service(session: Session, actor: Actor, name: str, version: int | None = None) -> None:
+    """Remove a service and every dependency from or to it; the APIs it provided lose their
+    provider. The audit entry keeps what was removed."""
+    service = get_service(session, name)
+    if version is not None:
+        check_version("Service", service.version, version)
+    before = _snapshot(service)
+    dependencies = session.scalars(
+        select(Dependency).where(
+            or_(Dependency.source_id == service.id, Dependency.target_id == service.id)
+        )
+    ).all()
+    before["dependencies_removed"] = len(dependencies)
+    for dependency in dependencies:
+        session.delete(dependency)
+    session.flush()
+    session.delete(service)
+    session.flush()
+    audit.record(session, actor, "delete", "service", service.id, before, None)
 
 
 def services_query(
@@ -66,6 +125,7 @@ def services_query(
     layer: str | None = None,
     lifecycle: str | None = None,
     owner: str | None = None,
+    system: str | None = None,
 ) -> Select[Any]:
     stmt = select(Service)
     if q:
@@ -76,12 +136,15 @@ def services_query(
         stmt = stmt.where(Service.lifecycle == lifecycle)
     if owner:
         stmt = stmt.where(Service.owner_team_id.in_(select(Team.id).where(Team.name == owner)))
+    if system:
+        stmt = stmt.where(Service.system_id.in_(select(System.id).where(System.name == system)))
     return stmt
 
 
 def list_services(
     session: Session, params: ListParams, **filters: Any
 ) -> tuple[list[Service], int]:
+    """One page of services; filters: q (name contains), layer, lifecycle, owner, system."""
     sortable = {
         "name": Service.name,
         "layer": Service.layer,
@@ -92,88 +155,137 @@ def list_services(
 
 
 def service_out(session: Session, services: list[Service]) -> list[ServiceOut]:
-    """Response rows; owner names for the whole page come in one query."""
-    team_ids = {s.owner_team_id for s in services}
-    rows = session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids)))
-    names = {team_id: name for team_id, name in rows}
+    """Response rows; owner and system names for the whole page come in two queries."""
+    teams = names_by_id(session, Team, {s.owner_team_id for s in services})
+    systems = names_by_id(session, System, {s.system_id for s in services})
     return [
         ServiceOut(
             **{
                 f: getattr(s, f)
-                for f in (*SERVICE_FIELDS, "id", "version", "created_at", "updated_at")
+                for f in (*_OUT_FIELDS, "id", "version", "created_at", "updated_at")
             },
-            owner=names[s.owner_team_id],
+            owner=teams[s.owner_team_id],
+            system=systems.get(s.system_id) if s.system_id is not None else None,
         )
         for s in services
     ]
 
 
+# --- dependencies ----------------------------------------------------------------------------
+
+_TARGET_MODELS: dict[TargetKind, tuple[type[Any], Any]] = {
+    TargetKind.SERVICE: (Service, Dependency.target_id),
+    TargetKind.API: (Api, Dependency.target_api_id),
+    TargetKind.DATA_STORE: (DataStore, Dependency.target_data_store_id),
+}
+_TARGET_COLUMNS = {
+    TargetKind.SERVICE: "target_id",
+    TargetKind.API: "target_api_id",
+    TargetKind.DATA_STORE: "target_data_store_id",
+}
+
+
 def create_dependency(session: Session, actor: Actor, data: DependencyCreate) -> DependencyOut:
-    source = service_by_name(session, data.source)
-    target = service_by_name(session, data.target)
-    errors = [
-        {"field": field, "message": f"no service named '{name}'"}
-        for field, name, found in (("source", data.source, source), ("target", data.target, target))
-        if found is None
-    ]
-    if errors:
-        raise InvalidInput("Unknown service", errors)
-    assert source is not None and target is not None
-    if source.id == target.id:
+    """`source` (a service) depends on `target`: a service, an API it consumes or a data store."""
+    model, column = _TARGET_MODELS[data.target_kind]
+    refs = References(session)
+    source_id = refs.id_of(Service, "source", data.source)
+    target_id = refs.id_of(model, "target", data.target)
+    refs.check("Unknown service" if data.target_kind == TargetKind.SERVICE else "Unknown target")
+    if data.target_kind == TargetKind.SERVICE and source_id == target_id:
         raise InvalidInput(
             "A service cannot depend on itself",
             [{"field": "target", "message": "must differ from source"}],
         )
+    if data.target_kind == TargetKind.API:
+        provider = session.scalar(select(Api.provider_service_id).where(Api.id == target_id))
+        if provider == source_id:
+            raise InvalidInput(
+                "A service cannot consume its own API",
+                [{"field": "target", "message": f"'{data.source}' provides '{data.target}'"}],
+            )
     exists = session.scalar(
-        select(Dependency.id).where(
-            Dependency.source_id == source.id, Dependency.target_id == target.id
-        )
+        select(Dependency.id).where(Dependency.source_id == source_id, column == target_id)
     )
     if exists is not None:
-        raise Conflict(f"'{source.name}' already depends on '{target.name}'", dependency_id=exists)
-    dependency = Dependency(source_id=source.id, target_id=target.id, protocol=data.protocol)
+        raise Conflict(f"'{data.source}' already depends on '{data.target}'", dependency_id=exists)
+    dependency = Dependency(source_id=source_id, protocol=data.protocol)
+    setattr(dependency, _TARGET_COLUMNS[data.target_kind], target_id)
     session.add(dependency)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "create",
-        "dependency",
-        dependency.id,
-        None,
-        {"source": source.name, "target": target.name, "protocol": data.protocol},
-    )
-    return DependencyOut(
-        id=dependency.id,
-        source=source.name,
-        target=target.name,
-        protocol=dependency.protocol,
-        created_at=dependency.created_at,
-    )
+    after = {
+        "source": data.source,
+        "target": data.target,
+        "target_kind": str(data.target_kind),
+        "protocol": data.protocol,
+    }
+    audit.record(session, actor, "create", "dependency", dependency.id, None, after)
+    return DependencyOut(**after, id=dependency.id, created_at=dependency.created_at)
 
 
-def list_dependencies(
-    session: Session, params: ListParams, service: str | None = None
-) -> tuple[list[DependencyOut], int]:
+def _dependencies_query() -> tuple[Select[Any], Any, Any]:
     source, target = aliased(Service), aliased(Service)
+    kind = case(
+        (Dependency.target_api_id.is_not(None), TargetKind.API.value),
+        (Dependency.target_data_store_id.is_not(None), TargetKind.DATA_STORE.value),
+        else_=TargetKind.SERVICE.value,
+    )
     stmt = (
         select(
             Dependency.id,
             source.name.label("source"),
-            target.name.label("target"),
+            func.coalesce(target.name, Api.name, DataStore.name).label("target"),
+            kind.label("target_kind"),
             Dependency.protocol,
             Dependency.created_at,
         )
         .join(source, source.id == Dependency.source_id)
-        .join(target, target.id == Dependency.target_id)
+        .outerjoin(target, target.id == Dependency.target_id)
+        .outerjoin(Api, Api.id == Dependency.target_api_id)
+        .outerjoin(DataStore, DataStore.id == Dependency.target_data_store_id)
     )
+    return stmt, source, target
+
+
+def list_dependencies(
+    session: Session,
+    params: ListParams,
+    service: str | None = None,
+    target_kind: str | None = None,
+    api: str | None = None,
+    data_store: str | None = None,
+) -> tuple[list[DependencyOut], int]:
+    """One page of dependencies; `service` matches either end, `api`/`data_store` the target."""
+    stmt, source, target = _dependencies_query()
     if service:
         stmt = stmt.where((source.name == service) | (target.name == service))
+    if target_kind:
+        stmt = stmt.where(_TARGET_MODELS[TargetKind(target_kind)][1].is_not(None))
+    if api:
+        stmt = stmt.where(Api.name == api)
+    if data_store:
+        stmt = stmt.where(DataStore.name == data_store)
     sortable = {"id": Dependency.id, "created_at": Dependency.created_at}
     rows, total = paginate(session, stmt, params, sortable, "id", Dependency.id, as_rows=True)
-    return [
-        DependencyOut(
-            id=r.id, source=r.source, target=r.target, protocol=r.protocol, created_at=r.created_at
-        )
-        for r in rows
-    ], total
+    return [DependencyOut(**row._mapping) for row in rows], total
+
+
+def get_dependency(session: Session, dependency_id: int) -> DependencyOut:
+    """One dependency by id, or 404."""
+    stmt, _, _ = _dependencies_query()
+    row = session.execute(stmt.where(Dependency.id == dependency_id)).first()
+    if row is None:
+        raise NotFound(f"Dependency {dependency_id} does not exist")
+    return DependencyOut(**row._mapping)
+
+
+def delete_dependency(session: Session, actor: Actor, dependency_id: int) -> DependencyOut:
+    """Remove one dependency; returns what was removed."""
+    removed = get_dependency(session, dependency_id)
+    dependency = session.get(Dependency, dependency_id)
+    session.delete(dependency)
+    session.flush()
+    before = removed.model_dump(include={"source", "target", "target_kind", "protocol"})
+    before["target_kind"] = str(removed.target_kind)
+    audit.record(session, actor, "delete", "dependency", dependency_id, before, None)
+    return removed

@@ -1,0 +1,125 @@
+"""API definition documents: parse OpenAPI / AsyncAPI text, say precisely what is wrong, and
+read the paths and schema field names the duplicate detector compares.
+
+Pure: text in, data or errors out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_OPENAPI3 = re.compile(r"^3\.\d+(\.\d+)?")
+# (version key, what it must look like, the key holding the operations)
+_SHAPES = {
+    "openapi": ("openapi", "3.x", "paths"),
+    "asyncapi": ("asyncapi", "2.x or 3.x", "channels"),
+}
+
+
+class DefinitionError(Exception):
+    """Why a definition is refused, and the 1-based line it concerns (None: the whole text)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+def parse_document(text: str) -> Any:
+    """JSON or YAML text as data; malformed YAML raises DefinitionError with the line."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or "malformed YAML"
+        raise DefinitionError(
+            f"not valid JSON or YAML ({problem})", mark.line + 1 if mark else None
+        ) from None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Top-level key → 1-based line, from YAML's node marks (JSON is YAML here too)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        key.value: key.start_mark.line + 1
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
+
+
+def validate_definition(api_type: str, text: str) -> Any:
+    """The parsed document of an OpenAPI 3.x or AsyncAPI definition, or DefinitionError.
+
+    Other types (grpc, graphql) and an empty text are not parsed: None is returned."""
+    if api_type not in _SHAPES or not text.strip():
+        return None
+    document = parse_document(text)
+    version_key, expected, body_key = _SHAPES[api_type]
+    if not isinstance(document, Mapping):
+        raise DefinitionError(f"expected an {api_type} document (a mapping), not a value", 1)
+    lines = _key_lines(text)
+    version = document.get(version_key)
+    if version is None:
+        said = f" (it declares swagger {document['swagger']!r})" if "swagger" in document else ""
+        raise DefinitionError(f"missing '{version_key}: {expected}'{said}", lines.get("swagger", 1))
+    if api_type == "openapi" and not _OPENAPI3.match(str(version)):
+        raise DefinitionError(f"'openapi: {version}' is not OpenAPI 3.x", lines.get(version_key, 1))
+    if not isinstance(document.get("info"), Mapping):
+        raise DefinitionError("'info' must be a mapping (title, version)", lines.get("info", 1))
+    if not isinstance(document.get(body_key), Mapping):
+        raise DefinitionError(f"'{body_key}' must be a mapping", lines.get(body_key, 1))
+    return document
+
+
+def operation_paths(document: Any) -> list[str]:
+    """ "METHOD /path" for every operation of an OpenAPI document (channels for AsyncAPI)."""
+    if not isinstance(document, Mapping):
+        return []
+    found: list[str] = []
+    paths = document.get("paths")
+    if isinstance(paths, Mapping):
+        for path, item in paths.items():
+            if not isinstance(item, Mapping):
+                continue
+            methods = [m for m in HTTP_METHODS if m in item]
+            found.extend(f"{m.upper()} {path}" for m in methods)
+    channels = document.get("channels")
+    if isinstance(channels, Mapping):
+        found.extend(f"/{str(channel).lstrip('/')}" for channel in channels)
+    return found
+
+
+def schema_fields(document: Any) -> list[str]:
+    """Every property name declared anywhere in the document's schemas, sorted, once each."""
+    return sorted(set(_properties(document)))
+
+
+def _properties(node: Any) -> Iterator[str]:
+    # Iterative, so a deeply nested document cannot overflow the stack.
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Mapping):
+            properties = current.get("properties")
+            if isinstance(properties, Mapping):
+                yield from (str(name) for name in properties)
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)

@@ -25,6 +25,20 @@ REQUIRED_SPEC: dict[str, tuple[str, ...]] = {
 # Backstage's rule: 1–63 characters, [a-zA-Z0-9] runs joined by single [-_.].
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$")
 DEFAULT_NAMESPACE = "default"
+# libyaml's parser when present: it composes the nodes (with their lines) several times faster.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Multi-line text (API definitions) as literal blocks, as people write it."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,7 @@ class Entity:
     raw: dict[str, Any]
     source: str
     line: int
+    node: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     @property
     def ref(self) -> EntityRef:
@@ -79,18 +94,21 @@ class ParsedCatalog:
     entities: list[Entity] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # User name → the groups it is a member of (users are not imported, but may own entities).
+    memberships: dict[str, list[str]] = field(default_factory=dict)
 
     def extend(self, other: ParsedCatalog) -> None:
         self.entities += other.entities
         self.issues += other.issues
         self.skipped += other.skipped
+        self.memberships.update(other.memberships)
 
 
 def parse_catalog(text: str, source: str = "catalog-info.yaml") -> ParsedCatalog:
     """Every document of a (multi-document) YAML file; a file that is not valid YAML yields one
     issue at the line the parser stopped, and no entities."""
     result = ParsedCatalog()
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         documents: list[tuple[yaml.Node, Any]] = []
         while loader.check_node():
@@ -149,6 +167,14 @@ def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source:
         problems.append(("kind", "missing"))
     elif _canonical_kind(kind) not in REQUIRED_SPEC:
         result.skipped.append(f"{kind}:{name}")
+        spec_of_skipped = document.get("spec")
+        if _canonical_kind(kind) == "User" and isinstance(name, str):
+            groups = spec_of_skipped.get("memberOf") if isinstance(spec_of_skipped, dict) else None
+            if isinstance(groups, list) and metadata.get("namespace", DEFAULT_NAMESPACE) in (
+                DEFAULT_NAMESPACE,
+                None,
+            ):
+                result.memberships[name] = [str(g) for g in groups]
         return
     if not isinstance(name, str) or len(name) > 63 or not NAME_PATTERN.match(name):
         problems.append(("metadata.name", "1–63 letters or digits, joined by '-', '_' or '.'"))
@@ -176,15 +202,32 @@ def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source:
             raw=document,
             source=source,
             line=line,
+            node=node,
         )
     )
 
 
-def _line_of(node: yaml.Node, path: str) -> int | None:
-    """The line of a dotted field's key in a composed document, or of its nearest present parent."""
+def line_of(entity: Entity, path: str) -> int:
+    """The line of a dotted field ('spec.owner', 'spec.dependsOn.1') of a parsed entity."""
+    if entity.node is None:
+        return entity.line
+    head, _, key = path.partition(".annotations.")
+    parts = [*head.split("."), "annotations", key] if key else path.split(".")
+    return _line_of(entity.node, parts) or entity.line
+
+
+def _line_of(node: yaml.Node, path: str | list[str]) -> int | None:
+    """The line of a dotted field's key in a composed document, or of its nearest present parent;
+    a number picks an item of a list."""
     line = int(node.start_mark.line) + 1
     current = node
-    for part in path.split("."):
+    for part in path.split(".") if isinstance(path, str) else path:
+        if isinstance(current, yaml.SequenceNode) and part.isdigit():
+            if int(part) >= len(current.value):
+                return line
+            current = current.value[int(part)]
+            line = int(current.start_mark.line) + 1
+            continue
         if not isinstance(current, yaml.MappingNode):
             return line
         matches = [(k, v) for k, v in current.value if getattr(k, "value", None) == part]
@@ -197,7 +240,11 @@ def _line_of(node: yaml.Node, path: str) -> int | None:
 
 def render_catalog(documents: Iterable[Mapping[str, Any]]) -> str:
     """Multi-document YAML in the order given, keys in their own order, Unicode kept readable."""
-    text: str = yaml.safe_dump_all(
-        [dict(d) for d in documents], sort_keys=False, allow_unicode=True, default_flow_style=False
+    text: str = yaml.dump_all(
+        [dict(d) for d in documents],
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
     )
     return text

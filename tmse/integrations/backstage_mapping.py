@@ -1,0 +1,518 @@
+"""Backstage entities ↔ tmse catalog records: field mapping, value checks, export documents.
+
+Pure: parsed entities in, record values and issues out; record values in, descriptor documents
+out. The whole descriptor is kept (in the record's `extra`), so an export writes back every field
+tmse has no column for, and references in the form they were written."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from tmse.integrations.backstage import Entity, EntityRef, Issue, line_of, parse_entity_ref
+
+EXTRA_KEY = "backstage"
+# For an entity owned by a user: the team that stood for the user when it was imported.
+OWNER_TEAM_KEY = "backstage_owner_team"
+API_VERSION = "backstage.io/v1alpha1"
+LIFECYCLES = ("experimental", "production", "deprecated")
+LAYERS = ("frontend", "gateway", "business", "data", "infrastructure")
+API_TYPES = ("openapi", "asyncapi", "grpc", "graphql")
+STORE_KINDS = ("relational", "nosql", "other")
+DEFAULT_LAYER = "business"
+
+# Annotations carrying tmse fields Backstage has no place for (Kubernetes ones are Backstage's).
+LAYER = "tmse.io/layer"
+TIER = "tmse.io/tier"
+LANGUAGE = "tmse.io/language"
+REPOSITORY = "tmse.io/repository"
+KUBERNETES_NAMESPACE = "backstage.io/kubernetes-namespace"
+KUBERNETES_WORKLOAD = "backstage.io/kubernetes-id"
+ENGINE = "tmse.io/engine"
+STORE_KIND = "tmse.io/store-kind"
+PRIMARY = "tmse.io/primary"
+SERVICE_ANNOTATIONS = {
+    "layer": LAYER,
+    "tier": TIER,
+    "language": LANGUAGE,
+    "repository": REPOSITORY,
+    "kubernetes_namespace": KUBERNETES_NAMESPACE,
+    "kubernetes_workload": KUBERNETES_WORKLOAD,
+}
+COLUMN_LIMITS = {
+    "language": 40,
+    "repository": 300,
+    "kubernetes_namespace": 120,
+    "kubernetes_workload": 120,
+    "type": 40,
+}
+
+RELATIONAL_ENGINES = {
+    "database", "postgres", "postgresql", "mysql", "mariadb", "oracle", "sqlserver", "mssql",
+    "sqlite", "db2", "tidb", "cockroachdb", "oceanbase",
+}  # fmt: skip
+NOSQL_ENGINES = {
+    "mongodb", "redis", "cassandra", "dynamodb", "elasticsearch", "opensearch", "couchdb",
+    "hbase", "neo4j", "memcached", "couchbase", "scylladb", "influxdb", "etcd",
+}  # fmt: skip
+# Backstage group types → tmse team kinds, and back.
+TEAM_KINDS = {
+    "organization": "company",
+    "company": "company",
+    "department": "department",
+    "sub-department": "department",
+    "business-unit": "department",
+    "product-area": "department",
+}
+GROUP_TYPES = {"company": "organization", "department": "department", "team": "team"}
+# Table of each kind, in write order: owners before what they own, providers before consumers.
+TABLES = {
+    "Group": "team",
+    "Domain": "domain",
+    "System": "system",
+    "Component": "service",
+    "Resource": "data-store",
+    "API": "api",
+}
+KIND_OF_TABLE = {table: kind for kind, table in TABLES.items()}
+
+
+@dataclass
+class Reference:
+    """A reference field of a descriptor: where it is, and what it names."""
+
+    path: str
+    text: str
+    ref: EntityRef
+
+
+@dataclass
+class Draft:
+    """One entity turned into a tmse record's column values, with its references to resolve."""
+
+    entity: Entity
+    table: str
+    values: dict[str, Any]
+    owner: Reference | None = None
+    system: Reference | None = None
+    domain: Reference | None = None
+    parent: Reference | None = None
+    primary: Reference | None = None
+    children: list[Reference] = field(default_factory=list)
+    depends_on: list[Reference] = field(default_factory=list)
+    provides: list[Reference] = field(default_factory=list)
+    consumes: list[Reference] = field(default_factory=list)
+    dependency_of: list[Reference] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def label(self) -> str:
+        return str(self.entity.ref)
+
+    def issue(self, path: str, message: str) -> Issue:
+        """An issue at a field; 'spec.definition+3' is the third line inside that field's text."""
+        path, _, offset = path.partition("+")
+        line = line_of(self.entity, path) + int(offset or 0)
+        return Issue(self.entity.source, line, self.label, path, message)
+
+
+def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
+    """The record values of one entity and the problems with its field values."""
+    draft = Draft(entity, TABLES[entity.kind], {})
+    problems: list[tuple[str, str]] = []
+    metadata, spec = entity.metadata, entity.spec
+    limit = 2000 if entity.kind == "Group" else 4000
+    description = _text(metadata.get("description"), "metadata.description", limit, problems)
+    title = _text(metadata.get("title"), "metadata.title", 200, problems) or None
+    kept = copy.deepcopy(entity.raw)
+    if entity.kind == "Group":
+        group_type = _text(spec.get("type"), "spec.type", 60, problems)
+        draft.values = {
+            "kind": TEAM_KINDS.get(group_type, "team"),
+            "description": description,
+        }
+        draft.parent = _reference(spec, "parent", "Group", problems)
+        draft.children = _references(spec, "children", "Group", problems)
+        return draft, _issues(draft, problems)
+    draft.owner = _reference(spec, "owner", "Group", problems)
+    draft.system = _reference(spec, "system", "System", problems)
+    if entity.kind == "Domain":
+        draft.values = {"title": title, "description": description}
+    elif entity.kind == "System":
+        draft.values = {"title": title, "description": description}
+        draft.domain = _reference(spec, "domain", "Domain", problems)
+    elif entity.kind == "Component":
+        draft.values = _service_values(entity, description, problems)
+        draft.depends_on = _references(spec, "dependsOn", "", problems)
+        draft.provides = _references(spec, "providesApis", "API", problems)
+        draft.consumes = _references(spec, "consumesApis", "API", problems)
+    elif entity.kind == "Resource":
+        draft.values = _store_values(entity, description, problems)
+        draft.dependency_of = _references(spec, "dependencyOf", "", problems)
+        primary = _annotations(entity).get(PRIMARY)
+        if primary is not None:
+            path = f"metadata.annotations.{PRIMARY}"
+            draft.primary = Reference(
+                path, str(primary), parse_entity_ref(str(primary), "Resource")
+            )
+    elif entity.kind == "API":
+        draft.values = _api_values(entity, description, problems)
+        definition = spec.get("definition")
+        if isinstance(definition, str):
+            kept["spec"]["definition"] = None  # stored in its own column, not twice
+    draft.values["extra"] = {EXTRA_KEY: kept}
+    return draft, _issues(draft, problems)
+
+
+def _issues(draft: Draft, problems: list[tuple[str, str]]) -> list[Issue]:
+    return [draft.issue(path, message) for path, message in problems]
+
+
+def _annotations(entity: Entity) -> dict[str, Any]:
+    annotations = entity.metadata.get("annotations")
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def _text(value: Any, path: str, limit: int, problems: list[tuple[str, str]]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        problems.append((path, "must be text"))
+        return ""
+    if len(str(value)) > limit:
+        problems.append((path, f"at most {limit} characters"))
+    return str(value)
+
+
+def _choice(value: Any, path: str, allowed: tuple[str, ...], problems: list[Any]) -> str:
+    if value not in allowed:
+        problems.append((path, f"'{value}' is not one of {', '.join(allowed)}"))
+        return allowed[0]
+    return str(value)
+
+
+def _reference(
+    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, str]]
+) -> Reference | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append((f"spec.{key}", "must be an entity reference such as 'name'"))
+        return None
+    return Reference(f"spec.{key}", value, parse_entity_ref(value.strip(), default_kind))
+
+
+def _references(
+    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, str]]
+) -> list[Reference]:
+    values = spec.get(key)
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        problems.append((f"spec.{key}", "must be a list of entity references"))
+        return []
+    found = []
+    for index, value in enumerate(values):
+        path = f"spec.{key}.{index}"
+        if not isinstance(value, str) or not value.strip():
+            problems.append((path, "must be an entity reference"))
+        elif not default_kind and ":" not in value:
+            problems.append((path, f"'{value}' needs a kind, e.g. component:{value}"))
+        else:
+            found.append(Reference(path, value, parse_entity_ref(value.strip(), default_kind)))
+    return found
+
+
+def _service_values(
+    entity: Entity, description: str, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    spec, annotations = entity.spec, _annotations(entity)
+    values: dict[str, Any] = {
+        "type": _text(spec.get("type"), "spec.type", 40, problems),
+        "lifecycle": _choice(spec.get("lifecycle"), "spec.lifecycle", LIFECYCLES, problems),
+        "description": description,
+    }
+    for column, annotation in SERVICE_ANNOTATIONS.items():
+        path = f"metadata.annotations.{annotation}"
+        raw = annotations.get(annotation)
+        if column == "layer":
+            values[column] = _choice(raw or DEFAULT_LAYER, path, LAYERS, problems)
+        elif column == "tier":
+            values[column] = _tier(raw, path, problems)
+        else:
+            text = _text(raw, path, COLUMN_LIMITS[column], problems)
+            values[column] = text or None
+    return values
+
+
+def _tier(value: Any, path: str, problems: list[tuple[str, str]]) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        problems.append((path, f"'{value}' is not a whole number"))
+        return None
+
+
+def store_kind_of(engine: str) -> str:
+    lowered = engine.lower()
+    if lowered in RELATIONAL_ENGINES:
+        return "relational"
+    return "nosql" if lowered in NOSQL_ENGINES else "other"
+
+
+def _store_values(
+    entity: Entity, description: str, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    annotations = _annotations(entity)
+    spec_type = _text(entity.spec.get("type"), "spec.type", 40, problems)
+    engine_path = f"metadata.annotations.{ENGINE}"
+    engine = _text(annotations.get(ENGINE) or spec_type, engine_path, 40, problems)
+    kind = annotations.get(STORE_KIND)
+    path = f"metadata.annotations.{STORE_KIND}"
+    return {
+        "engine": engine,
+        "kind": _choice(kind, path, STORE_KINDS, problems) if kind else store_kind_of(engine),
+        "description": description,
+    }
+
+
+def _api_values(
+    entity: Entity, description: str, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    spec = entity.spec
+    api_type = _choice(spec.get("type"), "spec.type", API_TYPES, problems)
+    definition = spec.get("definition")
+    text = ""
+    if isinstance(definition, str):
+        text = definition
+        problem = definition_problem(api_type, definition)
+        if problem is not None:
+            offset, message = problem
+            problems.append((f"spec.definition+{offset}", message))
+    elif not (
+        isinstance(definition, dict) and len(definition) == 1 and _is_placeholder(definition)
+    ):
+        problems.append(("spec.definition", "must be the definition text or {$text: location}"))
+    return {
+        "type": api_type,
+        "lifecycle": _choice(spec.get("lifecycle"), "spec.lifecycle", LIFECYCLES, problems),
+        "description": description,
+        "definition": text,
+    }
+
+
+def _is_placeholder(value: dict[str, Any]) -> bool:
+    """Backstage's substitutions ({$text: url}, $json, $yaml), resolved by Backstage itself."""
+    return next(iter(value)) in ("$text", "$json", "$yaml", "$openapi", "$asyncapi")
+
+
+def definition_problem(api_type: str, text: str) -> tuple[int, str] | None:
+    """(line within the text, message) when an OpenAPI / AsyncAPI definition cannot be read."""
+    if not text.strip():
+        return 0, "definition is empty"
+    if api_type not in ("openapi", "asyncapi"):
+        return None
+    try:
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error)
+        return (mark.line + 1 if mark else 1), f"{api_type} definition is not valid YAML: {reason}"
+    keys = ("openapi", "swagger") if api_type == "openapi" else ("asyncapi",)
+    if not isinstance(document, dict) or not any(k in document for k in keys):
+        return 1, f"an {api_type} definition starts with '{keys[0]}: <version>'"
+    return None
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Relations:
+    """What an exported record points at, by name, as tmse holds it now."""
+
+    owner: str | None = None
+    system: str | None = None
+    domain: str | None = None
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    primary: str | None = None
+    depends_on_services: set[str] = field(default_factory=set)
+    depends_on_stores: set[str] = field(default_factory=set)
+    consumes: set[str] = field(default_factory=set)
+    provides: set[str] = field(default_factory=set)
+    co_provided: set[str] = field(default_factory=set)  # APIs listed here, provided by another
+    dependency_of: set[str] = field(default_factory=set)
+
+
+def export_document(
+    kind: str,
+    name: str,
+    values: dict[str, Any],
+    relations: Relations,
+) -> dict[str, Any]:
+    """The descriptor of one record: the kept original with tmse's current values written in."""
+    kept = (values.get("extra") or {}).get(EXTRA_KEY)
+    document: dict[str, Any] = copy.deepcopy(kept) if isinstance(kept, dict) else {}
+    document.setdefault("apiVersion", API_VERSION)
+    document["kind"] = document.get("kind") if document.get("kind") == kind else kind
+    metadata = document.setdefault("metadata", {})
+    metadata["name"] = name
+    spec = document.setdefault("spec", {})
+    _set(metadata, "description", values.get("description") or None)
+    if kind in ("Domain", "System"):
+        _set(metadata, "title", values.get("title"))
+    if kind == "Group":
+        spec["type"] = _group_type(spec.get("type"), values["kind"])
+        _set_ref(spec, "parent", relations.parent, "Group")
+        spec["children"] = _merge_list(spec.get("children"), "Group", set(relations.children))
+        return document
+    owner_text = spec.get("owner")
+    if not (isinstance(owner_text, str) and _owner_team(owner_text, values) == relations.owner):
+        spec["owner"] = relations.owner
+    _set_ref(spec, "system", relations.system, "System")
+    if kind == "System":
+        _set_ref(spec, "domain", relations.domain, "Domain")
+    elif kind == "Component":
+        _export_service(document, values, relations)
+    elif kind == "Resource":
+        _export_store(document, values, relations)
+    elif kind == "API":
+        spec["type"] = values["type"]
+        spec["lifecycle"] = values["lifecycle"]
+        if values.get("definition") or not isinstance(spec.get("definition"), dict):
+            spec["definition"] = values.get("definition") or ""
+    return document
+
+
+def _owner_team(text: str, values: dict[str, Any]) -> str | None:
+    """The team an owner reference named when imported (a user stands for their team)."""
+    ref = parse_entity_ref(text, "Group")
+    if ref.kind == "User":
+        team = (values.get("extra") or {}).get(OWNER_TEAM_KEY)
+        return team if isinstance(team, str) else None
+    return ref.name
+
+
+def _set(mapping: dict[str, Any], key: str, value: Any) -> None:
+    if value is None or value == "":
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+def _set_ref(spec: dict[str, Any], key: str, name: str | None, kind: str) -> None:
+    current = spec.get(key)
+    if name is None:
+        spec.pop(key, None)
+    elif not (isinstance(current, str) and parse_entity_ref(current, kind).name == name):
+        spec[key] = name
+
+
+def _group_type(kept: Any, team_kind: str) -> str:
+    if isinstance(kept, str) and TEAM_KINDS.get(kept, "team") == team_kind:
+        return kept
+    return GROUP_TYPES.get(team_kind, "team")
+
+
+def _merge_list(
+    kept: Any,
+    default_kind: str,
+    targets: set[str],
+    mapped_kinds: Iterable[str] | None = None,
+    keep_also: set[str] | None = None,
+    prefix: str = "",
+    append: bool = True,
+) -> list[str]:
+    """The kept list with entries tmse no longer holds dropped and new ones appended; entries of
+    kinds tmse does not map are left as they were."""
+    mapped = set(mapped_kinds or (default_kind,))
+    result, covered = [], set()
+    for text in kept if isinstance(kept, list) else []:
+        if not isinstance(text, str):
+            continue
+        ref = parse_entity_ref(text, default_kind)
+        if ref.kind not in mapped:
+            result.append(text)
+        elif ref.name in targets or ref.name in (keep_also or set()):
+            result.append(text)
+            covered.add(ref.name)
+    if append:
+        result += [f"{prefix}{name}" for name in sorted(targets - covered)]
+    return result
+
+
+def _export_service(document: dict[str, Any], values: dict[str, Any], relations: Relations) -> None:
+    spec, metadata = document["spec"], document["metadata"]
+    spec["type"] = values.get("type") or "service"
+    spec["lifecycle"] = values["lifecycle"]
+    annotations = dict(metadata.get("annotations") or {})
+    for column, annotation in SERVICE_ANNOTATIONS.items():
+        value = values.get(column)
+        if value is None or (
+            column == "layer" and value == DEFAULT_LAYER and annotation not in annotations
+        ):
+            annotations.pop(annotation, None)
+        elif annotations.get(annotation) is None or str(annotations[annotation]) != str(value):
+            annotations[annotation] = str(value)
+    _set(metadata, "annotations", annotations or None)
+    depends = _merge_list(
+        spec.get("dependsOn"),
+        "",
+        relations.depends_on_services,
+        ("Component",),
+        prefix="component:",
+    )
+    depends = _merge_list(
+        depends, "", relations.depends_on_stores, ("Resource",), prefix="resource:"
+    )
+    _set_list(spec, "dependsOn", depends)
+    _set_list(
+        spec,
+        "providesApis",
+        _merge_list(
+            spec.get("providesApis"), "API", relations.provides, keep_also=relations.co_provided
+        ),
+    )
+    _set_list(
+        spec, "consumesApis", _merge_list(spec.get("consumesApis"), "API", relations.consumes)
+    )
+
+
+def _set_list(spec: dict[str, Any], key: str, values: list[str]) -> None:
+    if values or key in spec:
+        spec[key] = values
+
+
+def _export_store(document: dict[str, Any], values: dict[str, Any], relations: Relations) -> None:
+    spec, metadata = document["spec"], document["metadata"]
+    if not spec.get("type"):
+        spec["type"] = "database" if values["kind"] != "other" else values["engine"]
+    annotations = dict(metadata.get("annotations") or {})
+    implied_engine = str(spec["type"])
+    if values["engine"] != implied_engine or ENGINE in annotations:
+        annotations[ENGINE] = values["engine"]
+    if values["kind"] != store_kind_of(values["engine"]) or STORE_KIND in annotations:
+        annotations[STORE_KIND] = values["kind"]
+    if relations.primary:
+        annotations[PRIMARY] = relations.primary
+    else:
+        annotations.pop(PRIMARY, None)
+    _set(metadata, "annotations", annotations or None)
+    _set_list(
+        spec,
+        "dependencyOf",
+        _merge_list(
+            spec.get("dependencyOf"), "", relations.dependency_of, ("Component",), append=False
+        ),
+    )

@@ -1,0 +1,135 @@
+"""Backstage references resolved against the entities of one import and the stored names.
+
+Pure: drafts and the names tmse already holds in, issues out. A file with an issue imports
+nothing, so an entity referring to one in such a file is in error too (checked to a fixed point)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tmse.integrations.backstage import Issue, parse_entity_ref
+from tmse.integrations.backstage_mapping import Draft, Reference
+
+
+def duplicates(drafts: list[Draft]) -> list[Issue]:
+    """tmse has one namespace: the same kind and name twice (any namespace) is an error."""
+    seen: dict[tuple[str, str], Draft] = {}
+    found = []
+    for draft in drafts:
+        first = seen.setdefault((draft.table, draft.name), draft)
+        if first is not draft:
+            where = f"{first.entity.source} line {first.entity.line}"
+            found.append(draft.issue("metadata.name", f"also defined in {where}"))
+    return found
+
+
+TABLE_OF_KIND = {"Group": "team", "Domain": "domain", "System": "system"}
+TABLE_OF_KIND |= {"Component": "service", "Resource": "data-store", "API": "api"}
+
+
+def references(draft: Draft) -> Iterable[Reference]:
+    for single in (draft.owner, draft.system, draft.domain, draft.parent, draft.primary):
+        if single is not None:
+            yield single
+    yield from draft.children
+    yield from draft.depends_on
+    yield from draft.provides
+    yield from draft.consumes
+    yield from draft.dependency_of
+
+
+def owner_team(
+    reference: Reference,
+    known_teams: set[str],
+    memberships: dict[str, list[str]],
+    user_teams: dict[str, str],
+) -> str | None:
+    if reference.ref.kind == "Group":
+        return reference.ref.name if reference.ref.name in known_teams else None
+    if reference.ref.kind != "User":
+        return None
+    for group in memberships.get(reference.ref.name, []):
+        name = parse_entity_ref(group, "Group").name
+        if name in known_teams:
+            return name
+    return user_teams.get(reference.ref.name)
+
+
+def resolve(
+    drafts: list[Draft],
+    stored: dict[str, set[str]],
+    memberships: dict[str, list[str]],
+    user_teams: dict[str, str],
+    rejected: set[str],
+) -> list[Issue]:
+    """Reference checks, repeated until no file is newly rejected: an entity that refers to one
+    in a rejected file is itself in error."""
+    defined_in = {(d.table, d.name): d.entity.source for d in drafts}
+    issues: list[Issue] = []
+    rejected = set(rejected)
+    while True:
+        known = {table: set(names) for table, names in stored.items()}
+        for draft in drafts:
+            if draft.entity.source not in rejected:
+                known[draft.table].add(draft.name)
+        new = []
+        for draft in drafts:
+            if draft.entity.source not in rejected:
+                new += _check(draft, known, memberships, user_teams, defined_in)
+        issues += new
+        newly = {i.source for i in new} - rejected
+        if not newly:
+            return issues
+        rejected |= newly
+        issues = [i for i in issues if i.source in rejected]
+
+
+def _check(
+    draft: Draft,
+    known: dict[str, set[str]],
+    memberships: dict[str, list[str]],
+    user_teams: dict[str, str],
+    defined_in: dict[tuple[str, str], str],
+) -> list[Issue]:
+    problems = []
+
+    def missing(reference: Reference, table: str, what: str) -> None:
+        name = reference.ref.name
+        source = defined_in.get((table, name))
+        if source is not None:
+            problems.append(
+                draft.issue(reference.path, f"{what} '{name}' is in {source}, which has errors")
+            )
+        else:
+            problems.append(draft.issue(reference.path, f"unknown {what} '{reference.text}'"))
+
+    if draft.owner is not None:
+        if draft.owner.ref.kind not in ("Group", "User"):
+            problems.append(draft.issue(draft.owner.path, "the owner must be a group or a user"))
+        elif owner_team(draft.owner, known["team"], memberships, user_teams) is None:
+            if draft.owner.ref.kind == "User":
+                message = f"unknown owner '{draft.owner.text}' (no such user with a team)"
+                problems.append(draft.issue(draft.owner.path, message))
+            else:
+                missing(draft.owner, "team", "owner")
+    for reference, table, what in (
+        (draft.system, "system", "system"),
+        (draft.domain, "domain", "domain"),
+        (draft.parent, "team", "parent group"),
+        (draft.primary, "data-store", "primary resource"),
+    ):
+        if reference is not None and reference.ref.name not in known[table]:
+            missing(reference, table, what)
+    for reference in draft.children:
+        if reference.ref.name not in known["team"]:
+            missing(reference, "team", "child group")
+    for reference in (*draft.depends_on, *draft.dependency_of):
+        table = {"Component": "service", "Resource": "data-store"}.get(reference.ref.kind)
+        if table and reference.ref.name not in known[table]:
+            missing(reference, table, "dependency target" if table else "")
+        if table == draft.table and reference.ref.name == draft.name:
+            problems.append(draft.issue(reference.path, "an entity cannot depend on itself"))
+    for reference in (*draft.provides, *draft.consumes):
+        if reference.ref.kind == "API" and reference.ref.name not in known["api"]:
+            missing(reference, "api", "API")
+    return problems

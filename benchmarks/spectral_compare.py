@@ -61,6 +61,8 @@ SPECTRAL_ONLY = {
     "operation-tag-defined": SPECTRAL_DOCUMENTATION,
     "openapi-tags": SPECTRAL_DOCUMENTATION,
     "oas3-parameter-description": SPECTRAL_DOCUMENTATION,
+    "tag-description": SPECTRAL_DOCUMENTATION,
+    "oas3-server-not-example.com": SPECTRAL_DOCUMENTATION,
     "oas3-api-servers": "tmse reads servers for the version but does not require them",
     "oas3-unused-component": SPECTRAL_SCHEMA,
     "oas3-valid-schema-example": SPECTRAL_SCHEMA,

@@ -27,6 +27,8 @@ from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
+from tmse.standards.facts import api as facts_api
+from tmse.standards.registry import api as registry_api
 from tmse.web import pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog_api.router,
         standards_api.router,
         standards_checks_api.router,
+        registry_api.router,
+        facts_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)

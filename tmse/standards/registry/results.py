@@ -1,0 +1,116 @@
+"""Rule results read by people: per service, filtered lists, and each standard's pass rates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.catalog.models import Service
+from tmse.catalog.service import get_service
+from tmse.standards.registry.evaluation import RuleResult, evaluate_services
+from tmse.standards.registry.schemas import RuleResultOut, ServiceResults
+
+# Failures first, the worst first; then by standard and rule.
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _out(service: str, result: RuleResult) -> RuleResultOut:
+    return RuleResultOut(service=service, **result.__dict__)
+
+
+def _order(result: RuleResultOut) -> tuple[object, ...]:
+    return (
+        result.passed,
+        _SEVERITY_RANK.get(result.severity, 3),
+        result.service,
+        result.standard,
+        result.rule,
+    )
+
+
+def service_results(session: Session, name: str) -> ServiceResults:
+    """Every rule result of one service, failures first."""
+    service = get_service(session, name)
+    results = evaluate_services(session, [service.id]).get(service.id, [])
+    rows = sorted((_out(service.name, r) for r in results), key=_order)
+    failed = sum(not r.passed for r in rows)
+    return ServiceResults(service=name, passed=len(rows) - failed, failed=failed, results=rows)
+
+
+def filtered_results(
+    session: Session,
+    service: str | None = None,
+    standard: str | None = None,
+    passed: bool | None = None,
+    severity: str | None = None,
+    level: str | None = None,
+) -> list[RuleResultOut]:
+    """Rule results across services matching the filters, failures first."""
+    query = select(Service.id, Service.name)
+    if service:
+        query = query.where(Service.name == service)
+    names: dict[int, str] = dict(session.execute(query).all())
+    ids = list(names) if service else None
+    rows = [
+        _out(names[service_id], result)
+        for service_id, results in evaluate_services(session, ids).items()
+        for result in results
+        if (standard is None or result.standard == standard)
+        and (passed is None or result.passed == passed)
+        and (severity is None or result.severity == severity)
+        and (level is None or result.level == level)
+    ]
+    return sorted(rows, key=_order)
+
+
+@dataclass
+class RuleTally:
+    """How one rule fares across services."""
+
+    passed: int = 0
+    failed: int = 0
+    failing_services: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StandardTally:
+    services: int = 0
+    services_passing: int = 0
+    rules: dict[str, RuleTally] = field(default_factory=lambda: defaultdict(RuleTally))
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Percent of evaluated services passing every rule of the standard."""
+        if not self.services:
+            return None
+        return round(100.0 * self.services_passing / self.services, 1)
+
+
+def standard_tallies(session: Session) -> dict[str, StandardTally]:
+    """standard key → services evaluated, services passing all its rules, per-rule counts.
+    A rule with several findings on one service counts that service once."""
+    names = dict(session.execute(select(Service.id, Service.name)).all())
+    tallies: dict[str, StandardTally] = defaultdict(StandardTally)
+    for service_id, results in evaluate_services(session).items():
+        verdicts: dict[str, dict[str, bool]] = defaultdict(dict)
+        for result in results:
+            rules = verdicts[result.standard]
+            rules[result.rule] = rules.get(result.rule, True) and result.passed
+        for standard, rules in verdicts.items():
+            tally = tallies[standard]
+            tally.services += 1
+            tally.services_passing += all(rules.values())
+            for rule, ok in rules.items():
+                counts = tally.rules[rule]
+                if ok:
+                    counts.passed += 1
+                else:
+                    counts.failed += 1
+                    counts.failing_services.append(names[service_id])
+    for tally in tallies.values():
+        for counts in tally.rules.values():
+            counts.failing_services.sort()
+    return tallies

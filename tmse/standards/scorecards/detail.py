@@ -1,0 +1,56 @@
+"""One service's scorecard, evaluated now: rules grouped by level and what blocks the next."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tmse.standards.scorecards import levels as rollup
+from tmse.standards.scorecards.schemas import LevelGroup, RuleResultOut, ScorecardDetail
+from tmse.standards.scorecards.service import level_defs, service_named, service_results
+
+
+def _out(result: object) -> RuleResultOut:
+    return RuleResultOut.model_validate(result, from_attributes=True)
+
+
+def scorecard_detail(session: Session, name: str) -> ScorecardDetail:
+    service, owner = service_named(session, name)
+    results = service_results(session, service.id)
+    defs = level_defs(session)
+    rolled = rollup.roll_up(results, defs)
+    held_rank = rollup.rank_of(rolled.level, defs)
+    # Failing rules first within a level, so what needs doing is at the top.
+    order = {"error": 0, "warning": 1, "info": 2}
+    groups = []
+    for level in defs:
+        rules = sorted(
+            (r for r in results if r.level == level.key),
+            key=lambda r: (r.passed, order.get(r.severity, 3), r.standard, r.rule),
+        )
+        groups.append(
+            LevelGroup(
+                level=level.key,
+                name=level.name,
+                rank=level.rank,
+                passed=sum(1 for r in rules if r.passed),
+                total=len(rules),
+                held=bool(results) and level.rank <= held_rank,
+                rules=[_out(r) for r in rules],
+            )
+        )
+    known = {lv.key for lv in defs}
+    blocking = rollup.blocking(results, rolled.next_level, defs) if rolled.next_level else []
+    return ScorecardDetail(
+        service=service.name,
+        owner=owner,
+        layer=service.layer,
+        score=rolled.score,
+        level=rolled.level,
+        next_level=rolled.next_level,
+        passed=rolled.passed,
+        total=rolled.total,
+        by_standard=rolled.by_standard,
+        levels=groups,
+        blocking_next_level=[_out(r) for r in blocking],
+        unlevelled=[_out(r) for r in results if r.level not in known],
+    )

@@ -1,0 +1,312 @@
+"""Scorecard levels, daily snapshots, the scorecard list, one service's scorecard, the heat map.
+
+Lists, trends and the heat map read the latest daily snapshot (fast on 10,000 services);
+one service's scorecard is evaluated live, so a fix shows at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from tmse.catalog.models import Service, System
+from tmse.core import audit
+from tmse.core.actor import Actor
+from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
+from tmse.core.identity.models import Team
+from tmse.core.pagination import ListParams, paginate
+from tmse.standards.registry import evaluation
+from tmse.standards.scorecards import levels as rollup
+from tmse.standards.scorecards.heatmap import HeatMap, heat_map
+from tmse.standards.scorecards.models import Campaign, ScorecardLevel, ScoreSnapshot
+from tmse.standards.scorecards.schemas import LevelCreate, LevelUpdate, SnapshotResult
+
+DEFAULT_LEVELS = (
+    rollup.LevelDef("bronze", "Bronze", 1, "#b08d57"),
+    rollup.LevelDef("silver", "Silver", 2, "#8a9ba8"),
+    rollup.LevelDef("gold", "Gold", 3, "#d4a017"),
+)
+LEVEL_FIELDS = ("key", "name", "rank", "color")
+CHANGE_WINDOW_DAYS = 30
+HEAT_MAP_ROWS = {"team": Team.name, "system": System.name, "layer": Service.layer}
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+# Levels -------------------------------------------------------------------------------------
+
+
+def stored_levels(session: Session) -> list[ScorecardLevel]:
+    return list(session.scalars(select(ScorecardLevel).order_by(ScorecardLevel.rank)))
+
+
+def level_defs(session: Session) -> list[rollup.LevelDef]:
+    """The configured levels, lowest first; Bronze/Silver/Gold until someone stores levels."""
+    stored = stored_levels(session)
+    if not stored:
+        return list(DEFAULT_LEVELS)
+    return [rollup.LevelDef(lv.key, lv.name, lv.rank, lv.color) for lv in stored]
+
+
+def ensure_levels(session: Session, actor: Actor) -> list[ScorecardLevel]:
+    """Store the default levels on first use (the first write touching levels)."""
+    stored = stored_levels(session)
+    if stored:
+        return stored
+    for default in DEFAULT_LEVELS:
+        level = ScorecardLevel(
+            key=default.key, name=default.name, rank=default.rank, color=default.color
+        )
+        session.add(level)
+        session.flush()
+        audit.record(session, actor, "create", "scorecard-level", level.key, None, _level(level))
+    return stored_levels(session)
+
+
+def _level(level: ScorecardLevel) -> dict[str, Any]:
+    return {f: getattr(level, f) for f in LEVEL_FIELDS}
+
+
+def get_level(session: Session, key: str) -> ScorecardLevel:
+    level = session.scalar(select(ScorecardLevel).where(ScorecardLevel.key == key))
+    if level is None:
+        raise NotFound(f"Scorecard level '{key}' does not exist")
+    return level
+
+
+def _check_rank_free(session: Session, rank: int, key: str | None = None) -> None:
+    holder = session.scalar(select(ScorecardLevel.key).where(ScorecardLevel.rank == rank))
+    if holder is not None and holder != key:
+        raise Conflict(f"Level '{holder}' already has rank {rank}", field="rank")
+
+
+def create_level(session: Session, actor: Actor, data: LevelCreate) -> ScorecardLevel:
+    ensure_levels(session, actor)
+    if session.scalar(select(ScorecardLevel.id).where(ScorecardLevel.key == data.key)):
+        raise Conflict(f"A level with key '{data.key}' already exists", field="key")
+    _check_rank_free(session, data.rank)
+    level = ScorecardLevel(**data.model_dump())
+    session.add(level)
+    session.flush()
+    audit.record(session, actor, "create", "scorecard-level", level.key, None, _level(level))
+    return level
+
+
+def update_level(session: Session, actor: Actor, key: str, data: LevelUpdate) -> ScorecardLevel:
+    ensure_levels(session, actor)
+    level = get_level(session, key)
+    check_version("Scorecard level", level.version, data.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if changes.get("rank") is not None:
+        _check_rank_free(session, changes["rank"], key)
+    before = _level(level)
+    for field, value in changes.items():
+        if value is not None:
+            setattr(level, field, value)
+    session.flush()
+    audit.record(session, actor, "update", "scorecard-level", key, before, _level(level))
+    return level
+
+
+def delete_level(session: Session, actor: Actor, key: str, version: int | None = None) -> None:
+    """Remove a level no open campaign targets; the last level cannot go."""
+    ensure_levels(session, actor)
+    level = get_level(session, key)
+    if version is not None:
+        check_version("Scorecard level", level.version, version)
+    targeted = session.scalar(
+        select(Campaign.name).where(Campaign.target_level == key, Campaign.closed.is_(False))
+    )
+    if targeted is not None:
+        raise Conflict(f"Campaign '{targeted}' targets level '{key}'", field="key")
+    if session.scalar(select(func.count(ScorecardLevel.id))) == 1:
+        raise Conflict("The last level cannot be deleted", field="key")
+    before = _level(level)
+    session.delete(level)
+    session.flush()
+    audit.record(session, actor, "delete", "scorecard-level", key, before, None)
+
+
+# Snapshots ----------------------------------------------------------------------------------
+
+
+def take_snapshots(session: Session, actor: Actor, day: dt.date | None = None) -> SnapshotResult:
+    """Evaluate every service and store its score for `day` (today); a second run the same day
+    replaces that day's figures instead of adding rows."""
+    day = day or today()
+    ensure_levels(session, actor)
+    defs = level_defs(session)
+    results = evaluation.evaluate_services(session)
+    service_ids = list(session.scalars(select(Service.id)))
+    existing = dict(
+        session.execute(
+            select(ScoreSnapshot.service_id, ScoreSnapshot.id).where(ScoreSnapshot.taken_on == day)
+        ).all()
+    )
+    new_rows, changed_rows = [], []
+    for service_id in service_ids:
+        rolled = rollup.roll_up(results.get(service_id, []), defs)
+        row = {
+            "score": rolled.score,
+            "level": rolled.level,
+            "passed": rolled.passed,
+            "total": rolled.total,
+            "by_standard": rolled.by_standard,
+        }
+        if service_id in existing:
+            changed_rows.append({"id": existing[service_id], **row})
+        else:
+            new_rows.append({"service_id": service_id, "taken_on": day, **row})
+    if new_rows:
+        session.execute(insert(ScoreSnapshot), new_rows)
+    if changed_rows:
+        session.execute(update(ScoreSnapshot), changed_rows)
+    outcome = SnapshotResult(
+        taken_on=day, services=len(service_ids), created=len(new_rows), updated=len(changed_rows)
+    )
+    audit.record(
+        session,
+        actor,
+        "snapshot",
+        "scorecards",
+        day.isoformat(),
+        changes=outcome.model_dump(mode="json"),
+    )
+    return outcome
+
+
+def latest_day(session: Session, on_or_before: dt.date | None = None) -> dt.date | None:
+    stmt = select(func.max(ScoreSnapshot.taken_on))
+    if on_or_before is not None:
+        stmt = stmt.where(ScoreSnapshot.taken_on <= on_or_before)
+    return session.scalar(stmt)
+
+
+# The scorecard list -------------------------------------------------------------------------
+
+
+def list_scorecards(
+    session: Session,
+    params: ListParams,
+    team: str | None = None,
+    system: str | None = None,
+    layer: str | None = None,
+    level: str | None = None,
+) -> tuple[list[Any], int]:
+    """One page of services with their latest snapshot and the score change over 30 days.
+    `level="none"` lists services holding no level (or not yet scored)."""
+    day = latest_day(session)
+    before = latest_day(session, day - dt.timedelta(days=CHANGE_WINDOW_DAYS)) if day else None
+    now, old = aliased(ScoreSnapshot), aliased(ScoreSnapshot)
+    change = (now.score - old.score).label("change")
+    stmt = (
+        select(
+            Service.name.label("service"),
+            Team.name.label("owner"),
+            System.name.label("system"),
+            Service.layer,
+            now.level,
+            now.score,
+            func.coalesce(now.passed, 0).label("passed"),
+            func.coalesce(now.total, 0).label("total"),
+            change,
+            now.taken_on,
+            now.by_standard,
+        )
+        .join(Team, Team.id == Service.owner_team_id)
+        .outerjoin(System, System.id == Service.system_id)
+        .outerjoin(now, and_(now.service_id == Service.id, now.taken_on == day))
+        .outerjoin(old, and_(old.service_id == Service.id, old.taken_on == before))
+        .outerjoin(ScorecardLevel, ScorecardLevel.key == now.level)
+    )
+    if team:
+        stmt = stmt.where(Team.name == team)
+    if system:
+        stmt = stmt.where(System.name == system)
+    if layer:
+        stmt = stmt.where(Service.layer == layer)
+    if level == "none":
+        stmt = stmt.where(now.level.is_(None))
+    elif level:
+        stmt = stmt.where(now.level == level)
+    sortable = {
+        "service": Service.name,
+        "owner": Team.name,
+        "level": ScorecardLevel.rank,
+        "score": now.score,
+        "change": change,
+    }
+    return paginate(session, stmt, params, sortable, "service", Service.id, as_rows=True)  # type: ignore[arg-type]
+
+
+def level_distribution(session: Session) -> dict[str | None, int]:
+    """How many services hold each level on the latest snapshot day (None: no level)."""
+    day = latest_day(session)
+    if day is None:
+        return {}
+    rows = session.execute(
+        select(ScoreSnapshot.level, func.count())
+        .where(ScoreSnapshot.taken_on == day)
+        .group_by(ScoreSnapshot.level)
+    ).all()
+    return {level: count for level, count in rows}
+
+
+# One service --------------------------------------------------------------------------------
+
+
+def service_named(session: Session, name: str) -> tuple[Service, str | None]:
+    row = session.execute(
+        select(Service, Team.name)
+        .join(Team, Team.id == Service.owner_team_id)
+        .where(Service.name == name)
+    ).first()
+    if row is None:
+        raise NotFound(f"Service '{name}' does not exist")
+    return row[0], row[1]
+
+
+def service_results(session: Session, service_id: int) -> list[evaluation.RuleResult]:
+    return evaluation.evaluate_services(session, [service_id]).get(service_id, [])
+
+
+def trend(session: Session, service_id: int, days: int) -> list[ScoreSnapshot]:
+    since = today() - dt.timedelta(days=days)
+    return list(
+        session.scalars(
+            select(ScoreSnapshot)
+            .where(ScoreSnapshot.service_id == service_id, ScoreSnapshot.taken_on >= since)
+            .order_by(ScoreSnapshot.taken_on)
+        )
+    )
+
+
+# Heat map -----------------------------------------------------------------------------------
+
+
+def organisation_heat_map(session: Session, by: str = "team") -> tuple[dt.date | None, HeatMap]:
+    """Rows (teams, systems or layers) × standards from the latest snapshot day."""
+    if by not in HEAT_MAP_ROWS:
+        raise InvalidInput(
+            f"Cannot group by '{by}'",
+            [{"field": "by", "message": f"choose one of: {', '.join(HEAT_MAP_ROWS)}"}],
+        )
+    day = latest_day(session)
+    if day is None:
+        return None, heat_map([])
+    row = HEAT_MAP_ROWS[by]
+    stmt = (
+        select(row, ScoreSnapshot.by_standard)
+        .join(Service, Service.id == ScoreSnapshot.service_id)
+        .where(ScoreSnapshot.taken_on == day)
+    )
+    if by == "team":
+        stmt = stmt.join(Team, Team.id == Service.owner_team_id)
+    elif by == "system":
+        stmt = stmt.join(System, System.id == Service.system_id)
+    return day, heat_map((name, counts or {}) for name, counts in session.execute(stmt))

@@ -29,6 +29,8 @@ from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
+from tmse.standards.scorecards import api as scorecards_api
+from tmse.standards.scorecards import views as scorecards_views
 from tmse.web import pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
@@ -66,10 +68,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         standards_checks_api.router,
         registry_api.router,
         facts_api.router,
+        scorecards_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)
     app.include_router(pages.router)
+    app.include_router(scorecards_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)
 

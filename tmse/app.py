@@ -27,6 +27,7 @@ from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
+from tmse.standards.reviews import api as reviews_api
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
 from tmse.standards.scorecards import api as scorecards_api
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog_api.router,
         standards_api.router,
         standards_checks_api.router,
+        reviews_api.router,
         registry_api.router,
         facts_api.router,
         scorecards_api.router,

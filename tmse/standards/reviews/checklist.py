@@ -1,0 +1,239 @@
+"""An architecture review's checklist: the proposal, the layering rules and the standards' rule
+results in, checklist items out.
+
+Pure: plain data in, plain results out. Failed items of severity "error" block an approval
+unless a condition addresses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz
+
+from tmse.catalog.duplicates import name_tokens
+from tmse.catalog.layers import LayerRules, edge_violation
+
+# Names whose normalised similarity reaches this are reported as possible duplicates.
+SIMILAR_NAME_MIN = 0.85
+SIMILAR_NAMES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ProposedEdge:
+    """A dependency of the service under review: on a service, an API or a data store.
+
+    `target_layer` is the layer the edge is judged by (a data store sits in the data layer, an
+    API in its provider's layer); None when it cannot be judged. `found` is False when the
+    target is not in the catalog."""
+
+    target: str
+    kind: str  # "service" | "api" | "data-store"
+    target_layer: str | None
+    found: bool = True
+    planned: bool = False  # proposed by the review rather than already in the catalog
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The service under review as proposed: its name, layer and owner, and what the catalog
+    says about them."""
+
+    name: str
+    layer: str
+    owner: str
+    owner_exists: bool
+    is_new: bool
+    name_taken: bool = False
+    edges: tuple[ProposedEdge, ...] = ()
+    # Cycles through the subject once its planned dependencies exist, each a list of names.
+    cycles: tuple[tuple[str, ...], ...] = ()
+    similar_names: tuple[tuple[str, float], ...] = ()
+
+
+class RuleResultLike(Protocol):
+    standard: str
+    standard_version: int
+    rule: str
+    title: str
+    severity: str
+    passed: bool
+    message: str
+    fix_hint: str
+    location: str | None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    item: str
+    source: str  # "layering", "catalog" or "<standard key>@v<version>"
+    passed: bool
+    severity: str  # "error" | "warning" | "info"
+    details: str
+    blocking: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocking", not self.passed and self.severity == "error")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def similar_names(
+    name: str, existing: Iterable[str], minimum: float = SIMILAR_NAME_MIN
+) -> list[tuple[str, float]]:
+    """Existing names that read like `name` (generic words such as "service" ignored), best
+    first; the same normalisation as the catalog's duplicate detector."""
+    wanted = name_tokens(name)
+    if not wanted:
+        return []
+    joined, ordered = " ".join(wanted), " ".join(sorted(wanted))
+    found = []
+    for other in existing:
+        if other == name:
+            continue
+        tokens = name_tokens(other)
+        if not tokens:
+            continue
+        ratio = max(
+            fuzz.ratio(joined, " ".join(tokens)), fuzz.ratio(ordered, " ".join(sorted(tokens)))
+        )
+        if ratio / 100 >= minimum:
+            found.append((other, round(ratio / 100, 4)))
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    return found[:SIMILAR_NAMES_SHOWN]
+
+
+def catalog_items(subject: Subject) -> list[ChecklistItem]:
+    items = [
+        ChecklistItem(
+            "catalog:owner",
+            f"Owner team '{subject.owner}' exists",
+            "catalog",
+            subject.owner_exists,
+            "error",
+            "the team is in the organisation"
+            if subject.owner_exists
+            else f"no team named '{subject.owner}': create it or choose an existing team",
+        )
+    ]
+    if subject.is_new:
+        items.append(
+            ChecklistItem(
+                "catalog:name",
+                f"Name '{subject.name}' is free",
+                "catalog",
+                not subject.name_taken,
+                "error",
+                f"a service named '{subject.name}' already exists"
+                if subject.name_taken
+                else "no service has this name",
+            )
+        )
+        similar = ", ".join(f"{other} ({score:.0%})" for other, score in subject.similar_names)
+        items.append(
+            ChecklistItem(
+                "catalog:similar-names",
+                "No existing service with a similar name",
+                "catalog",
+                not subject.similar_names,
+                "warning",
+                f"possible duplicates: {similar}; reuse or consolidate before building"
+                if similar
+                else "no similar names in the catalog",
+            )
+        )
+    return items
+
+
+def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
+    """One item per dependency (source layer → target layer) and one for cycles."""
+    items = []
+    for edge in subject.edges:
+        key = f"layering:{edge.kind}:{edge.target}"
+        label = f"{subject.name} ({subject.layer}) → {edge.target}"
+        if not edge.found:
+            items.append(
+                ChecklistItem(
+                    key,
+                    f"{label}: target exists",
+                    "layering",
+                    False,
+                    "error",
+                    f"no {edge.kind} named '{edge.target}' in the catalog",
+                )
+            )
+            continue
+        if edge.target_layer is None:
+            items.append(
+                ChecklistItem(
+                    key,
+                    label,
+                    "layering",
+                    True,
+                    "info",
+                    f"not judged: the {edge.kind} '{edge.target}' has no layer (no provider)",
+                )
+            )
+            continue
+        verdict = edge_violation(rules, subject.layer, edge.target_layer)
+        arrow = f"{subject.layer} → {edge.target_layer}"
+        items.append(
+            ChecklistItem(
+                key,
+                f"{label} ({edge.target_layer})",
+                "layering",
+                verdict is None,
+                "error",
+                f"{verdict[0]}: {verdict[1]}" if verdict else f"{arrow} is allowed",
+            )
+        )
+    cycles = "; ".join(" → ".join((*cycle, cycle[0])) for cycle in subject.cycles)
+    items.append(
+        ChecklistItem(
+            "layering:cycles",
+            "Creates no dependency cycle",
+            "layering",
+            not subject.cycles,
+            "error",
+            f"cycles through {subject.name}: {cycles}" if cycles else "no cycle through it",
+        )
+    )
+    return items
+
+
+def standards_items(results: Sequence[RuleResultLike]) -> list[ChecklistItem]:
+    """One item per current rule result; a failed error-severity rule blocks."""
+    items = []
+    for result in results:
+        details = result.message
+        if not result.passed and result.fix_hint:
+            details = f"{details} — {result.fix_hint}" if details else result.fix_hint
+        if result.location:
+            details = f"{details} ({result.location})"
+        items.append(
+            ChecklistItem(
+                f"standard:{result.standard}:{result.rule}",
+                f"{result.rule}: {result.title}",
+                f"{result.standard}@v{result.standard_version}",
+                result.passed,
+                result.severity,
+                details,
+            )
+        )
+    return items
+
+
+def build_checklist(
+    subject: Subject, rules: LayerRules, results: Sequence[RuleResultLike] = ()
+) -> list[ChecklistItem]:
+    """The whole checklist in reading order: catalog, layering, then standards."""
+    return [*catalog_items(subject), *layering_items(subject, rules), *standards_items(results)]
+
+
+def blocking_failures(checklist: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored items that block an approval."""
+    return [item for item in checklist if item.get("blocking")]

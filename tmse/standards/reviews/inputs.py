@@ -1,0 +1,156 @@
+"""What a review's checklist is evaluated on, read from the catalog, the stored layering rules and
+the standards registry; `evaluate_checklist` returns the items as stored on the review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.catalog import graph as graph_analysis
+from tmse.catalog.checks import load_graph
+from tmse.catalog.layers import LayerRules
+from tmse.catalog.models import Api, DataStore, Dependency, Service
+from tmse.core.identity.models import Team
+from tmse.standards.reviews import checklist
+from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
+
+# A data store is judged as a member of the data layer; it has no layer column of its own.
+DATA_STORE_LAYER = "data"
+
+
+def layer_rules(session: Session) -> LayerRules:
+    """The organisation's stored layering rules (the defaults until some are stored)."""
+    try:
+        from tmse.catalog.rules import current_layer_rules
+    except ImportError:  # the stored rules are optional; the defaults apply without them
+        return LayerRules()
+    return current_layer_rules(session)
+
+
+def rule_results(session: Session, service_id: int) -> list[Any]:
+    """Every current standards rule result of one service."""
+    try:
+        from tmse.standards.registry.evaluation import evaluate_services
+    except ImportError:  # no registry installed: no standards items
+        return []
+    return list(evaluate_services(session, [service_id]).get(service_id, []))
+
+
+def _target_edge(session: Session, kind: str, name: str, planned: bool) -> checklist.ProposedEdge:
+    if kind == "service":
+        layer = session.scalar(select(Service.layer).where(Service.name == name))
+        return checklist.ProposedEdge(name, kind, layer, layer is not None, planned)
+    if kind == "data-store":
+        found = session.scalar(select(DataStore.id).where(DataStore.name == name))
+        return checklist.ProposedEdge(name, kind, DATA_STORE_LAYER, found is not None, planned)
+    row = session.execute(
+        select(Api.id, Service.layer)
+        .outerjoin(Service, Service.id == Api.provider_service_id)
+        .where(Api.name == name)
+    ).first()
+    return checklist.ProposedEdge(name, kind, row.layer if row else None, row is not None, planned)
+
+
+def _current_edges(session: Session, service_id: int) -> list[checklist.ProposedEdge]:
+    """The service's dependencies as the catalog has them now."""
+    target, provider = Service.__table__.alias("target"), Service.__table__.alias("provider")
+    rows = session.execute(
+        select(
+            target.c.name,
+            target.c.layer,
+            Api.name.label("api"),
+            provider.c.layer.label("api_layer"),
+            DataStore.name.label("store"),
+        )
+        .select_from(Dependency)
+        .outerjoin(target, target.c.id == Dependency.target_id)
+        .outerjoin(Api, Api.id == Dependency.target_api_id)
+        .outerjoin(provider, provider.c.id == Api.provider_service_id)
+        .outerjoin(DataStore, DataStore.id == Dependency.target_data_store_id)
+        .where(Dependency.source_id == service_id)
+    )
+    edges = []
+    for row in rows:
+        if row.name is not None:
+            edges.append(checklist.ProposedEdge(row.name, "service", row.layer))
+        elif row.api is not None:
+            edges.append(checklist.ProposedEdge(row.api, "api", row.api_layer))
+        else:
+            edges.append(checklist.ProposedEdge(row.store, "data-store", DATA_STORE_LAYER))
+    return sorted(edges, key=lambda edge: (edge.kind, edge.target))
+
+
+def _cycles_through(
+    session: Session, name: str, layer: str, owner: str, planned: list[str]
+) -> list[tuple[str, ...]]:
+    """Cycles through `name` once its planned service dependencies are added to the graph."""
+    graph = load_graph(session)
+    nodes = list(graph.nodes.values())
+    if name not in graph.nodes:
+        nodes.append(graph_analysis.Node(name, layer, owner))
+    known = {node.name for node in nodes}
+    edges = graph.edges() + [(name, target) for target in planned if target in known]
+    found = graph_analysis.cycles(graph_analysis.Graph(nodes, edges))
+    return [tuple(cycle) for cycle in found if name in cycle]
+
+
+def _planned(dependencies: list[dict[str, Any]], session: Session) -> list[checklist.ProposedEdge]:
+    return [
+        _target_edge(session, str(d.get("kind", "service")), str(d["target"]), True)
+        for d in dependencies
+    ]
+
+
+def subject_of(session: Session, review: ArchitectureReview) -> checklist.Subject | None:
+    """The service under review as proposed; None when the reviewed service is gone."""
+    proposal = review.proposal or {}
+    planned = _planned(list(proposal.get("dependencies", [])), session)
+    if review.kind == ReviewKind.NEW_SERVICE:
+        name, layer, owner = proposal["name"], proposal["layer"], proposal["owner"]
+        names = list(session.scalars(select(Service.name)))
+        name_taken = name in names
+        edges = planned
+        similar = checklist.similar_names(name, names)
+    else:
+        service = session.get(Service, review.service_id) if review.service_id else None
+        if service is None:
+            return None
+        name, layer = service.name, service.layer
+        owner = session.scalar(select(Team.name).where(Team.id == service.owner_team_id)) or ""
+        name_taken, similar = False, []
+        current = _current_edges(session, service.id)
+        existing = {(edge.kind, edge.target) for edge in current}
+        edges = current + [edge for edge in planned if (edge.kind, edge.target) not in existing]
+    owner_exists = session.scalar(select(Team.id).where(Team.name == owner)) is not None
+    planned_services = [e.target for e in planned if e.kind == "service" and e.found]
+    return checklist.Subject(
+        name=name,
+        layer=layer,
+        owner=owner,
+        owner_exists=owner_exists,
+        is_new=review.kind == ReviewKind.NEW_SERVICE,
+        name_taken=name_taken,
+        edges=tuple(edges),
+        cycles=tuple(_cycles_through(session, name, layer, owner, planned_services)),
+        similar_names=tuple(similar),
+    )
+
+
+def evaluate_checklist(session: Session, review: ArchitectureReview) -> list[dict[str, Any]]:
+    """The review's checklist as stored: catalog, layering and (for a change) standards items."""
+    subject = subject_of(session, review)
+    if subject is None:
+        gone = checklist.ChecklistItem(
+            "catalog:service",
+            "The reviewed service is in the catalog",
+            "catalog",
+            False,
+            "error",
+            "the service was removed from the catalog after the review was requested",
+        )
+        return [gone.as_dict()]
+    results = rule_results(session, review.service_id) if review.service_id else []
+    items = checklist.build_checklist(subject, layer_rules(session), results)
+    return [item.as_dict() for item in items]

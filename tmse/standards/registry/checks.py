@@ -10,12 +10,12 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tmse.standards.log_format import check_log_lines
+from tmse.standards.log_format import LogCheckReport, check_log_lines
 from tmse.standards.openapi_rules import DEFAULT_SEVERITIES, OpenApiRules, check_openapi
 
 OPENAPI_RULE_IDS = frozenset(DEFAULT_SEVERITIES)
@@ -41,9 +41,12 @@ class Fact:
 
 @dataclass(frozen=True)
 class ApiDefinition:
+    """An API the service provides, its definition already parsed (or why it could not be)."""
+
     name: str
     type: str
-    definition: str
+    document: Any = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,19 +269,6 @@ def adr_linked(subject: Subject, params: AdrParams) -> list[Outcome]:
     return [Outcome(False, f"tier {subject.tier} service without a linked ADR", "service:adrs")]
 
 
-def parse_definition(text: str) -> Any:
-    """An API definition as JSON or YAML; raises ValueError when it is neither."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ValueError(f"malformed YAML{f' at line {mark.line + 1}' if mark else ''}") from None
-
-
 def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
     selected = set(params.rules) or set(OPENAPI_RULE_IDS)
     # Structure errors stop every rule from reading the document, so they always show.
@@ -290,17 +280,11 @@ def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
     found: list[Outcome] = []
     for api in documents:
         where = f"api:{api.name}"
-        if not api.definition.strip():
-            found.append(
-                Outcome(False, "no definition stored", where, "upload the OpenAPI document")
-            )
+        if api.error is not None:
+            hint = "store the API's OpenAPI 3.x document in the catalog"
+            found.append(Outcome(False, api.error, where, hint))
             continue
-        try:
-            document = parse_definition(api.definition)
-        except ValueError as error:
-            found.append(Outcome(False, f"definition is not JSON or YAML: {error}", where))
-            continue
-        for violation in check_openapi(document, rules):
+        for violation in check_openapi(api.document, rules):
             found.append(
                 Outcome(
                     False,
@@ -316,8 +300,7 @@ def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
     fact = subject.facts.get("log-sample")
     if fact is None:
         return [_missing("log-sample")]
-    lines = [str(line) for line in fact.value.get("lines", [])]
-    report = check_log_lines(lines)
+    report = _log_report(tuple(str(line) for line in fact.value.get("lines", [])))
     if report.lines_checked == 0:
         return [Outcome(False, "the log sample has no lines", "fact:log-sample")]
     summary = f"{report.compliance_percent:g}% of {report.lines_checked} lines comply"
@@ -337,6 +320,12 @@ def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
         )
         for rule, violation in first.items()
     ]
+
+
+@lru_cache(maxsize=4096)
+def _log_report(lines: tuple[str, ...]) -> LogCheckReport:
+    # Several rules read the same sample, and samples change only when a pipeline reports.
+    return check_log_lines(lines)
 
 
 def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:

@@ -6,14 +6,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.layers import LayerRules, edge_violation
+from tmse.catalog.api_definitions import DefinitionError, parse_document
+from tmse.catalog.layers import edge_violation
 from tmse.catalog.models import Api, ApiType, Dependency, Service
+from tmse.catalog.rules import current_layer_rules
 from tmse.core.identity.models import Team
 from tmse.core.links.models import TraceLink
 from tmse.standards.facts.models import ServiceFact
@@ -219,7 +222,7 @@ def load_subjects(
                 .where(Api.type == ApiType.OPENAPI.value)
                 .order_by(Api.name)
             ):
-                apis[provider].append(ApiDefinition(name, api_type, definition or ""))
+                apis[provider].append(_api_definition(name, api_type, definition or ""))
     adrs = _linked_adrs(session, ids) if "adrs" in needs else {}
     breaches = _layer_breaches(session, ids) if "layering" in needs else {}
     return {
@@ -232,6 +235,22 @@ def load_subjects(
         )
         for service_id, fields in base.items()
     }
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Any, str | None]:
+    # Definitions change rarely and YAML parsing dominates an evaluation: parse each text once.
+    if not text.strip():
+        return None, "no definition stored"
+    try:
+        return parse_document(text), None
+    except DefinitionError as error:
+        return None, f"definition is {error}"
+
+
+def _api_definition(name: str, api_type: str, text: str) -> ApiDefinition:
+    document, error = _parsed(text)
+    return ApiDefinition(name, api_type, document, error)
 
 
 def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:
@@ -252,16 +271,6 @@ def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:
             for service_id, count in rows:
                 counts[service_id] += count
     return counts
-
-
-def current_layer_rules(session: Session) -> LayerRules:
-    """The organisation's layering rules as the catalog keeps them."""
-    try:
-        from tmse.catalog.rules import current_layer_rules as catalog_rules
-    except ImportError:  # the catalog has not stored editable rules yet: the default order
-        return LayerRules()
-    rules: LayerRules = catalog_rules(session)
-    return rules
 
 
 def _layer_breaches(session: Session, ids: list[int] | None) -> dict[int, list[LayerBreach]]:

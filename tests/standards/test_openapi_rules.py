@@ -282,10 +282,16 @@ def test_security_requirements_must_name_defined_schemes() -> None:
     schemes["oauth"] = {"type": "oauth2", "flows": {"implicit": {"scopes": {"read": "r"}}}}
     schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.com"}
     spec["paths"]["/v1/users"]["post"]["security"] = [{"oauth": ["read", "write"], "oidc": ["x"]}]
+    spec["paths"]["/v1/users/{userId}"]["get"]["security"] = [{"oauth": [["read"]]}]
     found = [v for v in check_openapi(spec) if v.location.startswith("paths")]
     assert [(v.location, v.message) for v in found] == [
-        ("paths./v1/users.post.security", "scope 'write' is not listed in the flows of 'oauth'")
+        ("paths./v1/users.post.security", "scope 'write' is not listed in the flows of 'oauth'"),
+        (
+            "paths./v1/users/{userId}.get.security",
+            "scope ['read'] is not listed in the flows of 'oauth'",
+        ),
     ]
+    del spec["paths"]["/v1/users/{userId}"]["get"]["security"]
     del spec["components"]
     # Without any schemes every name is reported once where it is written, as Spectral does.
     undefined = [v.location for v in check_openapi(spec) if v.rule == SECURITY_SCHEME_DEFINED]

@@ -322,7 +322,7 @@ def _schemes_defined(
                 continue
             known = _oauth2_scopes(schemes[name])
             for scope in scopes if known is not None and isinstance(scopes, list) else ():
-                if scope not in known:
+                if not isinstance(scope, str) or scope not in known:
                     yield from _only(
                         rules,
                         SECURITY_SCHEME_DEFINED,

@@ -131,7 +131,7 @@ def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
     limit = 2000 if entity.kind == "Group" else 4000
     description = _text(metadata.get("description"), "metadata.description", limit, problems)
     title = _text(metadata.get("title"), "metadata.title", 200, problems) or None
-    kept = copy.deepcopy(entity.raw)
+    kept = dict(entity.raw)  # the parsed document is not shared: no need for a deep copy
     if entity.kind == "Group":
         group_type = _text(spec.get("type"), "spec.type", 60, problems)
         draft.values = {
@@ -166,7 +166,7 @@ def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
         draft.values = _api_values(entity, description, problems)
         definition = spec.get("definition")
         if isinstance(definition, str):
-            kept["spec"]["definition"] = None  # stored in its own column, not twice
+            kept["spec"] = dict(spec, definition=None)  # stored in its own column, not twice
     draft.values["extra"] = {EXTRA_KEY: kept}
     return draft, _issues(draft, problems)
 

@@ -25,7 +25,12 @@ from tmse.demo.steps import DemoContext, DemoSize, register_step, registered_ste
 __all__ = ["STEP_MODULES", "DemoContext", "load_demo", "register_step"]
 
 # Modules whose import registers demo steps; a domain appends its own (e.g. "tmse.catalog.demo").
-STEP_MODULES: list[str] = ["tmse.demo.org", "tmse.standards.registry.demo"]
+STEP_MODULES: list[str] = [
+    "tmse.demo.org",
+    "tmse.catalog.demo",
+    "tmse.standards.demo",
+    "tmse.standards.registry.demo",
+]
 DEMO_ACTOR = Actor.system("demo")
 
 

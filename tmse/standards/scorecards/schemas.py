@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tmse.catalog.models import Layer
 
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
-COLOR_PATTERN = r"^(#[0-9a-fA-F]{6}|[a-z-]{0,20})$"
+COLOR_PATTERN = r"^(#[0-9a-fA-F]{6})?$"
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
 
 
@@ -17,7 +17,9 @@ class LevelCreate(BaseModel):
     key: str = Field(pattern=KEY_PATTERN, description="What rules name, e.g. 'silver'.")
     name: str = Field(min_length=1, max_length=80)
     rank: int = Field(ge=1, le=100, description="1 is the lowest level.")
-    color: str = Field(default="", pattern=COLOR_PATTERN, description="#rrggbb or a Tabler name.")
+    color: str = Field(
+        default="", pattern=COLOR_PATTERN, description="#rrggbb, or empty for the default."
+    )
 
 
 class LevelUpdate(BaseModel):

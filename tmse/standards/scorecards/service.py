@@ -123,7 +123,9 @@ def delete_level(session: Session, actor: Actor, key: str, version: int | None =
         select(Campaign.name).where(Campaign.target_level == key, Campaign.closed.is_(False))
     )
     if targeted is not None:
-        raise Conflict(f"Campaign '{targeted}' targets level '{key}'", field="key")
+        raise Conflict(
+            f"Campaign '{targeted}' targets level '{key}'", field="key", campaign=targeted
+        )
     if session.scalar(select(func.count(ScorecardLevel.id))) == 1:
         raise Conflict("The last level cannot be deleted", field="key")
     before = _level(level)

@@ -1,0 +1,421 @@
+"""Campaign pages (list, progress with burn-up and lagging services, forms) and the level forms."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.catalog.models import Layer, System
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
+from tmse.core.identity.models import Team
+from tmse.core.pagination import ListParams, list_params
+from tmse.core.permissions import STANDARDS_WRITE
+from tmse.standards.scorecards import campaigns, charts, service
+from tmse.standards.scorecards.labels import (
+    SEVERITY_LABELS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    level_palette,
+)
+from tmse.standards.scorecards.schemas import (
+    CampaignCreate,
+    CampaignUpdate,
+    LevelCreate,
+    LevelUpdate,
+)
+from tmse.web.forms import (
+    SubmittedForm,
+    forbidden_page,
+    not_found_page,
+    optional_int,
+    problem_errors,
+    translator,
+    validation_errors,
+)
+from tmse.web.labels import N_
+from tmse.web.page_context import filter_url, saved_flash
+from tmse.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(require())]
+Paging = Annotated[ListParams, Depends(list_params)]
+CAMPAIGN_NOT_FOUND = N_("This campaign does not exist.")
+LEVEL_NOT_FOUND = N_("This level does not exist.")
+
+
+def _common(session: Session) -> dict[str, Any]:
+    defs = service.level_defs(session)
+    return {
+        "active": "scorecards",
+        "levels": defs,
+        "palette": level_palette(defs),
+        "level_names": {lv.key: lv.name for lv in defs},
+        "status_labels": STATUS_LABELS,
+        "status_colours": STATUS_COLOURS,
+    }
+
+
+@router.get("/scorecards/campaigns")
+def campaigns_page(
+    request: Request, session: DbSession, actor: Reader, paging: Paging, closed: str = ""
+) -> Response:
+    include_closed = closed == "1"
+    items, total = campaigns.list_campaigns(session, paging, include_closed)
+    page = {"items": items, "total": total, "limit": paging.limit, "offset": paging.offset}
+    return render(
+        request,
+        "standards/campaigns.html",
+        _common(session)
+        | {
+            "page": page,
+            "include_closed": include_closed,
+            "latest": service.latest_day(session),
+            "base_url": filter_url("/scorecards/campaigns", closed="1" if include_closed else ""),
+            "can_write": actor.can(STANDARDS_WRITE),
+        },
+    )
+
+
+def _campaign_form(
+    request: Request,
+    session: Session,
+    values: dict[str, Any],
+    campaign_id: int | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "standards/campaign_form.html",
+        _common(session)
+        | {
+            "campaign_id": campaign_id,
+            "values": values,
+            "errors": errors or {},
+            "message": message,
+            "teams": list(session.scalars(select(Team.name).order_by(Team.name))),
+            "systems": list(session.scalars(select(System.name).order_by(System.name))),
+            "layers": [layer.value for layer in Layer],
+        },
+        status_code=status_code,
+    )
+
+
+def _submitted_campaign(form: SubmittedForm) -> dict[str, Any]:
+    def text(key: str) -> str:
+        return str(form.get(key, "")).strip()
+
+    return {
+        "name": text("name"),
+        "description": text("description"),
+        "target_level": text("target_level"),
+        "due_on": text("due_on") or None,
+        "scope": {k: text(k) for k in ("team", "system", "layer") if text(k)},
+        "owner": text("owner") or None,
+        "closed": form.get("closed") == "1",
+        "version": optional_int(form.get("version")),
+    }
+
+
+def _form_errors(exc: ValidationError, request: Request) -> dict[str, str]:
+    """Field errors keyed by form field: scope.team is the form's `team`."""
+    _ = translator(request)
+    errors = validation_errors(exc, _)
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["scope"] and len(location) > 1:
+            errors.setdefault(location[1], _("Choose one of the offered values."))
+    return errors
+
+
+CONFLICT_MESSAGES = {
+    "name": N_("A campaign with this name already exists."),
+    "key": N_("A level with this key already exists."),
+    "rank": N_("Another level already has this rank."),
+}
+
+
+def _problem_errors(exc: Problem, request: Request) -> tuple[dict[str, str], str]:
+    """Form errors for a service error: unknown names were offered as choices, so say so."""
+    _ = translator(request)
+    if isinstance(exc, InvalidInput):
+        errors = {
+            str(error.get("field", "form")).removeprefix("scope."): _(
+                "Choose one of the offered values."
+            )
+            for error in exc.extra.get("errors", [])
+        }
+        return errors, _("Please correct the marked fields.")
+    field = exc.extra.get("field")
+    if isinstance(exc, Conflict) and field in CONFLICT_MESSAGES:
+        return {field: _(CONFLICT_MESSAGES[field])}, _("Please correct the marked fields.")
+    return problem_errors(exc, _)
+
+
+@router.get("/scorecards/campaigns/new")
+def new_campaign_page(request: Request, session: DbSession, actor: Reader) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    defs = service.level_defs(session)
+    values = {"target_level": defs[-1].key if defs else "", "scope": {}}
+    return _campaign_form(request, session, values)
+
+
+@router.post("/scorecards/campaigns")
+def create_campaign(
+    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    values = _submitted_campaign(form)
+    try:
+        data = CampaignCreate.model_validate(
+            {k: v for k, v in values.items() if k not in ("version", "closed")}
+        )
+    except ValidationError as exc:
+        return _campaign_form(request, session, values, None, _form_errors(exc, request), None, 422)
+    try:
+        with session.begin_nested():
+            campaign = campaigns.create_campaign(session, actor, data)
+    except Problem as exc:
+        errors, message = _problem_errors(exc, request)
+        return _campaign_form(request, session, values, None, errors, message, exc.status)
+    return RedirectResponse(f"/scorecards/campaigns/{campaign.id}?saved=1", status_code=303)
+
+
+@router.get("/scorecards/campaigns/{campaign_id}")
+def campaign_page(
+    request: Request, session: DbSession, actor: Reader, campaign_id: int, saved: str = ""
+) -> Response:
+    _ = translator(request)
+    try:
+        found = campaigns.get_campaign(session, campaign_id)
+    except NotFound:
+        return not_found_page(request, CAMPAIGN_NOT_FOUND)
+    state = campaigns.campaign_progress(session, found)
+    series = [(p.taken_on, p.at_target, p.in_scope) for p in state.series]
+    names = {
+        "done": _("At the target level"),
+        "scope": _("In scope"),
+        "expected": _("On track"),
+    }
+    return render(
+        request,
+        "standards/campaign.html",
+        _common(session)
+        | {
+            "campaign": state,
+            "burn_up_chart": charts.burn_up(series, state.started_on, state.due_on, names)
+            if series
+            else None,
+            "severity_labels": SEVERITY_LABELS,
+            "latest": service.latest_day(session),
+            "can_write": actor.can(STANDARDS_WRITE),
+            "flashes": saved_flash(request, saved),
+        },
+    )
+
+
+@router.get("/scorecards/campaigns/{campaign_id}/edit")
+def edit_campaign_page(
+    request: Request, session: DbSession, actor: Reader, campaign_id: int
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    try:
+        found = campaigns.campaign_out(session, campaigns.get_campaign(session, campaign_id))
+    except NotFound:
+        return not_found_page(request, CAMPAIGN_NOT_FOUND)
+    values = found.model_dump(mode="json")
+    values["scope"] = {k: v for k, v in values["scope"].items() if v}
+    return _campaign_form(request, session, values, campaign_id)
+
+
+@router.post("/scorecards/campaigns/{campaign_id}/edit")
+def update_campaign(
+    request: Request, session: DbSession, actor: Reader, campaign_id: int, form: SubmittedForm
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    values = _submitted_campaign(form)
+    if values["due_on"] is None:
+        errors = {"due_on": translator(request)("This field is required.")}
+        return _campaign_form(request, session, values, campaign_id, errors, None, 422)
+    try:
+        data = CampaignUpdate.model_validate(values)
+    except ValidationError as exc:
+        errors = _form_errors(exc, request)
+        return _campaign_form(request, session, values, campaign_id, errors, None, 422)
+    try:
+        with session.begin_nested():
+            campaigns.update_campaign(session, actor, campaign_id, data)
+    except NotFound:
+        return not_found_page(request, CAMPAIGN_NOT_FOUND)
+    except Problem as exc:
+        errors, message = _problem_errors(exc, request)
+        return _campaign_form(request, session, values, campaign_id, errors, message, exc.status)
+    return RedirectResponse(f"/scorecards/campaigns/{campaign_id}?saved=1", status_code=303)
+
+
+@router.post("/scorecards/campaigns/{campaign_id}/delete")
+def delete_campaign(
+    request: Request, session: DbSession, actor: Reader, campaign_id: int
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    try:
+        campaigns.delete_campaign(session, actor, campaign_id)
+    except NotFound:
+        return not_found_page(request, CAMPAIGN_NOT_FOUND)
+    return RedirectResponse("/scorecards/campaigns", status_code=303)
+
+
+# Levels -------------------------------------------------------------------------------------
+
+
+@router.get("/scorecards/levels")
+def levels_page(request: Request, session: DbSession, actor: Reader, saved: str = "") -> Response:
+    stored = {lv.key: lv for lv in service.stored_levels(session)}
+    return render(
+        request,
+        "standards/scorecard_levels.html",
+        _common(session)
+        | {
+            "stored": stored,
+            "can_write": actor.can(STANDARDS_WRITE),
+            "flashes": saved_flash(request, saved),
+        },
+    )
+
+
+def _level_form(
+    request: Request,
+    session: Session,
+    values: dict[str, Any],
+    key: str | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "standards/scorecard_level_form.html",
+        _common(session)
+        | {"key": key, "values": values, "errors": errors or {}, "message": message},
+        status_code=status_code,
+    )
+
+
+def _submitted_level(form: SubmittedForm) -> dict[str, Any]:
+    return {
+        "key": str(form.get("key", "")).strip(),
+        "name": str(form.get("name", "")).strip(),
+        "rank": str(form.get("rank", "")).strip(),
+        "color": str(form.get("color", "")).strip(),
+        "version": optional_int(form.get("version")),
+    }
+
+
+@router.get("/scorecards/levels/new")
+def new_level_page(request: Request, session: DbSession, actor: Reader) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    top = max((lv.rank for lv in service.level_defs(session)), default=0)
+    return _level_form(request, session, {"rank": top + 1, "color": ""})
+
+
+@router.post("/scorecards/levels")
+def create_level(
+    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    _ = translator(request)
+    values = _submitted_level(form)
+    try:
+        data = LevelCreate.model_validate({k: v for k, v in values.items() if k != "version"})
+    except ValidationError as exc:
+        errors = validation_errors(exc, _)
+        return _level_form(request, session, values, None, errors, None, 422)
+    try:
+        with session.begin_nested():
+            service.create_level(session, actor, data)
+    except Problem as exc:
+        errors, message = _problem_errors(exc, request)
+        return _level_form(request, session, values, None, errors, message, exc.status)
+    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)
+
+
+@router.get("/scorecards/levels/{key}/edit")
+def edit_level_page(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    found = next((lv for lv in service.level_defs(session) if lv.key == key), None)
+    if found is None:
+        return not_found_page(request, LEVEL_NOT_FOUND)
+    stored = {lv.key: lv.version for lv in service.stored_levels(session)}
+    values = {"name": found.name, "rank": found.rank, "color": found.color}
+    return _level_form(request, session, values | {"version": stored.get(key, 1)}, key)
+
+
+@router.post("/scorecards/levels/{key}/edit")
+def update_level(
+    request: Request, session: DbSession, actor: Reader, key: str, form: SubmittedForm
+) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    _ = translator(request)
+    values = _submitted_level(form)
+    try:
+        data = LevelUpdate.model_validate({k: v for k, v in values.items() if k != "key"})
+    except ValidationError as exc:
+        errors = validation_errors(exc, _)
+        return _level_form(request, session, values, key, errors, None, 422)
+    try:
+        with session.begin_nested():
+            service.update_level(session, actor, key, data)
+    except NotFound:
+        return not_found_page(request, LEVEL_NOT_FOUND)
+    except Problem as exc:
+        errors, message = _problem_errors(exc, request)
+        return _level_form(request, session, values, key, errors, message, exc.status)
+    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)
+
+
+@router.post("/scorecards/levels/{key}/delete")
+def delete_level(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
+    if not actor.can(STANDARDS_WRITE):
+        return forbidden_page(request, STANDARDS_WRITE)
+    try:
+        with session.begin_nested():
+            service.delete_level(session, actor, key)
+    except NotFound:
+        return not_found_page(request, LEVEL_NOT_FOUND)
+    except Problem as exc:
+        _ = translator(request)
+        if exc.extra.get("campaign"):
+            text = _("Campaign '%(name)s' targets this level: close it or change its target first.")
+            text = text % {"name": exc.extra["campaign"]}
+        else:
+            text = _("The last level cannot be deleted.")
+        stored = {lv.key: lv for lv in service.stored_levels(session)}
+        return render(
+            request,
+            "standards/scorecard_levels.html",
+            _common(session)
+            | {
+                "stored": stored,
+                "can_write": True,
+                "flashes": [{"kind": "danger", "text": text}],
+            },
+            status_code=exc.status,
+        )
+    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)

@@ -28,6 +28,7 @@ from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
 from tmse.standards.reviews import api as reviews_api
+from tmse.standards.reviews import views as reviews_views
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
 from tmse.standards.scorecards import api as scorecards_api
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router)
     app.include_router(web_views.router)
     app.include_router(pages.router)
+    app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)

@@ -31,6 +31,7 @@ from tmse.standards.reviews import api as reviews_api
 from tmse.standards.reviews import views as reviews_views
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
+from tmse.standards.registry import views as registry_views
 from tmse.standards.scorecards import api as scorecards_api
 from tmse.standards.scorecards import views as scorecards_views
 from tmse.web import pages
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     ):
         app.include_router(router)
     app.include_router(web_views.router)
+    app.include_router(registry_views.router)
     app.include_router(pages.router)
     app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)

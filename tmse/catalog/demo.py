@@ -2,7 +2,8 @@
 definitions, data stores with read replicas and typed dependencies, with a cycle, layering
 violations and duplicate services planted (see `tmse.catalog.demo_plan`).
 
-Small writes row by row, each with its own audit entry; large adds ≥ 10,000 generated services
+Small writes through the catalog's service functions, so each entity gets its own audit entry
+as if an architect had typed it in; large adds ≥ 10,000 generated services
 and ≥ 50,000 dependencies in bulk (`tmse.catalog.demo_large`).
 """
 
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tmse.catalog import apis, data_stores, entities, service
 from tmse.catalog import demo_plan as plan
 from tmse.catalog.demo_apis import ALL_APIS, ApiPlan, definition
-from tmse.catalog.models import Api, DataStore, Dependency, Domain, Service, System
-from tmse.core import audit
-from tmse.core.identity.models import Team
+from tmse.catalog.entity_schemas import ApiCreate, DataStoreCreate, DomainCreate, SystemCreate
+from tmse.catalog.models import ApiType, StoreKind
+from tmse.catalog.schemas import DependencyCreate, ServiceCreate, TargetKind
 from tmse.demo.steps import DemoContext, register_step
 
 GITLAB = "https://git.acme.example"
@@ -32,102 +33,89 @@ API_PROTOCOL = {"openapi": "http", "grpc": "grpc", "asyncapi": "amqp", "graphql"
 
 
 class CatalogWriter:
-    """Creates catalog rows in one session, one audit entry each, remembering ids by name."""
+    """Creates catalog entities through the catalog's service functions (each audited),
+    remembering ids by name for later steps."""
 
     def __init__(self, session: Session, ctx: DemoContext) -> None:
         self.session, self.ctx = session, ctx
-        self.teams = {name: id_ for name, id_ in session.execute(select(Team.name, Team.id))}
-        self.ids: dict[str, dict[str, int]] = {
-            kind: {} for kind in ("domain", "system", "service", "api", "data-store")
-        }
 
-    def add(self, kind: str, row: Any, snapshot: dict[str, Any]) -> int:
-        self.session.add(row)
-        self.session.flush()
-        audit.record(self.session, self.ctx.actor, "create", kind, row.id, None, snapshot)
-        if kind in self.ids:
-            self.ids[kind][row.name] = row.id
-            self.ctx.remember(f"catalog:{kind}", row.id, row.name)
+    def remember(self, kind: str, entity_id: int, name: str) -> None:
+        self.ctx.remember(f"catalog:{kind}", entity_id, name)
         self.ctx.advance()
-        return int(row.id)
 
     def domain(self, item: plan.DomainPlan) -> None:
-        values = {
-            "name": item.name,
-            "title": item.title,
-            "description": item.description,
-            "owner_team_id": self.teams[item.owner],
-        }
-        self.add("domain", Domain(**values, extra={}), values)
+        data = DomainCreate(
+            name=item.name, owner=item.owner, title=item.title, description=item.description
+        )
+        self.remember(
+            "domain", entities.create_domain(self.session, self.ctx.actor, data).id, item.name
+        )
 
     def system(self, item: plan.SystemPlan) -> None:
-        values = {
-            "name": item.name,
-            "title": item.title,
-            "description": item.description,
-            "owner_team_id": self.teams[item.owner],
-            "domain_id": self.ids["domain"][item.domain],
-        }
-        self.add("system", System(**values, extra={}), values)
+        data = SystemCreate(
+            name=item.name,
+            owner=item.owner,
+            domain=item.domain,
+            title=item.title,
+            description=item.description,
+        )
+        self.remember(
+            "system", entities.create_system(self.session, self.ctx.actor, data).id, item.name
+        )
 
     def service(self, item: plan.ServicePlan) -> None:
-        values = service_values(item, self.teams[item.owner], self.ids["system"][item.system])
-        self.add("service", Service(**values, extra={}), values)
+        data = ServiceCreate(**service_values(item))
+        self.remember(
+            "service", service.create_service(self.session, self.ctx.actor, data).id, item.name
+        )
 
     def store(self, item: plan.StorePlan) -> None:
-        values = {
-            "name": item.name,
-            "engine": item.engine,
-            "kind": item.kind,
-            "description": item.description,
-            "owner_team_id": self.teams[item.owner],
-            "system_id": self.ids["system"][item.system],
-            "primary_id": self.ids["data-store"][item.primary] if item.primary else None,
-        }
-        self.add("data-store", DataStore(**values, extra={}), values)
+        data = DataStoreCreate(
+            name=item.name,
+            engine=item.engine,
+            kind=StoreKind(item.kind),
+            owner=item.owner,
+            system=item.system,
+            primary=item.primary,
+            description=item.description,
+        )
+        row = data_stores.create_data_store(self.session, self.ctx.actor, data)
+        self.remember("data-store", row.id, item.name)
 
-    def api(self, item: ApiPlan, provider: Service) -> None:
-        values = {
-            "name": item.name,
-            "type": item.type,
-            "description": item.description,
-            "owner_team_id": provider.owner_team_id,
-            "system_id": provider.system_id,
-            "provider_service_id": provider.id,
-            "definition": definition(item),
-        }
-        self.add("api", Api(**values, extra={}), values)
+    def api(self, item: ApiPlan, owner: str, system: str) -> None:
+        data = ApiCreate(
+            name=item.name,
+            type=ApiType(item.type),
+            owner=owner,
+            provider=item.provider,
+            system=system,
+            description=item.description,
+            definition=definition(item),
+        )
+        self.remember("api", apis.create_api(self.session, self.ctx.actor, data).id, item.name)
 
     def dependency(self, source: str, target: str, kind: str, protocol: str) -> None:
-        column = {
-            "service": "target_id",
-            "api": "target_api_id",
-            "data-store": "target_data_store_id",
-        }
-        row = Dependency(
-            source_id=self.ids["service"][source],
-            protocol=protocol,
-            **{column[kind]: self.ids[kind][target]},
+        data = DependencyCreate(
+            source=source, target=target, target_kind=TargetKind(kind), protocol=protocol
         )
-        snapshot = {"source": source, "target": target, "target_kind": kind, "protocol": protocol}
-        self.add("dependency", row, snapshot)
+        service.create_dependency(self.session, self.ctx.actor, data)
+        self.ctx.advance()
 
 
-def service_values(item: plan.ServicePlan, owner_id: int, system_id: int | None) -> dict[str, Any]:
-    """Column values of a planned service, with its repository and Kubernetes workload."""
-    namespace = f"{NAMESPACES[item.layer]}-{item.system}"
+def service_values(item: plan.ServicePlan) -> dict[str, Any]:
+    """The planned service as the create request, with its repository and Kubernetes workload."""
     return {
         "name": item.name,
         "layer": item.layer,
+        "owner": item.owner,
+        "system": item.system,
         "lifecycle": item.lifecycle,
         "type": "website" if item.layer == "frontend" else "service",
-        "owner_team_id": owner_id,
-        "system_id": system_id,
         "description": item.description,
         "repository": f"{GITLAB}/{item.system}/{item.name}",
         "language": item.language,
         "tier": item.tier,
-        "kubernetes_namespace": namespace,
+        "kubernetes_namespace": f"{NAMESPACES[item.layer]}-{item.system}",
         "kubernetes_workload": f"deployment/{item.name}",
     }
 
@@ -165,14 +153,14 @@ def create_catalog(ctx: DemoContext) -> None:
             writer.domain(domain)
         for system in plan.SYSTEMS:
             writer.system(system)
-        for service in plan.SERVICES:
-            writer.service(service)
+        for planned in plan.SERVICES:
+            writer.service(planned)
         for store in plan.STORES:
             writer.store(store)
+        providers = {item.name: item for item in plan.SERVICES}
         for api in ALL_APIS:
-            provider = session.get(Service, writer.ids["service"][api.provider])
-            assert provider is not None
-            writer.api(api, provider)
+            provider = providers[api.provider]
+            writer.api(api, provider.owner, provider.system)
         for source, target, protocol in edges:
             writer.dependency(source, target, "service", protocol)
         for source, store, protocol in plan.STORE_EDGES:

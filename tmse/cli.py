@@ -27,6 +27,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+import_app = typer.Typer(help="Import outside formats into tmse.", no_args_is_help=True)
+export_app = typer.Typer(help="Export tmse data in outside formats.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 console = Console(stderr=True)
 CLI_ACTOR = Actor.system("cli")
@@ -224,3 +228,26 @@ def restore(file: Annotated[Path, typer.Argument(help="Backup file to read.")]) 
         fail(str(exc))
         return
     console.print(f"restored {sum(counts.values())} rows into {len(counts)} tables")
+
+
+@import_app.command("backstage")
+def import_backstage_command(
+    path: Annotated[Path, typer.Argument(help="A catalog-info.yaml file, or a folder of them.")],
+) -> None:
+    """Import Backstage descriptors (*.yaml / *.yml, folders searched recursively)."""
+    from tmse.integrations.backstage_cli import import_path
+
+    if not import_path(_database(), CLI_ACTOR, path, console):
+        raise typer.Exit(1)
+
+
+@export_app.command("backstage")
+def export_backstage_command(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the catalog as multi-document Backstage YAML."""
+    from tmse.integrations.backstage_cli import export_to
+
+    export_to(_database(), output, console)

@@ -1,0 +1,109 @@
+"""Backstage catalog-info.yaml in and out over the API: import a YAML body, export the catalog."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from tmse.catalog.exporting import export_backstage
+from tmse.catalog.importing import import_backstage
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.errors import InvalidInput, Problem
+from tmse.core.permissions import CATALOG_WRITE, READ
+
+router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
+MAX_BYTES = 20 * 1024 * 1024
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
+YAML_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "One or many catalog-info.yaml documents (at most 20 MB).",
+        "content": {t: {"schema": {"type": "string"}} for t in YAML_TYPES[::2]},
+    }
+}
+
+
+class ImportResult(BaseModel):
+    created: dict[str, int] = Field(description="Records created, by kind (and 'dependency').")
+    updated: dict[str, int] = Field(description="Records changed by the import, by kind.")
+    unchanged: dict[str, int] = Field(description="Records found already as described, by kind.")
+    skipped: list[str] = Field(description="Entities of kinds tmse does not map (User, ...).")
+    errors: list[dict[str, Any]] = Field(description="Always empty here; errors give a 422.")
+
+
+async def yaml_body(request: Request) -> str:
+    """The request body as text: a YAML media type, at most MAX_BYTES, UTF-8."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in YAML_TYPES:
+        raise Problem(
+            f"Send the descriptors as {', '.join(YAML_TYPES[::2])}.",
+            status=415,
+            slug="unsupported-media-type",
+        )
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            "The body is not UTF-8 text", [{"field": "body", "message": str(error)}]
+        ) from error
+
+
+def _too_large() -> Problem:
+    return Problem(
+        f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB; split the catalog into "
+        "several requests or use `tmse import backstage`.",
+        status=413,
+        slug="content-too-large",
+    )
+
+
+@router.post("/import/backstage", response_model=ImportResult, openapi_extra=YAML_BODY)
+def import_descriptors(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(require(CATALOG_WRITE))],
+    text: Annotated[str, Depends(yaml_body)],
+    file: str = Query("catalog-info.yaml", max_length=300, description="Name used in errors."),
+) -> ImportResult:
+    """Create or update catalog records from Backstage descriptors (kinds Component, API,
+    Resource, System, Domain, Group). Any error: 422 listing each one, and nothing is stored."""
+    report = import_backstage(session, actor, {file: text})
+    if report.errors:
+        count = len(report.errors)
+        raise InvalidInput(
+            f"{file} has {count} error{'s' if count > 1 else ''}; nothing was imported.",
+            report.errors,
+        )
+    return ImportResult(
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        skipped=report.skipped,
+        errors=[],
+    )
+
+
+@router.get(
+    "/export/backstage",
+    response_class=Response,
+    responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
+)
+def export_descriptors(session: DbSession, _: Annotated[Actor, Depends(require(READ))]) -> Response:
+    """Every team, domain, system, service, data store and API as Backstage descriptors."""
+    return Response(
+        export_backstage(session),
+        media_type="application/yaml",
+        headers={"Content-Disposition": 'inline; filename="catalog-info.yaml"'},
+    )

@@ -30,6 +30,7 @@ STEP_MODULES: list[str] = [
     "tmse.catalog.demo",
     "tmse.standards.demo",
     "tmse.standards.registry.demo",
+    "tmse.standards.scorecards.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

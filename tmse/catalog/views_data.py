@@ -1,0 +1,180 @@
+"""Read-only shapes the catalog pages show: layer lanes, a service's neighbourhood, the graph
+view with its checks. Plain queries over the catalog tables; every write goes through service.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tmse.catalog import graph as graph_analysis
+from tmse.catalog.catalog_graph import STORE_PREFIX, load_catalog_graph, store_key
+from tmse.catalog.checks import graph_checks
+from tmse.catalog.layers import DEFAULT_LAYERS
+from tmse.catalog.models import Service, System
+from tmse.catalog.overview import graph_view
+from tmse.catalog.rules import current_layer_rules
+from tmse.catalog.service import services_query
+from tmse.core.identity.models import Team
+
+LANE_CARDS = 24  # cards shown per swim-lane before "and N more"
+GRAPH_NODE_LIMIT = 400  # beyond this a force layout stalls a browser: ask for a narrower filter
+
+
+@dataclass
+class ServiceCard:
+    id: int
+    name: str
+    layer: str
+    lifecycle: str
+    type: str
+    tier: int | None
+    owner: str
+    owner_team_id: int
+    system: str | None
+    language: str | None
+    description: str
+
+
+@dataclass
+class Lane:
+    layer: str
+    total: int
+    cards: list[ServiceCard]
+
+
+def filtered_services(
+    q: str = "", team: str = "", system: str = "", lifecycle: str = "", layer: str = ""
+) -> Select[Any]:
+    """The services query of the API with the page's filters; empty means no filter."""
+    return services_query(
+        q=q or None,
+        layer=layer or None,
+        lifecycle=lifecycle or None,
+        owner=team or None,
+        system=system or None,
+    )
+
+
+def service_cards(session: Session, services: list[Service]) -> list[ServiceCard]:
+    """Cards (or table rows) for services, with owner and system names in two queries."""
+    team_ids = {s.owner_team_id for s in services}
+    system_ids = {s.system_id for s in services if s.system_id is not None}
+    teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+    systems = dict(
+        session.execute(select(System.id, System.name).where(System.id.in_(system_ids))).all()
+    )
+    return [
+        ServiceCard(
+            id=s.id,
+            name=s.name,
+            layer=s.layer,
+            lifecycle=s.lifecycle,
+            type=s.type,
+            tier=s.tier,
+            owner=teams.get(s.owner_team_id, "?"),
+            owner_team_id=s.owner_team_id,
+            system=systems.get(s.system_id) if s.system_id is not None else None,
+            language=s.language,
+            description=s.description,
+        )
+        for s in services
+    ]
+
+
+def layer_lanes(session: Session, **filters: str) -> list[Lane]:
+    """One lane per layer, top first: the first cards by name and the lane's full count."""
+    stmt = filtered_services(**{k: v for k, v in filters.items() if k != "layer"})
+    counts = dict(
+        session.execute(
+            select(Service.layer, func.count())
+            .where(Service.id.in_(stmt.with_only_columns(Service.id)))
+            .group_by(Service.layer)
+        ).all()
+    )
+    lanes = []
+    for layer in DEFAULT_LAYERS:
+        rows = list(
+            session.scalars(
+                stmt.where(Service.layer == layer).order_by(Service.name).limit(LANE_CARDS)
+            )
+        )
+        lanes.append(Lane(layer, counts.get(layer, 0), service_cards(session, rows)))
+    return lanes
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """Team and system names for the filter drop-downs: only those that own something."""
+    teams = session.scalars(
+        select(Team.name)
+        .where(Team.id.in_(select(Service.owner_team_id).distinct()))
+        .order_by(Team.name)
+    )
+    systems = session.scalars(select(System.name).order_by(System.name))
+    return {"teams": list(teams), "systems": list(systems)}
+
+
+def all_team_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Team.name).order_by(Team.name)))
+
+
+# --- one service's findings and the graph page ----------------------------------------------
+
+
+def service_findings(session: Session, name: str) -> dict[str, Any]:
+    """Who is hit when the service fails (services with owners) and the cycles through it."""
+    catalog = load_catalog_graph(session, current_layer_rules(session))
+    if name not in catalog.graph.index:
+        return {"blast_radius": [], "cycles": []}
+    return {
+        "blast_radius": [
+            (node, owner)
+            for node, owner in graph_analysis.blast_radius_owners(catalog.graph, name)
+            if not node.startswith(STORE_PREFIX)
+        ],
+        "cycles": [cycle for cycle in graph_analysis.cycles(catalog.graph) if name in cycle],
+    }
+
+
+def graph_page_data(
+    session: Session,
+    team: str = "",
+    system: str = "",
+    layer: str = "",
+    limit: int = GRAPH_NODE_LIMIT,
+) -> dict[str, Any]:
+    """The graph view for the filters (nothing to draw when it holds more than `limit` nodes),
+    and the cycles and layering violations touching what it shows."""
+    view = graph_view(
+        session, system=system or None, team=team or None, layer=layer or None, max_nodes=limit
+    )
+    checks = graph_checks(session)
+    filtered = bool(team or system or layer)
+    shown = {n.name for n in view.nodes if n.kind == "service"}
+    violations = checks.layer_violations
+    cycles = checks.cycles
+    if filtered:
+        violations = [v for v in violations if v.source in shown or v.target in shown]
+        cycles = [c for c in cycles if shown.intersection(c)]
+    # An edge lies on a cycle when both ends sit in the same strongly connected component.
+    component = {node: index for index, cycle in enumerate(checks.cycles) for node in cycle}
+
+    def graph_name(node_id: str) -> str:
+        kind, _, name = node_id.partition(":")
+        return store_key(name) if kind == "data-store" else name
+
+    on_cycle = {
+        (e.source, e.target)
+        for e in view.edges
+        if component.get(graph_name(e.source), -1) == component.get(graph_name(e.target), -2)
+    }
+    return {
+        "view": view,
+        "too_many": view.truncated,
+        "on_cycle": on_cycle,
+        "services": len(shown),
+        "cycles": cycles,
+        "violations": violations,
+    }

@@ -1,0 +1,74 @@
+"""English labels of catalog codes (layers, lifecycles, API types, store kinds, layering rules),
+marked for the catalogs and offered to templates as filters: {{ _(layer | layer_label) }}."""
+
+from __future__ import annotations
+
+from tmse.web.labels import N_
+from tmse.web.templating import environment
+
+LAYER_LABELS = {
+    "frontend": N_("Frontend"),
+    "gateway": N_("Gateway"),
+    "business": N_("Business"),
+    "data": N_("Data"),
+    "infrastructure": N_("Infrastructure"),
+}
+LIFECYCLE_LABELS = {
+    "experimental": N_("Experimental"),
+    "production": N_("Production"),
+    "deprecated": N_("Deprecated"),
+}
+API_TYPE_LABELS = {
+    "openapi": N_("OpenAPI"),
+    "asyncapi": N_("AsyncAPI"),
+    "grpc": N_("gRPC"),
+    "graphql": N_("GraphQL"),
+}
+STORE_KIND_LABELS = {
+    "relational": N_("Relational"),
+    "nosql": N_("NoSQL"),
+    "other": N_("Other"),
+}
+RULE_LABELS = {
+    "upward": N_("Upward dependency"),
+    "skips-layer": N_("Skips a layer"),
+    "unknown-layer": N_("Unknown layer"),
+}
+SIGNAL_LABELS = {
+    "name": N_("Similar names"),
+    "description": N_("Similar descriptions"),
+    "paths": N_("Same API paths"),
+    "schema": N_("Shared schema fields"),
+}
+DECISION_STATUS_LABELS = {
+    "proposed": N_("Proposed"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "deprecated": N_("Deprecated"),
+    "superseded": N_("Superseded"),
+}
+# Colours of the layers, the same in lanes, badges and the graph.
+LAYER_COLOURS = {
+    "frontend": "#4299e1",
+    "gateway": "#ae3ec9",
+    "business": "#2fb344",
+    "data": "#f59f00",
+    "infrastructure": "#667382",
+}
+
+
+def _label(labels: dict[str, str]):  # type: ignore[no-untyped-def]
+    return lambda code: labels.get(str(code), str(code)) if code is not None else "—"
+
+
+for _name, _labels in (
+    ("layer_label", LAYER_LABELS),
+    ("lifecycle_label", LIFECYCLE_LABELS),
+    ("api_type_label", API_TYPE_LABELS),
+    ("store_kind_label", STORE_KIND_LABELS),
+    ("rule_label", RULE_LABELS),
+    ("signal_label", SIGNAL_LABELS),
+    ("decision_status_label", DECISION_STATUS_LABELS),
+):
+    environment.filters[_name] = _label(_labels)
+environment.globals["layer_colours"] = LAYER_COLOURS

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.catalog import api as catalog_api
+from tmse.catalog import views as catalog_views
 from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
@@ -27,6 +28,7 @@ from tmse.jobs.metrics import register_job_metrics
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
+from tmse.standards import decision_views
 from tmse.standards.reviews import api as reviews_api
 from tmse.standards.reviews import views as reviews_views
 from tmse.standards.facts import api as facts_api
@@ -77,6 +79,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router)
     app.include_router(web_views.router)
     app.include_router(registry_views.router)
+    app.include_router(catalog_views.router)
+    app.include_router(decision_views.router)
     app.include_router(pages.router)
     app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)

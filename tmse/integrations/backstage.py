@@ -245,6 +245,19 @@ def line_of(entity: Entity, path: str) -> int:
     return _line_of(entity.node, parts) or entity.line
 
 
+def text_line_of(entity: Entity, path: str, line_in_text: int) -> int:
+    """The file line of a line inside a text field (literal `|` blocks start a line below)."""
+    found = entity.node
+    for part in path.split("."):
+        if not isinstance(found, yaml.MappingNode):
+            return line_of(entity, path)
+        found = next((v for k, v in found.value if getattr(k, "value", None) == part), None)
+    if not isinstance(found, yaml.ScalarNode):
+        return line_of(entity, path)
+    first = int(found.start_mark.line) + (2 if found.style in ("|", ">") else 1)
+    return first + max(0, line_in_text - 1)
+
+
 def _line_of(node: yaml.Node, path: str | list[str]) -> int | None:
     """The line of a dotted field's key in a composed document, or of its nearest present parent;
     a number picks an item of a list."""

@@ -13,7 +13,14 @@ from typing import Any
 
 import yaml
 
-from tmse.integrations.backstage import Entity, EntityRef, Issue, line_of, parse_entity_ref
+from tmse.integrations.backstage import (
+    Entity,
+    EntityRef,
+    Issue,
+    line_of,
+    parse_entity_ref,
+    text_line_of,
+)
 
 EXTRA_KEY = "backstage"
 # For an entity owned by a user: the team that stood for the user when it was imported.
@@ -118,8 +125,11 @@ class Draft:
 
     def issue(self, path: str, message: str) -> Issue:
         """An issue at a field; 'spec.definition+3' is the third line inside that field's text."""
-        path, _, offset = path.partition("+")
-        line = line_of(self.entity, path) + int(offset or 0)
+        path, _, within = path.partition("+")
+        if within:
+            line = text_line_of(self.entity, path, int(within))
+        else:
+            line = line_of(self.entity, path)
         return Issue(self.entity.source, line, self.label, path, message)
 
 
@@ -290,10 +300,13 @@ def _api_values(
     entity: Entity, description: str, problems: list[tuple[str, str]]
 ) -> dict[str, Any]:
     spec = entity.spec
+    known_type = spec.get("type") in API_TYPES
     api_type = _choice(spec.get("type"), "spec.type", API_TYPES, problems)
     definition = spec.get("definition")
     text = ""
-    if isinstance(definition, str):
+    if isinstance(definition, str) and not known_type:
+        text = definition
+    elif isinstance(definition, str):
         text = definition
         problem = definition_problem(api_type, definition)
         if problem is not None:

@@ -40,6 +40,7 @@ CORE_SHARE = 0.35
 STRAY_SHARE = 0.001
 BATCH = 5_000
 SYSTEMS_PER_AREA = 15
+PRIMARY_STORES, REPLICA_STORES = 1_000, 300
 AREAS = (
     "trade", "pay", "member", "search", "reco", "logistics", "risk", "content", "finance", "crm",
     "ads", "live", "im", "supply", "store", "travel", "insurance", "credit", "game", "video",
@@ -331,9 +332,9 @@ def _apis(
 
 
 def _stores(rng: Any, teams: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """1,000 primaries and 300 read replicas (each with the index of its primary)."""
+    """Primary stores and read replicas of relational ones (each with its primary's index)."""
     primaries = []
-    for n in range(1_000):
+    for n in range(PRIMARY_STORES):
         engine, kind = rng.choice(ENGINES)
         primaries.append(
             {"name": f"{rng.choice(AREAS)}-{engine.lower()}-{n:04d}", "engine": engine,
@@ -345,6 +346,6 @@ def _stores(rng: Any, teams: list[int]) -> tuple[list[dict[str, Any]], list[dict
     replicas = [
         {**primaries[p], "name": f"{primaries[p]['name']}-replica-{r}",
          "description": "Read replica", "primary": p}
-        for r, p in enumerate(sorted(rng.sample(relational, 300)))
+        for r, p in enumerate(sorted(rng.sample(relational, min(REPLICA_STORES, len(relational)))))
     ]  # fmt: skip
     return primaries, replicas

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from tests.helpers import SYSTEM
 from tests.standards.test_review_world import World, new_service_request, seed_world
 from tests.web.pages import audit_entries
+from tmse.catalog.models import Service
 from tmse.core.links.models import TraceLink
+from tmse.standards.registry.builtin import seed_builtin_standards
+from tmse.standards.registry.evaluation import evaluate_services
 from tmse.standards.reviews import inputs
 from tmse.standards.reviews.models import ArchitectureReview, ReviewReviewer
 
@@ -412,3 +416,38 @@ def test_the_queue_filters_by_status_kind_and_mine_and_counts_per_status(client,
     assert counts["by_status"]["requested"] == 2 and counts["by_status"]["rejected"] == 1
     page = client.get(f"{URL}?limit=2", headers=headers).json()
     assert page["total"] == 3 and [r["id"] for r in page["items"]] == [3, 2]
+
+
+def test_the_stored_layering_rules_are_the_ones_applied(client, world, admin):
+    rules = {
+        "order": ["frontend", "gateway", "business", "data", "infrastructure"],
+        "allow": [["frontend", "data"]],
+        "version": 0,
+    }
+    stored = client.put("/api/v1/catalog/layer-rules", json=rules, headers=admin.headers)
+    assert stored.status_code == 200, stored.text
+    review = _request(client, world.engineer, new_service_request()).json()
+    items = {item["key"]: item for item in review["checklist"]}
+    assert items["layering:data-store:orders-db"]["passed"]
+    assert items["layering:data-store:orders-db"]["details"] == "frontend → data is allowed"
+    assert review["blocking_failures"] == 0
+
+
+def test_every_current_rule_result_of_the_service_is_an_item(client, world, db):
+    with db.session() as session:
+        seed_builtin_standards(session, SYSTEM)
+    body = {"title": "Orders change", "kind": "significant-change", "service": "orders"}
+    review = _request(client, world.engineer, body).json()
+    with db.session() as session:
+        orders_id = session.scalar(select(Service.id).where(Service.name == "orders"))
+        results = evaluate_services(session, [orders_id])[orders_id]
+    assert results, "the built-in standards have rules in force"
+    items = {item["key"]: item for item in review["checklist"]}
+    for result in results:
+        item = items[f"standard:{result.standard}:{result.rule}"]
+        assert item["source"] == f"{result.standard}@v{result.standard_version}"
+        assert item["passed"] == result.passed
+        assert item["blocking"] == (not result.passed and result.severity == "error")
+    blocking = sum(1 for r in results if not r.passed and r.severity == "error")
+    assert blocking > 0  # a bare catalog entry has no repository, description, ...
+    assert review["blocking_failures"] == blocking

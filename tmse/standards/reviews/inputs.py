@@ -12,7 +12,9 @@ from tmse.catalog import graph as graph_analysis
 from tmse.catalog.checks import load_graph
 from tmse.catalog.layers import LayerRules
 from tmse.catalog.models import Api, DataStore, Dependency, Service
+from tmse.catalog.rules import current_layer_rules
 from tmse.core.identity.models import Team
+from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.reviews import checklist
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
 
@@ -22,19 +24,11 @@ DATA_STORE_LAYER = "data"
 
 def layer_rules(session: Session) -> LayerRules:
     """The organisation's stored layering rules (the defaults until some are stored)."""
-    try:
-        from tmse.catalog.rules import current_layer_rules
-    except ImportError:  # the stored rules are optional; the defaults apply without them
-        return LayerRules()
     return current_layer_rules(session)
 
 
-def rule_results(session: Session, service_id: int) -> list[Any]:
+def rule_results(session: Session, service_id: int) -> list[RuleResult]:
     """Every current standards rule result of one service."""
-    try:
-        from tmse.standards.registry.evaluation import evaluate_services
-    except ImportError:  # no registry installed: no standards items
-        return []
     return list(evaluate_services(session, [service_id]).get(service_id, []))
 
 

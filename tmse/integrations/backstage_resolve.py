@@ -63,25 +63,30 @@ def resolve(
     rejected: set[str],
 ) -> list[Issue]:
     """Reference checks, repeated until no file is newly rejected: an entity that refers to one
-    in a rejected file is itself in error."""
+    in a rejected file is itself in error. Every entity is checked, so a file's report is whole;
+    within a rejected file, references to its own entities count as resolved."""
     defined_in = {(d.table, d.name): d.entity.source for d in drafts}
-    issues: list[Issue] = []
+    own: dict[str, dict[str, set[str]]] = {}
+    for draft in drafts:
+        own.setdefault(draft.entity.source, {}).setdefault(draft.table, set()).add(draft.name)
     rejected = set(rejected)
     while True:
         known = {table: set(names) for table, names in stored.items()}
         for draft in drafts:
             if draft.entity.source not in rejected:
                 known[draft.table].add(draft.name)
-        new = []
+        views: dict[str, dict[str, set[str]]] = {}
+        issues: list[Issue] = []
         for draft in drafts:
-            if draft.entity.source not in rejected:
-                new += _check(draft, known, memberships, user_teams, defined_in)
-        issues += new
-        newly = {i.source for i in new} - rejected
-        if not newly:
+            source = draft.entity.source
+            if source in rejected and source not in views:
+                views[source] = {t: known[t] | own[source].get(t, set()) for t in known}
+            view = views.get(source, known)
+            issues += _check(draft, view, memberships, user_teams, defined_in)
+        now = rejected | {i.source for i in issues}
+        if now == rejected:
             return issues
-        rejected |= newly
-        issues = [i for i in issues if i.source in rejected]
+        rejected = now
 
 
 def _check(

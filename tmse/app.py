@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.catalog import api as catalog_api
+from tmse.catalog import backstage_api as catalog_backstage_api
 from tmse.catalog import views as catalog_views
 from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         audit_api.router,
         links_api.router,
         catalog_api.router,
+        catalog_backstage_api.router,
         standards_api.router,
         standards_checks_api.router,
         reviews_api.router,

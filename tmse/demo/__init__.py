@@ -31,6 +31,7 @@ STEP_MODULES: list[str] = [
     "tmse.standards.demo",
     "tmse.standards.registry.demo",
     "tmse.standards.scorecards.demo",
+    "tmse.standards.reviews.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -165,3 +165,50 @@ def test_graph_view_whole_and_filtered(catalog):
     frontend = catalog.get("graph", layer="frontend")
     assert [n["id"] for n in frontend["nodes"]] == ["service:web", "data-store:cache", "service:gw"]
     assert catalog.get("graph", system="none")["nodes"] == []
+
+
+def test_blast_radius_agrees_with_the_graph_analytics_on_a_random_catalog(client, admin, db):
+    """The API's lean blast radius (edge query + BFS) against graph.blast_radius on the loaded
+    graph, for every service and data store of a random catalog with APIs and replicas."""
+    import random
+
+    from tmse.catalog import checks
+    from tmse.catalog import graph as graph_analysis
+
+    client.post("/api/v1/teams", json={"name": "Core"}, headers=admin.headers)
+    c = Catalog(client, admin.headers)
+    rng = random.Random(7)
+    names = [f"s{i}" for i in range(14)]
+    for name in names:
+        c.service(name)
+    for i in range(4):
+        c.api(f"a{i}", provider=rng.choice(names))
+    c.store("db")
+    c.store("db-ro", primary="db")
+    c.store("kv")
+    edges = set()
+    while len(edges) < 30:
+        source = rng.choice(names)
+        kind, target = rng.choice(
+            [("service", rng.choice(names)), ("api", f"a{rng.randrange(4)}"),
+             ("data-store", rng.choice(["db", "db-ro", "kv"]))]
+        )  # fmt: skip
+        if (source, target) in edges or source == target:
+            continue
+        response = c.client.post(
+            "/api/v1/catalog/dependencies",
+            json={"source": source, "target": target, "target_kind": kind},
+            headers=admin.headers,
+        )
+        if response.status_code == 201:  # a provider consuming its own API is refused
+            edges.add((source, target))
+    with db.session() as session:
+        graph = checks.load_graph(session)
+        for name in names:
+            assert checks.blast_radius(session, name).services == graph_analysis.blast_radius(
+                graph, name
+            )
+        for store in ("db", "db-ro", "kv"):
+            expected = graph_analysis.blast_radius(graph, f"data-store:{store}")
+            found = checks.data_store_blast_radius(session, store).services
+            assert found == [n for n in expected if not n.startswith("data-store:")]

@@ -49,7 +49,7 @@ def _graph_option(data: dict[str, Any], translate: Any) -> dict[str, Any]:
             "name": node.name,
             "category": band,
             "symbol": KIND_SYMBOLS.get(node.kind, "circle"),
-            "symbolSize": min(12 + 2 * degree.get(node.id, 0), 38),
+            "symbolSize": min(10 + 1.5 * degree.get(node.id, 0), 30),
             "x": column * 60 + (band % 2) * 30,
             "y": band * 150,
             "tmse": {
@@ -102,9 +102,9 @@ def _graph_option(data: dict[str, Any], translate: Any) -> dict[str, Any]:
                 "lineStyle": {"color": "#9aa0ac", "opacity": 0.6, "curveness": 0.08},
                 # Laid out in one go before the first paint: no drifting animation to wait for.
                 "force": {
-                    "repulsion": 120 if many else 260,
-                    "edgeLength": [50, 140],
-                    "gravity": 0.12,
+                    "repulsion": 300 if many else 900,
+                    "edgeLength": [60, 160],
+                    "gravity": 0.05,
                     "friction": 0.3,
                     "layoutAnimation": False,
                 },

@@ -8,6 +8,7 @@ provider; a read replica depends on its primary, so whatever hits the primary hi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,8 +39,7 @@ def split_key(key: str) -> tuple[str, str]:
     return "service", key
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
     """A service, API or data store as the graph views see it."""
 
     name: str
@@ -51,8 +51,7 @@ class Entity:
     parent: str | None = None
 
 
-@dataclass(frozen=True)
-class CatalogEdge:
+class CatalogEdge(NamedTuple):
     """A stored dependency: source service → target (service, API or data store) by name."""
 
     id: int

@@ -251,3 +251,17 @@ def export_backstage_command(
     from tmse.integrations.backstage_cli import export_to
 
     export_to(_database(), output, console)
+
+
+standards_app = typer.Typer(help="The standards registry.", no_args_is_help=True)
+app.add_typer(standards_app, name="standards")
+
+
+@standards_app.command("seed")
+def standards_seed() -> None:
+    """Add the built-in standards that are missing; existing ones are left as they are."""
+    from tmse.standards.registry.builtin import seed_builtin_standards
+
+    with _database().session() as session:
+        created = seed_builtin_standards(session, CLI_ACTOR)
+    console.print(f"{created} built-in standard(s) added")

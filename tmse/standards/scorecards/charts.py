@@ -38,7 +38,7 @@ def score_trend(points: Sequence[tuple[dt.date, float, str]], score_name: str) -
     return {
         "grid": {"left": 40, "right": 16, "top": 24, "bottom": 28},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "time"},
+        "xAxis": {"type": "time", "axisLabel": {"hideOverlap": True, "formatter": "{MM}-{dd}"}},
         "yAxis": {"type": "value", "min": 0, "max": 100, "name": score_name},
         "series": [
             {
@@ -64,23 +64,23 @@ def heat_map(grid: HeatMap, standard_names: dict[str, str], rate_name: str) -> d
     data = [[x.index(c.standard), y.index(c.row), c.rate, c.passed, c.total] for c in grid.cells]
     return {
         "tooltip": {"position": "top"},
-        "grid": {"left": 160, "right": 24, "top": 16, "bottom": 90},
+        "grid": {"left": 170, "right": 90, "top": 16, "bottom": 100},
         "xAxis": {
             "type": "category",
             "data": [standard_names.get(key, key) for key in x],
-            "axisLabel": {"interval": 0, "rotate": 30},
+            "axisLabel": {"interval": 0, "rotate": 25},
             "splitArea": {"show": True},
         },
         "yAxis": {"type": "category", "data": y, "splitArea": {"show": True}, "inverse": True},
         "visualMap": {
             "min": 0,
             "max": 100,
-            "calculable": True,
-            "orient": "horizontal",
-            "left": "center",
-            "bottom": 0,
+            "dimension": 2,  # the rate; the passed and total counts ride along for the tooltip
+            "orient": "vertical",
+            "right": 0,
+            "top": "middle",
             "text": ["100 %", "0 %"],
-            "inRange": {"color": ["#d63939", "#f59f00", "#fab005", "#2fb344"]},
+            "inRange": {"color": ["#d63939", "#f76707", "#f59f00", "#74b816", "#2fb344"]},
         },
         "series": [
             {
@@ -109,13 +109,18 @@ def burn_up(
         "grid": {"left": 40, "right": 16, "top": 36, "bottom": 28},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
-        "xAxis": {"type": "time", "max": due.isoformat()},
+        "xAxis": {
+            "type": "time",
+            "max": due.isoformat(),
+            "axisLabel": {"hideOverlap": True, "formatter": "{MM}-{dd}"},
+        },
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
             {
                 "name": names["done"],
                 "type": "line",
                 "step": "end",
+                "showSymbol": False,
                 "areaStyle": {"opacity": 0.15},
                 "color": "#2fb344",
                 "data": [[day.isoformat(), done] for day, done, _ in series],

@@ -246,17 +246,30 @@ def list_scorecards(
     return paginate(session, stmt, params, sortable, "service", Service.id, as_rows=True)  # type: ignore[arg-type]
 
 
-def level_distribution(session: Session) -> dict[str | None, int]:
-    """How many services hold each level on the latest snapshot day (None: no level)."""
+def level_distribution(
+    session: Session,
+    team: str | None = None,
+    system: str | None = None,
+    layer: str | None = None,
+) -> dict[str | None, int]:
+    """How many services (of a team, system, layer) hold each level on the latest snapshot
+    day; None counts those holding no level."""
     day = latest_day(session)
     if day is None:
         return {}
-    rows = session.execute(
+    stmt = (
         select(ScoreSnapshot.level, func.count())
+        .join(Service, Service.id == ScoreSnapshot.service_id)
         .where(ScoreSnapshot.taken_on == day)
         .group_by(ScoreSnapshot.level)
-    ).all()
-    return {level: count for level, count in rows}
+    )
+    if team:
+        stmt = stmt.where(Service.owner_team_id.in_(select(Team.id).where(Team.name == team)))
+    if system:
+        stmt = stmt.where(Service.system_id.in_(select(System.id).where(System.name == system)))
+    if layer:
+        stmt = stmt.where(Service.layer == layer)
+    return {level: count for level, count in session.execute(stmt).all()}
 
 
 # One service --------------------------------------------------------------------------------

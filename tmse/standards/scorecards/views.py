@@ -85,7 +85,9 @@ def scorecards_page(
         )
     defs = service.level_defs(session)
     palette = level_palette(defs)
-    counts = service.level_distribution(session)
+    counts = service.level_distribution(
+        session, filters["team"] or None, filters["system"] or None, filters["layer"] or None
+    )
     bars = [(lv.name, counts.get(lv.key, 0), palette[lv.key]) for lv in defs]
     bars.insert(0, (_(LEVEL_NONE), counts.get(None, 0), charts.GREY))
     names = standard_names(session)

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -46,6 +47,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 CORE = "core-identity"
 BLAST_MS, GRAPH_MS, IMPORT_S, LIST_P95_MS = 100.0, 1000.0, 30.0, 100.0
 console = Console(width=None if sys.stdout.isatty() else 150)
+STEP_LINE = re.compile(r"^(?P<step>[a-z][\w-]*)\s.*\s(?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d)\s*$")
 
 
 def arguments() -> argparse.Namespace:
@@ -202,6 +204,17 @@ def backstage_import(url: str, entities: int, seed: int) -> dict[str, Any]:
     }
 
 
+def demo_steps(output: str) -> dict[str, int]:
+    """Seconds per demo step, read from the final progress bars `tmse demo` prints."""
+    steps = {}
+    for line in output.splitlines():
+        found = STEP_LINE.match(line)
+        if found:
+            hours, minutes, seconds = (int(found[g]) for g in ("h", "m", "s"))
+            steps[found["step"]] = hours * 3600 + minutes * 60 + seconds
+    return steps
+
+
 def count(base: str, token: str, path: str) -> int:
     response = httpx.get(
         f"{base}{path}", params={"limit": 1}, headers={"Authorization": f"Bearer {token}"}
@@ -252,6 +265,7 @@ def print_report(figures: dict[str, Any], found: dict[str, dict[str, Any]]) -> N
         )
     console.print(load)
     console.print(f"dataset: {figures['dataset']}")
+    console.print(f"load average before/after: {figures['machine']}")
     for name, result in found.items():
         mark = "[green]met[/green]" if result["met"] else "[red]MISSED[/red]"
         console.print(f"  {name}: {result['value']} (target ≤ {result['limit']}) {mark}")
@@ -272,8 +286,11 @@ def main() -> int:
     try:
         console.print(f"loading `tmse demo --size large --seed {args.seed}` into {database} …")
         started = time.perf_counter()
-        tmse(env, workdir, "demo", "--size", "large", "--seed", str(args.seed))
-        figures["dataset"] = {"demo_load_s": round(time.perf_counter() - started, 1)}
+        output = tmse(env, workdir, "demo", "--size", "large", "--seed", str(args.seed))
+        figures["dataset"] = {
+            "demo_load_s": round(time.perf_counter() - started, 1),
+            "demo_step_s": demo_steps(output),
+        }
         figures["machine"]["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
         single = in_process(url, args.repeat)
         token = token_factory(env, workdir)()

@@ -7,6 +7,9 @@ provider; a read replica depends on its primary, so whatever hits the primary hi
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -86,8 +89,26 @@ class CatalogGraph:
         return verdict[0] if verdict else None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Building ~10^5 small objects that all stay alive sets off the cyclic collector again and
+    # again for nothing (none of them form cycles); pausing it roughly halves the load time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_catalog_graph(session: Session, rules: LayerRules | None = None) -> CatalogGraph:
     """Services, APIs, data stores and dependencies in six queries, as a CatalogGraph."""
+    with _collector_paused():
+        return _load(session, rules)
+
+
+def _load(session: Session, rules: LayerRules | None) -> CatalogGraph:
     teams = dict(session.execute(select(Team.id, Team.name)).all())
     systems = dict(session.execute(select(System.id, System.name)).all())
 

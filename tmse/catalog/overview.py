@@ -133,35 +133,36 @@ def _node_id(kind: str, name: str) -> str:
     return f"{kind}:{name}"
 
 
-def _all_edges(catalog: CatalogGraph) -> list[GraphEdge]:
-    edges = [
-        GraphEdge(
-            source=_node_id("service", edge.source),
-            target=_node_id(edge.target_kind, edge.target),
-            kind=_EDGE_KINDS[edge.target_kind],
-            protocol=edge.protocol,
-            violation=catalog.edge_rule(edge.source, edge.node),
+# (source node id, target node id, edge kind, protocol, graph source, graph target) — plain
+# tuples, so that only the edges shown become response objects.
+_EdgeRow = tuple[str, str, str, str | None, str | None, str | None]
+
+
+def _all_edges(catalog: CatalogGraph) -> list[_EdgeRow]:
+    edges: list[_EdgeRow] = [
+        (
+            _node_id("service", edge.source),
+            _node_id(edge.target_kind, edge.target),
+            _EDGE_KINDS[edge.target_kind],
+            edge.protocol,
+            edge.source,
+            edge.node,
         )
         for edge in catalog.edges
     ]
     edges += [
-        GraphEdge(
-            source=_node_id("service", api.parent),
-            target=_node_id("api", api.name),
-            kind="provides",
-            protocol=None,
-            violation=None,
-        )
+        (_node_id("service", api.parent), _node_id("api", api.name), "provides", None, None, None)
         for api in catalog.apis.values()
         if api.parent
     ]
     edges += [
-        GraphEdge(
-            source=_node_id("data-store", store.name),
-            target=_node_id("data-store", store.parent),
-            kind="replica-of",
-            protocol=None,
-            violation=catalog.edge_rule(store_key(store.name), store_key(store.parent)),
+        (
+            _node_id("data-store", store.name),
+            _node_id("data-store", store.parent),
+            "replica-of",
+            None,
+            store_key(store.name),
+            store_key(store.parent),
         )
         for store in catalog.data_stores.values()
         if store.parent
@@ -197,8 +198,8 @@ def graph_view(
     shown = set(focus)
     if system is not None or team is not None or layer is not None:
         for edge in edges:
-            if edge.source in focus or edge.target in focus:
-                shown.update((edge.source, edge.target))
+            if edge[0] in focus or edge[1] in focus:
+                shown.update(edge[:2])
     ordered = sorted(shown, key=lambda node_id: (node_id not in focus, node_id))
     truncated = len(ordered) > max_nodes
     kept = set(ordered[:max_nodes])
@@ -216,6 +217,18 @@ def graph_view(
             for node_id in ordered[:max_nodes]
             for e in (entities[node_id],)
         ],
-        edges=[edge for edge in edges if edge.source in kept and edge.target in kept],
+        edges=[
+            GraphEdge(
+                source=source,
+                target=target,
+                kind=kind,
+                protocol=protocol,
+                violation=catalog.edge_rule(graph_source, graph_target)
+                if graph_source is not None
+                else None,
+            )
+            for source, target, kind, protocol, graph_source, graph_target in edges
+            if source in kept and target in kept
+        ],
         truncated=truncated,
     )

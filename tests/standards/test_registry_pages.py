@@ -121,6 +121,6 @@ def test_seed_button_and_chinese_page(client, db, admin):
     assert post_form(client, "/standards/seed", {}).status_code == 303
     post_form(client, "/language", {"locale": "zh_CN", "next": "/standards"})
     page = client.get("/standards")
-    assert "规范" in page.text and "安全策略" in page.text and "接口命名" in page.text
+    assert "标准库" in page.text and "安全策略" in page.text and "接口命名" in page.text
     detail = client.get("/standards/security-policy")
     assert "版本历史" in detail.text and "<h1>Security policy</h1>" in detail.text

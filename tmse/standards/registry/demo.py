@@ -19,10 +19,18 @@ from tmse.demo.steps import DemoContext, register_step
 from tmse.standards.facts import service as facts
 from tmse.standards.facts.models import ServiceFact
 from tmse.standards.facts.schemas import FactReport
+from tmse.standards.registry import service as registry
 from tmse.standards.registry.builtin import seed_builtin_standards
+from tmse.standards.registry.models import Standard
+from tmse.standards.registry.schemas import StandardUpdate
 
 CI = "https://ci.acme.example/pipelines"
-GOVERNANCE = "Standards & Governance / 标准与治理组"
+# Who owns which built-in standard, first team that exists (the small company lacks some).
+OWNERS = {
+    "security-policy": ("Application Security / 应用安全",),
+    "quality": ("Test Automation / 自动化测试",),
+    "*": ("Standards & Governance / 标准与治理组", "Enterprise Architecture / 企业架构组"),
+}
 # Services past the first CURATED are generated (`--size large`): their facts go in bulk.
 CURATED = 200
 
@@ -122,12 +130,22 @@ def seed_facts(session: Session, actor: Actor, rng: random.Random, services: lis
     return stored
 
 
+def assign_owners(session: Session, actor: Actor) -> None:
+    teams = set(session.scalars(select(Team.name)))
+    for standard in session.scalars(select(Standard).order_by(Standard.key)).all():
+        candidates = OWNERS.get(standard.key, ()) + OWNERS["*"]
+        owner = next((name for name in candidates if name in teams), None)
+        if owner is not None:
+            update = StandardUpdate(version=standard.version, owner=owner)
+            registry.update_standard(session, actor, standard.key, update)
+
+
 def create_standards(ctx: DemoContext) -> None:
     with ctx.db.session() as session:
         services = list(session.scalars(services_query().order_by(Service.id)))
         ctx.expect(len(services) + 1)
-        owner = session.scalar(select(Team.name).where(Team.name == GOVERNANCE))
-        seed_builtin_standards(session, ctx.actor, owner=owner)
+        seed_builtin_standards(session, ctx.actor)
+        assign_owners(session, ctx.actor)
         ctx.advance()
         seed_facts(session, ctx.actor, ctx.random, services)
         ctx.advance(len(services))

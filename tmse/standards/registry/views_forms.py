@@ -161,7 +161,8 @@ def publish_version(
         return not_found_page(request, NOT_FOUND)
     values = {
         "version": optional_int(form.get("version")),
-        "body": str(form.get("body", "")),
+        # Browsers send textarea lines with CRLF; the stored text uses LF like the API's.
+        "body": str(form.get("body", "")).replace("\r\n", "\n"),
         "rules": str(form.get("rules", "")),
         "change_note": str(form.get("change_note", "")).strip(),
     }

@@ -199,3 +199,32 @@ def test_writes_need_catalog_write(client, catalog, make_account):
         assert response.status_code == 403, path
     engineer = Catalog(client, make_account("engineer").headers)
     engineer.store("sessions", engine="redis", kind="nosql")
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "body", "change"),
+    [
+        ("domains", "domain", {"name": "retail", "owner": "Core"}, {"title": "Retail"}),
+        ("systems", "system", {"name": "shop", "owner": "Core"}, {"title": "Shop"}),
+        ("apis", "api", {"name": "cart-api", "owner": "Core"}, {"description": "Carts"}),
+        ("data-stores", "data-store", {"name": "kv", "owner": "Core", "engine": "redis"},
+         {"engine": "valkey"}),
+    ],
+)  # fmt: skip
+def test_every_record_is_audited_and_versioned(catalog, path, kind, body, change):
+    catalog.post(path, **body)
+    name = body["name"]
+    assert catalog.patch(f"{path}/{name}", version=1, **change).json()["version"] == 2
+    # A second editor still holding version 1 is refused and changes nothing.
+    stale = catalog.patch(f"{path}/{name}", version=1, owner="Web")
+    assert stale.status_code == 409 and stale.json()["type"].endswith("/stale-version")
+    assert catalog.get(f"{path}/{name}")["owner"] == "Core"
+    renamed = catalog.patch(f"{path}/{name}", version=2, name="Bad Name")
+    assert renamed.status_code == 422 and renamed.json()["errors"][0]["field"] == "name"
+    assert catalog.delete(f"{path}/{name}", version=1).status_code == 409
+    assert catalog.delete(f"{path}/{name}", version=2).status_code == 204
+    catalog.get(f"{path}/{name}", expect=404)
+    entries = catalog.audit(kind)
+    assert [e["action"] for e in entries] == ["delete", "update", "create"]
+    (field,) = change
+    assert entries[1]["changes"][field]["after"] == change[field]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +40,7 @@ class SecretsScanFact(FactValue):
 
 
 class LogSampleFact(FactValue):
-    lines: list[str] = Field(min_length=1, max_length=1000)
+    lines: list[Annotated[str, Field(max_length=10_000)]] = Field(min_length=1, max_length=1000)
 
 
 class LintFact(FactValue):

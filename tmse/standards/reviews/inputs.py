@@ -76,18 +76,55 @@ def _current_edges(session: Session, service_id: int) -> list[checklist.Proposed
     return sorted(edges, key=lambda edge: (edge.kind, edge.target))
 
 
-def _cycles_through(
-    session: Session, name: str, layer: str, owner: str, planned: list[str]
-) -> list[tuple[str, ...]]:
-    """Cycles through `name` once its planned service dependencies are added to the graph."""
+def _reach(start: int, adjacency: list[list[int]], extra: list[int]) -> set[int]:
+    seen, pending = {start}, [start, *extra]
+    seen.update(extra)
+    while pending:
+        for node in adjacency[pending.pop()]:
+            if node not in seen:
+                seen.add(node)
+                pending.append(node)
+    return seen
+
+
+def _cycles_through(session: Session, name: str, planned: list[str]) -> list[tuple[str, ...]]:
+    """Cycles through `name` once its planned dependencies (service names) are added.
+
+    Only the strongly connected part around `name` is rebuilt and searched: on a large catalog
+    that is a few nodes, not the whole graph twice."""
+    if session.scalar(select(Service.id).where(Service.name == name)) is None:
+        return []  # a service not in the catalog yet has no dependants, so closes no loop
     graph = load_graph(session)
-    nodes = list(graph.nodes.values())
-    if name not in graph.nodes:
-        nodes.append(graph_analysis.Node(name, layer, owner))
-    known = {node.name for node in nodes}
-    edges = graph.edges() + [(name, target) for target in planned if target in known]
+    start = graph.index[name]
+    extra = [graph.index[target] for target in planned if target in graph.index]
+    forward = _reach(start, graph.successors, extra)
+    backward = _reach(start, graph.predecessors, [])
+    members = forward & backward
+    if len(members) < 2 and start not in extra and start not in graph.successors[start]:
+        return []
+    names = {graph.names[i] for i in members}
+    edges = [
+        (graph.names[source], graph.names[target])
+        for source in members
+        for target in graph.successors[source]
+        if target in members
+    ] + [(name, graph.names[target]) for target in extra if target in members]
+    nodes = [graph.nodes[node] for node in names]
     found = graph_analysis.cycles(graph_analysis.Graph(nodes, edges))
     return [tuple(cycle) for cycle in found if name in cycle]
+
+
+def _graph_targets(session: Session, planned: list[checklist.ProposedEdge]) -> list[str]:
+    """The graph nodes the planned dependencies point at: a service, or an API's provider."""
+    targets = [e.target for e in planned if e.kind == "service" and e.found]
+    apis = [e.target for e in planned if e.kind == "api" and e.found]
+    if apis:
+        targets += session.scalars(
+            select(Service.name)
+            .join(Api, Api.provider_service_id == Service.id)
+            .where(Api.name.in_(apis))
+        ).all()
+    return targets
 
 
 def _planned(dependencies: list[dict[str, Any]], session: Session) -> list[checklist.ProposedEdge]:
@@ -118,7 +155,7 @@ def subject_of(session: Session, review: ArchitectureReview) -> checklist.Subjec
         existing = {(edge.kind, edge.target) for edge in current}
         edges = current + [edge for edge in planned if (edge.kind, edge.target) not in existing]
     owner_exists = session.scalar(select(Team.id).where(Team.name == owner)) is not None
-    planned_services = [e.target for e in planned if e.kind == "service" and e.found]
+    planned_targets = _graph_targets(session, planned)
     return checklist.Subject(
         name=name,
         layer=layer,
@@ -127,7 +164,7 @@ def subject_of(session: Session, review: ArchitectureReview) -> checklist.Subjec
         is_new=review.kind == ReviewKind.NEW_SERVICE,
         name_taken=name_taken,
         edges=tuple(edges),
-        cycles=tuple(_cycles_through(session, name, layer, owner, planned_services)),
+        cycles=tuple(_cycles_through(session, name, planned_targets)),
         similar_names=tuple(similar),
     )
 

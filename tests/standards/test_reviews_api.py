@@ -451,3 +451,18 @@ def test_every_current_rule_result_of_the_service_is_an_item(client, world, db):
     blocking = sum(1 for r in results if not r.passed and r.severity == "error")
     assert blocking > 0  # a bare catalog entry has no repository, description, ...
     assert review["blocking_failures"] == blocking
+
+
+def test_consuming_an_api_counts_as_depending_on_its_provider_for_cycles(client, world):
+    body = {
+        "title": "Payments reads orders",
+        "kind": "significant-change",
+        "service": "payments",
+        "dependencies": [{"target": "orders-api", "kind": "api"}],
+    }
+    review = _request(client, world.engineer, body).json()
+    items = {item["key"]: item for item in review["checklist"]}
+    assert items["layering:api:orders-api"]["passed"]  # business → business (its provider)
+    assert (
+        items["layering:cycles"]["details"] == "cycles through payments: orders → payments → orders"
+    )

@@ -84,8 +84,8 @@ spec:
 """
     parsed = parse_catalog(text, "x.yaml")
     assert [(i.line, i.entity, i.field) for i in parsed.issues] == [
-        (5, "component:half-done", "spec.lifecycle"),
-        (12, "api:Bad Name!", "metadata.name"),
+        (5, "component:default/half-done", "spec.lifecycle"),
+        (12, "api:default/Bad Name!", "metadata.name"),
     ]
 
 

@@ -43,6 +43,8 @@ def test_real_examples_import_and_their_flaws_are_located(db, examples):
     owner = next(e for e in report.errors if e["field"] == "spec.owner" and "petstore" in e["file"])
     assert owner["entity"] == "component:default/petstore"
     assert owner["message"] == "unknown owner 'sre'"
+    bad_name = next(e for e in report.errors if e["field"] == "metadata.name")
+    assert bad_name["entity"] == "component:default/invalid component"
     cascaded = next(e for e in report.errors if "queue-proxy" in e["file"])
     assert "systems/podcast-system.yaml, which has errors" in cascaded["message"]
     assert report.created == {

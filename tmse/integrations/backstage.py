@@ -188,7 +188,8 @@ def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source:
     raw_metadata = document.get("metadata")
     metadata: dict[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}
     name = metadata.get("name")
-    label = f"{str(kind).lower()}:{name}" if kind and name else None
+    namespace = metadata.get("namespace") or DEFAULT_NAMESPACE
+    label = f"{str(kind).lower()}:{namespace}/{name}" if kind and name else None
     problems: list[tuple[str, str]] = []
     if document.get("apiVersion") not in API_VERSIONS:
         problems.append(("apiVersion", f"expected one of {', '.join(sorted(API_VERSIONS))}"))

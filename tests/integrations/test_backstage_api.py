@@ -168,3 +168,13 @@ def test_cli_imports_a_folder_reports_errors_and_exports(migrated, tmp_path: Pat
     again = _tmse(migrated, "import", "backstage", str(output))
     assert again.returncode == 0, again.stderr
     assert _tmse(migrated, "audit", "verify").returncode == 0
+
+
+def test_folder_import_reads_descriptors_recursively_and_leaves_other_yaml(tmp_path: Path):
+    from tmse.integrations.backstage_cli import descriptor_files
+
+    (tmp_path / "svc" / "api").mkdir(parents=True)
+    (tmp_path / "svc" / "catalog-info.yml").write_text(CATALOG)
+    (tmp_path / "svc" / "api" / "openapi.yaml").write_text("openapi: 3.0.3\npaths: {}\n")
+    (tmp_path / "notes.txt").write_text(CATALOG)
+    assert list(descriptor_files(tmp_path)) == ["svc/catalog-info.yml"]

@@ -293,3 +293,23 @@ def test_progress_reaches_the_total(db, examples):
         import_backstage(session, SYSTEM, examples, lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == seen[-1][1] and len(seen) > len(examples)
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+
+
+def test_a_parent_cycle_among_groups_is_an_error_not_a_crash(db):
+    text = """apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: a}
+spec: {type: team, parent: b, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: b}
+spec: {type: team, children: [a], parent: a}
+"""
+    report = _import(db, {"org.yaml": text})
+    assert [(e["line"], e["entity"], e["field"]) for e in report.errors] == [
+        (4, "group:default/a", "spec.parent"),
+        (9, "group:default/b", "spec.parent"),
+    ]
+    with db.session(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Team)) == 0

@@ -27,6 +27,7 @@ from tmse.integrations.backstage_mapping import KIND_OF_TABLE, OWNER_TEAM_KEY, D
 from tmse.integrations.backstage_resolve import (
     TABLE_OF_KIND,
     duplicates,
+    group_cycles,
     owner_team,
     references,
     resolve,
@@ -108,7 +109,7 @@ def _import(
             drafts.append(draft)
             issues += problems
         tick(len(files[name]))
-    issues += duplicates(drafts)
+    issues += duplicates(drafts) + group_cycles(drafts)
     user_teams = _user_teams(session, drafts, memberships)
     extra_teams = set(user_teams.values())
     for draft in drafts:

@@ -18,11 +18,13 @@ from tmse.integrations.backstage import render_catalog
 
 
 def descriptor_files(path: Path) -> dict[str, str]:
-    """A file, or every *.yaml / *.yml under a folder, by path relative to it."""
+    """A file, or every *.yaml / *.yml under a folder that holds Backstage descriptors (others,
+    such as the OpenAPI documents descriptors point at, are left alone), by relative path."""
     if path.is_file():
         return {path.name: path.read_text(encoding="utf-8")}
     found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return {str(p.relative_to(path)): p.read_text(encoding="utf-8") for p in found}
+    texts = {str(p.relative_to(path)): p.read_text(encoding="utf-8") for p in found}
+    return {name: text for name, text in texts.items() if "backstage.io/" in text}
 
 
 def import_path(db: Database, actor: Actor, path: Path, console: Console) -> bool:

@@ -27,6 +27,29 @@ TABLE_OF_KIND = {"Group": "team", "Domain": "domain", "System": "system"}
 TABLE_OF_KIND |= {"Component": "service", "Resource": "data-store", "API": "api"}
 
 
+def group_cycles(drafts: list[Draft]) -> list[Issue]:
+    """Groups whose parents (their own `parent`, else a group listing them as a child) lead back
+    to themselves; reported at each such group's parent field."""
+    groups = {d.name: d for d in drafts if d.table == "team"}
+    parent: dict[str, str] = {}
+    for draft in groups.values():
+        for child in draft.children:
+            parent.setdefault(child.ref.name, draft.name)
+    for draft in groups.values():
+        if draft.parent is not None:
+            parent[draft.name] = draft.parent.ref.name
+    found = []
+    for name, draft in groups.items():
+        seen, current = {name}, parent.get(name)
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = parent.get(current)
+        if current == name:
+            path = draft.parent.path if draft.parent is not None else "metadata.name"
+            found.append(draft.issue(path, "the group would sit under itself (a parent cycle)"))
+    return found
+
+
 def references(draft: Draft) -> Iterable[Reference]:
     for single in (draft.owner, draft.system, draft.domain, draft.parent, draft.primary):
         if single is not None:

@@ -313,3 +313,59 @@ spec: {type: team, children: [a], parent: a}
     ]
     with db.session(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Team)) == 0
+
+
+def test_records_made_in_tmse_export_and_import_elsewhere_unchanged(db, other_db):
+    from tmse.catalog.models import DataStore, Dependency
+    from tmse.catalog.schemas import DependencyCreate, ServiceCreate
+    from tmse.catalog.service import create_dependency, create_service
+    from tmse.core.identity.schemas import TeamCreate
+    from tmse.core.identity.service import create_team
+
+    with db.session() as session:
+        parent = create_team(session, SYSTEM, TeamCreate(name="Platform", kind="department"))
+        team = create_team(session, SYSTEM, TeamCreate(name="Payments", parent_id=parent.id))
+        for name, layer in (("checkout-web", "frontend"), ("payments", "business")):
+            create_service(session, SYSTEM, ServiceCreate(name=name, layer=layer, owner="Payments"))
+        create_dependency(
+            session, SYSTEM, DependencyCreate(source="checkout-web", target="payments")
+        )
+        stores = [
+            DataStore(name="pay-db", engine="postgresql", kind="relational", owner_team_id=team.id),
+            DataStore(name="pay-cache", engine="redis", kind="nosql", owner_team_id=team.id),
+        ]
+        session.add_all(stores)
+        session.flush()
+        stores[1].extra = {"note": "kept by someone else"}
+        replica = DataStore(name="pay-db-ro", engine="postgresql", owner_team_id=team.id)
+        replica.primary_id = stores[0].id
+        session.add(replica)
+        payments = session.scalar(select(Service).where(Service.name == "payments"))
+        assert payments is not None
+        api = Api(
+            name="payments-api", type="grpc", owner_team_id=team.id, definition="service P {}"
+        )
+        api.provider_service_id = payments.id
+        session.add(api)
+        session.flush()
+        session.add(Dependency(source_id=payments.id, target_data_store_id=stores[0].id))
+    exported = _export(db)
+    report = _import(other_db, {"export.yaml": exported})
+    assert report.errors == [], report.errors
+    mine, theirs = catalog_records(db), catalog_records(other_db)
+    for records in (mine, theirs):
+        for table in records.values():
+            if isinstance(table, dict):
+                for values in table.values():
+                    if isinstance(values, dict):
+                        values.pop("extra", None)  # the copy also keeps its descriptor
+    assert theirs == mine
+    documents = {d["metadata"]["name"]: d for d in yaml.safe_load_all(exported)}
+    assert documents["checkout-web"]["metadata"]["annotations"] == {"tmse.io/layer": "frontend"}
+    assert documents["checkout-web"]["spec"]["dependsOn"] == ["component:payments"]
+    assert documents["pay-db-ro"]["metadata"]["annotations"]["tmse.io/primary"] == "pay-db"
+    # Importing over records made in tmse keeps what others stored in `extra`.
+    _import(db, {"export.yaml": exported})
+    with db.session(write=False) as session:
+        cache = session.scalar(select(DataStore).where(DataStore.name == "pay-cache"))
+        assert cache is not None and cache.extra["note"] == "kept by someone else"

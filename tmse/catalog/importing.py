@@ -23,7 +23,13 @@ from tmse.core.identity.models import Membership, Team, User
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate
 from tmse.core.identity.service import create_team, update_team
 from tmse.integrations.backstage import Issue, parse_catalog
-from tmse.integrations.backstage_mapping import KIND_OF_TABLE, OWNER_TEAM_KEY, Draft, draft_entity
+from tmse.integrations.backstage_mapping import (
+    EXTRA_KEY,
+    KIND_OF_TABLE,
+    OWNER_TEAM_KEY,
+    Draft,
+    draft_entity,
+)
 from tmse.integrations.backstage_resolve import (
     TABLE_OF_KIND,
     duplicates,
@@ -237,6 +243,9 @@ def _write(
         rows = []
         for draft in by_table.get(table, []):
             row = _row(draft, ids, team_ids, memberships, user_teams)
+            stored_extra = existing[table].get(draft.name, {}).get("extra") or {}
+            others = {k: v for k, v in stored_extra.items() if k not in (EXTRA_KEY, OWNER_TEAM_KEY)}
+            row["extra"] = others | row["extra"]  # what others keep in `extra` stays
             if table == "api":
                 provider = providers.get(draft.name)
                 stored = existing["api"].get(draft.name, {}).get("provider_service_id")

@@ -135,6 +135,12 @@ def in_named(column: Any, model: type[Any], name: str) -> Any:
 # --- domains ---------------------------------------------------------------------------------
 
 
+def get_domain(session: Session, name: str) -> Domain:
+    """The domain named `name`, or 404."""
+    row: Domain = by_name(session, Domain, "Domain", name)
+    return row
+
+
 def create_domain(session: Session, actor: Actor, data: DomainCreate) -> Domain:
     refs = References(session)
     owner_id = refs.id_of(Team, "owner", data.owner)
@@ -145,7 +151,7 @@ def create_domain(session: Session, actor: Actor, data: DomainCreate) -> Domain:
 
 
 def update_domain(session: Session, actor: Actor, name: str, data: DomainUpdate) -> Domain:
-    row = by_name(session, Domain, "Domain", name)
+    row = get_domain(session, name)
     changes = prepare_update(
         session,
         Domain,
@@ -194,6 +200,12 @@ def domain_out(session: Session, rows: list[Domain]) -> list[DomainOut]:
 # --- systems ---------------------------------------------------------------------------------
 
 
+def get_system(session: Session, name: str) -> System:
+    """The system named `name`, or 404."""
+    row: System = by_name(session, System, "System", name)
+    return row
+
+
 def create_system(session: Session, actor: Actor, data: SystemCreate) -> System:
     refs = References(session)
     owner_id = refs.id_of(Team, "owner", data.owner)
@@ -210,7 +222,7 @@ def create_system(session: Session, actor: Actor, data: SystemCreate) -> System:
 
 
 def update_system(session: Session, actor: Actor, name: str, data: SystemUpdate) -> System:
-    row = by_name(session, System, "System", name)
+    row = get_system(session, name)
     changes = prepare_update(
         session,
         System,

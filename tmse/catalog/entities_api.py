@@ -73,8 +73,7 @@ def create_domain(data: DomainCreate, session: DbSession, actor: Writer) -> Doma
 
 @router.get("/domains/{name}", response_model=DomainOut)
 def get_domain(name: str, session: DbSession, _: Reader) -> DomainOut:
-    row = entities.by_name(session, entities.Domain, "Domain", name)
-    return entities.domain_out(session, [row])[0]
+    return entities.domain_out(session, [entities.get_domain(session, name)])[0]
 
 
 @router.patch("/domains/{name}", response_model=DomainOut)
@@ -117,8 +116,7 @@ def create_system(data: SystemCreate, session: DbSession, actor: Writer) -> Syst
 
 @router.get("/systems/{name}", response_model=SystemOut)
 def get_system(name: str, session: DbSession, _: Reader) -> SystemOut:
-    row = entities.by_name(session, entities.System, "System", name)
-    return entities.system_out(session, [row])[0]
+    return entities.system_out(session, [entities.get_system(session, name)])[0]
 
 
 @router.patch("/systems/{name}", response_model=SystemOut)

@@ -57,7 +57,12 @@ def score_trend(points: Sequence[tuple[dt.date, float, str]], score_name: str) -
     }
 
 
-def heat_map(grid: HeatMap, standard_names: dict[str, str], rate_name: str) -> dict[str, Any]:
+def heat_map(
+    grid: HeatMap,
+    standard_names: dict[str, str],
+    rate_name: str,
+    row_names: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Rows × standards, each cell the pass rate; red at 0 %, green at 100 %."""
     x = list(grid.standards)
     y = list(grid.rows)
@@ -71,7 +76,12 @@ def heat_map(grid: HeatMap, standard_names: dict[str, str], rate_name: str) -> d
             "axisLabel": {"interval": 0, "rotate": 25},
             "splitArea": {"show": True},
         },
-        "yAxis": {"type": "category", "data": y, "splitArea": {"show": True}, "inverse": True},
+        "yAxis": {
+            "type": "category",
+            "data": [(row_names or {}).get(row, row) for row in y],
+            "splitArea": {"show": True},
+            "inverse": True,
+        },
         "visualMap": {
             "min": 0,
             "max": 100,

@@ -25,6 +25,7 @@ from tmse.standards.scorecards.labels import (
     HEAT_MAP_ROW_LABELS,
     LEVEL_NONE,
     SEVERITY_LABELS,
+    layer_label,
     level_palette,
 )
 from tmse.web.forms import forbidden_page, not_found_page, translator
@@ -137,6 +138,7 @@ def heat_map_page(
     by = by if by in service.HEAT_MAP_ROWS else "team"
     day, grid = service.organisation_heat_map(session, by)
     names = standard_names(session)
+    row_names = {row: _(layer_label(row)) for row in grid.rows} if by == "layer" else {}
     return render(
         request,
         "standards/heatmap.html",
@@ -147,7 +149,9 @@ def heat_map_page(
             "latest": day,
             "grid": grid,
             "standard_names": names,
-            "heat_chart": charts.heat_map(grid, names, _("Pass rate")) if grid.cells else None,
+            "heat_chart": charts.heat_map(grid, names, _("Pass rate"), row_names)
+            if grid.cells
+            else None,
             "height": max(240, 34 * len(grid.rows) + 130),
         },
     )

@@ -74,6 +74,8 @@ class CatalogGraph:
     data_stores: dict[str, Entity]
     edges: list[CatalogEdge]
     rules: LayerRules = field(default_factory=LayerRules)
+    # Few layer pairs, many edges: each pair is judged once.
+    _verdicts: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def layer_of(self, key: str) -> str | None:
         return self.graph.nodes[key].layer
@@ -85,8 +87,11 @@ class CatalogGraph:
         source_layer, target_layer = self.layer_of(source), self.layer_of(node)
         if source_layer is None or target_layer is None:
             return None
-        verdict = edge_violation(self.rules, source_layer, target_layer)
-        return verdict[0] if verdict else None
+        key = (source_layer, target_layer)
+        if key not in self._verdicts:
+            verdict = edge_violation(self.rules, source_layer, target_layer)
+            self._verdicts[key] = verdict[0] if verdict else None
+        return self._verdicts[key]
 
 
 @contextmanager

@@ -79,6 +79,8 @@ def service_detail(session: Session, name: str) -> ServiceDetail:
     depends_on: list[Neighbour] = []
     dependents: list[Neighbour] = []
     for edge in catalog.edges:
+        if edge.source != name and edge.node != name:
+            continue
         rule = catalog.edge_rule(edge.source, edge.node)
         if edge.source == name:
             parent = catalog.apis[edge.target].parent if edge.target_kind == "api" else None
@@ -92,7 +94,7 @@ def service_detail(session: Session, name: str) -> ServiceDetail:
                     violation=rule,
                 )
             )
-        elif edge.node == name:
+        else:
             via = edge.target if edge.target_kind == "api" else None
             dependents.append(
                 Neighbour(

@@ -273,7 +273,7 @@ def _row(
 ) -> dict[str, Any]:
     row = dict(draft.values, name=draft.name)
     assert draft.owner is not None
-    owner = owner_team(draft.owner, set(team_ids), memberships, user_teams)
+    owner = owner_team(draft.owner, team_ids.keys(), memberships, user_teams)
     assert owner is not None
     row["owner_team_id"] = team_ids[owner]
     if draft.owner.ref.kind == "User":

@@ -5,7 +5,7 @@ nothing, so an entity referring to one in such a file is in error too (checked t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from tmse.integrations.backstage import Issue, parse_entity_ref
 from tmse.integrations.backstage_mapping import Draft, Reference
@@ -63,7 +63,7 @@ def references(draft: Draft) -> Iterable[Reference]:
 
 def owner_team(
     reference: Reference,
-    known_teams: set[str],
+    known_teams: Collection[str],
     memberships: dict[str, list[str]],
     user_teams: dict[str, str],
 ) -> str | None:

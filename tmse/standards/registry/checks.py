@@ -269,14 +269,19 @@ def adr_linked(subject: Subject, params: AdrParams) -> list[Outcome]:
     return [Outcome(False, f"tier {subject.tier} service without a linked ADR", "service:adrs")]
 
 
-def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
-    selected = set(params.rules) or set(OPENAPI_RULE_IDS)
+@lru_cache(maxsize=256)
+def _openapi_rules(chosen: frozenset[str]) -> OpenApiRules:
+    selected = set(chosen or OPENAPI_RULE_IDS)
     # Structure errors stop every rule from reading the document, so they always show.
     selected |= {"oas.not-openapi3", "oas.invalid-structure"}
-    rules = OpenApiRules(disabled=frozenset(OPENAPI_RULE_IDS - selected))
+    return OpenApiRules(disabled=frozenset(OPENAPI_RULE_IDS - selected))
+
+
+def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
     documents = [api for api in subject.apis if api.type == "openapi"]
     if not documents:
         return [Outcome(True, "provides no OpenAPI API", None)]
+    rules = _openapi_rules(frozenset(params.rules))
     found: list[Outcome] = []
     for api in documents:
         where = f"api:{api.name}"

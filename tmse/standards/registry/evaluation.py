@@ -23,6 +23,7 @@ from tmse.standards.facts.models import ServiceFact
 from tmse.standards.registry.checks import (
     RULE_KINDS,
     ApiDefinition,
+    Evaluator,
     Fact,
     LayerBreach,
     Outcome,
@@ -101,16 +102,39 @@ def evaluate_services(
     rules = rules_in_force(session)
     ids = None if service_ids is None else sorted(set(service_ids))
     subjects = load_subjects(session, rules, ids)
-    return {
-        service_id: evaluate_subject(subject, rules) for service_id, subject in subjects.items()
-    }
+    prepared = _prepare(rules)
+    return {service_id: _evaluate(subject, prepared) for service_id, subject in subjects.items()}
 
 
 def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[RuleResult]:
     """Pure: the results of the given rules on one service, in rule order."""
-    results: list[RuleResult] = []
+    return _evaluate(subject, _prepare(rules))
+
+
+# A rule with its params validated once for all services, or the outcome every service gets.
+_Prepared = tuple[RuleInForce, Evaluator | None, Any]
+
+
+def _prepare(rules: Sequence[RuleInForce]) -> list[_Prepared]:
+    prepared: list[_Prepared] = []
     for rule in rules:
-        for outcome in _outcomes(subject, rule):
+        kind = RULE_KINDS.get(rule.check)
+        if kind is None:
+            prepared.append((rule, None, Outcome(False, f"unknown check {rule.check!r}", None)))
+            continue
+        try:
+            prepared.append((rule, kind.evaluate, kind.params.model_validate(rule.params)))
+        except ValidationError as error:
+            message = f"invalid params: {error.errors()[0]['msg']}"
+            prepared.append((rule, None, Outcome(False, message, None)))
+    return prepared
+
+
+def _evaluate(subject: Subject, prepared: list[_Prepared]) -> list[RuleResult]:
+    results: list[RuleResult] = []
+    for rule, evaluate, params in prepared:
+        outcomes = evaluate(subject, params) if evaluate is not None else [params]
+        for outcome in outcomes:
             results.append(
                 RuleResult(
                     standard=rule.standard,
@@ -126,17 +150,6 @@ def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[Rul
                 )
             )
     return results
-
-
-def _outcomes(subject: Subject, rule: RuleInForce) -> list[Outcome]:
-    kind = RULE_KINDS.get(rule.check)
-    if kind is None:
-        return [Outcome(False, f"unknown check {rule.check!r}", None)]
-    try:
-        params = kind.params.model_validate(rule.params)
-    except ValidationError as error:
-        return [Outcome(False, f"invalid params: {error.errors()[0]['msg']}", None)]
-    return kind.evaluate(subject, params)
 
 
 def _needs(rules: Sequence[RuleInForce]) -> tuple[set[str], set[str]]:
@@ -171,6 +184,10 @@ def _where_in(column: Any, chunk: list[int] | None) -> Any:
     return column.in_(chunk) if chunk is not None else True
 
 
+_SERVICE_FIELDS = ("id", "name", "description", "repository", "language", "layer", "lifecycle",
+                   "type", "tier", "kubernetes_namespace", "kubernetes_workload")  # fmt: skip
+
+
 def load_subjects(
     session: Session, rules: Sequence[RuleInForce], ids: list[int] | None
 ) -> dict[int, Subject]:
@@ -179,25 +196,15 @@ def load_subjects(
     base: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(ids):
         rows = session.execute(
-            select(Service, Team.name)
+            select(*(getattr(Service, f) for f in _SERVICE_FIELDS), Team.name)
             .outerjoin(Team, Team.id == Service.owner_team_id)
             .where(_where_in(Service.id, chunk))
             .order_by(Service.id)
         )
-        for service, owner in rows:
-            base[service.id] = {
-                "name": service.name,
-                "owner": owner,
-                "description": service.description or "",
-                "repository": service.repository,
-                "language": service.language,
-                "layer": service.layer,
-                "lifecycle": service.lifecycle,
-                "type": service.type,
-                "tier": service.tier,
-                "kubernetes_namespace": service.kubernetes_namespace,
-                "kubernetes_workload": service.kubernetes_workload,
-            }
+        for row in rows:
+            fields = dict(zip(("id", *_SERVICE_FIELDS[1:], "owner"), row, strict=True))
+            fields["description"] = fields["description"] or ""
+            base[fields.pop("id")] = fields
     if not base or not rules:
         return {service_id: Subject(**fields) for service_id, fields in base.items()}
     facts: dict[int, dict[str, Fact]] = defaultdict(dict)

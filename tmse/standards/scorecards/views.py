@@ -207,7 +207,7 @@ def scorecard_page(request: Request, session: DbSession, actor: Reader, name: st
             "level_names": {lv.key: lv.name for lv in defs},
             "standard_names": standard_names(session),
             "severity_labels": SEVERITY_LABELS,
-            "trend": charts.score_trend(points, _("Score")) if points else None,
+            "trend": charts.score_trend(points, _("Score (0–100)")) if points else None,
             "trend_days": TREND_DAYS,
         },
     )

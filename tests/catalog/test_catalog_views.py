@@ -432,3 +432,17 @@ def test_catalog_pages_in_chinese(client, admin, path, title):
     page = client.get(path).text
     assert f'<h2 class="page-title">{title}' in page
     assert "Owning team" not in page and "Layer violations" not in page
+
+
+def test_a_long_cycle_is_cut_short(client, admin):
+    _post(client, admin, "/teams", {"name": "Core"})
+    ring = [f"ring-{n}" for n in range(10)]
+    for name in ring:
+        _post(client, admin, "/catalog/services", {"name": name, "layer": "data", "owner": "Core"})
+    for source, target in zip(ring, ring[1:] + ring[:1], strict=True):
+        _post(client, admin, "/catalog/dependencies", {"source": source, "target": target})
+    login(client, "admin")
+    for path in ("/catalog/graph", "/catalog/services/ring-3"):
+        page = client.get(path).text
+        assert 'data-cycle-size="10"' in page and "10 services in one tangle" in page
+        assert page.count('href="/catalog/services/ring-9"') <= 1

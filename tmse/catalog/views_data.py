@@ -13,8 +13,8 @@ from tmse.catalog import graph as graph_analysis
 from tmse.catalog.catalog_graph import STORE_PREFIX, load_catalog_graph, store_key
 from tmse.catalog.checks import graph_checks
 from tmse.catalog.layers import DEFAULT_LAYERS
-from tmse.catalog.models import Service, System
-from tmse.catalog.overview import graph_view
+from tmse.catalog.models import Api, DataStore, Service, System
+from tmse.catalog.overview import GraphView, graph_view
 from tmse.catalog.rules import current_layer_rules
 from tmse.catalog.service import services_query
 from tmse.core.identity.models import Team
@@ -138,6 +138,14 @@ def service_findings(session: Session, name: str) -> dict[str, Any]:
     }
 
 
+def _catalog_size(session: Session) -> int:
+    """Services, APIs and data stores: the nodes of the unfiltered graph."""
+    return sum(
+        session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Service, Api, DataStore)
+    )
+
+
 def graph_page_data(
     session: Session,
     team: str = "",
@@ -147,11 +155,14 @@ def graph_page_data(
 ) -> dict[str, Any]:
     """The graph view for the filters (nothing to draw when it holds more than `limit` nodes),
     and the cycles and layering violations touching what it shows."""
-    view = graph_view(
-        session, system=system or None, team=team or None, layer=layer or None, max_nodes=limit
-    )
-    checks = graph_checks(session)
     filtered = bool(team or system or layer)
+    if not filtered and _catalog_size(session) > limit:
+        view = GraphView(nodes=[], edges=[], truncated=True)  # too broad: skip loading it twice
+    else:
+        view = graph_view(
+            session, system=system or None, team=team or None, layer=layer or None, max_nodes=limit
+        )
+    checks = graph_checks(session)
     shown = {n.name for n in view.nodes if n.kind == "service"}
     violations = checks.layer_violations
     cycles = checks.cycles

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tmse.catalog.models import Service
 from tmse.catalog.service import get_service
+from tmse.core.audit import AuditEntry
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.registry.schemas import RuleResultOut, ServiceResults
 
@@ -89,9 +90,28 @@ class StandardTally:
         return round(100.0 * self.services_passing / self.services, 1)
 
 
+# The latest tallies with the audit head they were computed at: every change to standards,
+# catalog or facts is an audited write, so while the head stays the same they are still right.
+_tallies_cache: tuple[tuple[int, str], dict[str, StandardTally]] | None = None
+
+
 def standard_tallies(session: Session) -> dict[str, StandardTally]:
     """standard key → services evaluated, services passing all its rules, per-rule counts.
-    A rule with several findings on one service counts that service once."""
+    A rule with several findings on one service counts that service once. For reads: the
+    result is reused until the next audited write."""
+    global _tallies_cache
+    head = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    version = (head[0], head[1]) if head else (0, "")
+    if _tallies_cache is not None and _tallies_cache[0] == version and version[0]:
+        return _tallies_cache[1]
+    tallies = _compute_tallies(session)
+    _tallies_cache = (version, tallies)
+    return tallies
+
+
+def _compute_tallies(session: Session) -> dict[str, StandardTally]:
     names = dict(session.execute(select(Service.id, Service.name)).all())
     tallies: dict[str, StandardTally] = defaultdict(StandardTally)
     for service_id, results in evaluate_services(session).items():

@@ -150,10 +150,11 @@ def standard_page(
     session: DbSession,
     actor: Reader,
     key: str,
-    version: int | None = None,
+    version: str = "",
     saved: str = "",
 ) -> Response:
-    return _standard_page(request, session, actor, key, version, saved)
+    number = int(version) if version.isdigit() else None
+    return _standard_page(request, session, actor, key, number, saved)
 
 
 def _diff_numbers(request: Request) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry.models import Standard
 from tmse.standards.scorecards import charts, service
 from tmse.standards.scorecards import views_campaigns as campaign_pages
+from tmse.standards.scorecards import views_levels as level_pages
 from tmse.standards.scorecards.detail import scorecard_detail
 from tmse.standards.scorecards.labels import (
     HEAT_MAP_ROW_LABELS,
@@ -157,8 +158,8 @@ def heat_map_page(
     )
 
 
-for _campaign_router in (campaign_pages.router,):
-    router.include_router(_campaign_router)
+for _pages in (campaign_pages, level_pages):
+    router.include_router(_pages.router)
 
 
 def _trend_points(session: Session, service_id: int) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Campaign pages (list, progress with burn-up and lagging services, forms) and the level forms."""
+"""Campaign pages: the list, one campaign's progress with burn-up and lagging services, forms."""
 
 from __future__ import annotations
 
@@ -27,8 +27,6 @@ from tmse.standards.scorecards.labels import (
 from tmse.standards.scorecards.schemas import (
     CampaignCreate,
     CampaignUpdate,
-    LevelCreate,
-    LevelUpdate,
 )
 from tmse.web.forms import (
     SubmittedForm,
@@ -47,10 +45,9 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Paging = Annotated[ListParams, Depends(list_params)]
 CAMPAIGN_NOT_FOUND = N_("This campaign does not exist.")
-LEVEL_NOT_FOUND = N_("This level does not exist.")
 
 
-def _common(session: Session) -> dict[str, Any]:
+def common_context(session: Session) -> dict[str, Any]:
     defs = service.level_defs(session)
     return {
         "active": "scorecards",
@@ -72,7 +69,7 @@ def campaigns_page(
     return render(
         request,
         "standards/campaigns.html",
-        _common(session)
+        common_context(session)
         | {
             "page": page,
             "include_closed": include_closed,
@@ -95,7 +92,7 @@ def _campaign_form(
     return render(
         request,
         "standards/campaign_form.html",
-        _common(session)
+        common_context(session)
         | {
             "campaign_id": campaign_id,
             "values": values,
@@ -143,7 +140,7 @@ CONFLICT_MESSAGES = {
 }
 
 
-def _problem_errors(exc: Problem, request: Request) -> tuple[dict[str, str], str]:
+def problem_form_errors(exc: Problem, request: Request) -> tuple[dict[str, str], str]:
     """Form errors for a service error: unknown names were offered as choices, so say so."""
     _ = translator(request)
     if isinstance(exc, InvalidInput):
@@ -186,7 +183,7 @@ def create_campaign(
         with session.begin_nested():
             campaign = campaigns.create_campaign(session, actor, data)
     except Problem as exc:
-        errors, message = _problem_errors(exc, request)
+        errors, message = problem_form_errors(exc, request)
         return _campaign_form(request, session, values, None, errors, message, exc.status)
     return RedirectResponse(f"/scorecards/campaigns/{campaign.id}?saved=1", status_code=303)
 
@@ -210,7 +207,7 @@ def campaign_page(
     return render(
         request,
         "standards/campaign.html",
-        _common(session)
+        common_context(session)
         | {
             "campaign": state,
             "burn_up_chart": charts.burn_up(series, state.started_on, state.due_on, names)
@@ -260,7 +257,7 @@ def update_campaign(
     except NotFound:
         return not_found_page(request, CAMPAIGN_NOT_FOUND)
     except Problem as exc:
-        errors, message = _problem_errors(exc, request)
+        errors, message = problem_form_errors(exc, request)
         return _campaign_form(request, session, values, campaign_id, errors, message, exc.status)
     return RedirectResponse(f"/scorecards/campaigns/{campaign_id}?saved=1", status_code=303)
 
@@ -276,146 +273,3 @@ def delete_campaign(
     except NotFound:
         return not_found_page(request, CAMPAIGN_NOT_FOUND)
     return RedirectResponse("/scorecards/campaigns", status_code=303)
-
-
-# Levels -------------------------------------------------------------------------------------
-
-
-@router.get("/scorecards/levels")
-def levels_page(request: Request, session: DbSession, actor: Reader, saved: str = "") -> Response:
-    stored = {lv.key: lv for lv in service.stored_levels(session)}
-    return render(
-        request,
-        "standards/scorecard_levels.html",
-        _common(session)
-        | {
-            "stored": stored,
-            "can_write": actor.can(STANDARDS_WRITE),
-            "flashes": saved_flash(request, saved),
-        },
-    )
-
-
-def _level_form(
-    request: Request,
-    session: Session,
-    values: dict[str, Any],
-    key: str | None = None,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "standards/scorecard_level_form.html",
-        _common(session)
-        | {"key": key, "values": values, "errors": errors or {}, "message": message},
-        status_code=status_code,
-    )
-
-
-def _submitted_level(form: SubmittedForm) -> dict[str, Any]:
-    return {
-        "key": str(form.get("key", "")).strip(),
-        "name": str(form.get("name", "")).strip(),
-        "rank": str(form.get("rank", "")).strip(),
-        "color": str(form.get("color", "")).strip(),
-        "version": optional_int(form.get("version")),
-    }
-
-
-@router.get("/scorecards/levels/new")
-def new_level_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
-    top = max((lv.rank for lv in service.level_defs(session)), default=0)
-    return _level_form(request, session, {"rank": top + 1, "color": ""})
-
-
-@router.post("/scorecards/levels")
-def create_level(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
-) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
-    _ = translator(request)
-    values = _submitted_level(form)
-    try:
-        data = LevelCreate.model_validate({k: v for k, v in values.items() if k != "version"})
-    except ValidationError as exc:
-        errors = validation_errors(exc, _)
-        return _level_form(request, session, values, None, errors, None, 422)
-    try:
-        with session.begin_nested():
-            service.create_level(session, actor, data)
-    except Problem as exc:
-        errors, message = _problem_errors(exc, request)
-        return _level_form(request, session, values, None, errors, message, exc.status)
-    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)
-
-
-@router.get("/scorecards/levels/{key}/edit")
-def edit_level_page(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
-    found = next((lv for lv in service.level_defs(session) if lv.key == key), None)
-    if found is None:
-        return not_found_page(request, LEVEL_NOT_FOUND)
-    stored = {lv.key: lv.version for lv in service.stored_levels(session)}
-    values = {"name": found.name, "rank": found.rank, "color": found.color}
-    return _level_form(request, session, values | {"version": stored.get(key, 1)}, key)
-
-
-@router.post("/scorecards/levels/{key}/edit")
-def update_level(
-    request: Request, session: DbSession, actor: Reader, key: str, form: SubmittedForm
-) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
-    _ = translator(request)
-    values = _submitted_level(form)
-    try:
-        data = LevelUpdate.model_validate({k: v for k, v in values.items() if k != "key"})
-    except ValidationError as exc:
-        errors = validation_errors(exc, _)
-        return _level_form(request, session, values, key, errors, None, 422)
-    try:
-        with session.begin_nested():
-            service.update_level(session, actor, key, data)
-    except NotFound:
-        return not_found_page(request, LEVEL_NOT_FOUND)
-    except Problem as exc:
-        errors, message = _problem_errors(exc, request)
-        return _level_form(request, session, values, key, errors, message, exc.status)
-    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)
-
-
-@router.post("/scorecards/levels/{key}/delete")
-def delete_level(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
-    try:
-        with session.begin_nested():
-            service.delete_level(session, actor, key)
-    except NotFound:
-        return not_found_page(request, LEVEL_NOT_FOUND)
-    except Problem as exc:
-        _ = translator(request)
-        if exc.extra.get("campaign"):
-            text = _("Campaign '%(name)s' targets this level: close it or change its target first.")
-            text = text % {"name": exc.extra["campaign"]}
-        else:
-            text = _("The last level cannot be deleted.")
-        stored = {lv.key: lv for lv in service.stored_levels(session)}
-        return render(
-            request,
-            "standards/scorecard_levels.html",
-            _common(session)
-            | {
-                "stored": stored,
-                "can_write": True,
-                "flashes": [{"kind": "danger", "text": text}],
-            },
-            status_code=exc.status,
-        )
-    return RedirectResponse("/scorecards/levels?saved=1", status_code=303)

@@ -97,3 +97,39 @@ def test_viewers_read_but_do_not_report(client, make_account, admin):
     assert client.post(FACTS, json=body, headers=viewer.headers).status_code == 403
     assert client.post(FACTS, json=body).status_code == 401
     assert client.get(FACTS, headers=viewer.headers).json()["total"] == 0
+
+
+def test_a_report_racing_another_updates_the_winners_row(db, monkeypatch):
+    from tests.helpers import SYSTEM
+    from tmse.catalog.models import Service
+    from tmse.core.identity.models import Team
+    from tmse.standards.facts import service as facts_service
+    from tmse.standards.facts.schemas import FactReport
+
+    with db.session() as session:
+        team = Team(name="payments")
+        session.add(team)
+        session.flush()
+        session.add(Service(name="orders", layer="business", owner_team_id=team.id))
+    report = FactReport(service="orders", kind="coverage", value={"percent": 70})
+    with db.session() as session:
+        facts_service.report_fact(session, SYSTEM, report)
+    real_latest = facts_service._latest
+    calls = iter([None])  # the first look misses the row another pipeline just stored
+
+    def racing_latest(session, service_id, kind):  # type: ignore[no-untyped-def]
+        if next(calls, "looked again") is None:
+            return None
+        return real_latest(session, service_id, kind)
+
+    monkeypatch.setattr(facts_service, "_latest", racing_latest)
+    newer = FactReport(service="orders", kind="coverage", value={"percent": 88})
+    with db.session() as session:
+        fact, _ = facts_service.report_fact(session, SYSTEM, newer)
+        assert fact.value == {"percent": 88.0}
+    with db.session() as session:
+        rows = session.scalars(select(ServiceFact.value)).all()
+        last = session.scalars(select(AuditEntry.changes).order_by(AuditEntry.id.desc())).first()
+    assert rows == [{"percent": 88.0}]
+    # The audit entry records the row it replaced, as if there had been no race.
+    assert last["value"] == {"before": {"percent": 70.0}, "after": {"percent": 88.0}}

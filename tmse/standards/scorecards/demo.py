@@ -92,7 +92,8 @@ def _share_by_team(session: Session, keys: set[str]) -> dict[str, tuple[int, int
         .join(Team, Team.id == Service.owner_team_id)
         .where(ScoreSnapshot.taken_on == today())
     ).all()
-    totals, done = Counter(), Counter()
+    totals: Counter[str] = Counter()
+    done: Counter[str] = Counter()
     for team, level in rows:
         totals[team] += 1
         done[team] += level in keys

@@ -196,6 +196,8 @@ def test_bad_service_input_names_fields_and_stores_nothing(client, admin):
     assert set(errors) == {"name", "layer", "tier"}
     assert errors["tier"] == "Enter a whole number."
     assert 'value="Bad Name!"' in bad.text  # what was typed stays in the form
+    empty = post_form(client, "/catalog/services", {"name": "", "layer": "data", "owner": "x"})
+    assert 'data-field-error="name">This field is required.' in empty.text
 
     unknown_owner = post_form(
         client, "/catalog/services", {"name": "ghost", "layer": "data", "owner": "Nobody"}

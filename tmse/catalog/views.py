@@ -196,7 +196,7 @@ def create_service(
     try:
         data = ServiceCreate.model_validate(_service_data(values))
     except ValidationError as exc:
-        errors = validation_errors(exc, _)
+        errors = _form_errors(exc, values, _)
         return _service_form(request, session, values, None, errors, _FIX_MESSAGE(_), 422)
     try:
         with session.begin_nested():
@@ -205,6 +205,14 @@ def create_service(
         errors, message = _service_problem(exc, _)
         return _service_form(request, session, values, None, errors, message, exc.status)
     return RedirectResponse(f"/catalog/services/{created.name}?saved=1", status_code=303)
+
+
+def _form_errors(exc: ValidationError, values: dict[str, Any], _: Any) -> dict[str, str]:
+    """Field errors; an empty name says it is required rather than badly formed."""
+    errors = validation_errors(exc, _)
+    if "name" in errors and not values["name"]:
+        errors["name"] = _("This field is required.")
+    return errors
 
 
 def _FIX_MESSAGE(_: Any) -> str:  # noqa: N802 - reads like the constant message it returns
@@ -259,7 +267,7 @@ def update_service(
     try:
         data = ServiceUpdate.model_validate(_service_data(values) | {"version": values["version"]})
     except ValidationError as exc:
-        errors = validation_errors(exc, _)
+        errors = _form_errors(exc, values, _)
         return _service_form(request, session, values, name, errors, _FIX_MESSAGE(_), 422)
     try:
         with session.begin_nested():

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, _free_port, screenshot
+from tests.e2e.conftest import REPO, _free_port, _skip_or_fail, screenshot
 from tests.e2e.test_shell import switch_language
 from tests.helpers import PASSWORD, SYSTEM
 from tmse.catalog import data_stores
@@ -73,7 +73,9 @@ def _seed(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def review_server(tmp_path_factory: pytest.TempPathFactory, server: str) -> Iterator[str]:
+def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
+        _skip_or_fail("front-end assets are missing; run `make assets`")
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-reviews') / 'tmse.db'}"
     upgrade(url)
     _seed(url)
@@ -84,7 +86,7 @@ def review_server(tmp_path_factory: pytest.TempPathFactory, server: str) -> Iter
         [sys.executable, "-m", "tmse", "serve", "--port", str(port)], env=env, cwd=REPO
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
@@ -93,7 +95,7 @@ def review_server(tmp_path_factory: pytest.TempPathFactory, server: str) -> Iter
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("the review server did not become ready within 30 s")
+        pytest.fail("the review server did not become ready within 60 s")
     yield base
     process.terminate()
     process.wait(timeout=10)

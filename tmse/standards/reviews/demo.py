@@ -103,8 +103,8 @@ def _plans(adrs: list[int]) -> list[dict[str, Any]]:
                                           _dep("payment-db", "data-store", "postgresql")]},
             "description": "秒杀专用门户,为了降低延迟绕过网关直连库存与支付库。"}},
         {"outcome": "in-review", "body": {
-            "title": "Order service publishes to the data warehouse", "kind": change,
-            "service": "order-service",
+            "title": "Product catalogue publishes to the data warehouse", "kind": change,
+            "service": "product-catalog-service",
             "dependencies": [_dep("data-warehouse", "data-store", "clickhouse")],
             "description": "Replace the nightly export with change-data events to the warehouse."}},
         {"outcome": "requested", "body": {

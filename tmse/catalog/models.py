@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tmse.core.db import Base, Timestamped, Versioned
@@ -71,6 +71,8 @@ class System(Versioned, Timestamped, Base):
 
 class Service(Versioned, Timestamped, Base):
     __tablename__ = "catalog_services"
+    # The catalog page's lanes: one layer's first services by name, a range scan.
+    __table_args__ = (Index("ix_catalog_services_layer_name", "layer", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)

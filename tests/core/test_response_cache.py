@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from tests.helpers import SYSTEM
 from tmse.app import create_app
+from tmse.core.identity import service
+from tmse.core.identity.schemas import TeamCreate
+from tmse.core.response_cache import PageCache, data_version
 
 
 def _rename_behind_the_audit_log(db, team_id: int, name: str) -> None:
@@ -82,3 +87,38 @@ def test_hits_are_counted_under_their_route(client, admin):
     for _ in range(3):
         client.get("/api/v1/teams", headers=admin.headers)
     assert _teams_requests(client) == before + 3
+
+
+def test_data_version_moves_with_each_write_and_is_none_inside_one(db, admin):
+    with db.session(write=False) as session:
+        before = data_version(session)
+    assert before is not None and before[1] > 0
+    with db.session() as session:
+        service.create_team(session, SYSTEM, TeamCreate(name="Versioned"))
+        assert data_version(session) is None  # its own write, not committed yet
+    with db.session(write=False) as session:
+        after = data_version(session)
+        assert after is not None and after[1] > before[1]
+        assert data_version(session) == after
+
+
+def test_page_cache_keeps_plain_pages_only_and_stays_within_its_bytes():
+    pages = PageCache(max_bytes=10, max_body=8)
+    pages.put("a", HTMLResponse("12345"))
+    hit = pages.get("a")
+    assert hit is not None and (hit.status_code, hit.body) == (200, b"12345")
+    assert hit.headers["content-type"].startswith("text/html")
+    with_cookie = HTMLResponse("x")
+    with_cookie.set_cookie("tmse_csrf", "t")
+    pages.put("cookie", with_cookie)
+    pages.put("redirect", RedirectResponse("/catalog", status_code=303))
+    pages.put("error", HTMLResponse("no", status_code=404))
+    pages.put("big", HTMLResponse("123456789"))
+    assert [pages.get(k) for k in ("cookie", "redirect", "error", "big")] == [None] * 4
+    pages.put("b", HTMLResponse("67890"))
+    pages.put("c", HTMLResponse("abc"))  # over 10 bytes: the least recently used goes
+    assert (pages.get("a"), pages.get("b") is not None, pages.get("c") is not None) == (
+        None,
+        True,
+        True,
+    )

@@ -1,0 +1,227 @@
+"""The catalog's dependency graph kept in memory per process, reused while the data stays the same.
+
+Every write in tmse appends an entry to the audit log in its own transaction
+(`tmse.core.audit.record`), so the newest entry versions all data, as for the read cache
+(`tmse.core.response_cache`). Its id and hash together name one state of one database: the hash
+tells apart a rolled-back entry's id taken again by the next write. What is built from the data
+read at a version is right for every session that reads that version; a session holding
+uncommitted writes of its own reads a state nobody else sees, so it builds without keeping.
+
+Kept here: the reverse service adjacency with names and owners (blast radius: a BFS over ints),
+the whole `CatalogGraph`, and the graph checks built on it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import aggregate_strings
+
+from tmse.catalog.catalog_graph import CatalogGraph, load_catalog_graph
+from tmse.catalog.layers import LayerRules
+from tmse.catalog.models import Api, Dependency, Service
+from tmse.core.errors import NotFound
+from tmse.core.identity.models import Team
+from tmse.core.response_cache import DataVersion, data_version
+
+T = TypeVar("T")
+# A builder that has not finished after this long is not waited for any more.
+WAIT_SECONDS = 60.0
+
+
+_memos: list[VersionMemo[Any]] = []
+
+
+class VersionMemo(Generic[T]):
+    """Values by (database, `extra`), each kept with the data version it was built at: a lookup
+    at another version builds again and replaces it. At most `slots` values, least recently used
+    out first. One build per slot at a time: the others wait for it instead of repeating it."""
+
+    def __init__(self, slots: int = 4) -> None:
+        self.slots = slots
+        _memos.append(self)
+        self._values: OrderedDict[tuple[str, Hashable], tuple[DataVersion, T]] = OrderedDict()
+        self._building: dict[tuple[DataVersion, Hashable], threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, build: Callable[[], T], extra: Hashable = None) -> T:
+        # The version is read before the data: a write in between moves it on, so what is
+        # built then is stored under a version no later read asks for.
+        version = data_version(session)
+        if version is None:
+            return build()
+        slot = (version[0], extra)
+        while True:
+            with self._lock:
+                found = self._values.get(slot)
+                if found is not None and found[0] == version:
+                    self._values.move_to_end(slot)
+                    return found[1]
+                running = self._building.get((version, extra))
+                if running is None:
+                    done = self._building[(version, extra)] = threading.Event()
+                    break
+            if not running.wait(WAIT_SECONDS):
+                return build()
+            # Done: the value is there now, or its build failed and this one takes over.
+        try:
+            value = build()
+            with self._lock:
+                kept = self._values.get(slot)
+                if kept is None or kept[0][1] <= version[1]:  # never older over newer
+                    self._values[slot] = (version, value)
+                    self._values.move_to_end(slot)
+                while len(self._values) > self.slots:
+                    self._values.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._building[(version, extra)]
+            done.set()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+# --- who depends on whom: the blast radius -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dependents:
+    """Services by id: who depends on each (directly, or through one of its APIs), their names
+    and owners, and their position in name order."""
+
+    ids: dict[str, int]
+    names: dict[int, str]
+    dependents: dict[int, list[int]]
+    rank: dict[int, int]
+    by_name: list[int]
+    # {"name", "owner"} of each service, built once and shared by every answer.
+    items: dict[int, dict[str, str | None]]
+
+    def reached(self, seeds: Iterable[int], exclude: int | None = None) -> list[int]:
+        """Every service depending on one of `seeds`, transitively, in name order; the seeds
+        themselves are in it unless they are `exclude`d (a seed on a cycle reaches itself)."""
+        seen = set(seeds)
+        queue = deque(seen)
+        dependents = self.dependents
+        while queue:
+            for source in dependents.get(queue.popleft(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    queue.append(source)
+        if exclude is not None:
+            seen.discard(exclude)
+        if len(seen) * 8 > len(self.by_name):
+            return [id_ for id_ in self.by_name if id_ in seen]
+        return sorted(seen, key=self.rank.__getitem__)
+
+
+def _build_dependents(session: Session) -> Dependents:
+    # Core rows through the session's connection (no ORM result layer), and each service's
+    # direct dependents as one aggregated string: a tenth of the rows of one row per edge.
+    connection = session.connection()
+    services = connection.execute(
+        select(Service.id, Service.name, Team.name)
+        .outerjoin(Team, Team.id == Service.owner_team_id)
+        .order_by(Service.name)
+    ).all()
+    dependents: dict[int, list[int]] = {
+        target: list(map(int, sources.split(",")))
+        for target, sources in connection.execute(
+            select(Dependency.target_id, aggregate_strings(cast(Dependency.source_id, String), ","))
+            .where(Dependency.target_id.is_not(None))
+            .group_by(Dependency.target_id)
+        )
+    }
+    # Consuming an API is depending on its provider.
+    for source, provider in connection.execute(
+        select(Dependency.source_id, Api.provider_service_id)
+        .join(Api, Api.id == Dependency.target_api_id)
+        .where(Api.provider_service_id.is_not(None))
+    ):
+        dependents.setdefault(provider, []).append(source)
+    by_name = [row[0] for row in services]
+    return Dependents(
+        ids={name: id_ for id_, name, _ in services},
+        names={id_: name for id_, name, _ in services},
+        dependents=dependents,
+        rank={id_: position for position, id_ in enumerate(by_name)},
+        by_name=by_name,
+        items={id_: {"name": name, "owner": owner} for id_, name, owner in services},
+    )
+
+
+_dependents = VersionMemo[Dependents](slots=4)
+
+
+def dependents(session: Session) -> Dependents:
+    """The reverse adjacency of the catalog's services at the session's data version."""
+    return _dependents.get(session, lambda: _build_dependents(session))
+
+
+@dataclass(frozen=True)
+class Radius:
+    """A service's blast radius as the API returns it: `services` (names, in name order) and
+    `impacted` ({"name", "owner"} each); the lists are shared, so read them, never change them."""
+
+    service: str
+    services: list[str]
+    impacted: list[dict[str, str | None]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "services": self.services, "impacted": self.impacted}
+
+    @cached_property
+    def json(self) -> bytes:
+        """The answer as JSON, encoded once (as FastAPI's JSONResponse encodes)."""
+        return json.dumps(
+            self.as_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode()
+
+
+def _radius(session: Session, name: str) -> Radius:
+    index = dependents(session)
+    found = index.ids.get(name)
+    if found is None:
+        raise NotFound(f"Service '{name}' does not exist")
+    reached = index.reached((found,), exclude=found)
+    return Radius(
+        service=name,
+        services=[index.names[id_] for id_ in reached],
+        impacted=[index.items[id_] for id_ in reached],
+    )
+
+
+_radii = VersionMemo[Radius](slots=64)
+
+
+def blast_radius(session: Session, name: str) -> Radius:
+    """Every service depending on service `name`, directly, via its APIs, or transitively, with
+    owners; kept per service until the next write."""
+    return _radii.get(session, lambda: _radius(session, name), extra=name)
+
+
+# --- the whole graph and its checks ------------------------------------------------------------
+
+_graphs = VersionMemo[CatalogGraph](slots=2)
+
+
+def catalog_graph(session: Session, rules: LayerRules) -> CatalogGraph:
+    """`load_catalog_graph` at the session's data version, kept until the next write. Shared:
+    read it, never change it."""
+    return _graphs.get(session, lambda: load_catalog_graph(session, rules), extra=rules)
+
+
+def forget_all() -> None:
+    """Drop everything kept (tests; a process that changed data behind the audit log's back)."""
+    for memo in _memos:
+        memo.clear()

@@ -31,18 +31,27 @@ class Graph:
         self.names: list[str] = sorted(by_name)
         self.nodes: dict[str, Node] = {name: by_name[name] for name in self.names}
         self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
-        pairs: set[tuple[int, int]] = set()
-        for source, target in edges:
-            for name in (source, target):
-                if name not in self.index:
-                    raise ValueError(f"edge {source!r} -> {target!r} names unknown node {name!r}")
-            pairs.add((self.index[source], self.index[target]))
+        index = self.index
+        edges = edges if isinstance(edges, list | tuple) else list(edges)
+        try:
+            pairs = {(index[source], index[target]) for source, target in edges}
+        except KeyError:
+            for source, target in edges:
+                for name in (source, target):
+                    if name not in index:
+                        raise ValueError(
+                            f"edge {source!r} -> {target!r} names unknown node {name!r}"
+                        ) from None
+            raise
         # Integer adjacency lists, each sorted, keep the traversals fast and deterministic.
         self.successors: list[list[int]] = [[] for _ in self.names]
         self.predecessors: list[list[int]] = [[] for _ in self.names]
-        for source_index, target_index in sorted(pairs):
+        for source_index, target_index in pairs:
             self.successors[source_index].append(target_index)
             self.predecessors[target_index].append(source_index)
+        for adjacent in (self.successors, self.predecessors):
+            for indices in adjacent:
+                indices.sort()
 
     @classmethod
     def from_layers(

@@ -75,21 +75,28 @@ def layer_violations(
     `label` turns a node name into the words its message uses.
     """
     rules = rules or LayerRules()
-    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
+    # Few distinct layer pairs, many edges: judge each pair once, then walk the integer
+    # adjacency (in name order, so the result is sorted) and name only the edges that break.
+    layers = [graph.nodes[name].layer for name in graph.names]
+    known = {layer for layer in layers if layer is not None}
+    verdicts = {
+        (source, target): edge_violation(rules, source, target)
+        for source in known
+        for target in known
+    }
+    names = graph.names
     found: list[Violation] = []
-    for source, target in graph.edges():
-        source_layer, target_layer = graph.nodes[source].layer, graph.nodes[target].layer
-        if source_layer is None or target_layer is None:
+    for source_index, targets in enumerate(graph.successors):
+        source_layer = layers[source_index]
+        if source_layer is None:
             continue
-        # Few distinct layer pairs, many edges: judge each pair once.
-        key = (source_layer, target_layer)
-        if key not in verdicts:
-            verdicts[key] = edge_violation(rules, source_layer, target_layer)
-        verdict = verdicts[key]
-        if verdict is not None:
-            found.append(
-                Violation(
-                    source, target, verdict[0], f"{label(source)} → {label(target)}: {verdict[1]}"
-                )
-            )
+        for target_index in targets:
+            target_layer = layers[target_index]
+            if target_layer is None:
+                continue
+            verdict = verdicts[(source_layer, target_layer)]
+            if verdict is not None:
+                source, target = names[source_index], names[target_index]
+                message = f"{label(source)} → {label(target)}: {verdict[1]}"
+                found.append(Violation(source, target, verdict[0], message))
     return found

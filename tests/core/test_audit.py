@@ -6,7 +6,11 @@ import datetime as dt
 
 from sqlalchemy import select, text
 
+from tmse.core import audit
+from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry, entry_hash, hashed_fields, save_checkpoint, verify
+
+SYSTEM_ACTOR = Actor.system("test")
 
 
 def test_update_records_before_and_after_of_changed_fields_only(client, admin):
@@ -125,3 +129,25 @@ def test_checkpoint_reveals_a_rewritten_chain(client, admin, db):
     with db.session(write=False) as session:
         after = verify(session)
     assert not after.intact and "rewritten" in after.reason
+
+
+def test_record_many_chains_like_record_and_verifies(db):
+    """A bulk append continues the chain: verify passes, and a later single entry follows it."""
+    with db.session() as session:
+        audit.record(session, SYSTEM_ACTOR, "create", "thing", 1, None, {"name": "a"})
+        appended = audit.record_many(
+            session,
+            SYSTEM_ACTOR,
+            [
+                audit.Change("create", "thing", n, {"name": {"before": None, "after": f"t{n}"}})
+                for n in range(2, 6)
+            ],
+        )
+        audit.record(session, SYSTEM_ACTOR, "update", "thing", 5, {"name": "t5"}, {"name": "u"})
+    assert appended == 4
+    with db.session() as session:
+        report = audit.verify(session)
+        entries = session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id)).all()
+    assert report.intact and report.checked == 6
+    assert [e.entity_id for e in entries] == ["1", "2", "3", "4", "5", "5"]
+    assert entries[3].changes == {"name": {"before": None, "after": "t4"}}

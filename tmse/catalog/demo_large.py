@@ -1,8 +1,8 @@
 """The large demo catalog: ≥ 10,000 generated services and ≥ 50,000 service→service dependencies
 (plus proportional APIs, data stores and their dependencies), written with bulk INSERTs.
 
-Every row still gets its own audit entry, chained exactly as `tmse.core.audit.record` chains
-them, but computed here and inserted in batches: one `record` call per row would take minutes.
+Every row still gets its own audit entry, appended in batches with `tmse.core.audit.record_many`:
+one `record` call per row would take minutes.
 `core-identity` is the service nearly everything above the data layer reaches, so its blast
 radius is large. Deterministic for a seed: names, layers and edges come from `ctx.random`.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, text
@@ -137,15 +136,6 @@ class BulkWriter:
 
     def __init__(self, session: Session, ctx: DemoContext) -> None:
         self.session, self.ctx = session, ctx
-        if session.get_bind().dialect.name == "postgresql":
-            # The same lock `audit.record` takes: nobody else may append while we chain.
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._CHAIN_LOCK_KEY})
-        last = session.execute(
-            select(audit.AuditEntry.id, audit.AuditEntry.hash)
-            .order_by(audit.AuditEntry.id.desc())
-            .limit(1)
-        ).first()
-        self.last_id, self.last_hash = (last.id, last.hash) if last else (0, audit.GENESIS)
         self.tables: set[str] = set()
 
     def insert(
@@ -192,33 +182,14 @@ class BulkWriter:
         fields: Sequence[str] | None,
     ) -> None:
         skip = {"id", "created_at", "updated_at", "version", "extra", "definition"}
-        entries = []
+        changes = []
         for entity_id, row in zip(ids, rows, strict=True):
             keys = fields or [key for key in row if key not in skip]
-            changes = {
+            after = {
                 key: {"before": None, "after": row[key]} for key in keys if row.get(key) is not None
             }
-            # The columns `audit.hashed_fields` reads, without building ORM instances.
-            entry = SimpleNamespace(
-                id=self.last_id + 1,
-                at=utcnow(),
-                actor_id=self.ctx.actor.user_id,
-                actor_name=self.ctx.actor.username,
-                via=self.ctx.actor.via,
-                action="create",
-                entity_type=kind,
-                entity_id=str(entity_id),
-                changes=changes,
-                request_id=None,
-                prev_hash=self.last_hash,
-            )
-            entry.hash = audit.entry_hash(entry.prev_hash, audit.hashed_fields(entry))
-            self.last_id, self.last_hash = entry.id, entry.hash
-            entries.append({c: getattr(entry, c) for c in _AUDIT_COLUMNS})
-        self.session.execute(insert(audit.AuditEntry.__table__), entries)
-
-
-_AUDIT_COLUMNS = tuple(audit.AuditEntry.__table__.c.keys())
+            changes.append(audit.Change("create", kind, entity_id, after))
+        audit.record_many(self.session, self.ctx.actor, changes)
 
 
 def _plan_services(rng: Any) -> list[tuple[str, str]]:

@@ -12,12 +12,11 @@ from sqlalchemy.orm import Session
 from tmse.catalog.models import Api, DataStore, Dependency, Domain, Service, System
 from tmse.core.identity.models import Team
 from tmse.integrations.backstage import parse_entity_ref, render_catalog
+from tmse.integrations.backstage_export import Relations, export_document
 from tmse.integrations.backstage_mapping import (
     API_VERSION,
     EXTRA_KEY,
     OWNER_TEAM_KEY,
-    Relations,
-    export_document,
 )
 
 

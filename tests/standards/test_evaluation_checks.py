@@ -7,14 +7,14 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from tmse.standards.registry.checks import (
-    RULE_KINDS,
+from tmse.standards.registry.check_types import (
     ApiDefinition,
     Fact,
     LayerBreach,
     Outcome,
     Subject,
 )
+from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.evaluation import RuleInForce, evaluate_subject
 
 

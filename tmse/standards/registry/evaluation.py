@@ -20,8 +20,7 @@ from tmse.catalog.rules import current_layer_rules
 from tmse.core.identity.models import Team
 from tmse.core.links.models import TraceLink
 from tmse.standards.facts.models import ServiceFact
-from tmse.standards.registry.checks import (
-    RULE_KINDS,
+from tmse.standards.registry.check_types import (
     ApiDefinition,
     Evaluator,
     Fact,
@@ -29,6 +28,7 @@ from tmse.standards.registry.checks import (
     Outcome,
     Subject,
 )
+from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.models import Standard, StandardVersion
 
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit

@@ -4,72 +4,45 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
-from tmse.standards.violations import Severity, Violation
+from tmse.standards.openapi_rule_set import (
+    DEFAULT_IRREGULAR_PLURALS,
+    DEFAULT_OPEN_PATHS,
+    DEFAULT_SEVERITIES,
+    DEFAULT_VERBS,
+    ERROR_RESPONSES,
+    HTTP_METHODS,
+    INVALID_STRUCTURE,
+    NO_VERBS_IN_PATH,
+    NOT_OPENAPI3,
+    OPERATION_ID_MISSING,
+    OPERATION_ID_UNIQUE,
+    OPERATION_ID_VALID,
+    PATH_KEBAB_CASE,
+    PATH_NO_TRAILING_SLASH,
+    PATH_PLURAL_RESOURCE,
+    SECURITY_REQUIRED,
+    SECURITY_SCHEME_DEFINED,
+    SPECTRAL_OAS_EQUIVALENTS,
+    SUCCESS_RESPONSE,
+    VERSIONED_BASE_PATH,
+    OpenApiRules,
+    rule_violation,
+)
+from tmse.standards.violations import Violation
 
-NOT_OPENAPI3 = "oas.not-openapi3"
-INVALID_STRUCTURE = "oas.invalid-structure"
-PATH_KEBAB_CASE = "oas.path-kebab-case"
-PATH_PLURAL_RESOURCE = "oas.path-plural-resource"
-VERSIONED_BASE_PATH = "oas.versioned-base-path"
-OPERATION_ID_MISSING = "oas.operation-id-missing"
-OPERATION_ID_UNIQUE = "oas.operation-id-unique"
-ERROR_RESPONSES = "oas.error-responses"
-SECURITY_REQUIRED = "oas.security-required"
-NO_VERBS_IN_PATH = "oas.no-verbs-in-path"
-PATH_NO_TRAILING_SLASH = "oas.path-no-trailing-slash"
-OPERATION_ID_VALID = "oas.operation-id-valid"
-SUCCESS_RESPONSE = "oas.success-response"
-SECURITY_SCHEME_DEFINED = "oas.security-scheme-defined"
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-# Missing auth is a hole, not a style matter, so it is an error like the broken operationIds.
-DEFAULT_SEVERITIES: Mapping[str, Severity] = {
-    NOT_OPENAPI3: "error",
-    INVALID_STRUCTURE: "error",
-    OPERATION_ID_MISSING: "error",
-    OPERATION_ID_UNIQUE: "error",
-    SECURITY_REQUIRED: "error",
-    SECURITY_SCHEME_DEFINED: "error",
-    PATH_KEBAB_CASE: "warning",
-    PATH_PLURAL_RESOURCE: "warning",
-    VERSIONED_BASE_PATH: "warning",
-    ERROR_RESPONSES: "warning",
-    NO_VERBS_IN_PATH: "warning",
-    PATH_NO_TRAILING_SLASH: "warning",
-    OPERATION_ID_VALID: "warning",
-    SUCCESS_RESPONSE: "warning",
-}
-# The rules that mean the same as a rule of Stoplight Spectral's `spectral:oas` ruleset
-# (docs/spectral.md; benchmarks/spectral_compare.py runs both on public specifications).
-SPECTRAL_OAS_EQUIVALENTS: Mapping[str, str] = {
-    OPERATION_ID_MISSING: "operation-operationId",
-    OPERATION_ID_UNIQUE: "operation-operationId-unique",
-    OPERATION_ID_VALID: "operation-operationId-valid-in-url",
-    SUCCESS_RESPONSE: "operation-success-response",
-    SECURITY_SCHEME_DEFINED: "oas3-operation-security-defined",
-    PATH_NO_TRAILING_SLASH: "path-keys-no-trailing-slash",
-    INVALID_STRUCTURE: "oas3-schema",
-}
-DEFAULT_VERBS = frozenset(
-    {
-        "get", "list", "fetch", "retrieve", "find", "create", "add", "insert", "make", "new",
-        "update", "modify", "edit", "set", "save", "put", "post", "patch", "delete", "remove",
-        "destroy", "do", "run", "execute",
-    }
-)  # fmt: skip
-DEFAULT_OPEN_PATHS = frozenset({"/health", "/healthz", "/readyz", "/livez", "/metrics"})
-# Plurals without a trailing "s", and nouns whose singular and plural are the same.
-DEFAULT_IRREGULAR_PLURALS = frozenset(
-    {"people", "children", "men", "women", "feet", "teeth", "mice", "geese", "data", "media",
-     "criteria", "phenomena", "indices", "metadata", "series", "species", "news", "info",
-     "equipment", "feedback", "software", "staff", "sheep", "fish", "menus", "bonuses"}
-)  # fmt: skip
+# The public names, the rule set's included: callers import them all from here.
+__all__ = [
+    "DEFAULT_IRREGULAR_PLURALS", "DEFAULT_OPEN_PATHS", "DEFAULT_SEVERITIES", "DEFAULT_VERBS",
+    "ERROR_RESPONSES", "HTTP_METHODS", "INVALID_STRUCTURE", "NOT_OPENAPI3", "NO_VERBS_IN_PATH",
+    "OPERATION_ID_MISSING", "OPERATION_ID_UNIQUE", "OPERATION_ID_VALID", "PATH_KEBAB_CASE",
+    "PATH_NO_TRAILING_SLASH", "PATH_PLURAL_RESOURCE", "SECURITY_REQUIRED",
+    "SECURITY_SCHEME_DEFINED", "SPECTRAL_OAS_EQUIVALENTS", "SUCCESS_RESPONSE",
+    "VERSIONED_BASE_PATH", "OpenApiRules", "check_openapi", "validate_structure"
+]  # fmt: skip
 
 _KEBAB_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$")
 _WORD_BOUNDARY = re.compile(r"[-_.]|(?<=[a-z0-9])(?=[A-Z])")
@@ -80,23 +53,6 @@ _SUCCESS = re.compile(r"^[23](?:\d\d|XX)$", re.IGNORECASE)
 # RFC 3986 unreserved and reserved characters: an operationId is used in links and URLs.
 _URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
 _SERVER_VARIABLE = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass(frozen=True)
-class OpenApiRules:
-    """Which API design rules run and how; every part can be changed per organisation."""
-
-    disabled: frozenset[str] = frozenset()
-    version_pattern: str = r"^/v\d+(?:/|$)"
-    verbs: frozenset[str] = DEFAULT_VERBS
-    # Paths that need neither a security requirement nor a version prefix (probes, metrics).
-    open_paths: frozenset[str] = DEFAULT_OPEN_PATHS
-    irregular_plurals: frozenset[str] = DEFAULT_IRREGULAR_PLURALS
-    severities: Mapping[str, Severity] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
-
-    def enabled(self, rule: str) -> bool:
-        """True unless the rule was switched off."""
-        return rule not in self.disabled
 
 
 def validate_structure(document: Any) -> list[Violation]:
@@ -154,7 +110,7 @@ def check_openapi(
     if not isinstance(version, str) or not _OPENAPI3.match(version):
         # Everything below reads 3.x fields; on Swagger 2.0 it would only produce noise.
         said = f"swagger {document['swagger']!r}" if "swagger" in document else repr(version)
-        return _only(
+        return rule_violation(
             rules,
             NOT_OPENAPI3,
             "openapi",
@@ -187,7 +143,7 @@ def check_openapi(
                 security = operation.get("security", global_security)
                 if not _has_requirement(security):
                     found.extend(
-                        _only(
+                        rule_violation(
                             rules,
                             SECURITY_REQUIRED,
                             where,
@@ -205,7 +161,7 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
     literals = [segment for segment in segments if not _is_parameter(segment)]
     not_kebab = [segment for segment in literals if not _KEBAB_SEGMENT.match(segment)]
     if not_kebab:
-        yield from _only(
+        yield from rule_violation(
             rules,
             PATH_KEBAB_CASE,
             where,
@@ -221,7 +177,7 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
         and not _looks_plural(_words(segment)[-1], rules.irregular_plurals)
     ]
     if singular:
-        yield from _only(
+        yield from rule_violation(
             rules,
             PATH_PLURAL_RESOURCE,
             where,
@@ -229,7 +185,7 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
             f"name the collection in the plural, e.g. {_plural(singular[0])}",
         )
     if len(path) > 1 and path.endswith("/"):
-        yield from _only(
+        yield from rule_violation(
             rules,
             PATH_NO_TRAILING_SLASH,
             where,
@@ -238,7 +194,7 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
         )
     verbs = [segment for segment in literals if _words(segment)[0] in rules.verbs]
     if verbs:
-        yield from _only(
+        yield from rule_violation(
             rules,
             NO_VERBS_IN_PATH,
             where,
@@ -250,7 +206,7 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
         and path not in rules.open_paths
         and not re.match(rules.version_pattern, path)
     ):
-        yield from _only(
+        yield from rule_violation(
             rules,
             VERSIONED_BASE_PATH,
             where,
@@ -265,7 +221,7 @@ def _operation_id(
 ) -> Iterator[Violation]:
     operation_id = operation.get("operationId")
     if not isinstance(operation_id, str) or not operation_id.strip():
-        yield from _only(
+        yield from rule_violation(
             rules,
             OPERATION_ID_MISSING,
             where,
@@ -273,7 +229,7 @@ def _operation_id(
             "add a unique operationId such as listUsers; generated clients name methods after it",
         )
     elif operation_id in first_seen:
-        yield from _only(
+        yield from rule_violation(
             rules,
             OPERATION_ID_UNIQUE,
             where,
@@ -283,7 +239,7 @@ def _operation_id(
     else:
         first_seen[operation_id] = where
     if isinstance(operation_id, str) and not _URL_SAFE.match(operation_id):
-        yield from _only(
+        yield from rule_violation(
             rules,
             OPERATION_ID_VALID,
             where,
@@ -296,7 +252,7 @@ def _success_response(
     rules: OpenApiRules, where: str, operation: Mapping[str, Any]
 ) -> Iterator[Violation]:
     if not any(_SUCCESS.match(str(code)) for code in operation.get("responses", {})):
-        yield from _only(
+        yield from rule_violation(
             rules,
             SUCCESS_RESPONSE,
             f"{where}.responses",
@@ -312,7 +268,7 @@ def _schemes_defined(
     for requirement in security if isinstance(security, list) else ():
         for name, scopes in requirement.items():
             if name not in schemes:
-                yield from _only(
+                yield from rule_violation(
                     rules,
                     SECURITY_SCHEME_DEFINED,
                     where,
@@ -323,7 +279,7 @@ def _schemes_defined(
             known = _oauth2_scopes(schemes[name])
             for scope in scopes if known is not None and isinstance(scopes, list) else ():
                 if not isinstance(scope, str) or scope not in known:
-                    yield from _only(
+                    yield from rule_violation(
                         rules,
                         SECURITY_SCHEME_DEFINED,
                         where,
@@ -356,7 +312,7 @@ def _error_responses(
     if not any(_SERVER_ERROR.match(code) or code == "default" for code in codes):
         missing.append("5xx or default response")
     if missing:
-        yield from _only(
+        yield from rule_violation(
             rules,
             ERROR_RESPONSES,
             f"{where}.responses",
@@ -364,15 +320,6 @@ def _error_responses(
             "describe the errors callers must handle, e.g. 400/404 and default"
             " with an application/problem+json body",
         )
-
-
-def _only(
-    rules: OpenApiRules, rule: str, location: str, message: str, hint: str
-) -> list[Violation]:
-    if not rules.enabled(rule):
-        return []
-    severity = rules.severities.get(rule, DEFAULT_SEVERITIES[rule])
-    return [Violation(rule, severity, location, message, hint)]
 
 
 def _structure(location: str, message: str) -> Violation:

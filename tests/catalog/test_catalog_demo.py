@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from tests.conftest import BACKENDS, POSTGRES_URL, postgres_schema
 from tests.helpers import SYSTEM
 from tmse.app import create_app
+from tmse.catalog import demo_dependencies as deps
 from tmse.catalog import demo_large
-from tmse.catalog import demo_plan as plan
 from tmse.catalog import service as catalog_service
 from tmse.catalog.demo_apis import BAD_APIS, GOOD_APIS
 from tmse.catalog.models import Dependency, Service
@@ -87,15 +87,15 @@ def test_sixty_services_in_five_layers_with_systems_and_domains(demo_client) -> 
 
 def test_graph_check_finds_exactly_the_planted_cycle_and_violations(demo_client) -> None:  # type: ignore[no-untyped-def]
     checks = get(demo_client, "/checks/graph")
-    assert [sorted(cycle) for cycle in checks["cycles"]] == [sorted(plan.PLANTED_CYCLE)]
+    assert [sorted(cycle) for cycle in checks["cycles"]] == [sorted(deps.PLANTED_CYCLE)]
     found = {(v["source"], v["target"], v["rule"]) for v in checks["layer_violations"]}
-    assert found == set(plan.PLANTED_LAYER_VIOLATIONS)
+    assert found == set(deps.PLANTED_LAYER_VIOLATIONS)
 
 
 def test_planted_duplicates_top_the_report(demo_client) -> None:  # type: ignore[no-untyped-def]
     pairs = get(demo_client, "/checks/duplicates")
-    top = {tuple(sorted((p["first"], p["second"]))) for p in pairs[: len(plan.PLANTED_DUPLICATES)]}
-    assert top == set(plan.PLANTED_DUPLICATES)
+    top = {tuple(sorted((p["first"], p["second"]))) for p in pairs[: len(deps.PLANTED_DUPLICATES)]}
+    assert top == set(deps.PLANTED_DUPLICATES)
     assert pairs[0]["owners"][0] != pairs[0]["owners"][1]  # built twice by different teams
 
 

@@ -1,6 +1,7 @@
 """Demo step: the company's catalog — domains, systems, services in five layers, APIs with their
 definitions, data stores with read replicas and typed dependencies, with a cycle, layering
-violations and duplicate services planted (see `tmse.catalog.demo_plan`).
+violations and duplicate services planted (see `tmse.catalog.demo_plan` and
+`tmse.catalog.demo_dependencies`).
 
 Small writes through the catalog's service functions, so each entity gets its own audit entry
 as if an architect had typed it in; large adds ≥ 10,000 generated services
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tmse.catalog import apis, data_stores, entities, service
+from tmse.catalog import demo_dependencies as deps
 from tmse.catalog import demo_plan as plan
 from tmse.catalog.demo_apis import ALL_APIS, ApiPlan, definition
 from tmse.catalog.entity_schemas import ApiCreate, DataStoreCreate, DomainCreate, SystemCreate
@@ -125,17 +127,17 @@ def api_consumers(api: ApiPlan) -> list[str]:
     never adds a dependency between services that the service graph does not already have."""
     if api.type == "asyncapi":
         return []
-    planted = {(source, target) for source, target, _ in plan.PLANTED_LAYER_VIOLATIONS}
+    planted = {(source, target) for source, target, _ in deps.PLANTED_LAYER_VIOLATIONS}
     return sorted(
         source
-        for source, target, _ in plan.service_edges()
+        for source, target, _ in deps.service_edges()
         if target == api.provider and (source, target) not in planted
     )
 
 
 def create_catalog(ctx: DemoContext) -> None:
     """The curated catalog every size has; large adds the generated bulk after it."""
-    edges = plan.service_edges()
+    edges = deps.service_edges()
     consumers = {api.name: api_consumers(api) for api in ALL_APIS}
     ctx.expect(
         len(plan.DOMAINS)
@@ -144,7 +146,7 @@ def create_catalog(ctx: DemoContext) -> None:
         + len(plan.STORES)
         + len(ALL_APIS)
         + len(edges)
-        + len(plan.STORE_EDGES)
+        + len(deps.STORE_EDGES)
         + sum(map(len, consumers.values()))
     )
     with ctx.db.session() as session:
@@ -163,7 +165,7 @@ def create_catalog(ctx: DemoContext) -> None:
             writer.api(api, provider.owner, provider.system)
         for source, target, protocol in edges:
             writer.dependency(source, target, "service", protocol)
-        for source, store, protocol in plan.STORE_EDGES:
+        for source, store, protocol in deps.STORE_EDGES:
             writer.dependency(source, store, "data-store", protocol)
         for api in ALL_APIS:
             for source in consumers[api.name]:

@@ -113,10 +113,9 @@ def update_api(session: Session, actor: Actor, name: str, data: ApiUpdate) -> Ap
 def delete_api(session: Session, actor: Actor, name: str, version: int | None = None) -> None:
     """Remove an API and the dependencies of its consumers on it."""
     row = get_api(session, name)
-    for dependency in session.scalars(select(Dependency).where(Dependency.target_api_id == row.id)):
-        session.delete(dependency)
-    session.flush()
-    remove(session, actor, "api", row, API_FIELDS, version, "API")
+    remove(
+        session, actor, "api", row, API_FIELDS, version, "API", dependents=Dependency.target_api_id
+    )
 
 
 def list_apis(

@@ -115,12 +115,16 @@ def delete_data_store(
             " them first",
             replicas=replicas,
         )
-    for dependency in session.scalars(
-        select(Dependency).where(Dependency.target_data_store_id == row.id)
-    ):
-        session.delete(dependency)
-    session.flush()
-    remove(session, actor, "data-store", row, DATA_STORE_FIELDS, version, "Data store")
+    remove(
+        session,
+        actor,
+        "data-store",
+        row,
+        DATA_STORE_FIELDS,
+        version,
+        "Data store",
+        dependents=Dependency.target_data_store_id,
+    )
 
 
 def list_data_stores(

@@ -17,7 +17,7 @@ from tmse.catalog.entity_schemas import (
     SystemOut,
     SystemUpdate,
 )
-from tmse.catalog.models import Domain, System
+from tmse.catalog.models import Dependency, Domain, System
 from tmse.catalog.references import References, names_by_id, reject_nulls
 from tmse.core import audit
 from tmse.core.actor import Actor
@@ -83,8 +83,14 @@ def remove(
     fields: tuple[str, ...],
     version: int | None,
     label: str,
+    dependents: Any = None,
 ) -> None:
-    """Delete a row (after the version check when one is given) and audit what it held."""
+    """Delete a row (after the version check when one is given) and audit what it held; with
+    `dependents` (a Dependency target column), the dependencies on the row go first."""
+    if dependents is not None:
+        for dependency in session.scalars(select(Dependency).where(dependents == row.id)):
+            session.delete(dependency)
+        session.flush()
     if version is not None:
         check_version(label, row.version, version)
     before = snapshot(row, fields)

@@ -18,6 +18,7 @@ from tmse.jobs.leader import WORKER_LOCK, release, try_acquire
 from tmse.jobs.runs import ScheduledJob, run_job
 from tmse.jobs.schedule import last_due, parse_time_of_day
 from tmse.settings import Settings
+from tmse.standards.scorecards.jobs import scorecard_snapshot_job
 
 log = logging.getLogger("tmse.worker")
 
@@ -28,7 +29,7 @@ def holder_id() -> str:
 
 
 def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
-    jobs = [audit_verification_job(settings.audit_verify_at)]
+    jobs = [audit_verification_job(settings.audit_verify_at), scorecard_snapshot_job()]
     for job in jobs:
         parse_time_of_day(job.at)  # a bad schedule fails at start, not at the first due time
     return jobs

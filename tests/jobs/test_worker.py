@@ -11,12 +11,14 @@ from tmse.jobs.models import JobRun, LeaderLock
 from tmse.jobs.runs import Outcome, ScheduledJob, run_job
 from tmse.jobs.schedule import last_due
 from tmse.settings import Settings
+from tmse.standards.scorecards.jobs import SCORECARD_SNAPSHOTS
 from tmse.worker import run_worker, scheduled_jobs, tick
 
 
-def runs(db: Database) -> list[JobRun]:
+def runs(db: Database, job: str = AUDIT_VERIFICATION) -> list[JobRun]:
+    """Runs of one job (the audit check's by default; the schedule holds others too)."""
     with db.session(write=False) as session:
-        return list(session.scalars(select(JobRun).order_by(JobRun.id)))
+        return list(session.scalars(select(JobRun).where(JobRun.job == job).order_by(JobRun.id)))
 
 
 def locks(db: Database) -> list[tuple[str, str]]:
@@ -97,3 +99,10 @@ def test_a_worker_that_lost_the_lock_cannot_claim_a_run(db: Database) -> None:
     assert run_job(db, job, "old-leader", dt.datetime(2024, 5, 10, 2, tzinfo=dt.UTC), 60) is None
     assert ran == []
     assert runs(db) == []
+
+
+def test_the_schedule_takes_the_daily_scorecard_snapshot(settings: Settings) -> None:
+    assert {job.name for job in scheduled_jobs(settings)} == {
+        AUDIT_VERIFICATION,
+        SCORECARD_SNAPSHOTS,
+    }

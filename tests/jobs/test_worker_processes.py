@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from tmse.core.db import Database, utcnow
+from tmse.jobs.audit_check import AUDIT_VERIFICATION
 from tmse.jobs.leader import WORKER_LOCK, current_holder
 from tmse.jobs.models import JobRun
 from tmse.metadata import load_metadata
@@ -57,7 +58,9 @@ def start_worker(url: str, at: str, log: Path) -> subprocess.Popen[bytes]:
 
 def finished_runs(database: Database) -> list[tuple[dt.datetime, str]]:
     with database.session(write=False) as session:
-        runs = session.scalars(select(JobRun).order_by(JobRun.id)).all()
+        runs = session.scalars(
+            select(JobRun).where(JobRun.job == AUDIT_VERIFICATION).order_by(JobRun.id)
+        ).all()
     assert all(run.ok for run in runs if run.finished_at is not None)
     return [(run.scheduled_for, run.holder) for run in runs if run.finished_at is not None]
 

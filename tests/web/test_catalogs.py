@@ -93,3 +93,23 @@ def _strings(message) -> list[str]:  # type: ignore[no-untyped-def]
         return []
     value = message.string
     return list(value) if isinstance(value, tuple) else [value]
+
+
+def test_a_message_kept_in_several_module_files_has_one_translation():
+    """Module .po files are merged, so one msgid with two translations would show one of them
+    on every page, whichever file the merge read last."""
+    from babel.messages.pofile import read_po
+
+    clashes = []
+    for locale in ("zh_CN", "en"):
+        seen: dict[str, tuple[str, object]] = {}
+        for po_path in sorted((TRANSLATIONS / locale / "LC_MESSAGES").glob("*.po")):
+            with po_path.open("rb") as handle:
+                for message in read_po(handle, locale=locale):
+                    if not message.id or not message.string:
+                        continue
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    first = seen.setdefault(key, (po_path.name, message.string))
+                    if first[1] != message.string:
+                        clashes.append(f"{locale} {key!r}: {first} vs {po_path.name}")
+    assert not clashes, "\n".join(clashes)

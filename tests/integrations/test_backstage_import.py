@@ -93,7 +93,7 @@ def test_round_trip_is_lossless_and_keeps_unknown_fields(db, other_db, examples)
     imported = set(examples) - {e[0] for e in REJECTED}
     for name in imported:
         for original in yaml.safe_load_all(examples[name]):
-            if original["kind"] in ("Component", "API", "Resource", "System", "Domain"):
+            if original["kind"] in ("Component", "API", "Resource", "System", "Domain", "Group"):
                 # Every field written back as it was: annotations, links, tags, unknown spec
                 # keys, references as written (user:guest), $text placeholders, definitions.
                 assert documents[original["kind"], original["metadata"]["name"]] == original

@@ -16,7 +16,7 @@ from tmse.catalog.models import Api, DataStore, Domain, Service, System
 from tmse.core.actor import Actor
 from tmse.core.identity.models import Membership, Team, User
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate
-from tmse.core.identity.service import create_team, update_team
+from tmse.core.identity.service import create_team, keep_team_extra, update_team
 from tmse.integrations.backstage import Issue, parse_catalog
 from tmse.integrations.backstage_mapping import (
     EXTRA_KEY,
@@ -309,9 +309,14 @@ def _write_teams(
         wanted.setdefault(name, {})["parent_id"] = teams[parent].id
     for name, values in sorted(wanted.items()):
         team = teams[name]
+        extra = values.pop("extra", None)
         changes = {k: v for k, v in values.items() if getattr(team, k) != v}
         if changes:
             update_team(session, actor, team.id, TeamUpdate(version=team.version, **changes))
+        if extra is not None:
+            others = {k: v for k, v in team.extra.items() if k not in extra}
+            if keep_team_extra(session, actor, team, others | extra):
+                changes["extra"] = extra
         if name in created:
             report.count(report.created, "group")
         elif name in {d.name for d in drafts}:

@@ -148,6 +148,7 @@ def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
         }
         draft.parent = _reference(spec, "parent", "Group", problems)
         draft.children = _references(spec, "children", "Group", problems)
+        draft.values["extra"] = {EXTRA_KEY: kept}
         return draft, _issues(draft, problems)
     draft.owner = _reference(spec, "owner", "Group", problems)
     draft.system = _reference(spec, "system", "System", problems)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tmse.core.db import Base, Timestamped, Versioned, utcnow
@@ -26,6 +27,9 @@ class Team(Versioned, Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20), default=TeamKind.TEAM)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     description: Mapped[str] = mapped_column(String(2000), default="")
+    # Fields of an imported descriptor (a Backstage Group) tmse has no column for, kept so an
+    # export writes back what was imported.
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     parent: Mapped[Team | None] = relationship(remote_side=[id], lazy="raise")
 

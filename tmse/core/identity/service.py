@@ -88,6 +88,18 @@ def update_team(session: Session, actor: Actor, team_id: int, data: TeamUpdate) 
     return team
 
 
+def keep_team_extra(session: Session, actor: Actor, team: Team, extra: dict[str, Any]) -> bool:
+    """Store the fields an import brought that teams have no column for; audited. False when
+    nothing changed."""
+    if team.extra == extra:
+        return False
+    before = {"extra": team.extra}
+    team.extra = extra
+    session.flush()
+    audit.record(session, actor, "update", "team", team.id, before, {"extra": extra})
+    return True
+
+
 def teams_query(
     q: str | None = None, kind: str | None = None, parent_id: int | None = None
 ) -> Select[Any]:

@@ -30,11 +30,11 @@ from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
 from tmse.standards import decision_views
-from tmse.standards.reviews import api as reviews_api
-from tmse.standards.reviews import views as reviews_views
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
 from tmse.standards.registry import views as registry_views
+from tmse.standards.reviews import api as reviews_api
+from tmse.standards.reviews import views as reviews_views
 from tmse.standards.scorecards import api as scorecards_api
 from tmse.standards.scorecards import views as scorecards_views
 from tmse.web import pages
@@ -73,9 +73,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog_backstage_api.router,
         standards_api.router,
         standards_checks_api.router,
-        reviews_api.router,
         registry_api.router,
         facts_api.router,
+        reviews_api.router,
         scorecards_api.router,
     ):
         app.include_router(router)

@@ -104,21 +104,18 @@ def test_data_version_moves_with_each_write_and_is_none_inside_one(db, admin):
 
 def test_page_cache_keeps_plain_pages_only_and_stays_within_its_bytes():
     pages = PageCache(max_bytes=10, max_body=8)
-    pages.put("a", HTMLResponse("12345"))
+    version = ("sqlite://", 1, "h")
+    pages.put("a", HTMLResponse("12345"), version, 1)
     hit = pages.get("a")
-    assert hit is not None and (hit.status_code, hit.body) == (200, b"12345")
-    assert hit.headers["content-type"].startswith("text/html")
+    assert hit is not None and (hit.body, hit.version, hit.user_id) == (b"12345", version, 1)
+    assert dict(hit.headers)[b"content-type"].startswith(b"text/html")
     with_cookie = HTMLResponse("x")
     with_cookie.set_cookie("tmse_csrf", "t")
-    pages.put("cookie", with_cookie)
-    pages.put("redirect", RedirectResponse("/catalog", status_code=303))
-    pages.put("error", HTMLResponse("no", status_code=404))
-    pages.put("big", HTMLResponse("123456789"))
+    pages.put("cookie", with_cookie, version, 1)
+    pages.put("redirect", RedirectResponse("/catalog", status_code=303), version, 1)
+    pages.put("error", HTMLResponse("no", status_code=404), version, 1)
+    pages.put("big", HTMLResponse("123456789"), version, 1)
     assert [pages.get(k) for k in ("cookie", "redirect", "error", "big")] == [None] * 4
-    pages.put("b", HTMLResponse("67890"))
-    pages.put("c", HTMLResponse("abc"))  # over 10 bytes: the least recently used goes
-    assert (pages.get("a"), pages.get("b") is not None, pages.get("c") is not None) == (
-        None,
-        True,
-        True,
-    )
+    pages.put("b", HTMLResponse("67890"), version, 1)
+    pages.put("c", HTMLResponse("abc"), version, 1)  # over 10 bytes: the least recent goes
+    assert [pages.get(k) is not None for k in ("a", "b", "c")] == [False, True, True]

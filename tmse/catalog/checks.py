@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.catalog import graph as graph_analysis
+from tmse.catalog import graph_cache
 from tmse.catalog.api_definitions import (
     DefinitionError,
     operation_paths,
@@ -19,7 +19,6 @@ from tmse.catalog.api_definitions import (
 from tmse.catalog.catalog_graph import (
     STORE_PREFIX,
     CatalogGraph,
-    load_catalog_graph,
     node_label,
     split_key,
 )
@@ -88,52 +87,25 @@ class GraphChecks(BaseModel):
 def load_graph(session: Session) -> graph_analysis.Graph:
     """The whole catalog's dependency graph: services by name, data stores as
     `data-store:<name>` in layer `data`; consuming an API is an edge to its provider, and a read
-    replica depends on its primary (see catalog_graph)."""
-    return load_catalog_graph(session).graph
+    replica depends on its primary (see catalog_graph). Kept until the next write: read it,
+    never change it."""
+    return graph_cache.catalog_graph(session, current_layer_rules(session)).graph
 
 
 def _dependents(session: Session, seeds: set[int], exclude: int | None) -> list[ImpactedService]:
     """Every service depending on one of `seeds` (service ids), transitively, with owners;
     consuming an API counts as depending on its provider (the same answer as
-    graph.blast_radius, without loading the whole graph: one lean edge query and a BFS)."""
-    edges = session.execute(
-        select(Dependency.source_id, func.coalesce(Dependency.target_id, Api.provider_service_id))
-        .outerjoin(Api, Api.id == Dependency.target_api_id)
-        .where(Dependency.target_data_store_id.is_(None))
-    )
-    dependents: dict[int, list[int]] = defaultdict(list)
-    for source, target in edges:
-        if target is not None:
-            dependents[target].append(source)
-    seen = set(seeds)
-    queue = deque(seeds)
-    while queue:
-        for source in dependents.get(queue.popleft(), ()):
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
-    if exclude is not None:
-        seen.discard(exclude)
-    stmt = select(Service.id, Service.name, Team.name).join(Team, Team.id == Service.owner_team_id)
-    if len(seen) <= 1000:
-        stmt = stmt.where(Service.id.in_(seen))
-    return sorted(
-        (
-            ImpactedService(name=name, owner=owner)
-            for id_, name, owner in session.execute(stmt)
-            if id_ in seen
-        ),
-        key=lambda impacted: impacted.name,
-    )
+    graph.blast_radius: a BFS over the service adjacency kept until the next write)."""
+    index = graph_cache.dependents(session)
+    return [
+        ImpactedService.model_construct(**index.items[id_]) for id_ in index.reached(seeds, exclude)
+    ]
 
 
-def blast_radius(session: Session, name: str) -> BlastRadius:
-    """Every service depending on service `name`, directly, via its APIs, or transitively."""
-    found = session.scalar(select(Service.id).where(Service.name == name))
-    if found is None:
-        raise NotFound(f"Service '{name}' does not exist")
-    impacted = _dependents(session, {found}, exclude=found)
-    return BlastRadius(service=name, services=[i.name for i in impacted], impacted=impacted)
+def blast_radius(session: Session, name: str) -> graph_cache.Radius:
+    """Every service depending on service `name`, directly, via its APIs, or transitively: the
+    `BlastRadius` answer as plain lists (and its JSON), kept per service until the next write."""
+    return graph_cache.blast_radius(session, name)
 
 
 def data_store_blast_radius(session: Session, name: str) -> DataStoreBlastRadius:
@@ -172,10 +144,19 @@ def violations_out(catalog: CatalogGraph) -> list[LayerViolationOut]:
     return found
 
 
+_checked = graph_cache.VersionMemo[GraphChecks](slots=2)
+
+
 def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChecks:
     """Cycles, layering violations (stored rules unless given), orphans, unused data stores and
-    single points of failure of the whole catalog."""
-    catalog = load_catalog_graph(session, rules or current_layer_rules(session))
+    single points of failure of the whole catalog; kept until the next write (read the result,
+    never change it)."""
+    rules = rules or current_layer_rules(session)
+    return _checked.get(session, lambda: _graph_checks(session, rules), extra=rules)
+
+
+def _graph_checks(session: Session, rules: LayerRules) -> GraphChecks:
+    catalog = graph_cache.catalog_graph(session, rules)
     graph = catalog.graph
     used = {edge.target for edge in catalog.edges if edge.target_kind == "data-store"}
     used |= {e.parent for e in catalog.data_stores.values() if e.name in used and e.parent}
@@ -183,7 +164,7 @@ def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChec
     return GraphChecks(
         services=len(catalog.services),
         data_stores=len(catalog.data_stores),
-        dependencies=session.scalar(select(func.count()).select_from(Dependency)) or 0,
+        dependencies=len(catalog.edges),  # one per stored dependency
         cycles=graph_analysis.cycles(graph),
         layer_violations=violations_out(catalog),
         orphans=[n for n in graph_analysis.orphans(graph) if not n.startswith(STORE_PREFIX)],

@@ -18,6 +18,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import String, cast, select
@@ -129,11 +130,17 @@ def _build_dependents(session: Session) -> Dependents:
     # Core rows through the session's connection (no ORM result layer), and each service's
     # direct dependents as one aggregated string: a tenth of the rows of one row per edge.
     connection = session.connection()
-    services = connection.execute(
-        select(Service.id, Service.name, Team.name)
-        .outerjoin(Team, Team.id == Service.owner_team_id)
-        .order_by(Service.name)
-    ).all()
+    teams = dict(connection.execute(select(Team.id, Team.name)).all())
+    # A plain scan, sorted here: name order as Python compares (as the answers always were).
+    services = sorted(
+        (
+            (id_, name, teams.get(team_id))
+            for id_, name, team_id in connection.execute(
+                select(Service.id, Service.name, Service.owner_team_id)
+            )
+        ),
+        key=itemgetter(1),
+    )
     dependents: dict[int, list[int]] = {
         target: list(map(int, sources.split(",")))
         for target, sources in connection.execute(

@@ -1,68 +1,56 @@
-"""Catalog pages kept as rendered HTML until the next write, per person, locale and session.
+"""Catalog pages kept as rendered until the next write, per browser session, locale and URL.
 
-A page is looked up after its route has authenticated the request (an ended or expired session
-never reaches it) and is kept under the data version (`tmse.core.response_cache.data_version`),
-the user and roles, the locale, the session and CSRF cookies (the CSRF token is in the page) and
-the full URL. Off when the read cache is (`TMSE_RESPONSE_CACHE_MB=0`)."""
+A route renders a page after authenticating the request and hands it to `keep`; later GETs of
+the same URL from the same browser (same cookies, so the same session, CSRF token and locale)
+are answered by `tmse.core.response_cache.ResponseCacheMiddleware` while the data version is the
+one the page was rendered at and the session still signs in the same user. Off when the read
+cache is (`TMSE_RESPONSE_CACHE_MB=0`)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
-from tmse.core.deps import SESSION_COOKIE
-from tmse.core.response_cache import PageCache, data_version
+from tmse.core.response_cache import PAGES, data_version, page_key
 from tmse.web.csrf import CSRF_COOKIE, csrf_token_of
-from tmse.web.templating import request_locale
-
-_pages = PageCache(max_bytes=16 * 1024 * 1024)
 
 
-def _key(request: Request, actor: Actor, version: Any) -> tuple[Any, ...] | None:
-    csrf = request.cookies.get(CSRF_COOKIE)
-    signed_in = request.cookies.get(SESSION_COOKIE)
-    # A browser without the CSRF cookie gets a fresh token in every page: nothing to reuse.
-    if not csrf or csrf != csrf_token_of(request) or not signed_in or actor.user_id is None:
-        return None
-    cookies = hashlib.sha256(f"{signed_in}\n{csrf}".encode()).hexdigest()
-    return (
-        version,
-        actor.user_id,
-        tuple(sorted(actor.roles)),
-        request_locale(request),
-        cookies,
-        request.url.path,
-        request.url.query,
-    )
-
-
-def cached_page(
-    request: Request,
-    session: Any,
-    actor: Actor,
-    build: Callable[[], Response],
-    cacheable: bool = True,
-) -> Response:
-    """The page `build()` renders, kept until the next write; `cacheable=False` for a page
-    showing a one-time message (a flash after a redirect)."""
-    if not cacheable or request.app.state.settings.response_cache_mb <= 0:
-        return build()
+def keeper(
+    request: Request, session: Session, actor: Actor, cacheable: bool = True
+) -> Callable[[Response], Response]:
+    """`keep(response)` for the page this request renders: call it first, before reading what
+    the page shows (the data version is read now). `cacheable=False` for a page showing a
+    one-time message (a flash after a redirect)."""
+    if (
+        not cacheable
+        or request.app.state.settings.response_cache_mb <= 0
+        or actor.user_id is None
+        or actor.token_id is not None
+        # Without the CSRF cookie the page carries a fresh token each time: nothing to reuse.
+        or request.cookies.get(CSRF_COOKIE) != csrf_token_of(request)
+    ):
+        return _unchanged
     version = data_version(session)
-    key = _key(request, actor, version) if version is not None else None
-    if key is None:
-        return build()
-    found = _pages.get(key)
-    if found is not None:
-        return found
-    response = build()
-    _pages.put(key, response)
+    if version is None:
+        return _unchanged
+    key = page_key(
+        request.url.path,
+        request.scope["query_string"],
+        request.headers.get("cookie", ""),
+        request.headers.get("accept-language", ""),
+    )
+    user_id = actor.user_id
+
+    def keep(response: Response) -> Response:
+        PAGES.put(key, response, version, user_id, request.scope.get("route"))
+        return response
+
+    return keep
+
+
+def _unchanged(response: Response) -> Response:
     return response
-
-
-def forget_pages() -> None:
-    _pages.clear()

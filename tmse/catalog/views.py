@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import overview, service, views_data, views_graph, views_lists
+from tmse.catalog import overview, page_cache, service, views_data, views_graph, views_lists
 from tmse.catalog.layers import DEFAULT_LAYERS
 from tmse.catalog.models import Lifecycle, Service
 from tmse.catalog.schemas import ServiceCreate, ServiceUpdate
@@ -70,6 +70,9 @@ def catalog_page(
     view: str = "layers",
     saved: str = "",
 ) -> Response:
+    # Kept as rendered until the next write, per browser session, locale and URL; never with
+    # the one-time "saved" message.
+    keep = page_cache.keeper(request, session, actor, cacheable=not saved)
     filters = _filters(q, team, system, lifecycle, layer)
     view = "table" if view == "table" else "layers"
     if view == "layers":
@@ -108,7 +111,7 @@ def catalog_page(
         lanes = views_data.layer_lanes(session, **filters)
         context["lanes"] = lanes
         context["lane_total"] = sum(lane.total for lane in lanes)
-    return render(request, "catalog/services.html", context)
+    return keep(render(request, "catalog/services.html", context))
 
 
 # --- the service form ---------------------------------------------------------------------------

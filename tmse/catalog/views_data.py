@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog import graph as graph_analysis
-from tmse.catalog.catalog_graph import STORE_PREFIX, load_catalog_graph, store_key
+from tmse.catalog import graph_cache
+from tmse.catalog.catalog_graph import store_key
 from tmse.catalog.checks import graph_checks
 from tmse.catalog.layers import DEFAULT_LAYERS
 from tmse.catalog.models import Api, DataStore, Service, System
 from tmse.catalog.overview import GraphView, graph_view
-from tmse.catalog.rules import current_layer_rules
 from tmse.catalog.service import services_query
+from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team
 
 LANE_CARDS = 24  # cards shown per swim-lane before "and N more"
@@ -58,14 +58,25 @@ def filtered_services(
     )
 
 
-def service_cards(session: Session, services: list[Service]) -> list[ServiceCard]:
-    """Cards (or table rows) for services, with owner and system names in two queries."""
+def _names(session: Session, services: list[Service]) -> tuple[dict[int, str], dict[int, str]]:
+    """Owner team and system names of `services`, by id, in two queries."""
     team_ids = {s.owner_team_id for s in services}
     system_ids = {s.system_id for s in services if s.system_id is not None}
     teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
     systems = dict(
         session.execute(select(System.id, System.name).where(System.id.in_(system_ids))).all()
     )
+    return teams, systems
+
+
+def service_cards(
+    session: Session,
+    services: list[Service],
+    names: tuple[dict[int, str], dict[int, str]] | None = None,
+) -> list[ServiceCard]:
+    """Cards (or table rows) for services, with owner and system names in two queries (none
+    when `names` from `_names` are given)."""
+    teams, systems = names or _names(session, services)
     return [
         ServiceCard(
             id=s.id,
@@ -85,24 +96,31 @@ def service_cards(session: Session, services: list[Service]) -> list[ServiceCard
 
 
 def layer_lanes(session: Session, **filters: str) -> list[Lane]:
-    """One lane per layer, top first: the first cards by name and the lane's full count."""
+    """One lane per layer, top first: the first cards by name and the lane's full count.
+
+    Counts group the filtered services themselves (not `id IN (subquery)`); each lane is a range
+    of the (layer, name) index; owner and system names for all lanes in two queries."""
     stmt = filtered_services(**{k: v for k, v in filters.items() if k != "layer"})
     counts = dict(
         session.execute(
-            select(Service.layer, func.count())
-            .where(Service.id.in_(stmt.with_only_columns(Service.id)))
-            .group_by(Service.layer)
+            stmt.with_only_columns(Service.layer, func.count()).group_by(Service.layer)
         ).all()
     )
-    lanes = []
-    for layer in DEFAULT_LAYERS:
-        rows = list(
+    rows = {
+        layer: list(
             session.scalars(
                 stmt.where(Service.layer == layer).order_by(Service.name).limit(LANE_CARDS)
             )
         )
-        lanes.append(Lane(layer, counts.get(layer, 0), service_cards(session, rows)))
-    return lanes
+        if counts.get(layer)
+        else []
+        for layer in DEFAULT_LAYERS
+    }
+    names = _names(session, [service for lane in rows.values() for service in lane])
+    return [
+        Lane(layer, counts.get(layer, 0), service_cards(session, rows[layer], names))
+        for layer in DEFAULT_LAYERS
+    ]
 
 
 def filter_choices(session: Session) -> dict[str, list[str]]:
@@ -124,17 +142,15 @@ def all_team_names(session: Session) -> list[str]:
 
 
 def service_findings(session: Session, name: str) -> dict[str, Any]:
-    """Who is hit when the service fails (services with owners) and the cycles through it."""
-    catalog = load_catalog_graph(session, current_layer_rules(session))
-    if name not in catalog.graph.index:
+    """Who is hit when the service fails (services with owners) and the cycles through it;
+    both from what is kept until the next write (graph_cache)."""
+    try:
+        radius = graph_cache.blast_radius(session, name)
+    except NotFound:
         return {"blast_radius": [], "cycles": []}
     return {
-        "blast_radius": [
-            (node, owner)
-            for node, owner in graph_analysis.blast_radius_owners(catalog.graph, name)
-            if not node.startswith(STORE_PREFIX)
-        ],
-        "cycles": [cycle for cycle in graph_analysis.cycles(catalog.graph) if name in cycle],
+        "blast_radius": [(item["name"], item["owner"]) for item in radius.impacted],
+        "cycles": [cycle for cycle in graph_checks(session).cycles if name in cycle],
     }
 
 

@@ -18,10 +18,14 @@ from typing import Any
 import anyio
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.audit import AuditEntry
+from tmse.core.db import Database
+from tmse.core.deps import SESSION_COOKIE, web_session_id
+from tmse.core.identity import credentials
 
 # Token last-used times are kept to the minute; an entry older than that goes the full way once.
 MAX_AGE_SECONDS = 60.0
@@ -61,6 +65,12 @@ class ResponseCacheMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = _cacheable_token(scope)
         if token is None:
+            page_key = _page_request(scope)
+            page = PAGES.get(page_key) if page_key is not None else None
+            if page is not None and await anyio.to_thread.run_sync(_still_valid, scope, page):
+                scope["route"] = page.route  # for the request metrics and log line
+                await _send(send, 200, page.headers, page.body)
+                return
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], hashlib.sha256(token).hexdigest())
@@ -73,14 +83,7 @@ class ResponseCacheMiddleware:
         ):
             self._entries.move_to_end(key)
             scope["route"] = entry.route  # for the request metrics and log line
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": entry.status,
-                    "headers": [*entry.headers, (b"content-length", str(len(entry.body)).encode())],
-                }
-            )
-            await send({"type": "http.response.body", "body": entry.body})
+            await _send(send, entry.status, entry.headers, entry.body)
             return
         await self._fill(scope, receive, send, key, version)
 
@@ -116,6 +119,12 @@ class ResponseCacheMiddleware:
         while self._bytes > self.max_bytes and self._entries:
             _, evicted = self._entries.popitem(last=False)
             self._bytes -= len(evicted.body)
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    length = (b"content-length", str(len(body)).encode())
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, length]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _cacheable_token(scope: Scope) -> bytes | None:
@@ -174,17 +183,27 @@ def data_version(session: Session) -> DataVersion | None:
 @dataclass(frozen=True)
 class _Page:
     stored_at: float
-    status: int
+    version: DataVersion
+    user_id: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    route: Any
+
+
+def page_key(path: str, query: bytes, cookie: str, accept_language: str) -> tuple[str, bytes, str]:
+    """What a kept page is filed under: the URL and every cookie and language the browser sent
+    (its session, its CSRF token — which is in the page — and its locale among them)."""
+    cookies = sorted(cookie_parser(cookie).items())
+    sent = hashlib.sha256(repr((cookies, accept_language)).encode()).hexdigest()
+    return (path, query, sent)
 
 
 class PageCache:
     """Rendered pages kept in memory, at most `max_bytes` of bodies per process, least recently
-    used out first. The caller's key must hold everything the page depends on: the data version,
-    who asks and in which locale, their session (the CSRF token is in the page) and the full URL.
-    Only a plain 200 is kept: nothing that sets a cookie, redirects or shows a one-time
-    message."""
+    used out first, each with the data version it was rendered at and the user it was for.
+    Only a plain 200 is kept: nothing that sets a cookie, redirects or shows a one-time message.
+    `ResponseCacheMiddleware` serves them while the version stays the same and the browser's
+    session still signs that user in."""
 
     def __init__(self, max_bytes: int = 16 * 1024 * 1024, max_body: int = 1024 * 1024) -> None:
         self.max_bytes = max_bytes
@@ -193,7 +212,7 @@ class PageCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Any) -> Response | None:
+    def get(self, key: Any) -> _Page | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None:
@@ -202,11 +221,11 @@ class PageCache:
                 self._drop(key)
                 return None
             self._pages.move_to_end(key)
-        response = Response(page.body, status_code=page.status)
-        response.raw_headers = [*page.headers, (b"content-length", str(len(page.body)).encode())]
-        return response
+            return page
 
-    def put(self, key: Any, response: Response) -> None:
+    def put(
+        self, key: Any, response: Response, version: DataVersion, user_id: int, route: Any = None
+    ) -> None:
         headers = response.raw_headers
         if response.status_code != 200 or any(name == b"set-cookie" for name, _ in headers):
             return
@@ -214,9 +233,10 @@ class PageCache:
         if len(body) > self.max_body:
             return
         kept = [(name, value) for name, value in headers if name != b"content-length"]
+        page = _Page(time.monotonic(), version, user_id, kept, body, route)
         with self._lock:
             self._drop(key)
-            self._pages[key] = _Page(time.monotonic(), response.status_code, kept, body)
+            self._pages[key] = page
             self._bytes += len(body)
             while self._bytes > self.max_bytes and self._pages:
                 _, evicted = self._pages.popitem(last=False)
@@ -231,3 +251,39 @@ class PageCache:
         old = self._pages.pop(key, None)
         if old is not None:
             self._bytes -= len(old.body)
+
+
+# Filled by the routes that keep their pages; served by ResponseCacheMiddleware.
+PAGES = PageCache()
+
+
+def _page_request(scope: Scope) -> tuple[str, bytes, str] | None:
+    """The key of a signed-in browser's GET of a page (no token, not the API), else None."""
+    if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/api/"):
+        return None
+    cookie = accept_language = ""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return None
+        if name == b"cookie":
+            cookie = value.decode("latin-1")
+        elif name == b"accept-language":
+            accept_language = value.decode("latin-1")
+    if SESSION_COOKIE not in cookie:
+        return None
+    return page_key(scope["path"], scope["query_string"], cookie, accept_language)
+
+
+def _still_valid(scope: Scope, page: _Page) -> bool:
+    """Same data version, and the browser's session still signs in the page's user (a session
+    ended or expired, or a user deactivated, is not served): the route's own checks, in short."""
+    request = Request(scope)
+    session_id = web_session_id(request)
+    if session_id is None:
+        return False
+    db: Database = request.app.state.db
+    with db.session(write=False) as session:
+        if data_version(session) != page.version:
+            return False
+        user = credentials.user_for_web_session(session, session_id)
+        return user is not None and user.id == page.user_id

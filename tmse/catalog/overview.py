@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tmse.catalog import graph as graph_analysis
-from tmse.catalog.catalog_graph import CatalogGraph, Entity, load_catalog_graph, store_key
+from tmse.catalog import graph_cache
+from tmse.catalog.catalog_graph import CatalogGraph, Entity, store_key
 from tmse.catalog.checks import LayerViolationOut, violations_out
 from tmse.catalog.rules import current_layer_rules
 from tmse.catalog.schemas import ServiceOut
@@ -74,7 +75,7 @@ def service_detail(session: Session, name: str) -> ServiceDetail:
     consumed, data stores used, blast-radius size and the layering violations touching it."""
     service = get_service(session, name)
     out = service_out(session, [service])[0]
-    catalog = load_catalog_graph(session, current_layer_rules(session))
+    catalog = graph_cache.catalog_graph(session, current_layer_rules(session))
     provided = sorted(api.name for api in catalog.apis.values() if api.parent == name)
     depends_on: list[Neighbour] = []
     dependents: list[Neighbour] = []
@@ -182,7 +183,7 @@ def graph_view(
     """Nodes and edges for an ECharts graph. With filters, the services, APIs and data stores
     matching all of them (focus) plus their direct neighbours (focus false), and the edges
     between the nodes shown."""
-    catalog = load_catalog_graph(session, current_layer_rules(session))
+    catalog = graph_cache.catalog_graph(session, current_layer_rules(session))
     entities: dict[str, Entity] = {}
     for group in (catalog.services, catalog.apis, catalog.data_stores):
         for entity in group.values():

@@ -141,6 +141,8 @@ class Dependency(Timestamped, Base):
     __tablename__ = "catalog_dependencies"
     __table_args__ = (
         UniqueConstraint("source_id", "target_id", name="uq_catalog_dependencies_ends"),
+        # Covers "who depends on X" (blast radius) without reading the table's rows.
+        Index("ix_catalog_dependencies_target_source", "target_id", "source_id"),
         UniqueConstraint("source_id", "target_api_id", name="uq_catalog_dependencies_api"),
         UniqueConstraint("source_id", "target_data_store_id", name="uq_catalog_dependencies_store"),
         CheckConstraint(

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from sqlalchemy import MetaData
 
 from tmse.core.db import Base
 
 
-def load_metadata() -> MetaData:
-    # Imported for their side effect of registering tables on Base.metadata.
-    import tmse.catalog.models
-    import tmse.core.audit
-    import tmse.core.identity.models
-    import tmse.core.links.models
-    import tmse.jobs.models
-    import tmse.standards.facts.models
-    import tmse.standards.models
-    import tmse.standards.registry.models
-    import tmse.standards.reviews.models
-    import tmse.standards.scorecards.models  # noqa: F401
+def _is_model_module(name: str) -> bool:
+    leaf = name.rsplit(".", 1)[-1]
+    return leaf == "models" or leaf.endswith("_models")
 
+
+def load_metadata() -> MetaData:
+    """Import every `models` / `*_models` module of the package: each registers its tables."""
+    import tmse.core.audit  # the audit table lives in the package's __init__
+
+    for module in pkgutil.walk_packages(tmse.__path__, "tmse."):
+        if _is_model_module(module.name) and ".migrations" not in module.name:
+            importlib.import_module(module.name)
     return Base.metadata

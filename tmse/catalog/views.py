@@ -43,7 +43,7 @@ Paging = Annotated[ListParams, Depends(list_params)]
 SERVICE_NOT_FOUND = N_("This service does not exist.")
 LINKS_SHOWN = 100
 
-register_nav(NavItem("catalog", N_("Catalog"), "/catalog", READ, order=30))
+register_nav(NavItem("catalog", N_("Catalog"), "/catalog", READ, order=30, group="architecture"))
 
 
 def _filters(q: str, team: str, system: str, lifecycle: str, layer: str = "") -> dict[str, str]:

@@ -36,6 +36,18 @@ FACTS_WRITE = "facts:write"
 REVIEWS_REQUEST = "reviews:request"
 # Deciding an architecture review is the architects' (and the committee's) call.
 REVIEWS_DECIDE = "reviews:decide"
+# Module 1. Who may perform each requirement transition is decided per transition
+# (requirements/workflow.py); these guard the routes.
+STRATEGY_WRITE = "strategy:write"
+REQUIREMENTS_WRITE = "requirements:write"
+# Custom field definitions: administrators only.
+REQUIREMENTS_CONFIGURE = "requirements:configure"
+KANO_WRITE = "kano:write"
+BASELINES_WRITE = "baselines:write"
+CHANGES_REQUEST = "changes:request"
+CHANGES_DECIDE = "changes:decide"
+DELIVERY_WRITE = "delivery:write"
+GATES_DECIDE = "gates:decide"
 
 _CONTRIBUTOR = {
     READ,
@@ -45,19 +57,30 @@ _CONTRIBUTOR = {
     STANDARDS_CHECK,
     FACTS_WRITE,
     REVIEWS_REQUEST,
+    REQUIREMENTS_WRITE,
+    CHANGES_REQUEST,
 }
 _REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({"*"}),
     Role.COMMITTEE: frozenset(
-        _REVIEWER | {AUDIT_READ, CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE}
+        _REVIEWER
+        | {AUDIT_READ, CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE}
+        | {STRATEGY_WRITE, KANO_WRITE, BASELINES_WRITE, CHANGES_DECIDE, DELIVERY_WRITE}
+        | {GATES_DECIDE}
     ),
     Role.ARCHITECT: frozenset(
-        _REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE}
+        _REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE, STANDARDS_WRITE, REVIEWS_DECIDE, GATES_DECIDE}
     ),
-    Role.PRODUCT_MANAGER: frozenset(_REVIEWER),
-    Role.TECH_LEAD: frozenset(_REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE}),
+    Role.PRODUCT_MANAGER: frozenset(
+        _REVIEWER
+        | {STRATEGY_WRITE, KANO_WRITE, BASELINES_WRITE, CHANGES_DECIDE, DELIVERY_WRITE}
+        | {GATES_DECIDE}
+    ),
+    Role.TECH_LEAD: frozenset(
+        _REVIEWER | {CATALOG_WRITE, DECISIONS_WRITE, DELIVERY_WRITE, GATES_DECIDE}
+    ),
     Role.ENGINEER: frozenset(_CONTRIBUTOR | {CATALOG_WRITE}),
     Role.SRE: frozenset(_CONTRIBUTOR | {CATALOG_WRITE}),
     Role.VIEWER: frozenset({READ, PROFILE_WRITE}),

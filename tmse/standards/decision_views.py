@@ -43,7 +43,9 @@ LINK_TYPE = "decides"  # adr:N → service:M, as the decisions API documents
 LINKS_SHOWN = 100
 FIELDS = ("title", "status", "date", "context", "decision", "consequences")
 
-register_nav(NavItem("decisions", N_("Decisions"), "/decisions", READ, order=40))
+register_nav(
+    NavItem("decisions", N_("Decisions"), "/decisions", READ, order=40, group="architecture")
+)
 
 
 @router.get("/decisions")

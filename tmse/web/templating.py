@@ -33,6 +33,16 @@ class NavItem:
     permission: str = "read"
     order: int = 100
     icon: str = ""
+    # The module it belongs to, a key of NAV_GROUPS; the navigation shows one heading per group.
+    group: str = "organisation"
+
+
+# Module headings of the navigation, in order: (key, English msgid).
+NAV_GROUPS: tuple[tuple[str, str], ...] = (
+    ("strategy", "Strategy & requirements"),
+    ("architecture", "Architecture & standards"),
+    ("organisation", "Organisation"),
+)
 
 
 _nav: dict[str, NavItem] = {}

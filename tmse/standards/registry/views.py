@@ -30,7 +30,9 @@ Paging = Annotated[ListParams, Depends(list_params)]
 NOT_FOUND = N_("This standard does not exist.")
 FAILING_SHOWN = 8
 
-register_nav(NavItem("standards", N_("Standards"), "/standards", READ, order=45))
+register_nav(
+    NavItem("standards", N_("Standards"), "/standards", READ, order=45, group="architecture")
+)
 
 
 def _labels() -> dict[str, Any]:

@@ -26,7 +26,7 @@ router.include_router(view_forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
-register_nav(NavItem("reviews", N_("Reviews"), "/reviews", READ, order=47))
+register_nav(NavItem("reviews", N_("Reviews"), "/reviews", READ, order=47, group="architecture"))
 
 
 def _choice(value: str, allowed: list[str]) -> str:

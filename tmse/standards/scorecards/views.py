@@ -40,7 +40,9 @@ Paging = Annotated[ListParams, Depends(list_params)]
 SERVICE_NOT_FOUND = N_("This service does not exist.")
 TREND_DAYS = 90
 
-register_nav(NavItem("scorecards", N_("Scorecards"), "/scorecards", READ, order=46))
+register_nav(
+    NavItem("scorecards", N_("Scorecards"), "/scorecards", READ, order=46, group="architecture")
+)
 
 
 def standard_names(session: Session) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Delivery: projects in phases (iterative or gated), releases, milestones and freeze windows."""

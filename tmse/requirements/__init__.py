@@ -1,0 +1,1 @@
+"""Requirements governance: intake, triage, joint review, priorities, baselines, change control."""

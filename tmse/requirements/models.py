@@ -1,0 +1,150 @@
+"""The requirement: who asked and how, its triage and review state, its priority components.
+
+Scores (RICE, WSJF) are stored only as derived columns, so the backlog can sort in SQL; they
+are recomputed from their components on every flush (requirements/scoring.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tmse.core.db import Base, Timestamped, Versioned
+from tmse.core.links.registry import register as register_linkable
+
+
+class RequirementType(StrEnum):
+    FEATURE = "feature"
+    IMPROVEMENT = "improvement"
+    BUG = "bug"
+    TECHNICAL = "technical"
+    NON_FUNCTIONAL = "non-functional"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    CSV = "csv"
+    JIRA = "jira"
+
+
+class RequirementStatus(StrEnum):
+    # Triage
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SNOOZED = "snoozed"
+    DUPLICATE = "duplicate"
+    # Joint review
+    IN_REVIEW = "in-review"
+    APPROVED = "approved"
+    # Delivery
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+
+
+class MoSCoW(StrEnum):
+    MUST = "must"
+    SHOULD = "should"
+    COULD = "could"
+    WONT = "wont"
+
+
+# The fields whose change is a change of content: it resets approvals, turns downstream
+# links Suspect, and (once baselined) needs a change request.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "acceptance_criteria",
+    "type",
+    "moscow",
+    "effort_days",
+    "rice_reach",
+    "rice_impact",
+    "rice_confidence",
+    "rice_effort",
+    "wsjf_value",
+    "wsjf_time_criticality",
+    "wsjf_risk_reduction",
+    "wsjf_job_size",
+    "project_id",
+    "release_id",
+    "milestone_id",
+    "custom",
+)
+
+
+class Requirement(Versioned, Timestamped, Base):
+    __tablename__ = "requirements"
+    __table_args__ = (
+        Index("ix_requirements_status_rice", "status", "rice_score"),
+        Index("ix_requirements_status_wsjf", "status", "wsjf_score"),
+        Index("ix_requirements_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    acceptance_criteria: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(20), default=RequirementType.FEATURE, index=True)
+
+    # Intake: how it came in and who asked (a name: Jira reporters need not be tmse users).
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.WEB)
+    requester: Mapped[str] = mapped_column(String(200), default="")
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Its key where it came from (e.g. Jira "PAY-123"); unique, so re-imports are idempotent.
+    external_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    product_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    status: Mapped[str] = mapped_column(String(20), default=RequirementStatus.PENDING, index=True)
+    # Why it was rejected (required), or any note of the last transition.
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    snoozed_until: Mapped[dt.date | None] = mapped_column()
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requirements.id", ondelete="SET NULL"), index=True
+    )
+
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery_projects.id", ondelete="SET NULL")
+    )
+    release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery_releases.id", ondelete="SET NULL"), index=True
+    )
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery_milestones.id", ondelete="SET NULL"), index=True
+    )
+
+    # Prioritisation components. Effort in person-days feeds the Must-have share.
+    moscow: Mapped[str | None] = mapped_column(String(10), index=True)
+    effort_days: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    rice_reach: Mapped[int | None] = mapped_column()
+    rice_impact: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))  # 3, 2, 1, 0.5, 0.25
+    rice_confidence: Mapped[int | None] = mapped_column()  # 100, 80, 50 (%)
+    rice_effort: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # person-months
+    wsjf_value: Mapped[int | None] = mapped_column()  # each on 1, 2, 3, 5, 8, 13, 20
+    wsjf_time_criticality: Mapped[int | None] = mapped_column()
+    wsjf_risk_reduction: Mapped[int | None] = mapped_column()
+    wsjf_job_size: Mapped[int | None] = mapped_column()
+    # Derived, never written by a client.
+    rice_score: Mapped[float | None] = mapped_column()
+    wsjf_score: Mapped[float | None] = mapped_column()
+
+    # Values of the custom fields defined for this requirement's type, by field key.
+    custom: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    @property
+    def key(self) -> str:
+        return f"REQ-{self.id}"
+
+
+# Link types from a requirement (source) downstream.
+DERIVES = "derives"  # requirement → requirement it was broken down into
+DUPLICATES = "duplicates"  # duplicate → original
+TOUCHES = "touches"  # requirement → service / api / data-store it changes
+
+register_linkable("requirement", Requirement, CONTENT_FIELDS, label_field="title")

@@ -1,0 +1,1 @@
+"""Strategy: business goals, tech objectives with key results, initiatives, and their alignment."""

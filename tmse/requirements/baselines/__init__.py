@@ -1,0 +1,1 @@
+"""Baselines: named, signed, immutable snapshots of requirements and their links, and diffs."""

@@ -1,0 +1,1 @@
+"""Change control: change requests with impact analysis, the change board, freeze windows."""

@@ -1,0 +1,1 @@
+"""Kano surveys: features, respondents' answer pairs, classification and the Better/Worse chart."""

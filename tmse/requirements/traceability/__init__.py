@@ -1,0 +1,1 @@
+"""Traceability: the goal → objective → initiative → requirement → service matrix."""

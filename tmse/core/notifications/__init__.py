@@ -1,0 +1,1 @@
+"""In-app notifications: what a user should look at, with a link, read or unread."""

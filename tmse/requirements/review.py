@@ -1,0 +1,204 @@
+"""Joint review: approvals per capacity, review requests, the reset after a content edit, and
+what the requirement page's review panel shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tmse.core import audit
+from tmse.core.actor import Actor
+from tmse.core.db import utcnow
+from tmse.core.identity.models import User
+from tmse.core.notifications.service import notify
+from tmse.requirements import workflow
+from tmse.requirements.models import Requirement, RequirementStatus
+from tmse.requirements.review_models import (
+    Capacity,
+    Decision,
+    RequirementApproval,
+    RequirementReviewRequest,
+)
+
+
+def requirement_url(requirement_id: int) -> str:
+    return f"/requirements/{requirement_id}"
+
+
+def live_approvals(session: Session, requirement_id: int) -> list[RequirementApproval]:
+    """The approvals that count now (not voided), oldest first."""
+    return list(
+        session.scalars(
+            select(RequirementApproval)
+            .where(
+                RequirementApproval.requirement_id == requirement_id,
+                RequirementApproval.voided_at.is_(None),
+                RequirementApproval.decision == Decision.APPROVED,
+            )
+            .order_by(RequirementApproval.id)
+        )
+    )
+
+
+def review_requests(
+    session: Session, requirement_id: int, open_only: bool = False
+) -> list[RequirementReviewRequest]:
+    stmt = select(RequirementReviewRequest).where(
+        RequirementReviewRequest.requirement_id == requirement_id
+    )
+    if open_only:
+        stmt = stmt.where(RequirementReviewRequest.done.is_(False))
+    return list(session.scalars(stmt.order_by(RequirementReviewRequest.id)))
+
+
+def reviewer_ids(session: Session, requirement_id: int) -> set[int]:
+    """Everyone who was asked to review or has approved since the last reset."""
+    asked = {r.reviewer_id for r in review_requests(session, requirement_id)}
+    return asked | {a.user_id for a in live_approvals(session, requirement_id)}
+
+
+def void_approvals(session: Session, requirement_id: int, reason: str) -> list[int]:
+    """Void every live approval; returns the ids voided."""
+    ids = [a.id for a in live_approvals(session, requirement_id)]
+    if ids:
+        session.execute(
+            update(RequirementApproval)
+            .where(RequirementApproval.id.in_(ids))
+            .values(voided_at=utcnow(), void_reason=reason[:1000])
+        )
+    return ids
+
+
+def reset_approvals(session: Session, actor: Actor, requirement: Requirement, reason: str) -> int:
+    """After a content edit: void all approvals, put an approved requirement back in review, ask
+    the reviewers again (their requests reopen, they are notified), audit. Returns the number of
+    approvals voided; 0 (and nothing written) when there were none."""
+    notified = reviewer_ids(session, requirement.id)
+    voided = void_approvals(session, requirement.id, reason)
+    if not voided:
+        return 0
+    before_status = requirement.status
+    if requirement.status == RequirementStatus.APPROVED:
+        requirement.status = RequirementStatus.IN_REVIEW
+    session.execute(
+        update(RequirementReviewRequest)
+        .where(RequirementReviewRequest.requirement_id == requirement.id)
+        .values(done=False)
+    )
+    session.flush()
+    notify(
+        session,
+        notified - {actor.user_id},
+        "approvals-reset",
+        f"{requirement.key} changed; approvals were reset: {requirement.title}",
+        requirement_url(requirement.id),
+        reason,
+    )
+    audit.record(
+        session,
+        actor,
+        "reset-approvals",
+        "requirement",
+        requirement.id,
+        changes={
+            "approvals_voided": len(voided),
+            "status": {"before": before_status, "after": requirement.status},
+            "reason": reason,
+            "notified": sorted(notified - {actor.user_id}),
+        },
+    )
+    return len(voided)
+
+
+def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(User.id, User.display_name, User.username).where(User.id.in_(ids))
+    )
+    return {uid: display or username for uid, display, username in rows}
+
+
+def panel_context(session: Session, actor: Actor, requirement: Requirement) -> dict[str, Any]:
+    """Everything the review panel shows, as plain data: {"review_panel": {...}}."""
+    approvals = live_approvals(session, requirement.id)
+    requests = review_requests(session, requirement.id)
+    history = list(
+        session.scalars(
+            select(RequirementApproval)
+            .where(RequirementApproval.requirement_id == requirement.id)
+            .where(
+                (RequirementApproval.voided_at.is_not(None))
+                | (RequirementApproval.decision != Decision.APPROVED)
+            )
+            .order_by(RequirementApproval.id.desc())
+            .limit(20)
+        )
+    )
+    names = _names(
+        session,
+        [a.user_id for a in approvals]
+        + [a.user_id for a in history]
+        + [r.reviewer_id for r in requests]
+        + [r.requested_by_id for r in requests],
+    )
+    by_capacity = {a.capacity: a for a in approvals}
+    capacities = []
+    for capacity in Capacity:
+        approval = by_capacity.get(capacity)
+        capacities.append(
+            {
+                "capacity": str(capacity),
+                "roles": sorted(str(r) for r in workflow.CAPACITY_ROLES[capacity]),
+                "approved": approval is not None,
+                "by": names.get(approval.user_id, "") if approval else "",
+                "by_id": approval.user_id if approval else None,
+                "at": approval.at if approval else None,
+                "comment": approval.comment if approval else "",
+            }
+        )
+    approved_by = {a.user_id for a in approvals}
+    pending = [
+        {"id": r.reviewer_id, "name": names.get(r.reviewer_id, ""), "requested_at": r.requested_at}
+        for r in requests
+        if not r.done and r.reviewer_id not in approved_by
+    ]
+    roles = frozenset(actor.roles)
+    actions = [str(a) for a in workflow.available(roles, requirement.status)]
+    mine = next((a.capacity for a in approvals if a.user_id == actor.user_id), None)
+    open_capacities = [
+        c for c in workflow.capacities_for(roles) if c not in by_capacity and mine is None
+    ]
+    if workflow.Action.APPROVE in actions and not open_capacities:
+        actions.remove(workflow.Action.APPROVE)
+    return {
+        "review_panel": {
+            "requirement_id": requirement.id,
+            "status": requirement.status,
+            "version": requirement.version,
+            "status_reason": requirement.status_reason,
+            "snoozed_until": requirement.snoozed_until,
+            "duplicate_of_id": requirement.duplicate_of_id,
+            "capacities": capacities,
+            "pending_reviewers": pending,
+            "history": [
+                {
+                    "by": names.get(h.user_id, ""),
+                    "capacity": h.capacity,
+                    "decision": h.decision,
+                    "comment": h.comment,
+                    "at": h.at,
+                    "voided_at": h.voided_at,
+                    "void_reason": h.void_reason,
+                }
+                for h in history
+            ],
+            "actions": actions,
+            "my_capacity": mine,
+            "open_capacities": open_capacities,
+        }
+    }

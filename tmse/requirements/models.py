@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tmse.core.db import Base, Timestamped, Versioned
@@ -84,6 +84,10 @@ class Requirement(Versioned, Timestamped, Base):
         Index("ix_requirements_status_rice", "status", "rice_score"),
         Index("ix_requirements_status_wsjf", "status", "wsjf_score"),
         Index("ix_requirements_project_status", "project_id", "status"),
+        # The ranked backlog without a status filter: one index walk per model.
+        Index("ix_requirements_rice_id", "rice_score", "id"),
+        Index("ix_requirements_wsjf_id", "wsjf_score", "id"),
+        Index("ix_requirements_channel", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,9 +146,47 @@ class Requirement(Versioned, Timestamped, Base):
         return f"REQ-{self.id}"
 
 
+class CustomFieldKind(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    SINGLE_SELECT = "single_select"
+    MULTI_SELECT = "multi_select"
+    USER = "user"
+
+
+class CustomFieldDefinition(Versioned, Timestamped, Base):
+    """A field administrators add to requirements of some types; values live in
+    `Requirement.custom[key]`, validated on every input."""
+
+    __tablename__ = "requirement_custom_fields"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Lower-case identifier, used in `custom`, in CSV headers and as `cf.<key>` in the backlog.
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    label_en: Mapped[str] = mapped_column(String(120))
+    label_zh: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    # The choices of a single or multi select.
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Requirement types it applies to; empty: every type.
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def applies_to(self, requirement_type: str) -> bool:
+        return not self.types or requirement_type in self.types
+
+    def label(self, locale: str) -> str:
+        return self.label_zh if locale.startswith("zh") and self.label_zh else self.label_en
+
+
 # Link types from a requirement (source) downstream.
 DERIVES = "derives"  # requirement → requirement it was broken down into
 DUPLICATES = "duplicates"  # duplicate → original
 TOUCHES = "touches"  # requirement → service / api / data-store it changes
 
 register_linkable("requirement", Requirement, CONTENT_FIELDS, label_field="title")
+
+# Registers the before_flush hook that keeps rice_score and wsjf_score in step with their parts.
+import tmse.requirements.scoring  # noqa: E402, F401

@@ -1,0 +1,74 @@
+"""The MoSCoW balance: the share of effort planned as Must-have, against a limit (60% by default).
+
+A release or project whose Must-haves take more than the limit has no room left for surprises:
+the usual DSDM guidance. Rejected and duplicate requirements are not planned work and count for
+nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+DEFAULT_LIMIT_PCT = 60
+NOT_PLANNED = ("rejected", "duplicate")
+
+
+@dataclass(frozen=True)
+class MustShare:
+    total_effort: float
+    must_effort: float
+    share_pct: float
+    limit_pct: int
+    over_limit: bool
+
+
+def must_share(total_effort: float, must_effort: float, limit_pct: int) -> MustShare:
+    """The share of Must-have effort in the total (0 when there is no effort at all)."""
+    share = round(must_effort * 100 / total_effort, 1) if total_effort > 0 else 0.0
+    return MustShare(
+        total_effort=round(total_effort, 2),
+        must_effort=round(must_effort, 2),
+        share_pct=share,
+        limit_pct=limit_pct,
+        over_limit=share > limit_pct,
+    )
+
+
+def effort_limit(session: Session, project_id: int | None, release_id: int | None) -> int:
+    """The release's limit, else its (or the given) project's, else 60."""
+    from tmse.delivery.models import Project, Release
+
+    if release_id is not None:
+        release = session.get(Release, release_id)
+        if release is not None:
+            if release.must_effort_limit_pct is not None:
+                return release.must_effort_limit_pct
+            project_id = project_id or release.project_id
+    if project_id is not None:
+        project = session.get(Project, project_id)
+        if project is not None and project.must_effort_limit_pct is not None:
+            return project.must_effort_limit_pct
+    return DEFAULT_LIMIT_PCT
+
+
+def must_effort_share(
+    session: Session, project_id: int | None = None, release_id: int | None = None
+) -> MustShare:
+    """Must-have effort (person-days) against all effort of a release, a project, or everything."""
+    from tmse.requirements.models import MoSCoW, Requirement
+
+    effort = func.coalesce(Requirement.effort_days, 0)
+    stmt = select(
+        func.coalesce(func.sum(effort), 0),
+        func.coalesce(func.sum(case((Requirement.moscow == MoSCoW.MUST, effort), else_=0)), 0),
+    ).where(Requirement.status.not_in(NOT_PLANNED))
+    if project_id is not None:
+        stmt = stmt.where(Requirement.project_id == project_id)
+    if release_id is not None:
+        stmt = stmt.where(Requirement.release_id == release_id)
+    total, must = session.execute(stmt).one()
+    limit = effort_limit(session, project_id, release_id)
+    return must_share(float(Decimal(str(total))), float(Decimal(str(must))), limit)

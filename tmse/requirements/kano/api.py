@@ -1,0 +1,158 @@
+"""JSON routes of Kano surveys under /api/v1/kano (see docs/kano.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Query, status
+from fastapi.responses import PlainTextResponse, Response
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, optional_actor, require
+from tmse.core.errors import Forbidden, InvalidInput, Unauthorized
+from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.permissions import KANO_WRITE, READ
+from tmse.requirements.kano import csv_io, service
+from tmse.requirements.kano.outputs import responses_out, results_out, survey_out
+from tmse.requirements.kano.schemas import (
+    ImportOut,
+    ResponseIn,
+    ResponseOut,
+    ResultsOut,
+    SurveyCreate,
+    SurveyOut,
+    SurveySummary,
+    SurveyUpdate,
+)
+from tmse.requirements.kano.service import SubmittedResponse
+
+router = APIRouter(prefix="/api/v1/kano", tags=["kano"])
+Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(KANO_WRITE))]
+Paging = Annotated[ListParams, Depends(list_params)]
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+@router.get("/surveys", response_model=Page[SurveySummary])
+def list_surveys(session: DbSession, _: Reader, paging: Paging) -> Page[SurveySummary]:
+    rows, total = service.list_surveys(session, paging)
+    items = [SurveySummary(**row) for row in rows]
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.post("/surveys", response_model=SurveyOut, status_code=status.HTTP_201_CREATED)
+def create_survey(data: SurveyCreate, session: DbSession, actor: Writer) -> SurveyOut:
+    """A survey with its features; it gets a share token for the anonymous answer form."""
+    return survey_out(session, service.create_survey(session, actor, data))
+
+
+@router.get("/surveys/{survey_id}", response_model=SurveyOut)
+def get_survey(survey_id: int, session: DbSession, _: Reader) -> SurveyOut:
+    return survey_out(session, service.get_survey(session, survey_id))
+
+
+@router.patch("/surveys/{survey_id}", response_model=SurveyOut)
+def update_survey(
+    survey_id: int, data: SurveyUpdate, session: DbSession, actor: Writer
+) -> SurveyOut:
+    """Rename, change the category gap, or close/reopen the survey."""
+    return survey_out(session, service.update_survey(session, actor, survey_id, data))
+
+
+@router.post(
+    "/surveys/{survey_id}/responses",
+    response_model=ResponseOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def submit_response(
+    survey_id: int,
+    data: ResponseIn,
+    session: DbSession,
+    actor: MaybeActor,
+    share_token: Annotated[str | None, Header(alias="X-Kano-Token")] = None,
+    token: Annotated[str | None, Query(description="The survey's share token.")] = None,
+) -> ResponseOut:
+    """One respondent's answers. Any signed-in user may answer; without signing in, send the
+    survey's share token (header X-Kano-Token or ?token=). A second answer by the same
+    respondent is a 409."""
+    survey = service.get_survey(session, survey_id)
+    given = share_token or token
+    if actor is None:
+        if not given:
+            raise Unauthorized("Sign in, or send the survey's share token in X-Kano-Token.")
+        if given != survey.share_token:
+            raise Forbidden("The share token is not this survey's.")
+    elif not actor.can(READ):
+        raise Forbidden(f"Your roles do not grant '{READ}'.", permission=READ)
+    answers = {key: pair.model_dump() for key, pair in data.answers.items()}
+    submitted = [SubmittedResponse(data.respondent, answers)]
+    stored = service.submit_responses(session, actor, survey, submitted, channel="api")
+    return responses_out(session, stored)[0]
+
+
+@router.get("/surveys/{survey_id}/responses", response_model=Page[ResponseOut])
+def list_responses(
+    survey_id: int, session: DbSession, _: Reader, paging: Paging
+) -> Page[ResponseOut]:
+    service.get_survey(session, survey_id)
+    rows, total = service.list_responses(session, survey_id, paging)
+    items = responses_out(session, rows)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.delete(
+    "/surveys/{survey_id}/responses/{response_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+def delete_response(
+    survey_id: int, response_id: int, session: DbSession, actor: Writer
+) -> Response:
+    """Remove a response, e.g. so its respondent can answer again."""
+    service.delete_response(session, actor, survey_id, response_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/surveys/{survey_id}/responses/import",
+    response_model=ImportOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def import_responses(
+    survey_id: int,
+    body: Annotated[bytes, Body(media_type="text/csv")],
+    session: DbSession,
+    actor: Writer,
+) -> ImportOut:
+    """A CSV body (columns respondent, <key>_functional, <key>_dysfunctional): every row is
+    stored, or none and a 422 lists each bad row's line and column."""
+    if len(body) > MAX_CSV_BYTES:
+        raise InvalidInput("The CSV is too large", [{"field": "body", "message": "at most 5 MB"}])
+    survey = service.get_survey(session, survey_id)
+    text = body.decode("utf-8-sig", errors="replace")
+    return ImportOut(imported=csv_io.import_responses(session, actor, survey, text))
+
+
+@router.get("/surveys/{survey_id}/responses.csv", response_class=PlainTextResponse)
+def export_responses(survey_id: int, session: DbSession, _: Reader) -> PlainTextResponse:
+    """Every response in the import format."""
+    survey = service.get_survey(session, survey_id)
+    return PlainTextResponse(
+        csv_io.export_responses(session, survey),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="kano-{survey_id}.csv"'},
+    )
+
+
+@router.get("/surveys/{survey_id}/results", response_model=ResultsOut)
+def survey_results(
+    survey_id: int,
+    session: DbSession,
+    _: Reader,
+    gap: Annotated[
+        float | None,
+        Query(ge=0, le=100, description="Override the survey's category gap (points)."),
+    ] = None,
+) -> ResultsOut:
+    """Per feature: counts of A, O, M, I, R, Q, the category, Better, Worse, strengths and
+    Fong's significance."""
+    return results_out(session, service.get_survey(session, survey_id), gap)

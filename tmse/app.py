@@ -27,6 +27,7 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements.baselines import api as baselines_api
+from tmse.requirements.changes import api as changes_api
 from tmse.requirements.kano import api as kano_api
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         reviews_api.router,
         scorecards_api.router,
         baselines_api.router,
+        changes_api.router,
+        changes_api.freeze_router,
         kano_api.router,
     ):
         app.include_router(router)

@@ -1,0 +1,318 @@
+"""Request and response models of the delivery API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tmse.delivery.models import ProjectStatus
+from tmse.delivery.phase_models import GateDecision, PhaseKind
+
+VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
+KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,19}$"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+class ProjectCreate(BaseModel):
+    key: str = Field(pattern=KEY_PATTERN, description="Upper case, e.g. PAY or CRM2.")
+    name: str = Field(min_length=2, max_length=200)
+    description: str = Field(default="", max_length=20000)
+    owner_id: int | None = None
+    team_id: int | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    must_effort_limit_pct: int = Field(default=60, ge=1, le=100)
+
+
+class ProjectUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    key: str | None = Field(default=None, pattern=KEY_PATTERN)
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    description: str | None = Field(default=None, max_length=20000)
+    owner_id: int | None = None
+    team_id: int | None = None
+    status: ProjectStatus | None = None
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
+
+
+class ProjectOut(_Out):
+    id: int
+    key: str
+    name: str
+    description: str
+    owner_id: int | None
+    team_id: int | None
+    status: str
+    start_on: dt.date | None
+    end_on: dt.date | None
+    must_effort_limit_pct: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProjectSummary(ProjectOut):
+    mode: str = Field(description="iterative, gated, hybrid, or none (no phases yet).")
+    owner: str | None
+    team: str | None
+    phase_count: int
+    requirement_count: int
+
+
+class VersionIn(BaseModel):
+    version: int = VERSION_FIELD
+
+
+# --- releases and milestones -----------------------------------------------------------------
+
+
+class ReleaseCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    planned_on: dt.date | None = None
+    released_on: dt.date | None = None
+    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
+
+
+class ReleaseUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    planned_on: dt.date | None = None
+    released_on: dt.date | None = None
+    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
+
+
+class ReleaseOut(_Out):
+    id: int
+    project_id: int
+    name: str
+    planned_on: dt.date | None
+    released_on: dt.date | None
+    must_effort_limit_pct: int | None
+    version: int
+
+
+class MilestoneCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    due_on: dt.date
+    reached_on: dt.date | None = None
+
+
+class MilestoneUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    due_on: dt.date | None = None
+    reached_on: dt.date | None = None
+
+
+class MilestoneOut(_Out):
+    id: int
+    project_id: int
+    name: str
+    due_on: dt.date
+    reached_on: dt.date | None
+    version: int
+
+
+# --- phases and iterations -------------------------------------------------------------------
+
+
+class PhaseCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: PhaseKind
+    start_on: dt.date
+    end_on: dt.date
+    position: int | None = Field(default=None, ge=1, description="Default: after the last.")
+    description: str = Field(default="", max_length=20000)
+
+
+class PhaseUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    position: int | None = Field(default=None, ge=1)
+    description: str | None = Field(default=None, max_length=20000)
+
+
+class PhaseOut(_Out):
+    id: int
+    project_id: int
+    name: str
+    kind: PhaseKind
+    position: int
+    start_on: dt.date
+    end_on: dt.date
+    description: str
+    version: int
+    gate_id: int | None = None
+    gate_status: str | None = None
+
+
+class IterationCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    start_on: dt.date
+    end_on: dt.date
+    goal: str = Field(default="", max_length=5000)
+
+
+class IterationUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    goal: str | None = Field(default=None, max_length=5000)
+
+
+class IterationOut(_Out):
+    id: int
+    phase_id: int
+    name: str
+    start_on: dt.date
+    end_on: dt.date
+    goal: str
+    version: int
+
+
+class ItemAdd(BaseModel):
+    requirement_id: int = Field(ge=1)
+
+
+class ItemOut(BaseModel):
+    requirement_id: int
+    key: str
+    title: str
+    status: str
+    moscow: str | None
+    effort_days: float | None
+    added_at: dt.datetime
+    scope_added: bool = Field(description="Added on a day after the iteration started.")
+    completed_at: dt.datetime | None
+    completed: bool = Field(description="Done on or before the iteration's last day.")
+
+
+class VelocityOut(BaseModel):
+    iteration_id: int
+    name: str
+    start_on: dt.date
+    end_on: dt.date
+    planned_count: int
+    planned_effort: float
+    added_count: int
+    added_effort: float
+    completed_count: int
+    completed_effort: float
+    completed_planned_count: int
+    finished: bool
+
+
+class VelocitySummaryOut(BaseModel):
+    iterations: list[VelocityOut]
+    average_effort: float | None = Field(description="Mean over the last finished iterations.")
+    average_count: float | None
+    window: int
+
+
+class IterationDetail(IterationOut):
+    items: list[ItemOut]
+    velocity: VelocityOut
+
+
+# --- gates -----------------------------------------------------------------------------------
+
+
+class CriterionIn(BaseModel):
+    key: str = Field(min_length=1, max_length=100)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class GateCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    criteria: list[CriterionIn] = Field(default_factory=list, max_length=50)
+    required_baseline_id: int | None = None
+    approver_ids: list[int] = Field(min_length=1, max_length=50)
+
+
+class GateUpdate(BaseModel):
+    version: int = VERSION_FIELD
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    criteria: list[CriterionIn] | None = Field(default=None, max_length=50)
+    required_baseline_id: int | None = None
+    approver_ids: list[int] | None = Field(default=None, min_length=1, max_length=50)
+
+
+class CriterionResultOut(BaseModel):
+    key: str
+    label: str
+    params: dict[str, Any]
+    passed: bool
+    detail: str
+
+
+class ApproverOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+
+
+class VoteOut(BaseModel):
+    id: int
+    username: str
+    decision: GateDecision
+    note: str
+    criteria_results: list[dict[str, Any]]
+    decided_at: dt.datetime
+
+
+class GateOut(BaseModel):
+    id: int
+    phase_id: int
+    project_id: int
+    name: str
+    criteria: list[CriterionIn]
+    required_baseline_id: int | None
+    approvers: list[ApproverOut]
+    status: str
+    decision_note: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    version: int
+    decisions: list[VoteOut]
+
+
+class GateEvaluation(BaseModel):
+    gate_id: int
+    passed: bool = Field(description="Every criterion passes: Go is allowed.")
+    results: list[CriterionResultOut]
+
+
+class DecisionIn(BaseModel):
+    version: int = VERSION_FIELD
+    decision: GateDecision
+    note: str = Field(default="", max_length=10000)
+
+
+class CriterionOut(BaseModel):
+    key: str
+    label: str
+    description: str
+
+
+class MustShareOut(BaseModel):
+    """The MoSCoW balance of the project, as the requirements module computes it."""
+
+    must_effort: float | None = None
+    total_effort: float | None = None
+    share_pct: float | None = None
+    limit_pct: int
+    over_limit: bool

@@ -1,0 +1,242 @@
+"""Reading change requests: filtered pages, the board's queue, and the response models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from tmse.core.actor import Actor
+from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import Role
+from tmse.delivery.models import FreezeWindow, Release
+from tmse.requirements.changes import freeze
+from tmse.requirements.changes.models import (
+    OPEN_STATUSES,
+    BoardSeat,
+    ChangeRequest,
+    ChangeRequestApproval,
+    ChangeRequestStatus,
+)
+from tmse.requirements.changes.schemas import (
+    ApprovalOut,
+    ChangeRequestOut,
+    ChangeRequestSummary,
+    FreezeOut,
+)
+from tmse.requirements.changes.service import approvals_of
+from tmse.requirements.models import Requirement
+
+SORTABLE = {
+    "id": ChangeRequest.id,
+    "status": ChangeRequest.status,
+    "created_at": ChangeRequest.created_at,
+    "updated_at": ChangeRequest.updated_at,
+    "submitted_at": ChangeRequest.submitted_at,
+    "effort_delta": ChangeRequest.effort_delta,
+}
+
+
+def change_requests_query(
+    status: str | None = None,
+    requirement_id: int | None = None,
+    project_id: int | None = None,
+    release_id: int | None = None,
+    open_only: bool = False,
+) -> Select[Any]:
+    stmt = select(ChangeRequest)
+    if status:
+        stmt = stmt.where(ChangeRequest.status == status)
+    if open_only:
+        stmt = stmt.where(ChangeRequest.status.in_(sorted(OPEN_STATUSES)))
+    if requirement_id is not None:
+        stmt = stmt.where(ChangeRequest.requirement_id == requirement_id)
+    if project_id is not None:
+        stmt = stmt.where(ChangeRequest.project_id == project_id)
+    if release_id is not None:
+        stmt = stmt.where(ChangeRequest.release_id == release_id)
+    return stmt
+
+
+def list_change_requests(
+    session: Session, params: ListParams, **filters: Any
+) -> tuple[list[ChangeRequest], int]:
+    return paginate(
+        session, change_requests_query(**filters), params, SORTABLE, "-id", ChangeRequest.id
+    )
+
+
+def awaiting_decision(session: Session, actor: Actor, limit: int = 100) -> list[ChangeRequest]:
+    """Submitted requests where this person may still take a board seat: committee members see
+    those with no committee decision yet; a product manager those of their requirements (or of
+    requirements with no product manager) with no product-manager decision yet."""
+    if actor.user_id is None:
+        return []
+    seat_open = []
+
+    def undecided(seat: str) -> Any:
+        return (
+            ~select(ChangeRequestApproval.id)
+            .where(
+                ChangeRequestApproval.change_request_id == ChangeRequest.id,
+                ChangeRequestApproval.seat == seat,
+            )
+            .exists()
+        )
+
+    if Role.COMMITTEE in actor.roles:
+        seat_open.append(undecided(BoardSeat.COMMITTEE))
+    mine = Requirement.product_manager_id == actor.user_id
+    if Role.PRODUCT_MANAGER in actor.roles:
+        mine = or_(mine, Requirement.product_manager_id.is_(None))
+    seat_open.append(and_(mine, undecided(BoardSeat.PRODUCT_MANAGER)))
+    already = (
+        select(ChangeRequestApproval.id)
+        .where(
+            ChangeRequestApproval.change_request_id == ChangeRequest.id,
+            ChangeRequestApproval.user_id == actor.user_id,
+        )
+        .exists()
+    )
+    stmt = (
+        select(ChangeRequest)
+        .join(Requirement, Requirement.id == ChangeRequest.requirement_id)
+        .where(ChangeRequest.status == ChangeRequestStatus.SUBMITTED, or_(*seat_open), ~already)
+        .order_by(ChangeRequest.submitted_at, ChangeRequest.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def freeze_out(window: FreezeWindow) -> FreezeOut:
+    return FreezeOut(
+        id=window.id,
+        name=window.name,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        reason=window.reason,
+        project_id=window.project_id,
+        release_id=window.release_id,
+    )
+
+
+class FreezeLookup:
+    """The windows in force today, read once, to mark many requests as blocked."""
+
+    def __init__(self, session: Session, on_date: dt.date | None = None) -> None:
+        self.windows = freeze.active_scopes(session, on_date or freeze.today())
+        release_ids = {w.release_id for w in self.windows if w.release_id is not None}
+        self.release_project: dict[int, int] = {}
+        if release_ids:
+            rows = session.execute(
+                select(Release.id, Release.project_id).where(Release.id.in_(sorted(release_ids)))
+            )
+            self.release_project = {row.id: row.project_id for row in rows}
+        self.session = session
+
+    def blocking(
+        self, change_request: ChangeRequest, requirement: Requirement | None
+    ) -> FreezeWindow | None:
+        if (
+            not self.windows
+            or change_request.emergency
+            or change_request.status not in OPEN_STATUSES
+        ):
+            return None
+        # Where the requirement is planned now (as the approval check reads it).
+        planned = requirement or change_request
+        projects = {planned.project_id}
+        releases = {planned.release_id}
+        for name, scope in (("project_id", projects), ("release_id", releases)):
+            moved = change_request.changes.get(name)
+            if isinstance(moved, int):
+                scope.add(moved)
+        release_projects = {self.release_project_of(r) for r in releases if r is not None}
+        projects |= release_projects
+        found = [
+            w
+            for w in self.windows
+            if (w.project_id is not None and w.project_id in projects)
+            or (w.release_id is not None and w.release_id in releases)
+        ]
+        return max(found, key=lambda w: (w.ends_on, -w.id)) if found else None
+
+    def release_project_of(self, release_id: int) -> int | None:
+        if release_id not in self.release_project:
+            self.release_project[release_id] = self.session.scalar(
+                select(Release.project_id).where(Release.id == release_id)
+            )
+        return self.release_project[release_id]
+
+
+def _requirements(session: Session, ids: set[int]) -> dict[int, Requirement]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(Requirement).where(Requirement.id.in_(sorted(ids))))
+    return {r.id: r for r in rows}
+
+
+def _summary_fields(
+    change_request: ChangeRequest, requirement: Requirement | None, blocked: FreezeWindow | None
+) -> dict[str, Any]:
+    impact = change_request.impact or {}
+    return {
+        "id": change_request.id,
+        "key": change_request.key,
+        "requirement_id": change_request.requirement_id,
+        "requirement_key": f"REQ-{change_request.requirement_id}",
+        "requirement_title": requirement.title if requirement else "",
+        "status": change_request.status,
+        "emergency": change_request.emergency,
+        "reason": change_request.reason,
+        "project_id": change_request.project_id,
+        "release_id": change_request.release_id,
+        "effort_delta": change_request.effort_delta,
+        "impact_counts": impact.get("counts", {}),
+        "requested_by": change_request.requested_by,
+        "blocked_by": freeze_out(blocked) if blocked else None,
+        "version": change_request.version,
+        "created_at": change_request.created_at,
+        "updated_at": change_request.updated_at,
+        "submitted_at": change_request.submitted_at,
+        "approved_at": change_request.approved_at,
+        "applied_at": change_request.applied_at,
+    }
+
+
+def summaries(session: Session, rows: Sequence[ChangeRequest]) -> list[ChangeRequestSummary]:
+    requirements = _requirements(session, {r.requirement_id for r in rows})
+    lookup = FreezeLookup(session)
+    out = []
+    for row in rows:
+        requirement = requirements.get(row.requirement_id)
+        fields = _summary_fields(row, requirement, lookup.blocking(row, requirement))
+        out.append(ChangeRequestSummary(**fields))
+    return out
+
+
+def change_request_out(session: Session, change_request: ChangeRequest) -> ChangeRequestOut:
+    requirement = session.get(Requirement, change_request.requirement_id)
+    blocked = FreezeLookup(session).blocking(change_request, requirement)
+    approvals = [
+        ApprovalOut(
+            username=a.username,
+            seat=a.seat,
+            decision=a.decision,
+            comment=a.comment,
+            created_at=a.created_at,
+        )
+        for a in approvals_of(session, change_request.id)
+    ]
+    return ChangeRequestOut(
+        **_summary_fields(change_request, requirement, blocked),
+        requirement_version=change_request.requirement_version,
+        changes=change_request.changes,
+        before=change_request.before,
+        impact=change_request.impact or {},
+        impact_computed_at=change_request.impact_computed_at,
+        approvals=approvals,
+    )

@@ -40,6 +40,8 @@ from tmse.standards.reviews import api as reviews_api
 from tmse.standards.reviews import views as reviews_views
 from tmse.standards.scorecards import api as scorecards_api
 from tmse.standards.scorecards import views as scorecards_views
+from tmse.strategy import api as strategy_api
+from tmse.strategy import views as strategy_views
 from tmse.web import pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         changes_api.router,
         changes_api.freeze_router,
         kano_api.router,
+        strategy_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router)
     app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)
+    app.include_router(strategy_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)
 

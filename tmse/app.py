@@ -25,6 +25,7 @@ from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
+from tmse.delivery import api as delivery_api
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements.baselines import api as baselines_api
 from tmse.requirements.changes import api as changes_api
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         changes_api.freeze_router,
         kano_api.router,
         strategy_api.router,
+        delivery_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.identity.models import User
+from tmse.core.identity.models import User, UserRole
 from tmse.core.notifications.service import notify
+from tmse.core.pagination import ListParams, paginate
 from tmse.requirements import workflow
 from tmse.requirements.models import Requirement, RequirementStatus
 from tmse.requirements.review_models import (
@@ -72,6 +73,21 @@ def void_approvals(session: Session, requirement_id: int, reason: str) -> list[i
     return ids
 
 
+def ask_again(session: Session, actor: Actor, requirement_id: int, user_ids: Iterable[int]) -> None:
+    """Give each of these reviewers one open review request (adding one where none is open)."""
+    open_ids = {r.reviewer_id for r in review_requests(session, requirement_id, open_only=True)}
+    for user_id in sorted(set(user_ids) - open_ids):
+        session.add(
+            RequirementReviewRequest(
+                requirement_id=requirement_id,
+                reviewer_id=user_id,
+                requested_by_id=actor.user_id,
+                requested_at=utcnow(),
+                done=False,
+            )
+        )
+
+
 def reset_approvals(session: Session, actor: Actor, requirement: Requirement, reason: str) -> int:
     """After a content edit: void all approvals, put an approved requirement back in review, ask
     the reviewers again (their requests reopen, they are notified), audit. Returns the number of
@@ -83,11 +99,8 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
     before_status = requirement.status
     if requirement.status == RequirementStatus.APPROVED:
         requirement.status = RequirementStatus.IN_REVIEW
-    session.execute(
-        update(RequirementReviewRequest)
-        .where(RequirementReviewRequest.requirement_id == requirement.id)
-        .values(done=False)
-    )
+    if requirement.status == RequirementStatus.IN_REVIEW:
+        ask_again(session, actor, requirement.id, notified)
     session.flush()
     notify(
         session,
@@ -121,6 +134,26 @@ def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
         select(User.id, User.display_name, User.username).where(User.id.in_(ids))
     )
     return {uid: display or username for uid, display, username in rows}
+
+
+def reviewer_choices(session: Session, limit: int = 300) -> list[dict[str, Any]]:
+    """Active users who can review in some capacity: [{id, name, capacities}] by name."""
+    reviewer_roles = set().union(*workflow.CAPACITY_ROLES.values())
+    rows = session.execute(
+        select(User.id, User.display_name, User.username, UserRole.role)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.is_active.is_(True), UserRole.role.in_(reviewer_roles))
+        .order_by(User.username)
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for uid, display, username, role in rows:
+        person = people.setdefault(uid, {"id": uid, "name": display or username, "roles": set()})
+        person["roles"].add(role)
+    out = []
+    for person in list(people.values())[:limit]:
+        capacities = workflow.capacities_for(frozenset(person.pop("roles")))
+        out.append(person | {"capacities": capacities})
+    return out
 
 
 def panel_context(session: Session, actor: Actor, requirement: Requirement) -> dict[str, Any]:
@@ -175,8 +208,10 @@ def panel_context(session: Session, actor: Actor, requirement: Requirement) -> d
     ]
     if workflow.Action.APPROVE in actions and not open_capacities:
         actions.remove(workflow.Action.APPROVE)
+    choices = reviewer_choices(session) if workflow.Action.REQUEST_REVIEW in actions else []
     return {
         "review_panel": {
+            "reviewer_choices": choices,
             "requirement_id": requirement.id,
             "status": requirement.status,
             "version": requirement.version,
@@ -201,4 +236,136 @@ def panel_context(session: Session, actor: Actor, requirement: Requirement) -> d
             "my_capacity": mine,
             "open_capacities": open_capacities,
         }
+    }
+
+
+def _queue_stmt(user_id: int | None) -> Select[tuple[Requirement]]:
+    """Requirements in review with an open request to this user, not yet approved by them."""
+    asked = (
+        select(RequirementReviewRequest.id)
+        .where(
+            RequirementReviewRequest.requirement_id == Requirement.id,
+            RequirementReviewRequest.reviewer_id == user_id,
+            RequirementReviewRequest.done.is_(False),
+        )
+        .exists()
+    )
+    approved = (
+        select(RequirementApproval.id)
+        .where(
+            RequirementApproval.requirement_id == Requirement.id,
+            RequirementApproval.user_id == user_id,
+            RequirementApproval.voided_at.is_(None),
+            RequirementApproval.decision == Decision.APPROVED,
+        )
+        .exists()
+    )
+    return select(Requirement).where(
+        Requirement.status == RequirementStatus.IN_REVIEW, asked, ~approved
+    )
+
+
+QUEUE_SORTS = {
+    "id": Requirement.id,
+    "title": Requirement.title,
+    "updated_at": Requirement.updated_at,
+    "moscow": Requirement.moscow,
+}
+
+
+def review_queue(
+    session: Session, actor: Actor, params: ListParams
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the actor's queue, each row with the state of both capacities."""
+    rows, total = paginate(
+        session, _queue_stmt(actor.user_id), params, QUEUE_SORTS, "updated_at", Requirement.id
+    )
+    return queue_rows(session, actor, rows), total
+
+
+def queue_rows(
+    session: Session, actor: Actor, requirements: list[Requirement]
+) -> list[dict[str, Any]]:
+    ids = [r.id for r in requirements]
+    approvals: dict[int, dict[str, int]] = {}
+    requests: dict[int, RequirementReviewRequest] = {}
+    if ids:
+        for approval in session.scalars(
+            select(RequirementApproval).where(
+                RequirementApproval.requirement_id.in_(ids),
+                RequirementApproval.voided_at.is_(None),
+                RequirementApproval.decision == Decision.APPROVED,
+            )
+        ):
+            approvals.setdefault(approval.requirement_id, {})[approval.capacity] = approval.user_id
+        for request in session.scalars(
+            select(RequirementReviewRequest)
+            .where(
+                RequirementReviewRequest.requirement_id.in_(ids),
+                RequirementReviewRequest.reviewer_id == actor.user_id,
+            )
+            .order_by(RequirementReviewRequest.id)
+        ):
+            requests[request.requirement_id] = request
+    names = _names(
+        session,
+        [r.product_manager_id for r in requirements]
+        + [q.requested_by_id for q in requests.values()]
+        + [uid for a in approvals.values() for uid in a.values()],
+    )
+    mine = workflow.capacities_for(frozenset(actor.roles))
+    out = []
+    for requirement in requirements:
+        filled = approvals.get(requirement.id, {})
+        asked = requests.get(requirement.id)
+        out.append(
+            {
+                "id": requirement.id,
+                "key": requirement.key,
+                "title": requirement.title,
+                "status": requirement.status,
+                "version": requirement.version,
+                "moscow": requirement.moscow,
+                "product_manager": names.get(requirement.product_manager_id or 0, ""),
+                "requested_by": names.get(asked.requested_by_id or 0, "") if asked else "",
+                "requested_at": asked.requested_at if asked else None,
+                "product_approved_by": names.get(filled.get(Capacity.PRODUCT, 0), ""),
+                "technical_approved_by": names.get(filled.get(Capacity.TECHNICAL, 0), ""),
+                "my_capacities": [c for c in mine if c not in filled],
+                "updated_at": requirement.updated_at,
+            }
+        )
+    return out
+
+
+def queue_counts(session: Session, actor: Actor) -> dict[str, int]:
+    """Awaiting me; all in review; in review still missing the product or technical approval."""
+    awaiting_me = session.scalar(
+        select(func.count()).select_from(_queue_stmt(actor.user_id).subquery())
+    )
+    in_review = session.scalar(
+        select(func.count(Requirement.id)).where(Requirement.status == RequirementStatus.IN_REVIEW)
+    )
+    missing = {}
+    for capacity in Capacity:
+        has = (
+            select(RequirementApproval.id)
+            .where(
+                RequirementApproval.requirement_id == Requirement.id,
+                RequirementApproval.capacity == capacity,
+                RequirementApproval.voided_at.is_(None),
+                RequirementApproval.decision == Decision.APPROVED,
+            )
+            .exists()
+        )
+        missing[capacity.value] = session.scalar(
+            select(func.count(Requirement.id)).where(
+                Requirement.status == RequirementStatus.IN_REVIEW, ~has
+            )
+        )
+    return {
+        "awaiting_me": awaiting_me or 0,
+        "in_review": in_review or 0,
+        "missing_product": missing["product"] or 0,
+        "missing_technical": missing["technical"] or 0,
     }

@@ -23,10 +23,14 @@ from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
 from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
+from tmse.core.notifications import api as notifications_api
+from tmse.core.notifications import views as notifications_views
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.jobs.metrics import register_job_metrics
+from tmse.requirements import review_api as requirement_review_api
+from tmse.requirements import review_views as requirement_review_views
 from tmse.requirements.baselines import api as baselines_api
 from tmse.requirements.changes import api as changes_api
 from tmse.requirements.kano import api as kano_api
@@ -75,6 +79,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         identity_api.router,
         audit_api.router,
         links_api.router,
+        notifications_api.router,
+        # Before the requirements routers: /review-queue and /reviews are not requirement ids.
+        requirement_review_api.router,
         catalog_api.router,
         catalog_backstage_api.router,
         standards_api.router,
@@ -92,6 +99,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     ):
         app.include_router(router)
     app.include_router(web_views.router)
+    app.include_router(notifications_views.router)
+    app.include_router(requirement_review_views.router)
     app.include_router(registry_views.router)
     app.include_router(catalog_views.router)
     app.include_router(decision_views.router)

@@ -188,5 +188,19 @@ TOUCHES = "touches"  # requirement → service / api / data-store it changes
 
 register_linkable("requirement", Requirement, CONTENT_FIELDS, label_field="title")
 
+# PostgreSQL sorts NULL first when descending: the ranked backlog (score DESC NULLS LAST, id)
+# needs indexes in that order to read a page without sorting. SQLite puts NULL last already.
+for _score in (Requirement.rice_score, Requirement.wsjf_score):
+    _name = _score.key.removesuffix("_score")
+    Index(f"ix_requirements_rank_{_name}", _score.desc().nulls_last(), Requirement.id).ddl_if(
+        dialect="postgresql"
+    )
+    Index(
+        f"ix_requirements_status_rank_{_name}",
+        Requirement.status,
+        _score.desc().nulls_last(),
+        Requirement.id,
+    ).ddl_if(dialect="postgresql")
+
 # Registers the before_flush hook that keeps rice_score and wsjf_score in step with their parts.
 import tmse.requirements.scoring  # noqa: E402, F401

@@ -1,0 +1,193 @@
+"""JSON routes of requirements under /api/v1/requirements: intake, the ranked backlog, edits,
+history, CSV import, the MoSCoW balance and custom field definitions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.errors import InvalidInput
+from tmse.core.pagination import MAX_LIMIT
+from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
+from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
+from tmse.requirements.history import history
+from tmse.requirements.models import Channel
+from tmse.requirements.schemas import (
+    BacklogPage,
+    CustomFieldIn,
+    CustomFieldOut,
+    CustomFieldPatch,
+    HistoryEntry,
+    ImportResult,
+    MustShareOut,
+    RequirementCreate,
+    RequirementOut,
+    RequirementPatch,
+    RequirementSummary,
+)
+
+router = APIRouter(prefix="/api/v1/requirements", tags=["requirements"])
+Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
+Configurer = Annotated[Actor, Depends(require(REQUIREMENTS_CONFIGURE))]
+
+
+@router.get("", response_model=BacklogPage)
+def list_requirements(
+    request: Request,
+    session: DbSession,
+    _: Reader,
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    model: Literal["rice", "wsjf", "moscow"] | None = Query(
+        None, description="Rank by RICE, WSJF or MoSCoW (empty scores last, then by id)."
+    ),
+    sort: str | None = Query(
+        None, description="Without a model: a field, `-field` descending, or `cf.<key>`."
+    ),
+    requirement_status: list[str] = Query([], alias="status"),
+    type: str | None = None,
+    moscow_value: str | None = Query(None, alias="moscow"),
+    project: int | None = None,
+    release: int | None = None,
+    channel: str | None = None,
+    q: str | None = Query(None, description="Words of the title, REQ-<id> or an external key."),
+) -> BacklogPage:
+    """The backlog; `cf.<key>=value` query parameters filter by custom fields."""
+    filters = backlog.BacklogFilters(
+        status=tuple(requirement_status),
+        type=type,
+        moscow=moscow_value,
+        project_id=project,
+        release_id=release,
+        channel=channel,
+        q=q,
+        custom=backlog.custom_filters(dict(request.query_params)),
+    )
+    page = backlog.backlog_page(
+        session, filters, limit=limit, offset=offset, model=model, sort=sort
+    )
+    return BacklogPage(
+        items=[RequirementSummary.model_validate(r) for r in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        model=model,
+    )
+
+
+@router.post("", response_model=RequirementOut, status_code=status.HTTP_201_CREATED)
+def create_requirement(
+    data: RequirementCreate, session: DbSession, actor: Writer
+) -> RequirementOut:
+    """Intake through the API (channel `api`); you are the requester unless `requester` says."""
+    values = data.model_dump(exclude_unset=True, exclude={"external_key"})
+    requirement = service.create_requirement(
+        session, actor, values, Channel.API, external_key=data.external_key
+    )
+    return RequirementOut.model_validate(requirement)
+
+
+@router.get("/moscow-balance", response_model=MustShareOut)
+def moscow_balance(
+    session: DbSession, _: Reader, project: int | None = None, release: int | None = None
+) -> MustShareOut:
+    """Must-have effort against total effort; `over_limit` when above the release's or project's
+    limit (60% unless configured)."""
+    share = moscow.must_effort_share(session, project_id=project, release_id=release)
+    return MustShareOut(project_id=project, release_id=release, **share.__dict__)
+
+
+@router.post("/import/csv", response_model=ImportResult)
+async def import_csv(
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    mapping: Literal["generic", "jira"] = "generic",
+) -> ImportResult:
+    """Import a CSV (text/csv body, or multipart with a `file` part); all rows or none."""
+    text = await _csv_text(request)
+    outcome = csv_import.import_csv(session, actor, text, mapping)
+    return ImportResult(
+        mapping=outcome.mapping,
+        rows=outcome.rows,
+        created=len(outcome.created),
+        updated=len(outcome.updated),
+        unchanged=len(outcome.unchanged),
+        ids=outcome.created + outcome.updated,
+    )
+
+
+async def _csv_text(request: Request) -> str:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput(
+                "No file", [{"field": "file", "message": "attach the CSV as `file`"}]
+            )
+        raw = await upload.read()
+    else:
+        raw = await request.body()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "The file is not UTF-8", [{"field": "file", "message": "save the CSV as UTF-8"}]
+        ) from None
+
+
+@router.get("/custom-fields", response_model=list[CustomFieldOut])
+def list_custom_fields(session: DbSession, _: Reader) -> list[CustomFieldOut]:
+    return [CustomFieldOut.model_validate(d) for d in custom_fields.definitions(session)]
+
+
+@router.post("/custom-fields", response_model=CustomFieldOut, status_code=status.HTTP_201_CREATED)
+def create_custom_field(
+    data: CustomFieldIn, session: DbSession, actor: Configurer
+) -> CustomFieldOut:
+    field = custom_fields.create_definition(session, actor, data.model_dump())
+    return CustomFieldOut.model_validate(field)
+
+
+@router.patch("/custom-fields/{field_id}", response_model=CustomFieldOut)
+def update_custom_field(
+    field_id: int, data: CustomFieldPatch, session: DbSession, actor: Configurer
+) -> CustomFieldOut:
+    values = data.model_dump(exclude_unset=True, exclude={"version"})
+    field = custom_fields.update_definition(session, actor, field_id, values, data.version)
+    return CustomFieldOut.model_validate(field)
+
+
+@router.delete("/custom-fields/{field_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_custom_field(field_id: int, session: DbSession, actor: Configurer) -> None:
+    custom_fields.delete_definition(session, actor, field_id)
+
+
+@router.get("/{requirement_id:int}", response_model=RequirementOut)
+def get_requirement(requirement_id: int, session: DbSession, _: Reader) -> RequirementOut:
+    return RequirementOut.model_validate(service.get_requirement(session, requirement_id))
+
+
+@router.patch("/{requirement_id:int}", response_model=RequirementOut)
+def update_requirement(
+    requirement_id: int, data: RequirementPatch, session: DbSession, actor: Writer
+) -> RequirementOut:
+    """Edit fields (not status); a content change resets approvals, and once the requirement is
+    in an approved baseline it needs a change request (409 change-request-required)."""
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    requirement = service.update_requirement(session, actor, requirement_id, changes, data.version)
+    return RequirementOut.model_validate(requirement)
+
+
+@router.get("/{requirement_id:int}/history", response_model=list[HistoryEntry])
+def requirement_history(requirement_id: int, session: DbSession, _: Reader) -> list[HistoryEntry]:
+    service.get_requirement(session, requirement_id)
+    return [
+        HistoryEntry(id=e.id, at=e.at, actor=e.actor_name, action=e.action, changes=e.changes)
+        for e in history(session, requirement_id)
+    ]

@@ -1,0 +1,190 @@
+"""CSV import of requirements, all or nothing: every row is mapped and validated first; one bad
+row and nothing is stored, and the 422 lists every bad row with its line number and field.
+
+Rows with a key seen before (Jira "Issue key", or the generic `external_key` column) update that
+requirement instead of adding another, so importing the same file twice changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.core import audit
+from tmse.core.actor import Actor
+from tmse.core.errors import InvalidInput
+from tmse.delivery.models import Project, Release
+from tmse.requirements import custom_fields, service
+from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Row
+from tmse.requirements.models import CONTENT_FIELDS, Requirement
+
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class ImportOutcome:
+    mapping: str
+    rows: int = 0
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+
+
+def read_rows(text: str) -> tuple[list[str], list[tuple[int, Row]]]:
+    """(header, [(line number where the record starts, [(header, cell), ...]), ...]).
+    Line numbers count physical lines, so a quoted cell spanning lines keeps them true."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], []
+    records = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        padded = cells + [""] * (len(header) - len(cells))
+        row = list(zip(header, padded, strict=False))
+        if len(cells) > len(header):
+            row.append(("", "\x00extra"))
+        records.append((start, row))
+    return header, records
+
+
+def _lookups(session: Session) -> Lookups:
+    projects = dict(session.execute(select(Project.key, Project.id)).tuples())
+    releases = {
+        (project_id, name): release_id
+        for release_id, project_id, name in session.execute(
+            select(Release.id, Release.project_id, Release.name)
+        ).tuples()
+    }
+    keys: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for definition in custom_fields.definitions(session):
+        keys[definition.key.lower()] = definition.key
+        keys.setdefault(definition.label_en.lower(), definition.key)
+        kinds[definition.key] = definition.kind
+    return Lookups(projects, releases, keys, kinds)
+
+
+def import_csv(
+    session: Session, actor: Actor, text: str, mapping_name: str = "generic"
+) -> ImportOutcome:
+    """Validate every row, then store them all; raise one 422 listing every bad row."""
+    mapping = MAPPINGS.get(mapping_name)
+    if mapping is None:
+        raise InvalidInput(
+            f"Unknown mapping '{mapping_name}'",
+            [{"field": "mapping", "message": f"one of: {', '.join(MAPPINGS)}"}],
+        )
+    if len(text.encode()) > MAX_BYTES:
+        raise InvalidInput("The file is too large", [{"field": "file", "message": "at most 20 MB"}])
+    header, records = read_rows(text)
+    if not header or not records:
+        raise InvalidInput("The file has no rows", [{"field": "file", "message": "no data rows"}])
+    if len(records) > MAX_ROWS:
+        raise InvalidInput("Too many rows", [{"field": "file", "message": f"at most {MAX_ROWS}"}])
+    lookups = _lookups(session)
+    keys = [
+        key for key in (mapping.map_row(row, lookups).external_key for _, row in records) if key
+    ]
+    existing = {
+        r.external_key: r
+        for chunk in _chunks(keys, 500)
+        for r in session.scalars(select(Requirement).where(Requirement.external_key.in_(chunk)))
+    }
+    errors: list[dict[str, Any]] = []
+    planned: list[tuple[Requirement | None, dict[str, Any], str | None]] = []
+    seen: dict[str, int] = {}
+    for line, row in records:
+        mapped = mapping.map_row(row, lookups)
+        row_errors = [{"line": line, "field": f, "message": m} for f, m in mapped.errors]
+        if any(cell == "\x00extra" for _, cell in row):
+            row_errors.append({"line": line, "field": "row", "message": "more cells than headers"})
+        key = mapped.external_key
+        if key and key in seen:
+            row_errors.append(
+                {
+                    "line": line,
+                    "field": "external_key",
+                    "message": f"{key} is also on line {seen[key]}",
+                }
+            )
+        if key:
+            seen.setdefault(key, line)
+        current = existing.get(key) if key else None
+        clean: dict[str, Any] = {}
+        if not row_errors:
+            try:
+                clean = service.validate_changes(session, current, mapped.values, prefix="")
+            except InvalidInput as exc:
+                row_errors += [
+                    {"line": line, "field": e["field"], "message": e["message"]}
+                    for e in exc.extra.get("errors", [])
+                ]
+            if current is not None and not row_errors:
+                content = [f for f in service.changed_fields(current, clean) if f in CONTENT_FIELDS]
+                if content and service.in_approved_baseline(session, current.id):
+                    row_errors.append(
+                        {
+                            "line": line,
+                            "field": content[0],
+                            "message": f"{current.key} is in an approved baseline: "
+                            "propose a change request",
+                        }
+                    )
+        errors += row_errors
+        planned.append((current, clean, key))
+    if errors:
+        lines = sorted({e["line"] for e in errors})
+        raise InvalidInput(
+            f"{len(lines)} row(s) are not valid (lines {', '.join(map(str, lines))}); "
+            "nothing was imported",
+            errors,
+        )
+    return _store(session, actor, mapping.name, mapping.channel, planned)
+
+
+def _chunks(values: list[str], size: int) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    mapping_name: str,
+    channel: str,
+    planned: list[tuple[Requirement | None, dict[str, Any], str | None]],
+) -> ImportOutcome:
+    outcome = ImportOutcome(mapping_name, rows=len(planned))
+    new_rows = []
+    for current, clean, key in planned:
+        if current is None:
+            new_rows.append(service.new_requirement(actor, clean, channel, key))
+        elif service.changed_fields(current, clean):
+            service.apply_changes(session, actor, current, clean)
+            outcome.updated.append(current.id)
+        else:
+            outcome.unchanged.append(current.id)
+    session.add_all(new_rows)
+    session.flush()
+    audit.record_many(
+        session,
+        actor,
+        (
+            audit.Change("create", "requirement", r.id, audit.diff(None, service.snapshot(r)))
+            for r in new_rows
+        ),
+    )
+    outcome.created = [r.id for r in new_rows]
+    return outcome

@@ -32,6 +32,7 @@ from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import review_api as requirement_review_api
 from tmse.requirements import review_views as requirement_review_views
 from tmse.requirements.baselines import api as baselines_api
+from tmse.requirements.baselines import views as baselines_views
 from tmse.requirements.changes import api as changes_api
 from tmse.requirements.kano import api as kano_api
 from tmse.settings import Settings, get_settings, secret_key
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router)
     app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)
+    app.include_router(baselines_views.router)
     app.include_router(strategy_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)

@@ -115,12 +115,16 @@ def _goal_reach() -> CTE:
         .where(_hop(supports, SUPPORTS, "goal", "objective"))
     )  # fmt: skip
     reach = seed.cte("goal_reach", recursive=True)
-    step = select(reach.c.goal_id, derives.target_id).join(
-        derives,
-        and_(
-            derives.source_id == reach.c.requirement_id,
-            _hop(derives, DERIVES, "requirement", "requirement"),
-        ),
+    step = (
+        select(reach.c.goal_id, derives.target_id)
+        .select_from(reach)
+        .join(
+            derives,
+            and_(
+                derives.source_id == reach.c.requirement_id,
+                _hop(derives, DERIVES, "requirement", "requirement"),
+            ),
+        )
     )
     return reach.union(step)
 
@@ -162,12 +166,16 @@ def _aligned_reach(aligned_initiative_ids: list[int]) -> CTE:
         includes.source_id.in_(aligned_initiative_ids),
     )
     reach = seed.cte("aligned_reach", recursive=True)
-    step = select(derives.target_id).join(
-        derives,
-        and_(
-            derives.source_id == reach.c.requirement_id,
-            _hop(derives, DERIVES, "requirement", "requirement"),
-        ),
+    step = (
+        select(derives.target_id)
+        .select_from(reach)
+        .join(
+            derives,
+            and_(
+                derives.source_id == reach.c.requirement_id,
+                _hop(derives, DERIVES, "requirement", "requirement"),
+            ),
+        )
     )
     return reach.union(step)
 

@@ -29,6 +29,7 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.jobs.metrics import register_job_metrics
+from tmse.requirements import api as requirements_api
 from tmse.requirements import review_api as requirement_review_api
 from tmse.requirements import review_views as requirement_review_views
 from tmse.requirements.baselines import api as baselines_api
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         facts_api.router,
         reviews_api.router,
         scorecards_api.router,
+        requirements_api.router,
         baselines_api.router,
         changes_api.router,
         changes_api.freeze_router,

@@ -29,9 +29,11 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.jobs.metrics import register_job_metrics
+from tmse.requirements import api as requirements_api
 from tmse.requirements import review_api as requirement_review_api
 from tmse.requirements import review_views as requirement_review_views
 from tmse.requirements.baselines import api as baselines_api
+from tmse.requirements.baselines import views as baselines_views
 from tmse.requirements.changes import api as changes_api
 from tmse.requirements.kano import api as kano_api
 from tmse.requirements.kano import views as kano_views
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         facts_api.router,
         reviews_api.router,
         scorecards_api.router,
+        requirements_api.router,
         baselines_api.router,
         changes_api.router,
         changes_api.freeze_router,
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(reviews_views.router)
     app.include_router(scorecards_views.router)
     app.include_router(kano_views.router)
+    app.include_router(baselines_views.router)
     app.include_router(strategy_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from tmse.core import i18n
 from tmse.core.actor import Actor
 from tmse.web.csrf import csrf_token_of
-from tmse.web.labels import action_label, kind_label, link_state_label, role_label
+from tmse.web.labels import N_, action_label, kind_label, link_state_label, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_COOKIE = "tmse_locale"
@@ -39,9 +39,9 @@ class NavItem:
 
 # Module headings of the navigation, in order: (key, English msgid).
 NAV_GROUPS: tuple[tuple[str, str], ...] = (
-    ("strategy", "Strategy & requirements"),
-    ("architecture", "Architecture & standards"),
-    ("organisation", "Organisation"),
+    ("strategy", N_("Strategy & requirements")),
+    ("architecture", N_("Architecture & standards")),
+    ("organisation", N_("Organisation")),
 )
 
 
@@ -123,6 +123,12 @@ environment.globals["gettext"] = _gettext
 environment.globals["ngettext"] = _ngettext
 
 
+def _grouped(nav: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
+    """The entries under their module headings, in NAV_GROUPS order; empty groups left out."""
+    groups = [(label, [n for n in nav if n.group == key]) for key, label in NAV_GROUPS]
+    return [(label, items) for label, items in groups if items]
+
+
 def request_locale(request: Request) -> str:
     actor: Actor | None = getattr(request.state, "actor", None)
     return i18n.choose_locale(
@@ -151,6 +157,7 @@ def render(
         "locales": i18n.LOCALES,
         "csrf_token": csrf_token_of(request),
         "nav": nav,
+        "nav_groups": _grouped(nav),
         "gettext": _gettext,
         "ngettext": _ngettext,
         "_": _gettext,

@@ -32,6 +32,7 @@ STEP_MODULES: list[str] = [
     "tmse.standards.registry.demo",
     "tmse.standards.scorecards.demo",
     "tmse.standards.reviews.demo",
+    "tmse.requirements.baselines.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

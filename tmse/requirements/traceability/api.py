@@ -1,0 +1,82 @@
+"""JSON routes of the traceability matrix under /api/v1/traceability, and its CSV/Excel exports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response, StreamingResponse
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.pagination import MAX_LIMIT, Page
+from tmse.core.permissions import READ
+from tmse.requirements.traceability import export
+from tmse.requirements.traceability.schemas import CellOut, LevelOut, MatrixOut, RowOut
+from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
+
+router = APIRouter(prefix="/api/v1/traceability", tags=["traceability"])
+Reader = Annotated[Actor, Depends(require(READ))]
+Goal = Annotated[int | None, Query(description="Only the paths down from this goal.")]
+Baseline = Annotated[
+    int | None, Query(description="Requirements and their links as this baseline holds them.")
+]
+
+
+def levels_out(view: TraceMatrix) -> list[LevelOut]:
+    return [
+        LevelOut(type=level.type_name, label=level.label, **summary.__dict__)
+        for level, summary in zip(view.levels, view.matrix.summary, strict=True)
+    ]
+
+
+def rows_out(view: TraceMatrix, offset: int, limit: int) -> list[RowOut]:
+    found = []
+    for row in view.matrix.page(offset, limit):
+        first = next(index for index, cell in enumerate(row) if cell is not None)
+        cells = [None if c is None else CellOut(**c) for c in view.cells(row)]
+        found.append(RowOut(starts_at=view.levels[first].key, cells=cells))
+    return found
+
+
+@router.get("/matrix", response_model=MatrixOut)
+def matrix(
+    session: DbSession,
+    _: Reader,
+    goal: Goal = None,
+    baseline: Baseline = None,
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
+    offset: int = Query(0, ge=0, description="Rows to skip."),
+) -> MatrixOut:
+    """Coverage, orphans and Suspect links per level, and one page of the matrix's rows."""
+    view = trace_matrix(session, goal, baseline)
+    rows = Page(
+        items=rows_out(view, offset, limit), total=view.matrix.total, limit=limit, offset=offset
+    )
+    return MatrixOut(goal=goal, baseline=baseline, levels=levels_out(view), rows=rows)
+
+
+@router.get("/matrix.csv", response_class=StreamingResponse)
+def matrix_csv(
+    session: DbSession, _: Reader, goal: Goal = None, baseline: Baseline = None
+) -> Response:
+    """The whole matrix as CSV (UTF-8 with a byte order mark), one row per path."""
+    view = trace_matrix(session, goal, baseline)
+    return StreamingResponse(
+        export.csv_chunks(view),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(view, "csv")}"'},
+    )
+
+
+@router.get("/matrix.xlsx", response_class=StreamingResponse)
+def matrix_xlsx(
+    session: DbSession, _: Reader, goal: Goal = None, baseline: Baseline = None
+) -> Response:
+    """The whole matrix as an Excel workbook: a Matrix sheet and a Summary sheet."""
+    view = trace_matrix(session, goal, baseline)
+    return StreamingResponse(
+        export.xlsx_chunks(view),
+        media_type=export.XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(view, "xlsx")}"'},
+    )

@@ -175,19 +175,19 @@ def active_scopes(session: Session, on_date: dt.date) -> list[FreezeWindow]:
 
 
 def describe(session: Session, window: FreezeWindow) -> str:
-    """'Release "2026.12" of project PAY is frozen from 2026-11-20 to 2026-12-05 (year-end
-    freeze)' — the scope, dates and reason of a window."""
+    """'Freeze window "Year-end": release "2026.12" of project PAY is frozen from 2026-11-20 to
+    2026-12-05 (year-end freeze)' — the window's name, scope, dates and reason."""
     if window.release_id is not None:
         release = session.get(Release, window.release_id)
         project = session.get(Project, release.project_id) if release else None
-        scope = f'Release "{release.name if release else window.release_id}"'
+        scope = f'release "{release.name if release else window.release_id}"'
         if project is not None:
             scope += f" of project {project.key}"
     else:
         project = session.get(Project, window.project_id)
-        scope = f"Project {project.key if project else window.project_id}"
+        scope = f"project {project.key if project else window.project_id}"
     reason = f" ({window.reason})" if window.reason else ""
     return (
-        f'{scope} is frozen by freeze window "{window.name}" from '
+        f'Freeze window "{window.name}": {scope} is frozen from '
         f"{window.starts_on.isoformat()} to {window.ends_on.isoformat()}{reason}"
     )

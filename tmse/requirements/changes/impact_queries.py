@@ -52,7 +52,8 @@ def trace_successors(session: Session) -> Successors:
                         TraceLink.link_type.not_in(NOT_DOWNSTREAM),
                     )
                 )
-                yield from rows.tuples()
+                # Plain tuples: they are the closure's dictionary keys.
+                yield from ((row[0], row[1]) for row in rows)
 
     return successors
 

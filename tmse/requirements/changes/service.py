@@ -93,27 +93,26 @@ def _validated_changes(
             "A change request proposes at least one change",
             [{"field": "changes", "message": "propose at least one field change"}],
         )
-    not_content = sorted(set(changes) - set(CONTENT_FIELDS))
-    if not_content:
-        raise InvalidInput(
-            "Only content fields are changed through a change request",
-            [
-                {
-                    "field": f"changes.{name}",
-                    "message": f"not a content field; choose from: {', '.join(CONTENT_FIELDS)}",
-                }
-                for name in not_content
-            ],
-        )
+    errors: list[dict[str, Any]] = [
+        {
+            "field": f"changes.{name}",
+            "message": f"not a content field; choose from: {', '.join(CONTENT_FIELDS)}",
+        }
+        for name in sorted(set(changes) - set(CONTENT_FIELDS))
+    ]
+    content = {name: value for name, value in changes.items() if name in CONTENT_FIELDS}
+    validated: dict[str, Any] = {}
     try:
-        validated = validate_changes(session, requirement, dict(changes))
+        validated = validate_changes(session, requirement, content) if content else {}
     except InvalidInput as error:
-        errors = [
+        errors += [
             e | {"field": _in_changes(str(e.get("field", "")))}
             for e in error.extra.get("errors", [])
         ]
-        raise InvalidInput(error.detail, errors) from None
-    proposed = {name: json_value(validated.get(name, changes[name])) for name in changes}
+    if errors:
+        fields = ", ".join(sorted(e["field"] for e in errors))
+        raise InvalidInput(f"The proposed changes are not valid: {fields}", errors)
+    proposed = {name: json_value(validated.get(name, content[name])) for name in content}
     changed = {n: v for n, v in proposed.items() if v != _current(requirement, n)}
     if not changed:
         raise InvalidInput(

@@ -1,0 +1,69 @@
+"""English labels of project statuses, modes, phase kinds and gate decisions, marked for the
+catalogs; pages translate them where they are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tmse.web.labels import N_
+
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "active": N_("Active"),
+    "on-hold": N_("On hold"),
+    "closed": N_("Closed"),
+    "cancelled": N_("Cancelled"),
+}
+STATUS_COLOURS = {
+    "planned": "bg-blue-lt",
+    "active": "bg-green-lt",
+    "on-hold": "bg-yellow-lt",
+    "closed": "bg-secondary-lt",
+    "cancelled": "bg-red-lt",
+}
+MODE_LABELS = {
+    "iterative": N_("Iterative"),
+    "gated": N_("Stage-gated"),
+    "hybrid": N_("Hybrid"),
+    "none": N_("No phases yet"),
+}
+MODE_COLOURS = {
+    "iterative": "bg-azure-lt",
+    "gated": "bg-orange-lt",
+    "hybrid": "bg-purple-lt",
+    "none": "bg-secondary-lt",
+}
+KIND_LABELS = {"iterative": N_("Iterative"), "gated": N_("Stage-gated")}
+GATE_LABELS = {
+    "pending": N_("Pending"),
+    "go": N_("Go"),
+    "kill": N_("Kill"),
+    "hold": N_("Hold"),
+    "recycle": N_("Recycle"),
+}
+GATE_COLOURS = {
+    "pending": "bg-secondary-lt",
+    "go": "bg-green-lt",
+    "kill": "bg-red-lt",
+    "hold": "bg-yellow-lt",
+    "recycle": "bg-azure-lt",
+}
+GATE_HINTS = {
+    "go": N_("Go: the project passes the gate into the next phase."),
+    "kill": N_("Kill: the project stops here."),
+    "hold": N_("Hold: wait; decide again later."),
+    "recycle": N_("Recycle: repeat the phase, then decide again."),
+}
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "status": STATUS_LABELS,
+        "status_colour": STATUS_COLOURS,
+        "mode": MODE_LABELS,
+        "mode_colour": MODE_COLOURS,
+        "kind": KIND_LABELS,
+        "gate": GATE_LABELS,
+        "gate_colour": GATE_COLOURS,
+        "gate_hint": GATE_HINTS,
+    }

@@ -1,0 +1,183 @@
+"""The project page's content: timeline chart, iterations with velocity, gate panels, releases,
+milestones and the MoSCoW balance; shared by the page route and the forms that show it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.core.actor import Actor
+from tmse.core.db import utcnow
+from tmse.core.identity.models import Team, User
+from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE
+from tmse.delivery import gates, iterations, phases, service, timeline, velocity
+from tmse.delivery.models import Project
+from tmse.delivery.phase_models import PhaseKind
+from tmse.delivery.view_labels import labels
+from tmse.web.forms import translator
+from tmse.web.templating import render
+
+VELOCITY_COLOURS = {"planned": "#adb5bd", "added": "#f76707", "completed": "#2fb344"}
+
+
+def velocity_chart(summary: velocity.VelocitySummary, words: dict[str, str]) -> dict[str, Any]:
+    """Bars per iteration: planned, added after start, completed effort; the average line."""
+    names = [row.name for row in summary.iterations]
+
+    def bars(key: str, values: list[float]) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "name": words[key],
+            "data": values,
+            "itemStyle": {"color": VELOCITY_COLOURS[key]},
+            "barMaxWidth": 28,
+        }
+
+    completed = bars("completed", [r.completed_effort for r in summary.iterations])
+    if summary.average_effort is not None:
+        completed["markLine"] = {
+            "symbol": "none",
+            "data": [{"yAxis": summary.average_effort, "name": words["average"]}],
+            "label": {"formatter": f"{words['average']}: {summary.average_effort}"},
+            "lineStyle": {"type": "dashed", "color": "#2fb344"},
+        }
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "top": 36, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": names},
+        "yAxis": {"type": "value", "name": words["unit"]},
+        "series": [
+            bars("planned", [r.planned_effort for r in summary.iterations]),
+            bars("added", [r.added_effort for r in summary.iterations]),
+            completed,
+        ],
+    }
+
+
+def _gate_view(session: Session, actor: Actor, gate: Any) -> dict[str, Any]:
+    out = gates.gate_out(session, gate)
+    results = gates.evaluate(session, gate)
+    baseline = None
+    if gate.required_baseline_id is not None:
+        from tmse.requirements.baselines.models import Baseline
+
+        baseline = session.get(Baseline, gate.required_baseline_id)
+    is_approver = actor.user_id is not None and actor.user_id in (gate.approver_ids or [])
+    return {
+        **out,
+        "results": results,
+        "passed": all(r.passed for r in results),
+        "baseline": baseline,
+        "can_decide": is_approver and actor.can(GATES_DECIDE) and gate.status not in gates.CLOSED,
+        "is_approver": is_approver,
+    }
+
+
+def project_context(session: Session, actor: Actor, project: Project) -> dict[str, Any]:
+    summary = service.summaries(session, [project])[0]
+    phase_rows = phases.list_phases(session, project.id)
+    gate_by_phase = phases.gates_by_phase(session, [p.id for p in phase_rows])
+    all_iterations = iterations.project_iterations(session, project.id)
+    today = utcnow().date()
+    rows = iterations.item_rows(session, [i.id for i in all_iterations])
+    facts = iterations.facts(all_iterations, rows)
+    summary_velocity = velocity.summarise(facts, today)
+    by_iteration = {v.iteration_id: v for v in summary_velocity.iterations}
+    phase_views = []
+    for phase in phase_rows:
+        gate = gate_by_phase.get(phase.id)
+        its = [i for i in all_iterations if i.phase_id == phase.id]
+        phase_views.append(
+            {
+                "phase": phase,
+                "iterations": [{"iteration": i, "velocity": by_iteration[i.id]} for i in its],
+                "gate": _gate_view(session, actor, gate) if gate is not None else None,
+            }
+        )
+    milestones = service.list_milestones(session, project.id)
+    chart = timeline.build_timeline(
+        [
+            timeline.PhaseBar(
+                p.id,
+                p.name,
+                p.kind,
+                p.position,
+                p.start_on,
+                p.end_on,
+                gate_by_phase[p.id].status if p.id in gate_by_phase else None,
+            )
+            for p in phase_rows
+        ],
+        [timeline.IterationBar(i.phase_id, i.name, i.start_on, i.end_on) for i in all_iterations],
+        [timeline.MilestoneMark(m.name, m.due_on, m.reached_on) for m in milestones],
+        today,
+    )
+    return {
+        "project": project,
+        "summary": summary,
+        "phases": phase_views,
+        "has_iterative": any(p.kind == PhaseKind.ITERATIVE for p in phase_rows),
+        "velocity": summary_velocity,
+        "timeline": chart,
+        "releases": service.list_releases(session, project.id),
+        "milestones": milestones,
+        "must_share": service.must_share(session, project),
+        "owner": session.get(User, project.owner_id) if project.owner_id else None,
+        "team": session.get(Team, project.team_id) if project.team_id else None,
+    }
+
+
+def render_project(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    message: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    flashes: list[dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    _ = translator(request)
+    context = project_context(session, actor, project)
+    words = {
+        "milestones": _("Milestones"),
+        "today": _("Today"),
+        "gate": _("Gate"),
+        "planned": _("Planned"),
+        "added": _("Added after start"),
+        "completed": _("Completed"),
+        "average": _("Average of the last 3"),
+        "unit": _("person-days"),
+    }
+    context["timeline_option"] = timeline.chart_option(context["timeline"], words)
+    context["timeline_height"] = timeline.chart_height(context["timeline"])
+    context["velocity_option"] = velocity_chart(context["velocity"], words)
+    return render(
+        request,
+        "delivery/project.html",
+        {
+            "active": "projects",
+            **context,
+            "labels": labels(),
+            "can_write": actor.can(DELIVERY_WRITE),
+            "message": message,
+            "errors": errors or {},
+            "values": values or {},
+            "flashes": flashes or [],
+        },
+        status_code=status_code,
+    )
+
+
+def people(session: Session) -> tuple[list[User], list[Team]]:
+    users = list(
+        session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
+    )
+    return users, list(session.scalars(select(Team).order_by(Team.name)))

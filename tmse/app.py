@@ -28,6 +28,7 @@ from tmse.core.notifications import views as notifications_views
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
+from tmse.delivery import views as delivery_views
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
 from tmse.requirements import review_api as requirement_review_api
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(kano_views.router)
     app.include_router(baselines_views.router)
     app.include_router(strategy_views.router)
+    app.include_router(delivery_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)
 

@@ -1,0 +1,40 @@
+"""The Kano demo step: 60 respondents, every category planted, the same results on every run."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from tmse.core.actor import Actor
+from tmse.demo.steps import DemoContext
+from tmse.requirements.kano import service
+from tmse.requirements.kano.demo import create_kano_survey
+from tmse.requirements.kano.models import KanoSurvey
+
+
+def test_demo_survey_plants_every_category(db) -> None:  # type: ignore[no-untyped-def]
+    ctx = DemoContext(db, random.Random(7), "small", Actor.system("demo"), "pw")
+    started = time.perf_counter()
+    create_kano_survey(ctx)
+    assert time.perf_counter() - started < 2.0
+    with db.session() as session:
+        survey = session.get(KanoSurvey, ctx.created["kano_survey"][0])
+        assert service.response_count(session, survey.id) == 60
+        results = {r.feature.key: r.result for r in service.results(session, survey)}
+        channels = {r.channel for r in service.all_responses(session, survey.id)}
+    assert channels == {"web", "api", "csv"}
+    assert {key: r.category for key, r in results.items()} == {
+        "REORDER": "A",
+        "TRACKING": "O",
+        "SECURE_PAY": "M",
+        "DARK_MODE": "I",
+        "VOICE_SEARCH": "A",  # A 22 vs I 20: 3.3 points, the rule picks A
+        "EXPORT": "I",
+        "E_INVOICE": "M",  # O 21 vs M 19: 3.3 points, the rule picks M
+        "AUTOPLAY": "R",
+    }
+    assert results["E_INVOICE"].tie_rule_applied and results["E_INVOICE"].top == "O"
+    assert results["REORDER"].counts == {"A": 30, "O": 12, "M": 6, "I": 10, "R": 1, "Q": 1}
+    # M 34 vs O 14 of 60: 1.65·sqrt(48·72/120) = 1.65·5.367 = 8.85 ≤ 20: significant.
+    assert results["SECURE_PAY"].significant is True
+    assert all(r.n == 60 for r in results.values())

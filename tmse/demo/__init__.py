@@ -33,6 +33,7 @@ STEP_MODULES: list[str] = [
     "tmse.standards.scorecards.demo",
     "tmse.standards.reviews.demo",
     "tmse.requirements.baselines.demo",
+    "tmse.requirements.kano.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -38,6 +38,8 @@ from tmse.requirements.baselines import views as baselines_views
 from tmse.requirements.changes import api as changes_api
 from tmse.requirements.kano import api as kano_api
 from tmse.requirements.kano import views as kano_views
+from tmse.requirements.traceability import api as traceability_api
+from tmse.requirements.traceability import views as traceability_views
 from tmse.settings import Settings, get_settings, secret_key
 from tmse.standards import api as standards_api
 from tmse.standards import checks_api as standards_checks_api
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         kano_api.router,
         strategy_api.router,
         delivery_api.router,
+        traceability_api.router,
     ):
         app.include_router(router)
     app.include_router(web_views.router)
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(kano_views.router)
     app.include_router(baselines_views.router)
     app.include_router(strategy_views.router)
+    app.include_router(traceability_views.router)
     app.include_router(delivery_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)

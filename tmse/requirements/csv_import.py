@@ -61,12 +61,12 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, Row]]]:
 
 
 def _lookups(session: Session) -> Lookups:
-    projects = dict(session.execute(select(Project.key, Project.id)).tuples())
+    projects = {key: id_ for key, id_ in session.execute(select(Project.key, Project.id))}
     releases = {
         (project_id, name): release_id
         for release_id, project_id, name in session.execute(
             select(Release.id, Release.project_id, Release.name)
-        ).tuples()
+        )
     }
     keys: dict[str, str] = {}
     kinds: dict[str, str] = {}

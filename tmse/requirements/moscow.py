@@ -72,3 +72,41 @@ def must_effort_share(
     total, must = session.execute(stmt).one()
     limit = effort_limit(session, project_id, release_id)
     return must_share(float(Decimal(str(total))), float(Decimal(str(must))), limit)
+
+
+@dataclass(frozen=True)
+class ReleaseShare:
+    release_id: int
+    name: str
+    share: MustShare
+
+
+def releases_over_limit(session: Session, project_id: int | None = None) -> list[ReleaseShare]:
+    """Every release whose Must-have effort is over its limit, in one grouped query."""
+    from tmse.delivery.models import Project, Release
+    from tmse.requirements.models import MoSCoW, Requirement
+
+    effort = func.coalesce(Requirement.effort_days, 0)
+    stmt = (
+        select(
+            Release.id,
+            Release.name,
+            func.coalesce(Release.must_effort_limit_pct, Project.must_effort_limit_pct),
+            func.sum(effort),
+            func.sum(case((Requirement.moscow == MoSCoW.MUST, effort), else_=0)),
+        )
+        .join(Requirement, Requirement.release_id == Release.id)
+        .join(Project, Project.id == Release.project_id)
+        .where(Requirement.status.not_in(NOT_PLANNED))
+        .group_by(Release.id, Release.name, Release.must_effort_limit_pct)
+        .group_by(Project.must_effort_limit_pct)
+        .order_by(Release.id)
+    )
+    if project_id is not None:
+        stmt = stmt.where(Release.project_id == project_id)
+    over = []
+    for release_id, name, limit, total, must in session.execute(stmt):
+        share = must_share(float(total or 0), float(must or 0), int(limit or DEFAULT_LIMIT_PCT))
+        if share.over_limit:
+            over.append(ReleaseShare(release_id, name, share))
+    return over

@@ -33,6 +33,7 @@ from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
 from tmse.requirements import review_api as requirement_review_api
 from tmse.requirements import review_views as requirement_review_views
+from tmse.requirements import views as requirements_views
 from tmse.requirements.baselines import api as baselines_api
 from tmse.requirements.baselines import views as baselines_views
 from tmse.requirements.changes import api as changes_api
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(web_views.router)
     app.include_router(notifications_views.router)
     app.include_router(requirement_review_views.router)
+    app.include_router(requirements_views.router)
     app.include_router(registry_views.router)
     app.include_router(catalog_views.router)
     app.include_router(decision_views.router)

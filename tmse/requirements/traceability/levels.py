@@ -21,6 +21,7 @@ class Level:
     order: int  # position in the chain, smallest at the top
     link_types_in: tuple[str, ...] = ()  # links from the level above into this one
     link_types_within: tuple[str, ...] = ()  # parent → child links inside the level
+    page: str = ""  # an item's web page, with {id} and {label} filled in; "" when it has none
 
 
 class LevelRegistry:
@@ -63,13 +64,32 @@ class LevelRegistry:
 
 REGISTRY = LevelRegistry()
 
-REGISTRY.register(Level("goal", "goal", N_("Goal"), 10))
+REGISTRY.register(Level("goal", "goal", N_("Goal"), 10, page="/strategy/goals/{id}"))
 REGISTRY.register(Level("objective", "objective", N_("Objective"), 20, ("supports",)))
-REGISTRY.register(Level("initiative", "initiative", N_("Initiative"), 30, ("drives",)))
 REGISTRY.register(
-    Level("requirement", "requirement", N_("Requirement"), 40, ("includes",), ("derives",))
+    Level(
+        "initiative",
+        "initiative",
+        N_("Initiative"),
+        30,
+        ("drives",),
+        page="/strategy/initiatives/{id}",
+    )
 )
-REGISTRY.register(Level("service", "service", N_("Service"), 50, ("touches",)))
+REGISTRY.register(
+    Level(
+        "requirement",
+        "requirement",
+        N_("Requirement"),
+        40,
+        ("includes",),
+        ("derives",),
+        page="/requirements/{id}",
+    )
+)
+REGISTRY.register(
+    Level("service", "service", N_("Service"), 50, ("touches",), page="/catalog/services/{label}")
+)
 
 
 def register_level(level: Level) -> Level:

@@ -1,0 +1,143 @@
+"""The traceability page: coverage per level as a chart, the matrix (paged), filters, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.core.actor import Actor
+from tmse.core.deps import DbSession, require
+from tmse.core.errors import InvalidInput
+from tmse.core.pagination import MAX_LIMIT
+from tmse.core.permissions import READ
+from tmse.requirements.traceability import queries
+from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
+from tmse.web.forms import translator
+from tmse.web.labels import N_
+from tmse.web.page_context import filter_url
+from tmse.web.templating import NavItem, register_nav, render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(require(READ))]
+Translate = Callable[[str], str]
+
+register_nav(
+    NavItem("traceability", N_("Traceability"), "/traceability", READ, order=8, group="strategy")
+)
+
+
+def coverage_chart(view: TraceMatrix, _: Translate) -> dict[str, Any]:
+    """Forward coverage % per level (bars, left axis), orphans and Suspect links (right axis)."""
+    summary = view.matrix.summary
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 48, "right": 56, "top": 40, "bottom": 32},
+        "xAxis": {"type": "category", "data": [_(level.label) for level in view.levels]},
+        "yAxis": [
+            {"type": "value", "name": _("Coverage %"), "min": 0, "max": 100},
+            {"type": "value", "name": _("Items or links"), "splitLine": {"show": False}},
+        ],
+        "series": [
+            {
+                "name": _("Coverage %"),
+                "type": "bar",
+                "barMaxWidth": 40,
+                "data": [s.coverage for s in summary],
+                "itemStyle": {"color": "#2fb344"},
+                "label": {"show": True, "position": "top", "formatter": "{c}%"},
+            },
+            {
+                "name": _("Orphans"),
+                "type": "bar",
+                "yAxisIndex": 1,
+                "barMaxWidth": 40,
+                "data": [s.orphans for s in summary],
+                "itemStyle": {"color": "#f76707"},
+            },
+            {
+                "name": _("Suspect links"),
+                "type": "bar",
+                "yAxisIndex": 1,
+                "barMaxWidth": 40,
+                "data": [s.suspect for s in summary],
+                "itemStyle": {"color": "#f59f00"},
+            },
+        ],
+    }
+
+
+def _page_rows(view: TraceMatrix, offset: int, limit: int) -> list[dict[str, Any]]:
+    rows = []
+    for row in view.matrix.page(offset, limit):
+        cells = view.cells(row)
+        first = next(index for index, cell in enumerate(cells) if cell is not None)
+        for level, cell in zip(view.levels, cells, strict=True):
+            if cell is not None and level.page:
+                cell["url"] = level.page.format(id=cell["id"], label=quote(cell["label"]))
+        rows.append({"cells": cells, "orphan": first > 0, "starts_at": view.levels[first]})
+    return rows
+
+
+def _baseline_choices(session: Session) -> list[tuple[int, str]]:
+    from tmse.requirements.baselines.models import Baseline
+
+    stmt = select(Baseline.id, Baseline.name, Baseline.status).order_by(Baseline.id.desc())
+    return [(row.id, f"{row.name} ({row.status})") for row in session.execute(stmt)]
+
+
+@router.get("/traceability")
+def traceability_page(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    goal: str = "",
+    baseline: str = "",
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> Response:
+    _ = translator(request)
+    goal_id = int(goal) if goal.isdigit() else None
+    baseline_id = int(baseline) if baseline.isdigit() else None
+    problems: list[str] = []
+    try:
+        view = trace_matrix(session, goal_id, baseline_id)
+    except InvalidInput:
+        problems = [_("That goal or baseline does not exist; the whole matrix is shown.")]
+        goal_id = baseline_id = None
+        view = trace_matrix(session)
+    filters = {"goal": goal_id or "", "baseline": baseline_id or ""}
+    query = urlencode({k: v for k, v in filters.items() if v})
+    matrix = view.matrix
+    return render(
+        request,
+        "requirements/traceability/matrix.html",
+        {
+            "active": "traceability",
+            "view": view,
+            "levels": view.levels,
+            "summary": list(zip(view.levels, matrix.summary, strict=True)),
+            "chart": coverage_chart(view, _),
+            "page": {
+                "items": _page_rows(view, offset, limit),
+                "total": matrix.total,
+                "limit": limit,
+                "offset": offset,
+            },
+            "empty": not any(s.count for s in matrix.summary),
+            "filters": filters,
+            "filtered": bool(query),
+            "problems": problems,
+            "goals": queries.goal_choices(session, view.levels[0]),
+            "baselines": _baseline_choices(session),
+            "base_url": filter_url("/traceability", **filters),
+            "csv_url": "/api/v1/traceability/matrix.csv" + (f"?{query}" if query else ""),
+            "xlsx_url": "/api/v1/traceability/matrix.xlsx" + (f"?{query}" if query else ""),
+        },
+    )

@@ -16,11 +16,13 @@ def _fields(response) -> list[str]:  # type: ignore[no-untyped-def]
 def test_custom_fields_story(client, make_account, admin: Account) -> None:  # type: ignore[no-untyped-def]
     pm = make_account("product_manager", username="pat")
     definitions = [
-        {"key": "tier", "label_en": "Customer tier", "label_zh": "客户等级", "kind": "single_select",
-         "options": ["gold", "silver", "bronze"], "required": True, "types": ["feature"]},
+        {"key": "tier", "label_en": "Customer tier", "label_zh": "客户等级",
+         "kind": "single_select", "options": ["gold", "silver", "bronze"], "required": True,
+         "types": ["feature"]},
         {"key": "target_date", "label_en": "Target date", "label_zh": "目标日期", "kind": "date"},
         {"key": "seats", "label_en": "Seats", "kind": "number"},
-        {"key": "regions", "label_en": "Regions", "kind": "multi_select", "options": ["cn", "eu", "us"]},
+        {"key": "regions", "label_en": "Regions", "kind": "multi_select",
+         "options": ["cn", "eu", "us"]},
         {"key": "sponsor", "label_en": "Sponsor", "kind": "user"},
         {"key": "note", "label_en": "Note", "kind": "text"},
     ]  # fmt: skip
@@ -114,7 +116,8 @@ def test_custom_fields_story(client, make_account, admin: Account) -> None:  # t
     tier = next(f for f in listed if f["key"] == "tier")
     renamed = client.patch(
         f"{FIELDS}/{tier['id']}",
-        json={"version": tier["version"], "label_zh": "客户级别", "options": ["gold", "silver", "bronze", "platinum"]},
+        json={"version": tier["version"], "label_zh": "客户级别",
+              "options": ["gold", "silver", "bronze", "platinum"]},
         headers=admin.headers,
     )  # fmt: skip
     assert renamed.status_code == 200 and renamed.json()["label_zh"] == "客户级别"

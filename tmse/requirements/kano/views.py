@@ -141,7 +141,6 @@ def create_survey_form(
     try:
         survey = service.create_survey(session, actor, data)
     except InvalidInput as exc:
-        session.rollback()
         for error in exc.extra["errors"]:
             errors.setdefault("features", _feature_message(str(error["field"]), features, _))
         return _render_new(
@@ -199,7 +198,7 @@ def render_survey(
             "survey": out,
             "results": results,
             "answered": [f for f in results.features if f.n],
-            "chart": scatter_option(results.features, _),
+            "chart_option": scatter_option(results.features, _),
             "recent": recent,
             "share_url": share_url,
             "can_write": actor.can(KANO_WRITE),
@@ -238,7 +237,6 @@ def import_form(
     try:
         count = csv_io.import_responses(session, actor, survey, text)
     except (InvalidInput, Conflict) as exc:
-        session.rollback()
         errors = exc.extra.get("errors", [])
         message = _("Nothing was imported: correct the rows listed below and import again.")
         if isinstance(exc, Conflict):
@@ -268,7 +266,6 @@ def status_form(
     try:
         service.update_survey(session, actor, survey_id, data)
     except Conflict as exc:
-        session.rollback()
         return render_survey(request, session, actor, survey, message=exc.detail, status_code=409)
     return RedirectResponse(f"/kano/{survey_id}?saved=1", status_code=303)
 
@@ -338,7 +335,6 @@ def respond_submit(
     try:
         service.submit_responses(session, actor, survey, submitted, "web", require_all=True)
     except InvalidInput as exc:
-        session.rollback()
         for error in exc.extra["errors"]:
             field = str(error["field"])
             if field == "respondent":
@@ -348,7 +344,6 @@ def respond_submit(
                 name = f"{parts[2]}-{parts[1]}" if len(parts) == 3 else f"functional-{parts[1]}"
                 errors[name] = _("Choose one answer.")
     except Conflict as exc:
-        session.rollback()
         if exc.extra.get("field") == "respondent":
             errors["respondent"] = _(
                 "Someone with this name has answered already; each person answers once."

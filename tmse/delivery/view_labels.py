@@ -9,7 +9,7 @@ from tmse.web.labels import N_
 
 STATUS_LABELS = {
     "planned": N_("Planned"),
-    "active": N_("Active"),
+    "active": N_("Under way"),
     "on-hold": N_("On hold"),
     "closed": N_("Closed"),
     "cancelled": N_("Cancelled"),

@@ -37,6 +37,7 @@ from tmse.requirements import views as requirements_views
 from tmse.requirements.baselines import api as baselines_api
 from tmse.requirements.baselines import views as baselines_views
 from tmse.requirements.changes import api as changes_api
+from tmse.requirements.changes import views as changes_views
 from tmse.requirements.kano import api as kano_api
 from tmse.requirements.kano import views as kano_views
 from tmse.requirements.traceability import api as traceability_api
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(scorecards_views.router)
     app.include_router(kano_views.router)
     app.include_router(baselines_views.router)
+    app.include_router(changes_views.router)
     app.include_router(strategy_views.router)
     app.include_router(traceability_views.router)
     app.include_router(delivery_views.router)

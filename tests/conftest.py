@@ -4,13 +4,17 @@ again on PostgreSQL, each test in a database (or schema) of its own."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
@@ -52,10 +56,39 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding every table, built once per test process and copied per test."""
+    path = tmp_path_factory.mktemp("template") / "tmse.db"
+    database = Database(f"sqlite:///{path}")
     load_metadata().create_all(database.engine)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@lru_cache(maxsize=1)
+def postgres_schema_script() -> str:
+    """The CREATE statements of every table and index, compiled once, run in one round trip."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    statements: list[str] = []
+    for table in load_metadata().sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    return ";\n".join(statements)
+
+
+@pytest.fixture
+def db(database_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The database of `database_url` with every table, ready for a test."""
+    if database_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), database_url[10:])
+        database = Database(database_url)
+    else:
+        database = Database(database_url)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(postgres_schema_script())
     yield database
     database.dispose()
 

@@ -32,9 +32,11 @@ STEP_MODULES: list[str] = [
     "tmse.standards.registry.demo",
     "tmse.standards.scorecards.demo",
     "tmse.standards.reviews.demo",
+    "tmse.delivery.demo",
     "tmse.requirements.review_demo",
     "tmse.requirements.baselines.demo",
     "tmse.requirements.kano.demo",
+    "tmse.strategy.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -27,7 +27,8 @@ def scatter_option(
             "name": f.name,
             "value": [round(abs(f.worse), 3), round(f.better, 3)],
             "itemStyle": {"color": chart_colour(f.category)},
-            "category": f.category,
+            # Labels of points on the right half go left, so they stay inside the chart.
+            "label": {"position": "left" if abs(f.worse) > 0.6 else "right"},
         }
         for f in features
         if f.better is not None and f.worse is not None

@@ -187,7 +187,7 @@ def render_survey(
     out = survey_out(session, survey)
     results = results_out(session, survey)
     recent, _total = service.list_responses(
-        session, survey.id, ListParams(limit=10, offset=0, sort="-id")
+        session, survey.id, ListParams(limit=8, offset=0, sort="-id")
     )
     share_url = str(request.base_url).rstrip("/") + SHARE_PATH.format(token=survey.share_token)
     return render(

@@ -1,0 +1,399 @@
+"""Demo steps of delivery.
+
+"delivery" (310, before the requirements): four projects — a hybrid payments upgrade (two
+iterative phases, then a stage gate), a purely stage-gated customer data platform, a purely
+iterative mobile redesign and a closed retirement project — with releases, milestones, phases
+and iterations, dated around today.
+
+"delivery-phases" (360, after requirements and baselines): the iterations filled with the
+projects' requirements (planned ones, and some added after the start), completion dates inside
+the iterations for the done ones, and the gates: one Go, one Hold, and one pending on a failing
+criterion. Everything goes through the delivery services, so it is all audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmse.core.actor import Actor
+from tmse.core.db import utcnow
+from tmse.core.identity.models import Team, User
+from tmse.delivery import gate_criteria, gates, iterations, phases, service
+from tmse.delivery.models import Project
+from tmse.delivery.phase_models import GateDecision, Iteration, Phase, PhaseKind
+from tmse.delivery.schemas import (
+    DecisionIn,
+    GateCreate,
+    IterationCreate,
+    MilestoneCreate,
+    PhaseCreate,
+    ProjectCreate,
+    ReleaseCreate,
+)
+from tmse.demo.steps import DemoContext, register_step
+from tmse.requirements.models import Requirement, RequirementStatus
+
+SPRINT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    name: str
+    kind: str
+    start: int  # days from today
+    end: int
+    sprints: int = 0
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    key: str
+    name: str
+    team: str
+    owner: str
+    status: str
+    start: int
+    end: int
+    description: str
+    phases: list[PhasePlan]
+    releases: list[tuple[str, int, int | None]] = field(default_factory=list)
+    milestones: list[tuple[str, int, int | None]] = field(default_factory=list)
+
+
+PLANS = [
+    ProjectPlan(
+        "PAY",
+        "支付中台升级 / Payments platform upgrade",
+        "Payments / 支付",
+        "pm",
+        "active",
+        -84,
+        35,
+        "Move every payment channel onto the new ledger, then pass the launch gate. "
+        "所有支付渠道迁移到新账务中台，然后通过上线关口。",
+        [
+            PhasePlan("构建一期 / Build 1", PhaseKind.ITERATIVE, -84, -43, 3),
+            PhasePlan("构建二期 / Build 2", PhaseKind.ITERATIVE, -42, 13, 4),
+            PhasePlan("上线关口 / Launch gate", PhaseKind.GATED, 14, 35),
+        ],
+        releases=[("PAY 2.0", -30, -29), ("PAY 2.1", 35, None)],
+        milestones=[("公测 / Public beta", -29, -28), ("正式上线 / GA", 35, None)],
+    ),
+    ProjectPlan(
+        "CDP",
+        "客户数据平台 / Customer data platform",
+        "Checkout & Orders / 交易与订单",
+        "pm",
+        "active",
+        -60,
+        120,
+        "A stage-gated build of one customer profile for marketing and risk. "
+        "阶段关口式建设统一客户画像。",
+        [
+            PhasePlan("立项 / Concept", PhaseKind.GATED, -60, -31),
+            PhasePlan("方案设计 / Design", PhaseKind.GATED, -30, 20),
+            PhasePlan("建设 / Build", PhaseKind.GATED, 21, 120),
+        ],
+        releases=[("CDP 1.0", 120, None)],
+        milestones=[("方案评审 / Design review", 20, None)],
+    ),
+    ProjectPlan(
+        "MOB",
+        "移动端 App 改版 / Mobile app redesign",
+        "Mobile Apps / 移动端",
+        "lead",
+        "active",
+        -56,
+        55,
+        "Sprint by sprint: new home, search and checkout screens. 逐个迭代交付新首页、搜索与结算。",
+        [PhasePlan("迭代交付 / Sprints", PhaseKind.ITERATIVE, -56, 55, 8)],
+        releases=[("App 6.0", -14, -13), ("App 6.1", 28, None)],
+        milestones=[
+            ("设计定稿 / Design freeze", -42, -42),
+            ("应用商店发布 / Store release", 55, None),
+        ],
+    ),
+    ProjectPlan(
+        "LEG",
+        "旧订单系统下线 / Legacy order system retirement",
+        "Checkout & Orders / 交易与订单",
+        "pm",
+        "closed",
+        -200,
+        -90,
+        "Closed: traffic moved to order-service, the old system switched off. "
+        "已结项：流量切到新订单服务，旧系统下线。",
+        [
+            PhasePlan("迁移 / Migration", PhaseKind.ITERATIVE, -200, -131, 5),
+            PhasePlan("下线关口 / Switch-off gate", PhaseKind.GATED, -130, -90),
+        ],
+        releases=[("Cut-over", -120, -118)],
+        milestones=[("旧系统关闭 / Switch-off", -95, -92)],
+    ),
+]
+
+
+def _user_id(session: Session, username: str) -> int | None:
+    return session.scalar(select(User.id).where(User.username == username))
+
+
+def _actor(session: Session, username: str) -> Actor | None:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        return None
+    return Actor(user.id, user.username, frozenset(user.role_names))
+
+
+def create_projects(ctx: DemoContext) -> None:
+    today = utcnow().date()
+
+    def day(offset: int | None) -> dt.date | None:
+        return today + dt.timedelta(days=offset) if offset is not None else None
+
+    ctx.expect(len(PLANS))
+    for plan in PLANS:
+        with ctx.db.session() as session:
+            team_id = session.scalar(select(Team.id).where(Team.name == plan.team))
+            project = service.create_project(
+                session,
+                ctx.actor,
+                ProjectCreate(
+                    key=plan.key,
+                    name=plan.name,
+                    description=plan.description,
+                    owner_id=_user_id(session, plan.owner),
+                    team_id=team_id,
+                    status=plan.status,
+                    start_on=day(plan.start),
+                    end_on=day(plan.end),
+                ),
+            )
+            ctx.remember("project", project.id, plan.key)
+            for name, planned, released in plan.releases:
+                release = service.create_release(
+                    session,
+                    ctx.actor,
+                    project.id,
+                    ReleaseCreate(name=name, planned_on=day(planned), released_on=day(released)),
+                )
+                ctx.remember("release", release.id, name)
+            for name, due, reached in plan.milestones:
+                milestone = service.create_milestone(
+                    session,
+                    ctx.actor,
+                    project.id,
+                    MilestoneCreate(name=name, due_on=day(due), reached_on=day(reached)),  # type: ignore[arg-type]
+                )
+                ctx.remember("milestone", milestone.id, name)
+            for phase_plan in plan.phases:
+                phase = phases.create_phase(
+                    session,
+                    ctx.actor,
+                    project.id,
+                    PhaseCreate(
+                        name=phase_plan.name,
+                        kind=phase_plan.kind,  # type: ignore[arg-type]
+                        start_on=day(phase_plan.start),  # type: ignore[arg-type]
+                        end_on=day(phase_plan.end),  # type: ignore[arg-type]
+                    ),
+                )
+                ctx.remember("phase", phase.id, f"{plan.key}/{phase_plan.name}")
+                start = phase.start_on
+                for number in range(phase_plan.sprints):
+                    end = min(start + dt.timedelta(days=SPRINT_DAYS - 1), phase.end_on)
+                    iteration = iterations.create_iteration(
+                        session,
+                        ctx.actor,
+                        phase.id,
+                        IterationCreate(
+                            name=f"{plan.key} Sprint {number + 1}",
+                            start_on=start,
+                            end_on=end,
+                            goal="",
+                        ),
+                    )
+                    ctx.remember("iteration", iteration.id)
+                    start = end + dt.timedelta(days=1)
+                    if start > phase.end_on:
+                        break
+        ctx.advance()
+
+
+# --- step 360: items, completion, gates ----------------------------------------------------
+
+DONE_LIKE = (RequirementStatus.DONE,)
+IN_FLIGHT = (RequirementStatus.IN_PROGRESS, RequirementStatus.APPROVED)
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+
+
+def _fill_iterations(ctx: DemoContext, session: Session, project: Project) -> None:
+    """Done requirements spread over finished sprints (completed inside them), in-flight ones in
+    the running sprint, approved ones planned for the next; about one in five added late."""
+    today = utcnow().date()
+    sprints = iterations.project_iterations(session, project.id)
+    if not sprints:
+        return
+    by_status: dict[str, list[int]] = {}
+    for rid, status in session.execute(
+        select(Requirement.id, Requirement.status)
+        .where(Requirement.project_id == project.id)
+        .order_by(Requirement.id)
+    ):
+        by_status.setdefault(status, []).append(rid)
+    finished = [s for s in sprints if s.end_on < today]
+    running = [s for s in sprints if s.start_on <= today <= s.end_on]
+    upcoming = [s for s in sprints if s.start_on > today]
+    done = by_status.get(RequirementStatus.DONE, [])
+    in_flight = by_status.get(RequirementStatus.IN_PROGRESS, []) + by_status.get(
+        RequirementStatus.APPROVED, []
+    )
+    plan: list[tuple[Iteration, int, bool]] = []
+    for index, rid in enumerate(done):
+        if finished:
+            plan.append((finished[index % len(finished)], rid, True))
+    for index, rid in enumerate(in_flight):
+        target = running[0] if running and index % 3 != 2 else (upcoming or running or [None])[0]
+        if target is not None:
+            plan.append((target, rid, False))
+    for sprint, rid, completes in plan:
+        late = ctx.random.random() < 0.2 and sprint.start_on < today
+        offset = ctx.random.randint(1, max(1, min(6, (sprint.end_on - sprint.start_on).days)))
+        added_on = sprint.start_on + dt.timedelta(days=offset) if late else sprint.start_on
+        added_on = min(added_on, today)
+        item = iterations.add_item(session, ctx.actor, sprint.id, rid, at=_at(added_on, 9))
+        if completes:
+            # The demo's history: done some day inside the sprint, after it was added.
+            span = max(0, (sprint.end_on - added_on).days)
+            item.completed_at = _at(added_on + dt.timedelta(days=ctx.random.randint(0, span)), 17)
+    session.flush()
+
+
+def _approvers(session: Session, names: tuple[str, ...]) -> list[Actor]:
+    return [a for a in (_actor(session, n) for n in names) if a is not None]
+
+
+def _baseline_of(session: Session, project_id: int) -> int | None:
+    from tmse.requirements.baselines.service import latest_approved_baseline
+
+    baseline = latest_approved_baseline(session, project_id)
+    return baseline.id if baseline is not None else None
+
+
+ALL_CRITERIA = (
+    "all-must-approved",
+    "baseline-exists",
+    "architecture-reviews-passed",
+    "no-open-change-requests",
+)
+
+
+def _gate(
+    session: Session,
+    ctx: DemoContext,
+    phase: Phase,
+    name: str,
+    approvers: list[Actor],
+    criteria: list[str],
+) -> Any:
+    gate = gates.create_gate(
+        session,
+        ctx.actor,
+        phase.id,
+        GateCreate(
+            name=name,
+            criteria=[{"key": key} for key in criteria],  # type: ignore[misc]
+            required_baseline_id=_baseline_of(session, phase.project_id),
+            approver_ids=[a.user_id for a in approvers if a.user_id is not None],
+        ),
+    )
+    ctx.remember("gate", gate.id, name)
+    return gate
+
+
+def _passing(session: Session, project: Project, phase: Phase) -> list[str]:
+    """The criteria that pass now, so the demo's Go is an honest one."""
+    results = gate_criteria.evaluate_criteria(
+        session, project, phase, [{"key": key} for key in ALL_CRITERIA]
+    )
+    return [r.key for r in results if r.passed]
+
+
+def create_phase_data(ctx: DemoContext) -> None:
+    with ctx.db.session() as session:
+        project_ids = list(session.scalars(select(Project.id).order_by(Project.key)))
+    ctx.expect(len(project_ids))
+    for project_id in project_ids:
+        with ctx.db.session() as session:
+            project = session.get(Project, project_id)
+            assert project is not None
+            _fill_iterations(ctx, session, project)
+            _decide_gates(ctx, session, project)
+        ctx.advance()
+
+
+def _decide_gates(ctx: DemoContext, session: Session, project: Project) -> None:
+    gated = [
+        p
+        for p in session.scalars(
+            select(Phase).where(Phase.project_id == project.id).order_by(Phase.position)
+        )
+        if p.kind == PhaseKind.GATED
+    ]
+    board = _approvers(session, ("pm", "architect", "cto"))
+    if not gated or not board:
+        return
+    pm, deciders = board[0], board
+    if project.key == "PAY":
+        # Pending, and blocked: the launch needs every criterion, some still fail.
+        _gate(session, ctx, gated[0], "上线评审 / Launch readiness", deciders, list(ALL_CRITERIA))
+    elif project.key == "CDP":
+        concept, design = gated[0], gated[1]
+        passing = _passing(session, project, concept)
+        go = _gate(session, ctx, concept, "立项评审 / Concept review", deciders, passing)
+        gates.decide(
+            session,
+            pm,
+            go.id,
+            DecisionIn(
+                version=go.version,
+                decision=GateDecision.GO,
+                note="Business case accepted; design may start. 商业论证通过，进入方案设计。",
+            ),
+        )
+        hold = _gate(session, ctx, design, "方案评审 / Design review", deciders, list(ALL_CRITERIA))
+        gates.decide(
+            session,
+            pm,
+            hold.id,
+            DecisionIn(
+                version=hold.version,
+                decision=GateDecision.HOLD,
+                note="Wait for the data-privacy review of the profile store. 等待隐私合规评审。",
+            ),
+        )
+    elif project.key == "LEG":
+        passing = _passing(session, project, gated[0])
+        gate = _gate(session, ctx, gated[0], "下线评审 / Switch-off review", deciders, passing)
+        gates.decide(
+            session,
+            pm,
+            gate.id,
+            DecisionIn(
+                version=gate.version,
+                decision=GateDecision.GO,
+                note="No traffic left on the old system for 30 days. 旧系统 30 天无流量。",
+            ),
+        )
+    session.flush()
+
+
+register_step("delivery", create_projects, order=310)
+register_step("delivery-phases", create_phase_data, order=360)

@@ -36,7 +36,6 @@ STEP_MODULES: list[str] = [
     "tmse.requirements.review_demo",
     "tmse.requirements.baselines.demo",
     "tmse.requirements.kano.demo",
-    "tmse.strategy.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

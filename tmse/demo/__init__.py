@@ -33,6 +33,7 @@ STEP_MODULES: list[str] = [
     "tmse.standards.scorecards.demo",
     "tmse.standards.reviews.demo",
     "tmse.delivery.demo",
+    "tmse.requirements.demo",
     "tmse.requirements.review_demo",
     "tmse.requirements.baselines.demo",
     "tmse.requirements.kano.demo",

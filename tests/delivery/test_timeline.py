@@ -66,7 +66,7 @@ def test_chart_option_has_a_bar_per_row_gates_milestones_and_today():
     assert beta != ga  # reached and not yet reached
     assert bars[0]["markLine"]["data"] == [{"xAxis": "2026-02-10"}]
     assert bars[0]["markLine"]["label"]["formatter"] == "今天"
-    assert (option["xAxis"]["min"], option["xAxis"]["max"]) == ("2026-01-05", "2026-03-20")
+    assert (option["xAxis"]["min"], option["xAxis"]["max"]) == ("2026-01-01", "2026-03-24")
     assert chart_height(_timeline()) == 60 + 30 * 5
 
 

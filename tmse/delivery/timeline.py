@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+PAD = dt.timedelta(days=4)
 COLOURS = {
     "iterative": "#206bc4",
     "gated": "#f76707",
@@ -186,8 +187,9 @@ def chart_option(timeline: Timeline, labels: Mapping[str, str]) -> dict[str, Any
         "tooltip": {"trigger": "item"},
         "xAxis": {
             "type": "time",
-            "min": _day(timeline.start_on) if timeline.start_on else None,
-            "max": _day(timeline.end_on) if timeline.end_on else None,
+            # A few days either side, so end markers and labels are not cut at the edges.
+            "min": _day(timeline.start_on - PAD) if timeline.start_on else None,
+            "max": _day(timeline.end_on + PAD) if timeline.end_on else None,
             "splitLine": {"show": True, "lineStyle": {"type": "dotted"}},
         },
         "yAxis": {

@@ -42,7 +42,10 @@ def velocity_chart(summary: velocity.VelocitySummary, words: dict[str, str]) -> 
         completed["markLine"] = {
             "symbol": "none",
             "data": [{"yAxis": summary.average_effort, "name": words["average"]}],
-            "label": {"formatter": f"{words['average']}: {summary.average_effort}"},
+            "label": {
+                "formatter": f"{words['average']}: {summary.average_effort}",
+                "position": "insideEndTop",
+            },
             "lineStyle": {"type": "dashed", "color": "#2fb344"},
         }
     return {
@@ -51,7 +54,7 @@ def velocity_chart(summary: velocity.VelocitySummary, words: dict[str, str]) -> 
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 16, "top": 36, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": names},
-        "yAxis": {"type": "value", "name": words["unit"]},
+        "yAxis": {"type": "value", "name": words["unit"], "nameTextStyle": {"align": "left"}},
         "series": [
             bars("planned", [r.planned_effort for r in summary.iterations]),
             bars("added", [r.added_effort for r in summary.iterations]),

@@ -25,9 +25,12 @@ def test_create_answer_anonymously_and_read_results(app, client, make_account) -
     assert 'data-nav="kano"' in listed.text
 
     form = {"csrf_token": _csrf(client), "name": "Checkout", "gap": "6"}
-    bad = client.post("/kano/new", data=form | {"features": "A | B | C | D"})
+    bad = client.post("/kano/new", data=form | {"name": "", "features": "A | B | C | D"})
     assert bad.status_code == 422 and 'data-field-error="features"' in bad.text
-    assert "Line 1" in bad.text
+    assert "Line 1" in bad.text and 'data-field-error="name"' in bad.text
+    assert "This field is required." in bad.text
+    duplicate = client.post("/kano/new", data=form | {"features": "K | a\nk | b\nOther | c | 99"})
+    assert "Feature k: keys are" in duplicate.text and duplicate.status_code == 422
     created = client.post(
         "/kano/new",
         data=form | {"features": "One-tap reorder\nTRACK | Order tracking\n"},

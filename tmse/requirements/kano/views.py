@@ -23,7 +23,7 @@ from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.outputs import SHARE_PATH, results_out, survey_out
 from tmse.requirements.kano.schemas import SurveyCreate, SurveyUpdate
 from tmse.requirements.kano.service import SubmittedResponse
-from tmse.web.forms import SubmittedForm, forbidden_page, not_found_page, translator
+from tmse.web.forms import SubmittedForm, Translate, forbidden_page, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render
@@ -125,14 +125,19 @@ def create_survey_form(
         data = SurveyCreate(
             name=values["name"],
             description=values["description"],
-            features=features,  # type: ignore[arg-type]
-            category_gap=values["gap"],  # type: ignore[arg-type]
+            features=features,
+            category_gap=values["gap"],
         )
     except ValidationError as exc:
         for error in exc.errors():
             location = [str(p) for p in error.get("loc", ())]
             field = _FORM_FIELDS.get(location[0], "features") if location else "features"
-            errors.setdefault(field, _feature_message(location, features, _))
+            if field == "features":
+                errors.setdefault(field, _feature_message(location, features, _))
+            elif field == "gap":
+                errors.setdefault(field, _("Enter a number from 0 to 100."))
+            else:
+                errors.setdefault(field, _("This field is required."))
         data = None
     if errors or data is None:
         return _render_new(
@@ -149,7 +154,7 @@ def create_survey_form(
     return RedirectResponse(f"/kano/{survey.id}?saved=1", status_code=303)
 
 
-def _feature_message(location: Any, features: list[dict[str, Any]], _: Any) -> str:
+def _feature_message(location: Any, features: list[dict[str, Any]], _: Translate) -> str:
     """A translated message for a feature at fault, naming its line's key."""
     text = ".".join(location) if isinstance(location, list) else str(location)
     match = re.match(r"features(?:\[|\.)(\d+)", text)

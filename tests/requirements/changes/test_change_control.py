@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.helpers import SYSTEM, Account
+from tests.helpers import SYSTEM, Account, login
 from tmse.catalog.models import Service
 from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry
@@ -480,3 +480,19 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert m["scope_churn_pct"] == 25.0
     assert client.get(f"{BASE}/metrics?release=999", headers=viewer.headers).status_code == 404
     assert client.get(f"{BASE}/metrics", headers=viewer.headers).status_code == 422
+
+    # --- the pages -------------------------------------------------------------------------------
+    login(client, "cora")
+    board = client.get("/changes")
+    assert board.status_code == 200, board.text
+    page = board.text
+    assert "Change board" in page and 'id="my-queue"' in page
+    assert f'data-frozen="{window.json()["id"]}"' not in page  # nothing open is frozen now
+    assert 'id="change-metrics-chart"' in page and "PAY 2026.12" in page
+    assert "Year-end freeze" in page
+    detail = client.get(f"/changes/{cr['id']}")
+    assert detail.status_code == 200
+    assert 'data-field="effort_days"' in detail.text and f"REQ-{w.r2}" in detail.text
+    assert 'data-ref="service:' in detail.text
+    client.cookies.set("tmse_locale", "zh_CN")
+    assert "变更委员会" in client.get("/changes").text

@@ -63,12 +63,6 @@ KIND_LABELS = {
     "release": N_("Releases"),
     "milestone": N_("Milestones"),
 }
-MOSCOW_LABELS = {
-    "must": N_("Must have"),
-    "should": N_("Should have"),
-    "could": N_("Could have"),
-    "wont": N_("Won't have"),
-}
 
 
 def labels() -> dict[str, Any]:
@@ -79,5 +73,4 @@ def labels() -> dict[str, Any]:
         "decision": DECISION_LABELS,
         "field": FIELD_LABELS,
         "kind": KIND_LABELS,
-        "moscow": MOSCOW_LABELS,
     }

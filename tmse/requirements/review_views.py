@@ -120,7 +120,12 @@ def _body(values: dict[str, Any]) -> dict[str, Any]:
 
 def _next_url(values: dict[str, Any], requirement_id: int) -> str:
     wanted = values.get("next") or ""
-    if wanted.startswith("/requirements") and "//" not in wanted and "\\" not in wanted:
+    if (
+        wanted.startswith("/requirements")
+        and not wanted.endswith("/transitions")
+        and "//" not in wanted
+        and "\\" not in wanted
+    ):
         return wanted
     return f"/requirements/{requirement_id}/review"
 
@@ -143,8 +148,12 @@ def render_review_page(
     status_code: int = 200,
 ) -> Response:
     panel = review.panel_context(session, actor, requirement)["review_panel"]
+    # After a failed post the address is the form's target; the next post returns where the
+    # first one came from.
+    next_url = request.url.path
     if failure is not None:
         panel = _with_errors(panel, *failure)
+        next_url = _next_url(failure[0], requirement.id)
     return render(
         request,
         "requirements/review_page.html",
@@ -152,6 +161,7 @@ def render_review_page(
             "active": "requirement-reviews",
             "requirement": requirement,
             "review_panel": panel,
+            "review_next": next_url,
             "flashes": flashes or [],
         },
         status_code=status_code,

@@ -123,7 +123,7 @@ def traceability_page(
             "view": view,
             "levels": view.levels,
             "summary": list(zip(view.levels, matrix.summary, strict=True)),
-            "chart": coverage_chart(view, _),
+            "coverage_chart": coverage_chart(view, _),
             "page": {
                 "items": _page_rows(view, offset, limit),
                 "total": matrix.total,

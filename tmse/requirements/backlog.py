@@ -9,22 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.graph_cache import VersionMemo
 from tmse.core.errors import InvalidInput
 from tmse.requirements import custom_fields
-from tmse.requirements.models import CustomFieldDefinition, MoSCoW, Requirement
+from tmse.requirements.models import MOSCOW_RANK, CustomFieldDefinition, Requirement
 
 MODELS = ("rice", "wsjf", "moscow")
-MOSCOW_RANK = case(
-    (Requirement.moscow == MoSCoW.MUST, 1),
-    (Requirement.moscow == MoSCoW.SHOULD, 2),
-    (Requirement.moscow == MoSCoW.COULD, 3),
-    (Requirement.moscow == MoSCoW.WONT, 4),
-    else_=5,
-)
 SORTABLE: dict[str, Any] = {
     "id": Requirement.id,
     "title": Requirement.title,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tmse.core.db import Base, Timestamped, Versioned
@@ -180,6 +180,15 @@ class CustomFieldDefinition(Versioned, Timestamped, Base):
     def label(self, locale: str) -> str:
         return self.label_zh if locale.startswith("zh") and self.label_zh else self.label_en
 
+
+# The MoSCoW rank as SQL, written out literally so the index on it and the backlog's ORDER BY
+# are the same expression (SQLite matches index expressions by their text).
+MOSCOW_RANK_SQL = (
+    "CASE moscow WHEN 'must' THEN 1 WHEN 'should' THEN 2 WHEN 'could' THEN 3 "
+    "WHEN 'wont' THEN 4 ELSE 5 END"
+)
+MOSCOW_RANK = literal_column(MOSCOW_RANK_SQL)
+Index("ix_requirements_moscow_rank", MOSCOW_RANK, Requirement.id)
 
 # Link types from a requirement (source) downstream.
 DERIVES = "derives"  # requirement → requirement it was broken down into

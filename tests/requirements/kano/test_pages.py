@@ -10,13 +10,14 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.helpers import login
+from tmse.requirements.models import Requirement
 
 
 def _csrf(client: TestClient) -> str:
     return client.cookies.get("tmse_csrf", "")
 
 
-def test_create_answer_anonymously_and_read_results(app, client, make_account) -> None:  # type: ignore[no-untyped-def]
+def test_create_answer_anonymously_and_read_results(app, client, db, make_account) -> None:  # type: ignore[no-untyped-def]
     pm = make_account("product_manager")
     viewer = make_account("viewer")
     login(client, pm.username)
@@ -31,15 +32,18 @@ def test_create_answer_anonymously_and_read_results(app, client, make_account) -
     assert "This field is required." in bad.text
     duplicate = client.post("/kano/new", data=form | {"features": "K | a\nk | b\nOther | c | 99"})
     assert "Feature k: keys are" in duplicate.text and duplicate.status_code == 422
-    created = client.post(
-        "/kano/new",
-        data=form | {"features": "One-tap reorder\nTRACK | Order tracking\n"},
-        follow_redirects=False,
-    )
+    with db.session() as session:
+        requirement = Requirement(title="Track orders live")
+        session.add(requirement)
+        session.flush()
+        requirement_id = requirement.id
+    features = f"One-tap reorder\nTRACK | Order tracking | {requirement_id}\n"
+    created = client.post("/kano/new", data=form | {"features": features}, follow_redirects=False)
     assert created.status_code == 303
     survey_url = created.headers["location"].split("?")[0]
     page = client.get(survey_url)
     assert page.status_code == 200 and "No answers yet" in page.text
+    assert f'data-requirement="{requirement_id}"' in page.text and "Track orders live" in page.text
     share_url = re.search(r'id="share-url" value="([^"]+)"', page.text).group(1)
     share_path = share_url.split("testserver", 1)[1]
     assert share_path.startswith("/kano/respond/")

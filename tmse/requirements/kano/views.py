@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -23,6 +24,7 @@ from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.outputs import SHARE_PATH, results_out, survey_out
 from tmse.requirements.kano.schemas import SurveyCreate, SurveyUpdate
 from tmse.requirements.kano.service import SubmittedResponse
+from tmse.requirements.models import Requirement
 from tmse.web.forms import SubmittedForm, Translate, forbidden_page, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
@@ -195,6 +197,11 @@ def render_survey(
         session, survey.id, ListParams(limit=8, offset=0, sort="-id")
     )
     share_url = str(request.base_url).rstrip("/") + SHARE_PATH.format(token=survey.share_token)
+    linked = {f.requirement_id for f in out.features if f.requirement_id is not None}
+    titles = session.execute(
+        select(Requirement.id, Requirement.title).where(Requirement.id.in_(linked))
+    )
+    requirement_titles = {row.id: row.title for row in titles}
     return render(
         request,
         "requirements/kano/survey.html",
@@ -206,6 +213,7 @@ def render_survey(
             "chart_option": scatter_option(results.features, _),
             "recent": recent,
             "share_url": share_url,
+            "requirement_titles": requirement_titles,
             "can_write": actor.can(KANO_WRITE),
             "csv_header": ",".join(csv_io.header([f.key for f in out.features])),
             "import_errors": import_errors or [],

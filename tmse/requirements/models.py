@@ -184,8 +184,8 @@ class CustomFieldDefinition(Versioned, Timestamped, Base):
 # The MoSCoW rank as SQL, written out literally so the index on it and the backlog's ORDER BY
 # are the same expression (SQLite matches index expressions by their text).
 MOSCOW_RANK_SQL = (
-    "CASE moscow WHEN 'must' THEN 1 WHEN 'should' THEN 2 WHEN 'could' THEN 3 "
-    "WHEN 'wont' THEN 4 ELSE 5 END"
+    "(CASE moscow WHEN 'must' THEN 1 WHEN 'should' THEN 2 WHEN 'could' THEN 3 "
+    "WHEN 'wont' THEN 4 ELSE 5 END)"
 )
 MOSCOW_RANK = literal_column(MOSCOW_RANK_SQL)
 Index("ix_requirements_moscow_rank", MOSCOW_RANK, Requirement.id)

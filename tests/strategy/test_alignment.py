@@ -12,6 +12,7 @@ from tmse.strategy.alignment import (
     build_alignment,
     mean_progress,
     progress_percent,
+    reached,
 )
 
 
@@ -65,6 +66,10 @@ def test_tree_rolls_up_each_initiative_once_per_goal_and_finds_orphans():
     ]
     supports = [(1, 10), (1, 11), (2, 11), (99, 12)]  # goal 99 does not exist
     drives = [(10, 20), (11, 20), (11, 21), (11, 22), (13, 23), (10, 999)]
+    # Requirements: 1-4 included by initiative 20; 5 derived from 1, 6 from 5 (and 6 back to
+    # 1: a cycle); 7 included by the orphan initiative 23; 8 open and unlinked; 9 rejected.
+    status_of = {1: "approved", 2: "approved", 3: "approved", 4: "pending", 5: "pending",
+                 6: "done", 7: "accepted", 8: "pending", 9: "rejected"}  # fmt: skip
     tree = build_alignment(
         goals,
         objectives,
@@ -72,8 +77,10 @@ def test_tree_rolls_up_each_initiative_once_per_goal_and_finds_orphans():
         initiatives,
         supports,
         drives,
-        {20: {"approved": 3, "pending": 1}},
-        {1: {"approved": 3, "pending": 2}, 2: {"done": 1}},
+        includes=[(20, 1), (20, 2), (20, 3), (20, 4), (23, 7), (20, 404)],
+        derives=[(1, 5), (5, 6), (6, 1)],
+        status_of=status_of,
+        closed=frozenset({"rejected"}),
     )
     first, second = tree.goals
     assert first.progress == 50.0 and second.progress is None
@@ -84,20 +91,31 @@ def test_tree_rolls_up_each_initiative_once_per_goal_and_finds_orphans():
     assert first.totals.initiatives == 3
     assert first.totals.planned_person_days == 157
     assert first.totals.planned_cost_by_currency == {"CNY": 1500, "USD": 70}
-    assert first.totals.requirements.total == 5
+    # Direct includes per initiative; the goal also counts what was derived (5 and 6).
     assert first.objectives[0].initiatives[0].requirements.by_status == {
         "approved": 3,
         "pending": 1,
     }
+    assert first.totals.requirements.by_status == {"approved": 3, "done": 1, "pending": 2}
     assert (second.totals.objectives, second.totals.initiatives) == (1, 3)
-    assert second.totals.requirements.by_status == {"done": 1}
+    assert second.totals.requirements.total == 6
+    assert tree.orphan_requirement_ids == [8, 7]
     assert tree.orphan_objective_ids == [12, 13]
     assert tree.orphan_initiative_ids == [23, 24]
 
 
 def test_no_goals_makes_everything_an_orphan():
     tree = build_alignment(
-        [], [ObjectiveRow(1, "O", "active")], [], [_initiative(5, 1, 1)], [], [(1, 5)], {}, {}
-    )
+        [], [ObjectiveRow(1, "O", "active")], [], [_initiative(5, 1, 1)], [], [(1, 5)],
+        includes=[(5, 10)], derives=[(10, 11)], status_of={10: "pending", 11: "done"},
+    )  # fmt: skip
     assert tree.goals == []
     assert (tree.orphan_objective_ids, tree.orphan_initiative_ids) == ([1], [5])
+    assert tree.orphan_requirement_ids == [11, 10]
+
+
+def test_reached_follows_derives_at_any_depth_and_stops_on_cycles():
+    children = {1: [2, 3], 3: [4], 4: [1], 9: [10]}
+    assert reached([1], children) == {1, 2, 3, 4}
+    assert reached([9, 4], children) == {1, 2, 3, 4, 9, 10}
+    assert reached([], children) == set()

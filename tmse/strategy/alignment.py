@@ -121,6 +121,8 @@ class Alignment:
     goals: list[GoalNode]
     orphan_objective_ids: list[int]
     orphan_initiative_ids: list[int]
+    # Newest first: open requirements that trace to no goal.
+    orphan_requirement_ids: list[int] = field(default_factory=list)
 
 
 def key_result_progress(row: KeyResultRow) -> float | None:
@@ -131,6 +133,27 @@ def goal_progress(row: GoalRow) -> float | None:
     return progress_percent(row.baseline_value, row.target_value, row.current_value)
 
 
+def reached(seeds: Iterable[int], children: Mapping[int, list[int]]) -> set[int]:
+    """The seeds and every requirement derived from them, at any depth (cycles end)."""
+    found = set(seeds)
+    stack = list(found)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def count_by_status(ids: Iterable[int], status_of: Mapping[int, str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for requirement_id in ids:
+        status = status_of.get(requirement_id)
+        if status is not None:
+            counts[status] += 1
+    return dict(counts)
+
+
 def build_alignment(
     goals: list[GoalRow],
     objectives: list[ObjectiveRow],
@@ -138,16 +161,20 @@ def build_alignment(
     initiatives: list[InitiativeRow],
     supports: Iterable[tuple[int, int]],
     drives: Iterable[tuple[int, int]],
-    initiative_requirements: Mapping[int, Mapping[str, int]],
-    goal_requirements: Mapping[int, Mapping[str, int]],
+    includes: Iterable[tuple[int, int]] = (),
+    derives: Iterable[tuple[int, int]] = (),
+    status_of: Mapping[int, str] | None = None,
+    closed: frozenset[str] = frozenset(),
 ) -> Alignment:
     """The tree per goal and the orphans.
 
-    `supports` are (goal id, objective id) pairs, `drives` (objective id, initiative id);
-    `initiative_requirements` counts by status the requirements each initiative includes;
-    `goal_requirements` counts by status the distinct requirements that trace to each goal
-    (through its initiatives and the requirements derived from theirs). Totals count an
-    initiative reached twice under one goal once."""
+    `supports` are (goal id, objective id) pairs, `drives` (objective id, initiative id),
+    `includes` (initiative id, requirement id), `derives` (requirement id, requirement derived
+    from it); `status_of` maps every requirement to its status. A requirement traces to a goal
+    when an initiative under the goal includes it or one it derives from. Totals count an
+    initiative or requirement reached twice under one goal once; requirements in a `closed`
+    status are never orphans."""
+    status_of = status_of or {}
     objective_by_id = {o.id: o for o in objectives}
     initiative_by_id = {i.id: i for i in initiatives}
     goal_ids = {g.id for g in goals}
@@ -164,12 +191,20 @@ def build_alignment(
     for objective_id, initiative_id in drives:
         if objective_id in objective_by_id and initiative_id in initiative_by_id:
             initiatives_of[objective_id].add(initiative_id)
+    included: dict[int, set[int]] = defaultdict(set)
+    for initiative_id, requirement_id in includes:
+        if requirement_id in status_of:
+            included[initiative_id].add(requirement_id)
+    children: dict[int, list[int]] = defaultdict(list)
+    for parent, child in derives:
+        if child in status_of:
+            children[parent].append(child)
 
     def objective_node(objective_id: int) -> ObjectiveNode:
         kr_nodes = [KeyResultNode(kr, key_result_progress(kr)) for kr in krs_of[objective_id]]
         init_nodes = [
             InitiativeNode(
-                initiative_by_id[i], RequirementCounts.of(initiative_requirements.get(i))
+                initiative_by_id[i], RequirementCounts.of(count_by_status(included[i], status_of))
             )
             for i in sorted(initiatives_of[objective_id])
         ]
@@ -179,33 +214,40 @@ def build_alignment(
     nodes = []
     aligned_initiatives: set[int] = set()
     for goal in goals:
-        children = [objective_node(o) for o in sorted(objectives_of[goal.id])]
-        reached = {i.row.id for o in children for i in o.initiatives}
-        aligned_initiatives |= reached
+        branches = [objective_node(o) for o in sorted(objectives_of[goal.id])]
+        under = {i.row.id for o in branches for i in o.initiatives}
+        aligned_initiatives |= under
         cost: dict[str, float] = defaultdict(float)
-        for initiative_id in reached:
+        for initiative_id in under:
             row = initiative_by_id[initiative_id]
             cost[row.currency] += row.planned_cost
+        serving = reached((r for i in under for r in included[i]), children)
         totals = GoalTotals(
-            objectives=len(children),
-            initiatives=len(reached),
+            objectives=len(branches),
+            initiatives=len(under),
             planned_person_days=round(
-                sum(initiative_by_id[i].planned_person_days for i in reached), 2
+                sum(initiative_by_id[i].planned_person_days for i in under), 2
             ),
             planned_cost_by_currency={c: round(v, 2) for c, v in sorted(cost.items())},
-            requirements=RequirementCounts.of(goal_requirements.get(goal.id)),
+            requirements=RequirementCounts.of(count_by_status(serving, status_of)),
         )
         nodes.append(
             GoalNode(
                 goal,
                 goal_progress(goal),
-                mean_progress(o.progress for o in children if o.progress is not None),
-                children,
+                mean_progress(o.progress for o in branches if o.progress is not None),
+                branches,
                 totals,
             )
         )
+    traced = reached((r for i in aligned_initiatives for r in included[i]), children)
+    orphans = sorted(
+        (r for r, status in status_of.items() if r not in traced and status not in closed),
+        reverse=True,
+    )
     return Alignment(
         goals=nodes,
         orphan_objective_ids=sorted(set(objective_by_id) - supported),
         orphan_initiative_ids=sorted(set(initiative_by_id) - aligned_initiatives),
+        orphan_requirement_ids=orphans,
     )

@@ -1,17 +1,15 @@
-"""SQL reads behind the alignment view: the strategy rows, the chain links, requirement counts
-per initiative and per goal, and the orphans. Set-based: a handful of queries whatever the
-number of requirements; the walk down `derives` links is one recursive query."""
+"""SQL reads behind the alignment view: the strategy rows, the chain links and the requirements'
+statuses. Set-based: six queries whatever the number of requirements, no query per row; the
+pure alignment module walks the links in memory."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import CTE, and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from tmse.core.links.models import LinkState, TraceLink
-from tmse.core.pagination import ListParams
 from tmse.requirements.models import DERIVES, Requirement, RequirementStatus
 from tmse.strategy.alignment import (
     Alignment,
@@ -81,120 +79,60 @@ def _rows(session: Session) -> tuple[list[Any], list[Any], list[Any], list[Any]]
     return goals, objectives, key_results, initiatives
 
 
-def _pairs(session: Session, link_type: str, source_type: str, target_type: str) -> list[Any]:
-    stmt = select(TraceLink.source_id, TraceLink.target_id).where(
-        _hop(TraceLink, link_type, source_type, target_type)
-    )
-    return [(s, t) for s, t in session.execute(stmt)]
+# The chain's link types and the ends each joins, read in one pass over trace_links.
+CHAIN = {
+    SUPPORTS: ("goal", "objective"),
+    DRIVES: ("objective", "initiative"),
+    INCLUDES: ("initiative", "requirement"),
+    DERIVES: ("requirement", "requirement"),
+}
 
 
-def _initiative_requirements(session: Session) -> dict[int, dict[str, int]]:
-    """Requirements each initiative includes directly, counted by status."""
-    stmt = (
-        select(TraceLink.source_id, Requirement.status, func.count())
-        .join(Requirement, Requirement.id == TraceLink.target_id)
-        .where(_hop(TraceLink, INCLUDES, "initiative", "requirement"))
-        .group_by(TraceLink.source_id, Requirement.status)
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for initiative_id, status, count in session.execute(stmt):
-        counts[initiative_id][status] = count
-    return counts
+def _chain_pairs(session: Session) -> dict[str, list[tuple[int, int]]]:
+    """(source id, target id) pairs of each chain link type; invalid links left out."""
+    link = TraceLink.__table__.c
+    stmt = select(
+        link.link_type, link.source_type, link.source_id, link.target_type, link.target_id
+    ).where(link.link_type.in_(list(CHAIN)), link.state != LinkState.INVALID)
+    pairs: dict[str, list[tuple[int, int]]] = {name: [] for name in CHAIN}
+    rows = session.connection().execute(stmt).all()
+    for link_type, source_type, source_id, target_type, target_id in rows:
+        if CHAIN[link_type] == (source_type, target_type):
+            pairs[link_type].append((source_id, target_id))
+    return pairs
 
 
-def _goal_reach() -> CTE:
-    """(goal_id, requirement_id): every requirement that traces to each goal, through the
-    goal's objectives and initiatives, then down `derives` links. UNION ends cycles."""
-    supports, drives, includes, derives = (aliased(TraceLink) for _ in range(4))
-    seed = (
-        select(supports.source_id.label("goal_id"), includes.target_id.label("requirement_id"))
-        .join(drives, and_(drives.source_id == supports.target_id,
-                           _hop(drives, DRIVES, "objective", "initiative")))
-        .join(includes, and_(includes.source_id == drives.target_id,
-                             _hop(includes, INCLUDES, "initiative", "requirement")))
-        .where(_hop(supports, SUPPORTS, "goal", "objective"))
-    )  # fmt: skip
-    reach = seed.cte("goal_reach", recursive=True)
-    step = (
-        select(reach.c.goal_id, derives.target_id)
-        .select_from(reach)
-        .join(
-            derives,
-            and_(
-                derives.source_id == reach.c.requirement_id,
-                _hop(derives, DERIVES, "requirement", "requirement"),
-            ),
-        )
-    )
-    return reach.union(step)
+def _statuses(session: Session) -> dict[int, str]:
+    table = Requirement.__table__.c
+    return dict(session.connection().execute(select(table.id, table.status)).all())
 
 
-def _goal_requirements(session: Session) -> dict[int, dict[str, int]]:
-    reach = _goal_reach()
-    stmt = (
-        select(reach.c.goal_id, Requirement.status, func.count())
-        .join(Requirement, Requirement.id == reach.c.requirement_id)
-        .group_by(reach.c.goal_id, Requirement.status)
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for goal_id, status, count in session.execute(stmt):
-        counts[goal_id][status] = count
-    return counts
-
-
-def alignment(session: Session, with_counts: bool = True) -> Alignment:
-    """The per-goal tree with its roll-ups and the ids of orphan objectives and initiatives;
-    without counts, the requirements are not read (enough to find orphans)."""
+def alignment(session: Session) -> Alignment:
+    """The per-goal tree with its roll-ups, and the orphans. Reads each table once; the walk
+    down `derives` links happens in memory (alignment.reached)."""
     goals, objectives, key_results, initiatives = _rows(session)
+    pairs = _chain_pairs(session)
     return build_alignment(
         goals,
         objectives,
         key_results,
         initiatives,
-        _pairs(session, SUPPORTS, "goal", "objective"),
-        _pairs(session, DRIVES, "objective", "initiative"),
-        _initiative_requirements(session) if with_counts else {},
-        _goal_requirements(session) if with_counts else {},
+        pairs[SUPPORTS],
+        pairs[DRIVES],
+        pairs[INCLUDES],
+        pairs[DERIVES],
+        _statuses(session),
+        frozenset(CLOSED_STATUSES),
     )
 
 
-def _aligned_reach(aligned_initiative_ids: list[int]) -> CTE:
-    """Ids of the requirements aligned initiatives include, and all derived from them."""
-    includes, derives = aliased(TraceLink), aliased(TraceLink)
-    seed = select(includes.target_id.label("requirement_id")).where(
-        _hop(includes, INCLUDES, "initiative", "requirement"),
-        includes.source_id.in_(aligned_initiative_ids),
-    )
-    reach = seed.cte("aligned_reach", recursive=True)
-    step = (
-        select(derives.target_id)
-        .select_from(reach)
-        .join(
-            derives,
-            and_(
-                derives.source_id == reach.c.requirement_id,
-                _hop(derives, DERIVES, "requirement", "requirement"),
-            ),
-        )
-    )
-    return reach.union(step)
-
-
-def orphan_requirements(
-    session: Session, aligned_initiative_ids: list[int], params: ListParams
-) -> tuple[list[Any], int]:
-    """A page of open requirements that trace to no goal (id, title, status), and how many."""
-    stmt = select(Requirement.id, Requirement.title, Requirement.status).where(
-        Requirement.status.not_in(CLOSED_STATUSES)
-    )
-    if aligned_initiative_ids:
-        reach = _aligned_reach(aligned_initiative_ids)
-        stmt = stmt.where(Requirement.id.not_in(select(reach.c.requirement_id)))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.execute(
-        stmt.order_by(Requirement.id.desc()).limit(params.limit).offset(params.offset)
-    ).all()
-    return list(rows), total
+def requirement_rows(session: Session, ids: list[int]) -> list[Any]:
+    """(id, title, status) of these requirements, in the order given."""
+    if not ids:
+        return []
+    stmt = select(Requirement.id, Requirement.title, Requirement.status)
+    found = {r.id: r for r in session.execute(stmt.where(Requirement.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def named_rows(session: Session, model: type[Any], ids: list[int]) -> list[Any]:

@@ -87,12 +87,11 @@ def orphan_page(
 ) -> Page[OrphanEntity]:
     """One page of orphan objectives, initiatives or requirements."""
     if kind == "requirements":
-        aligned = sorted(
-            {i.row.id for g in tree.goals for o in g.objectives for i in o.initiatives}
-        )
-        rows, total = alignment_queries.orphan_requirements(session, aligned, paging)
+        ids = tree.orphan_requirement_ids
+        shown = ids[paging.offset : paging.offset + paging.limit]
+        rows = alignment_queries.requirement_rows(session, shown)
         items = [OrphanEntity(id=r.id, name=r.title, status=r.status) for r in rows]
-        return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+        return Page(items=items, total=len(ids), limit=paging.limit, offset=paging.offset)
     model, ids = (
         (TechObjective, tree.orphan_objective_ids)
         if kind == "objectives"

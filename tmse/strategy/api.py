@@ -230,6 +230,4 @@ def orphans(
     paging: Paging,
 ) -> Page[OrphanEntity]:
     """One orphan list, paged: `objectives`, `initiatives` or `requirements`."""
-    return orphan_page(
-        session, alignment_queries.alignment(session, with_counts=False), kind, paging
-    )
+    return orphan_page(session, alignment_queries.alignment(session), kind, paging)

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from decimal import Decimal
 
 from openpyxl import load_workbook
 
 from tests.helpers import SYSTEM, login
-from tmse.catalog.models import Service
-from tmse.core.identity.models import Team
+from tests.requirements.traceability.chain import build_chain
 from tmse.core.links.service import create_link
 from tmse.requirements.models import Requirement
 from tmse.requirements.traceability.levels import REGISTRY, Level
-from tmse.strategy.models import BusinessGoal, Initiative, TechObjective
 
 MATRIX = "/api/v1/traceability/matrix"
 HEADER = [
@@ -25,53 +21,6 @@ HEADER = [
     "Requirement ID", "Requirement", "Requirement link", "Requirement derived from",
     "Service ID", "Service", "Service link",
 ]  # fmt: skip
-
-
-def _chain(db):  # type: ignore[no-untyped-def]
-    """Grow online sales → Faster checkout → Checkout rewrite → 一键支付 → payments, with
-    Saved cards derived from 一键支付 (→ cards); Lower cost leads nowhere; Cloud exit, Dark mode
-    and legacy-ui have nothing above them."""
-    period = {"period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31)}
-    with db.session() as session:
-        team = Team(name="Payments team", kind="team")
-        grow = BusinessGoal(name="Grow online sales", metric="GMV", target_value=150, **period)
-        lower = BusinessGoal(name="Lower cost", metric="Cost", target_value=Decimal(90), **period)
-        faster = TechObjective(name="Faster checkout", **period)
-        cloud = TechObjective(name="Cloud exit", **period)
-        rewrite = Initiative(name="Checkout rewrite", planned_person_days=120)
-        pay = Requirement(title="一键支付")
-        cards = Requirement(title="Saved cards")
-        dark = Requirement(title="Dark mode")
-        session.add_all([team, grow, lower, faster, cloud, rewrite, pay, cards, dark])
-        session.flush()
-        services = {
-            name: Service(name=name, layer="business", owner_team_id=team.id)
-            for name in ("payments", "cards", "legacy-ui")
-        }
-        session.add_all(services.values())
-        session.flush()
-        for source, target, link_type in (
-            (f"goal:{grow.id}", f"objective:{faster.id}", "supports"),
-            (f"objective:{faster.id}", f"initiative:{rewrite.id}", "drives"),
-            (f"initiative:{rewrite.id}", f"requirement:{pay.id}", "includes"),
-            (f"requirement:{pay.id}", f"requirement:{cards.id}", "derives"),
-            (f"requirement:{pay.id}", f"service:{services['payments'].id}", "touches"),
-            (f"requirement:{cards.id}", f"service:{services['cards'].id}", "touches"),
-        ):
-            create_link(session, SYSTEM, source, target, link_type)
-        ids = {
-            "grow": grow.id,
-            "lower": lower.id,
-            "faster": faster.id,
-            "cloud": cloud.id,
-            "rewrite": rewrite.id,
-            "pay": pay.id,
-            "cards": cards.id,
-            "dark": dark.id,
-            "team": team.id,
-        }
-        ids |= {f"svc-{name}": s.id for name, s in services.items()}
-    return ids
 
 
 def _levels(body):  # type: ignore[no-untyped-def]
@@ -92,7 +41,7 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
     empty = client.get("/traceability")
     assert empty.status_code == 200 and 'id="trace-empty"' in empty.text
 
-    ids = _chain(db)
+    ids = build_chain(db)
     # A content change of the requirement turns its links Suspect: in and out.
     with db.session() as session:
         session.get(Requirement, ids["pay"]).title = "一键支付（含指纹）"

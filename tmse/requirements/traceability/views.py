@@ -42,7 +42,12 @@ def coverage_chart(view: TraceMatrix, _: Translate) -> dict[str, Any]:
         "xAxis": {"type": "category", "data": [_(level.label) for level in view.levels]},
         "yAxis": [
             {"type": "value", "name": _("Coverage %"), "min": 0, "max": 100},
-            {"type": "value", "name": _("Items or links"), "splitLine": {"show": False}},
+            {
+                "type": "value",
+                "name": _("Items or links"),
+                "minInterval": 1,
+                "splitLine": {"show": False},
+            },
         ],
         "series": [
             {

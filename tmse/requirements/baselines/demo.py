@@ -18,7 +18,7 @@ from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.schemas import BaselineCreate
 from tmse.requirements.models import Requirement, RequirementStatus
-from tmse.settings import get_settings, secret_key
+from tmse.settings import Settings, secret_key
 
 SIGNED_SCOPE = [RequirementStatus.APPROVED]
 DRAFT_SCOPE = [
@@ -52,7 +52,7 @@ def _count(session: Session, project_id: int, statuses: list[RequirementStatus])
 
 def create_baselines(ctx: DemoContext) -> None:
     # The key the running instance signs with: TMSE_SECRET_KEY, else the one beside this database.
-    secret = secret_key(get_settings().model_copy(update={"database_url": ctx.db.url}))
+    secret = secret_key(Settings(database_url=ctx.db.url))
     with ctx.db.session() as session:
         people = _product_managers(session)
         projects = session.execute(

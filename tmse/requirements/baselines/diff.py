@@ -83,6 +83,13 @@ def diff_fields(
     return changes
 
 
+def _no_bool_numbers(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Equal dicts are the same unless a True stands where a 1 stood (Python calls them equal)."""
+    return not any(
+        isinstance(value, bool) != isinstance(b.get(key), bool) for key, value in a.items()
+    )
+
+
 def diff_links(
     before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -113,6 +120,9 @@ def diff(
     unchanged = 0
     for rid in sorted(old.keys() & new.keys()):
         a, b = old[rid], new[rid]
+        if a.fields == b.fields and a.links == b.links and _no_bool_numbers(a.fields, b.fields):
+            unchanged += 1
+            continue
         fields = diff_fields(a.fields, b.fields, ignored)
         links_added, links_removed, links_changed = diff_links(a.links, b.links)
         if fields or links_added or links_removed or links_changed:

@@ -22,6 +22,7 @@ REQUIREMENT = "requirement"
 # Ids per IN (...) list: well under every database's parameter limit.
 CHUNK = 900
 COLUMNS: tuple[str, ...] = tuple(c.key for c in Requirement.__table__.columns)
+_PLAIN = frozenset({str, int, float, bool})
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class SnapshotItem:
 
 def json_safe(value: Any) -> Any:
     """A column value as plain JSON: decimals become numbers, datetimes ISO 8601 in UTC."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime):

@@ -241,6 +241,18 @@ def import_backstage_command(
         raise typer.Exit(1)
 
 
+@import_app.command("requirements")
+def import_requirements_command(
+    file: Annotated[Path, typer.Argument(help="A CSV file (UTF-8).")],
+    mapping: Annotated[str, typer.Option(help="Columns: generic or jira.")] = "generic",
+) -> None:
+    """Import requirements from CSV: every row or, if one is malformed, none."""
+    from tmse.requirements.csv_import import import_file
+
+    if not import_file(_database(), CLI_ACTOR, file, mapping, console):
+        raise typer.Exit(1)
+
+
 @export_app.command("backstage")
 def export_backstage_command(
     output: Annotated[

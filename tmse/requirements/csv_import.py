@@ -188,3 +188,26 @@ def _store(
     )
     outcome.created = [r.id for r in new_rows]
     return outcome
+
+
+def import_file(db: Any, actor: Actor, path: Any, mapping_name: str, console: Any) -> bool:
+    """`tmse import requirements FILE`: import in one transaction; print every bad row."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.print(f"[red]error:[/red] cannot read {path}: {exc}")
+        return False
+    try:
+        with db.session() as session:
+            outcome = import_csv(session, actor, text, mapping_name)
+    except InvalidInput as exc:
+        console.print(f"[red]error:[/red] {exc.detail}")
+        for error in exc.extra.get("errors", []):
+            line = f"line {error['line']}: " if error.get("line") else ""
+            console.print(f"  {line}{error['field']}: {error['message']}")
+        return False
+    console.print(
+        f"imported {outcome.rows} rows ({outcome.mapping}): {len(outcome.created)} new, "
+        f"{len(outcome.updated)} updated, {len(outcome.unchanged)} unchanged"
+    )
+    return True

@@ -239,7 +239,7 @@ def panel_context(session: Session, actor: Actor, requirement: Requirement) -> d
     }
 
 
-def _queue_stmt(user_id: int | None) -> Select[tuple[Requirement]]:
+def _queue_stmt(user_id: int | None) -> Select[Requirement]:
     """Requirements in review with an open request to this user, not yet approved by them."""
     asked = (
         select(RequirementReviewRequest.id)

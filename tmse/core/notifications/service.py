@@ -53,7 +53,7 @@ def unread_count(session: Session, user_id: int | None) -> int:
     return session.scalar(stmt) or 0
 
 
-def _mine(user_id: int | None, unread: bool) -> Select[tuple[Notification]]:
+def _mine(user_id: int | None, unread: bool) -> Select[Notification]:
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))

@@ -33,7 +33,7 @@ STATUS_CHART_COLOURS = {
     "withdrawn": "#cfd4da",
 }
 SEAT_LABELS = {"committee": N_("Technical committee"), "product_manager": N_("Product manager")}
-DECISION_LABELS = {"approve": N_("Approve"), "reject": N_("Reject")}
+DECISION_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected")}
 FIELD_LABELS = {
     "title": N_("Title"),
     "description": N_("Description"),

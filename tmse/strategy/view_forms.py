@@ -105,7 +105,8 @@ def validation_messages(exc: ValidationError, _: Translate, kr_rows: list[int]) 
                 "count": (error.get("ctx") or {}).get("max_length")
             }
         elif kind == "string_too_short":
-            message = _(TYPE_MESSAGES["missing"])
+            required = TYPE_MESSAGES["missing"]
+            message = _(required)
         else:
             message = _(TYPE_MESSAGES.get(kind, N_("The value is not valid.")))
         shown.setdefault(_form_key(location, kr_rows), message)

@@ -36,6 +36,7 @@ STEP_MODULES: list[str] = [
     "tmse.requirements.demo",
     "tmse.requirements.review_demo",
     "tmse.requirements.baselines.demo",
+    "tmse.requirements.changes.demo",
     "tmse.requirements.kano.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")

@@ -190,6 +190,7 @@ def create_projects(ctx: DemoContext) -> None:
                     MilestoneCreate(name=name, due_on=day(due), reached_on=day(reached)),  # type: ignore[arg-type]
                 )
                 ctx.remember("milestone", milestone.id, name)
+            number = 0
             for phase_plan in plan.phases:
                 phase = phases.create_phase(
                     session,
@@ -204,14 +205,15 @@ def create_projects(ctx: DemoContext) -> None:
                 )
                 ctx.remember("phase", phase.id, f"{plan.key}/{phase_plan.name}")
                 start = phase.start_on
-                for number in range(phase_plan.sprints):
+                for _ in range(phase_plan.sprints):
+                    number += 1
                     end = min(start + dt.timedelta(days=SPRINT_DAYS - 1), phase.end_on)
                     iteration = iterations.create_iteration(
                         session,
                         ctx.actor,
                         phase.id,
                         IterationCreate(
-                            name=f"{plan.key} Sprint {number + 1}",
+                            name=f"{plan.key} Sprint {number}",
                             start_on=start,
                             end_on=end,
                             goal="",
@@ -225,9 +227,6 @@ def create_projects(ctx: DemoContext) -> None:
 
 
 # --- step 360: items, completion, gates ----------------------------------------------------
-
-DONE_LIKE = (RequirementStatus.DONE,)
-IN_FLIGHT = (RequirementStatus.IN_PROGRESS, RequirementStatus.APPROVED)
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -252,17 +251,25 @@ def _fill_iterations(ctx: DemoContext, session: Session, project: Project) -> No
     running = [s for s in sprints if s.start_on <= today <= s.end_on]
     upcoming = [s for s in sprints if s.start_on > today]
     done = by_status.get(RequirementStatus.DONE, [])
-    in_flight = by_status.get(RequirementStatus.IN_PROGRESS, []) + by_status.get(
-        RequirementStatus.APPROVED, []
-    )
+    in_progress = by_status.get(RequirementStatus.IN_PROGRESS, [])
+    approved = by_status.get(RequirementStatus.APPROVED, [])
     plan: list[tuple[Iteration, int, bool]] = []
+    recent_first = finished[::-1]
     for index, rid in enumerate(done):
-        if finished:
-            plan.append((finished[index % len(finished)], rid, True))
-    for index, rid in enumerate(in_flight):
-        target = running[0] if running and index % 3 != 2 else (upcoming or running or [None])[0]
+        if recent_first:
+            plan.append((recent_first[index % len(recent_first)], rid, True))
+    for index, rid in enumerate(in_progress):
+        target = (running or upcoming or [None])[0]
         if target is not None:
             plan.append((target, rid, False))
+        if index % 2 == 0 and recent_first:
+            # Started in the last sprint, not finished there: carried over.
+            plan.append((recent_first[index // 2 % len(recent_first)], rid, False))
+    for index, rid in enumerate(approved):
+        # Every other approved one was planned in a past sprint and not finished (carried over).
+        pool = finished if index % 2 == 0 and finished else upcoming or running
+        if pool:
+            plan.append((pool[index % len(pool)], rid, False))
     for sprint, rid, completes in plan:
         late = ctx.random.random() < 0.2 and sprint.start_on < today
         offset = ctx.random.randint(1, max(1, min(6, (sprint.end_on - sprint.start_on).days)))

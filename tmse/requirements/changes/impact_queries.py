@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.links.models import LinkState, TraceLink
@@ -28,6 +28,8 @@ from tmse.requirements.models import DUPLICATES, Requirement
 NOT_DOWNSTREAM = (DUPLICATES,)
 # Bound parameters per IN list: well under SQLite's limit, and plans stay index lookups.
 CHUNK = 500
+# Type-and-ids branches OR-ed into one query (so at most 2,000 bound ids a query).
+BRANCHES = 4
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -36,24 +38,28 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def trace_successors(session: Session) -> Successors:
-    """Targets of the live (not invalid) downstream links leaving a level of nodes."""
+    """Targets of the live (not invalid) downstream links leaving a level of nodes: one query a
+    level (per 500 ids of a type), each branch an index lookup on (source_type, source_id)."""
 
     def successors(frontier: Sequence[Node]) -> Iterable[Node]:
         by_type: dict[str, list[int]] = defaultdict(list)
         for kind, entity_id in frontier:
             by_type[kind].append(entity_id)
-        for kind, ids in by_type.items():
-            for chunk in _chunks(ids):
-                rows = session.execute(
-                    select(TraceLink.target_type, TraceLink.target_id).where(
-                        TraceLink.source_type == kind,
-                        TraceLink.source_id.in_(chunk),
-                        TraceLink.state != LinkState.INVALID,
-                        TraceLink.link_type.not_in(NOT_DOWNSTREAM),
-                    )
+        branches = [
+            and_(TraceLink.source_type == kind, TraceLink.source_id.in_(chunk))
+            for kind, ids in sorted(by_type.items())
+            for chunk in _chunks(sorted(ids))
+        ]
+        for start in range(0, len(branches), BRANCHES):
+            rows = session.execute(
+                select(TraceLink.target_type, TraceLink.target_id).where(
+                    or_(*branches[start : start + BRANCHES]),
+                    TraceLink.state != LinkState.INVALID,
+                    TraceLink.link_type.not_in(NOT_DOWNSTREAM),
                 )
-                # Plain tuples: they are the closure's dictionary keys.
-                yield from ((row[0], row[1]) for row in rows)
+            )
+            # Plain tuples: they are the closure's dictionary keys.
+            yield from ((row[0], row[1]) for row in rows)
 
     return successors
 

@@ -64,6 +64,9 @@ def alignment_sunburst(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]
                 objectives.append({"name": short(objective.name, 14), "children": children})
         if objectives:
             data.append({"name": short(goal.name, 12), "children": objectives})
+    # Few sectors: horizontal labels, one above the other; many: along the radius, so they fit.
+    few = sum(len(o["children"]) for g in data for o in g["children"]) <= 4
+    rotate = 0 if few else "radial"
     return {
         "tooltip": {"trigger": "item"},
         "series": [
@@ -75,17 +78,17 @@ def alignment_sunburst(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]
                 "emphasis": {"focus": "ancestor"},
                 "levels": [
                     {},
-                    {
-                        "r0": "12%",
-                        "r": "42%",
-                        "label": {"rotate": "tangential", "fontSize": 11, "minAngle": 12},
-                    },
-                    {"r0": "42%", "r": "68%", "label": {"fontSize": 10, "minAngle": 14}},
-                    {"r0": "68%", "r": "92%", "label": {"fontSize": 9, "minAngle": 12}},
+                    {"r0": "12%", "r": "42%",
+                     "label": {"rotate": 0 if few else "tangential", "fontSize": 11,
+                               "minAngle": 12}},
+                    {"r0": "42%", "r": "68%",
+                     "label": {"rotate": rotate, "fontSize": 10, "minAngle": 14}},
+                    {"r0": "68%", "r": "92%",
+                     "label": {"rotate": rotate, "fontSize": 9, "minAngle": 12}},
                 ],
             }
         ],
-    }
+    }  # fmt: skip
 
 
 def requirements_by_status(by_status: dict[str, int], _: Translate) -> dict[str, Any]:

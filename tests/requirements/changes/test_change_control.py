@@ -386,6 +386,22 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert past.status_code == 201 and past.json()["active"] is False
     listed = client.get(f"{fw}?active_on={today}", headers=viewer.headers).json()
     assert [item["name"] for item in listed["items"]] == ["Year-end freeze"]
+    past_path = f"{fw}/{past.json()['id']}"
+    moved = client.patch(
+        past_path,
+        json={"version": past.json()["version"], "ends_on": "2026-06-30"},
+        headers=committee.headers,
+    )
+    assert moved.status_code == 422 and fields(moved) == {"ends_on"}
+    renamed = client.patch(
+        past_path,
+        json={"version": past.json()["version"], "name": "Summer sale"},
+        headers=committee.headers,
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Summer sale"
+    assert client.delete(past_path, headers=requester.headers).status_code == 403
+    assert client.delete(past_path, headers=committee.headers).status_code == 204
+    assert client.get(past_path, headers=viewer.headers).status_code == 404
 
     # A request on r4 (same release, no product manager): blocked, but rejection still works.
     frozen = client.post(

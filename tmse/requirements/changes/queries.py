@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.pagination import ListParams, paginate
-from tmse.core.permissions import Role
+from tmse.core.permissions import CHANGES_DECIDE, Role
 from tmse.delivery.models import FreezeWindow, Release
 from tmse.requirements.changes import freeze
 from tmse.requirements.changes.models import (
@@ -73,7 +73,7 @@ def awaiting_decision(session: Session, actor: Actor, limit: int = 100) -> list[
     """Submitted requests where this person may still take a board seat: committee members see
     those with no committee decision yet; a product manager those of their requirements (or of
     requirements with no product manager) with no product-manager decision yet."""
-    if actor.user_id is None:
+    if actor.user_id is None or not actor.can(CHANGES_DECIDE):
         return []
     seat_open = []
 

@@ -12,6 +12,7 @@ that stops early leaves blank (None) cells, and an orphan starts its rows at its
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -235,9 +236,6 @@ def _build(
     return Matrix(levels, summary, sum(s[2] for s in starts), starts, paths)
 
 
-_Ranked = dict[int, list[tuple[int, int, str]]]  # source → [(target rank, target, state)]
-
-
 def _adjacency(
     levels: list[str], ranks: list[dict[int, int]], links: Links
 ) -> tuple[list[dict[int, list[Cell]]], list[dict[int, list[Cell]]], list[int]]:
@@ -245,53 +243,57 @@ def _adjacency(
     cell per pair of items, Suspect if any link between them is; Suspect links per level.
     Links to or from an item not in `items`, and invalid links, are left out."""
     depth = len(levels)
-    forward: list[_Ranked] = [{} for _ in range(depth)]
-    within: list[_Ranked] = [{} for _ in range(depth)]
+    forward: list[dict[int, list[Cell]]] = [{} for _ in range(depth)]
+    within: list[dict[int, list[Cell]]] = [{} for _ in range(depth)]
     suspect = [0] * depth
     position = {key: index for index, key in enumerate(levels)}
     for (upper, lower), step_links in links.items():
         source, target = position.get(upper), position.get(lower)
-        if source is None or target is None:
+        if source is None or target is None or target not in (source, source + 1):
             continue
-        if target == source + 1:
-            ranked = forward[source]
-        elif target == source:
-            ranked = within[source]
-        else:
-            continue
-        sources, targets_rank = ranks[source], ranks[target]
-        suspects = 0
-        for source_id, target_id, state in step_links:
-            rank = targets_rank.get(target_id)
-            if rank is None or state == INVALID or source_id not in sources:
-                continue
-            if state == SUSPECT:
-                suspects += 1
-            targets = ranked.get(source_id)
-            if targets is None:
-                ranked[source_id] = [(rank, target_id, state)]
-            else:
-                targets.append((rank, target_id, state))
-        suspect[source] += suspects
-    return (
-        [_as_cells(ranked, via=False) for ranked in forward],
-        [_as_cells(ranked, via=True) for ranked in within],
-        suspect,
-    )
+        cells = within[source] if target == source else forward[source]
+        suspect[source] += _step_cells(
+            step_links, ranks[source], ranks[target], target == source, cells
+        )
+    return forward, within, suspect
 
 
-def _as_cells(ranked: _Ranked, via: bool) -> dict[int, list[Cell]]:
-    """Targets in display order as cells; two links to one target make one cell, Suspect if
-    either is ("suspect" sorts before "valid")."""
-    cells: dict[int, list[Cell]] = {}
-    for source, targets in ranked.items():
-        targets.sort()
-        parent = source if via else None
-        row = [(target, state, parent) for _, target, state in targets]
-        if len(row) > 1:
-            row = [c for n, c in enumerate(row) if not n or c[ID] != row[n - 1][ID]]
-        cells[source] = row
-    return cells
+def _step_cells(
+    step_links: Iterable[Link],
+    sources: dict[int, int],
+    targets: dict[int, int],
+    derived: bool,
+    cells: dict[int, list[Cell]],
+) -> int:
+    """Fill `cells` (source → its targets as cells, in display order; two links to one target
+    make one cell, Suspect if either is) and return the number of Suspect links."""
+    grouped: defaultdict[int, list[Link]] = defaultdict(list)
+    for link in step_links:  # the one pass over every link: as little as possible in it
+        grouped[link[0]].append(link)
+    suspects = 0
+    for source_id, group in grouped.items():
+        if source_id not in sources:
+            continue
+        parent = source_id if derived else None
+        if len(group) == 1:
+            _, target_id, state = group[0]
+            if target_id in targets and state != INVALID:
+                cells[source_id] = [(target_id, state, parent)]
+                suspects += state == SUSPECT
+            continue
+        # "suspect" sorts before "valid": of two links to one target, a Suspect one comes first
+        kept = sorted(
+            [(targets[t], t, state) for _, t, state in group if t in targets and state != INVALID]
+        )
+        if not kept:
+            continue
+        suspects += sum(1 for entry in kept if entry[2] == SUSPECT)
+        row: list[Cell] = []
+        for _, target_id, state in kept:
+            if not row or row[-1][ID] != target_id:
+                row.append((target_id, state, parent))
+        cells[source_id] = row
+    return suspects
 
 
 def _reached(from_above: dict[int, list[Cell]], within: dict[int, list[Cell]]) -> set[int]:

@@ -39,6 +39,7 @@ from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.models import Requirement, RequirementStatus
 
 SPRINT_DAYS = 14
+RUNNING_LOAD = 5
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def create_projects(ctx: DemoContext) -> None:
                         ctx.actor,
                         phase.id,
                         IterationCreate(
-                            name=f"{plan.key} Sprint {number}",
+                            name=f"Sprint {number}",
                             start_on=start,
                             end_on=end,
                             goal="",
@@ -258,10 +259,11 @@ def _fill_iterations(ctx: DemoContext, session: Session, project: Project) -> No
     for index, rid in enumerate(done):
         if recent_first:
             plan.append((recent_first[index % len(recent_first)], rid, True))
+    ahead = running + upcoming
     for index, rid in enumerate(in_progress):
-        target = (running or upcoming or [None])[0]
-        if target is not None:
-            plan.append((target, rid, False))
+        # A sprint takes five started items; the rest wait for the next sprints, or stay out.
+        if index // RUNNING_LOAD < len(ahead):
+            plan.append((ahead[index // RUNNING_LOAD], rid, False))
         if index % 2 == 0 and recent_first:
             # Started in the last sprint, not finished there: carried over.
             plan.append((recent_first[index // 2 % len(recent_first)], rid, False))

@@ -15,7 +15,7 @@ from tmse.core.errors import Forbidden
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
 from tmse.delivery.models import FreezeWindow
-from tmse.requirements.changes import freeze, queries, service
+from tmse.requirements.changes import board, freeze, queries, service
 from tmse.requirements.changes.impact_queries import compute_impact
 from tmse.requirements.changes.metrics_queries import release_change_metrics
 from tmse.requirements.changes.models import ChangeRequestStatus
@@ -150,7 +150,7 @@ def decide(
 ) -> ChangeRequestOut:
     """A change board member approves or rejects. The second approval applies the change;
     a freeze window refuses approving a non-emergency request (409)."""
-    change_request = service.decide(session, actor, change_request_id, data)
+    change_request = board.decide(session, actor, change_request_id, data)
     return queries.change_request_out(session, change_request)
 
 

@@ -23,7 +23,7 @@ from tmse.core.permissions import Role
 from tmse.delivery.models import Release
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
-from tmse.requirements.changes import freeze, service
+from tmse.requirements.changes import board, freeze, service
 from tmse.requirements.changes.schemas import ChangeRequestCreate, DecisionIn, FreezeWindowCreate
 from tmse.requirements.models import Requirement
 
@@ -204,13 +204,13 @@ def _walk(
     )
     cr_id = change_request.id
     if end in ("committee", "applied"):
-        service.decide(session, committee, cr_id, DecisionIn(
+        board.decide(session, committee, cr_id, DecisionIn(
             decision="approve", comment="Impact reviewed; fine. / 已评估影响，同意。"))  # fmt: skip
     if end == "applied":
-        service.decide(session, manager, cr_id, DecisionIn(
+        board.decide(session, manager, cr_id, DecisionIn(
             decision="approve", comment="Agreed with the business. / 已与业务确认。"))  # fmt: skip
     elif end == "rejected":
-        service.decide(session, manager, cr_id, DecisionIn(
+        board.decide(session, manager, cr_id, DecisionIn(
             decision="reject", comment="Keep the agreed scope. / 保持既定范围。"))  # fmt: skip
     elif end == "withdrawn":
         service.withdraw_change_request(session, requester, cr_id, change_request.version)

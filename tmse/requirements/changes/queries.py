@@ -14,6 +14,7 @@ from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import CHANGES_DECIDE, Role
 from tmse.delivery.models import FreezeWindow, Release
 from tmse.requirements.changes import freeze
+from tmse.requirements.changes.board import approvals_of
 from tmse.requirements.changes.models import (
     OPEN_STATUSES,
     BoardSeat,
@@ -27,7 +28,6 @@ from tmse.requirements.changes.schemas import (
     ChangeRequestSummary,
     FreezeOut,
 )
-from tmse.requirements.changes.service import approvals_of
 from tmse.requirements.models import Requirement
 
 SORTABLE = {

@@ -16,7 +16,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem, StaleVersion
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, READ
 from tmse.delivery.models import Release
-from tmse.requirements.changes import service
+from tmse.requirements.changes import board, service
 from tmse.requirements.changes.models import ChangeRequest, Decision
 from tmse.requirements.changes.schemas import ChangeRequestCreate, ChangeRequestEdit, DecisionIn
 from tmse.requirements.changes.view_labels import labels
@@ -369,5 +369,5 @@ def decide(
     )
     return _act(
         request, session, actor, change_request_id, CHANGES_DECIDE,
-        lambda cr: service.decide(session, actor, cr.id, data), values,
+        lambda cr: board.decide(session, actor, cr.id, data), values,
     )  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, Role
 from tmse.delivery.models import Milestone, Project, Release
-from tmse.requirements.changes import queries, service
+from tmse.requirements.changes import board, queries
 from tmse.requirements.changes.impact_queries import labels_of
 from tmse.requirements.changes.models import (
     OPEN_STATUSES,
@@ -118,7 +118,7 @@ def render_change_request(
     requirement = session.get(Requirement, change_request.requirement_id)
     assert requirement is not None
     taken = {a.seat: a for a in out.approvals}
-    my_seats = service.seats_for(session, actor, requirement) if actor.user_id else []
+    my_seats = board.seats_for(session, actor, requirement) if actor.user_id else []
     decided_by_me = any(a.username == actor.username for a in out.approvals)
     open_seat = next((s for s in my_seats if s not in taken), None)
     own = change_request.requested_by_id == actor.user_id or Role.ADMIN in actor.roles

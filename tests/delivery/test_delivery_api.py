@@ -157,8 +157,15 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "requirement_id"
 
-    # Completion is observed when a requirement turns done; reopening clears it.
-    _set_status(db, r1, "done")
+    # Completion is observed when a requirement turns done (here through the requirement
+    # workflow's own transitions); reopening clears it.
+    for action, version in (("start", 1), ("complete", 2)):
+        moved = client.post(
+            f"/api/v1/requirements/{r1}/transitions",
+            json={"action": action, "version": version},
+            headers=engineer.headers,
+        )
+        assert moved.status_code == 200, moved.text
     _set_status(db, r4, "done")  # Sprint 0 ended 11 days ago: done today does not count there
     with db.session() as session:
         completed = session.scalar(

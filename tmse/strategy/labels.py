@@ -50,4 +50,5 @@ def labels() -> dict[str, dict[str, str]]:
         "status": STATUS_LABELS,
         "status_colour": STATUS_COLOURS,
         "requirement_status": REQUIREMENT_STATUS_LABELS,
+        "requirement_colour": REQUIREMENT_STATUS_COLOURS,
     }

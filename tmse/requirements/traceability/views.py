@@ -16,7 +16,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.permissions import READ
-from tmse.requirements.traceability import queries
+from tmse.requirements.traceability import export, queries
 from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 from tmse.web.forms import translator
 from tmse.web.labels import N_
@@ -144,5 +144,8 @@ def traceability_page(
             "base_url": filter_url("/traceability", **filters),
             "csv_url": "/api/v1/traceability/matrix.csv" + (f"?{query}" if query else ""),
             "xlsx_url": "/api/v1/traceability/matrix.xlsx" + (f"?{query}" if query else ""),
+            # The download names, also when the API answers from its cache (type header only)
+            "csv_name": export.filename(view, "csv"),
+            "xlsx_name": export.filename(view, "xlsx"),
         },
     )

@@ -240,28 +240,21 @@ def panel_context(session: Session, actor: Actor, requirement: Requirement) -> d
 
 
 def _queue_stmt(user_id: int | None) -> Select[Requirement]:
-    """Requirements in review with an open request to this user, not yet approved by them."""
-    asked = (
-        select(RequirementReviewRequest.id)
-        .where(
-            RequirementReviewRequest.requirement_id == Requirement.id,
-            RequirementReviewRequest.reviewer_id == user_id,
-            RequirementReviewRequest.done.is_(False),
-        )
-        .exists()
+    """Requirements in review with an open request to this user, not yet approved by them.
+    Uncorrelated IN subqueries: each is computed once, whatever the number of requirements."""
+    asked = select(RequirementReviewRequest.requirement_id).where(
+        RequirementReviewRequest.reviewer_id == user_id,
+        RequirementReviewRequest.done.is_(False),
     )
-    approved = (
-        select(RequirementApproval.id)
-        .where(
-            RequirementApproval.requirement_id == Requirement.id,
-            RequirementApproval.user_id == user_id,
-            RequirementApproval.voided_at.is_(None),
-            RequirementApproval.decision == Decision.APPROVED,
-        )
-        .exists()
+    approved = select(RequirementApproval.requirement_id).where(
+        RequirementApproval.user_id == user_id,
+        RequirementApproval.voided_at.is_(None),
+        RequirementApproval.decision == Decision.APPROVED,
     )
     return select(Requirement).where(
-        Requirement.status == RequirementStatus.IN_REVIEW, asked, ~approved
+        Requirement.status == RequirementStatus.IN_REVIEW,
+        Requirement.id.in_(asked),
+        Requirement.id.not_in(approved),
     )
 
 
@@ -348,19 +341,14 @@ def queue_counts(session: Session, actor: Actor) -> dict[str, int]:
     )
     missing = {}
     for capacity in Capacity:
-        has = (
-            select(RequirementApproval.id)
-            .where(
-                RequirementApproval.requirement_id == Requirement.id,
-                RequirementApproval.capacity == capacity,
-                RequirementApproval.voided_at.is_(None),
-                RequirementApproval.decision == Decision.APPROVED,
-            )
-            .exists()
+        has = select(RequirementApproval.requirement_id).where(
+            RequirementApproval.capacity == capacity,
+            RequirementApproval.voided_at.is_(None),
+            RequirementApproval.decision == Decision.APPROVED,
         )
         missing[capacity.value] = session.scalar(
             select(func.count(Requirement.id)).where(
-                Requirement.status == RequirementStatus.IN_REVIEW, ~has
+                Requirement.status == RequirementStatus.IN_REVIEW, Requirement.id.not_in(has)
             )
         )
     return {

@@ -213,6 +213,46 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
         == 204
     )
 
+    # A change of planned cost turns the initiative's links Suspect; they still count.
+    current = client.get(f"{API}/initiatives/{initiative['id']}", headers=pm.headers).json()
+    costlier = client.patch(
+        f"{API}/initiatives/{initiative['id']}",
+        headers=pm.headers,
+        json={"version": current["version"], "planned_cost": 520000},
+    )
+    assert costlier.json()["planned_cost"] == 520000.0
+    with db.session() as session:
+        states = session.scalars(
+            select(TraceLink.state).where(
+                TraceLink.source_type == "initiative", TraceLink.source_id == initiative["id"]
+            )
+        ).all()
+    assert states == ["suspect"]
+    view = client.get(f"{API}/alignment", headers=pm.headers).json()
+    assert view["goals"][0]["totals"]["planned_cost_by_currency"] == {"CNY": 520000.0}
+
+    # Moving the objective to a second goal replaces its supports link.
+    second = client.post(
+        f"{API}/goals",
+        headers=pm.headers,
+        json={"name": "IT 成本降低 / Cut IT cost per order", "period_start": "2026-01-01",
+              "period_end": "2026-12-31", "metric": "IT cost per order", "baseline_value": 0.42,
+              "target_value": 0.33, "current_value": 0.39},
+    ).json()  # fmt: skip
+    assert second["progress"] == 33.3  # 0.03 / 0.09
+    moved = client.patch(
+        f"{API}/objectives/{objective['id']}",
+        headers=pm.headers,
+        json={"version": replaced["version"], "goal_ids": [second["id"]]},
+    ).json()
+    assert moved["goal_ids"] == [second["id"]]
+    view = client.get(f"{API}/alignment", headers=pm.headers).json()
+    assert [g["totals"]["objectives"] for g in view["goals"]] == [0, 1]
+    assert (
+        client.get(f"{API}/objectives?goal_id={second['id']}", headers=pm.headers).json()["total"]
+        == 1
+    )
+
     # Unlinking a requirement, and deleting the initiative, orphan what it served.
     unlinked = client.request(
         "DELETE",
@@ -222,7 +262,7 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     ).json()
     assert unlinked["requirement_ids"] == []
     view = client.get(f"{API}/alignment", headers=pm.headers).json()
-    assert view["goals"][0]["totals"]["requirements"]["total"] == 0
+    assert [g["totals"]["requirements"]["total"] for g in view["goals"]] == [0, 0]
     assert sorted(r["id"] for r in view["orphans"]["requirements"]["items"]) == [r1, r2, r3, r5]
     assert view["orphans"]["initiatives"]["total"] == 0
     with db.session() as session:

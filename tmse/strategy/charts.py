@@ -52,20 +52,22 @@ def investment_by_goal(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]
 
 def alignment_sunburst(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]:
     """Goal → objective → initiative, each ring sized by planned person-days."""
-    data = []
+    data: list[dict[str, Any]] = []
+    sectors = 0
     for goal in goals:
-        objectives = []
+        objectives: list[dict[str, Any]] = []
         for objective in goal.objectives:
             children = [
                 {"name": short(i.name, 14), "value": max(i.planned_person_days, 1)}
                 for i in objective.initiatives
             ]
+            sectors += len(children)
             if children:
                 objectives.append({"name": short(objective.name, 14), "children": children})
         if objectives:
             data.append({"name": short(goal.name, 12), "children": objectives})
     # Few sectors: horizontal labels, one above the other; many: along the radius, so they fit.
-    few = sum(len(o["children"]) for g in data for o in g["children"]) <= 4
+    few = sectors <= 4
     rotate = 0 if few else "radial"
     return {
         "tooltip": {"trigger": "item"},

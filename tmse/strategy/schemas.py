@@ -13,7 +13,6 @@ from tmse.strategy.models import StrategyStatus
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
 NAME = Field(min_length=2, max_length=200)
-IDS = Field(default_factory=list, max_length=200)
 
 
 class GoalCreate(BaseModel):

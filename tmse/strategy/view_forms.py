@@ -141,7 +141,7 @@ def _optional(value: str) -> str | None:
 
 
 def _ids(form: SubmittedForm, name: str) -> list[int]:
-    return [int(v) for v in form.getlist(name) if str(v).isdigit()]
+    return [int(str(v)) for v in form.getlist(name) if str(v).isdigit()]
 
 
 def _users(session: Session) -> list[Any]:

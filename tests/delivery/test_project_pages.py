@@ -13,7 +13,6 @@ from tests.helpers import SYSTEM, login
 from tests.web.pages import post_form
 from tmse.core.db import utcnow
 from tmse.delivery import gates, iterations, phases
-from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
 from tmse.requirements.models import Requirement
 
 
@@ -43,39 +42,34 @@ def test_projects_pages(client, db, make_account):
     assert created.status_code == 303
     project_id = int(created.headers["location"].split("/")[2].split("?")[0])
 
+    # The plan through the page's forms: a phase with reversed dates is refused at its field.
+    def day(offset: int) -> str:
+        return str(today + dt.timedelta(days=offset))
+
+    phase_form = {"name": "Build", "kind": "iterative", "start_on": day(-30), "end_on": day(-31)}
+    bad_phase = post_form(client, f"/projects/{project_id}/phases", phase_form)
+    assert bad_phase.status_code == 422
+    assert 'data-field-error="phase-end_on"' in bad_phase.text
+    assert '<details class="mb-3" id="plan-phase" open>' in bad_phase.text
+    phase_form["end_on"] = day(10)
+    assert post_form(client, f"/projects/{project_id}/phases", phase_form).status_code == 303
+    launch_form = {"name": "Launch", "kind": "gated", "start_on": day(11), "end_on": day(30)}
+    assert post_form(client, f"/projects/{project_id}/phases", launch_form).status_code == 303
     with db.session() as session:
-        build = phases.create_phase(
-            session,
-            SYSTEM,
-            project_id,
-            PhaseCreate(
-                name="Build",
-                kind="iterative",
-                start_on=today - dt.timedelta(days=30),
-                end_on=today + dt.timedelta(days=10),
-            ),
-        )
-        launch = phases.create_phase(
-            session,
-            SYSTEM,
-            project_id,
-            PhaseCreate(
-                name="Launch",
-                kind="gated",
-                start_on=today + dt.timedelta(days=11),
-                end_on=today + dt.timedelta(days=30),
-            ),
-        )
-        sprint = iterations.create_iteration(
-            session,
-            SYSTEM,
-            build.id,
-            IterationCreate(
-                name="Sprint 1",
-                start_on=today - dt.timedelta(days=5),
-                end_on=today + dt.timedelta(days=8),
-            ),
-        )
+        build, launch = phases.list_phases(session, project_id)
+    sprint_form = {
+        "phase_id": str(build.id),
+        "name": "Sprint 1",
+        "start_on": day(-5),
+        "end_on": day(12),
+    }
+    outside = post_form(client, f"/projects/{project_id}/iterations", sprint_form)
+    assert outside.status_code == 422 and 'data-field-error="iteration-end_on"' in outside.text
+    sprint_form["end_on"] = day(8)
+    assert post_form(client, f"/projects/{project_id}/iterations", sprint_form).status_code == 303
+
+    with db.session() as session:
+        sprint = iterations.list_iterations(session, build.id)[0]
         must = Requirement(
             title="Card vault",
             project_id=project_id,
@@ -95,18 +89,22 @@ def test_projects_pages(client, db, make_account):
         session.add_all([must, could])
         session.flush()
         iterations.add_item(session, SYSTEM, sprint.id, must.id, at=utcnow() - dt.timedelta(days=6))
-        iterations.add_item(session, SYSTEM, sprint.id, could.id)
-        gate = gates.create_gate(
-            session,
-            SYSTEM,
-            launch.id,
-            GateCreate(
-                name="Launch readiness",
-                criteria=[{"key": "all-must-approved"}],
-                approver_ids=[pm.id],
-            ),
-        )
-        gate_id = gate.id
+        could_id = could.id
+    item_form = {"iteration_id": str(sprint.id), "requirement_id": f"REQ-{could_id}"}
+    assert post_form(client, f"/projects/{project_id}/items", item_form).status_code == 303
+    gate_form = {
+        "phase_id": str(launch.id),
+        "name": "Launch readiness",
+        "criteria": ["all-must-approved"],
+        "approver_ids": [],
+    }
+    no_approver = post_form(client, f"/projects/{project_id}/gates", gate_form)
+    assert no_approver.status_code == 422
+    assert 'data-field-error="gate-approver_ids"' in no_approver.text
+    gate_form["approver_ids"] = [str(pm.id)]
+    assert post_form(client, f"/projects/{project_id}/gates", gate_form).status_code == 303
+    with db.session() as session:
+        gate_id = gates.gate_of_phase(session, launch.id).id  # type: ignore[union-attr]
 
     page = client.get(f"/projects/{project_id}?saved=1")
     assert page.status_code == 200

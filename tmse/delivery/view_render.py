@@ -14,7 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.identity.models import Team, User
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE
-from tmse.delivery import gates, iterations, phases, service, timeline, velocity
+from tmse.delivery import gate_criteria, gates, iterations, phases, service, timeline, velocity
 from tmse.delivery.models import Project
 from tmse.delivery.phase_models import PhaseKind
 from tmse.delivery.view_labels import labels
@@ -162,6 +162,8 @@ def render_project(
     context["timeline_option"] = timeline.chart_option(context["timeline"], words)
     context["timeline_height"] = timeline.chart_height(context["timeline"])
     context["velocity_option"] = velocity_chart(context["velocity"], words)
+    if actor.can(DELIVERY_WRITE):
+        context["plan"] = plan_choices(session, project, context["phases"])
     return render(
         request,
         "delivery/project.html",
@@ -184,3 +186,31 @@ def people(session: Session) -> tuple[list[User], list[Team]]:
         session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
     )
     return users, list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def plan_choices(session: Session, project: Project, phase_views: list[Any]) -> dict[str, Any]:
+    """What the planning forms offer: phases, iterations, gate-less gated phases, criteria,
+    approvers and the project's signed baselines."""
+    from tmse.requirements.baselines.models import Baseline, BaselineStatus
+
+    users, _ = people(session)
+    baselines = session.scalars(
+        select(Baseline)
+        .where(Baseline.project_id == project.id, Baseline.status == BaselineStatus.APPROVED)
+        .order_by(Baseline.id.desc())
+    )
+    return {
+        "iterative": [v["phase"] for v in phase_views if v["phase"].kind == PhaseKind.ITERATIVE],
+        "iterations": [
+            (v["phase"], row["iteration"]) for v in phase_views for row in v["iterations"]
+        ],
+        "gateless": [
+            v["phase"]
+            for v in phase_views
+            if v["phase"].kind == PhaseKind.GATED and v["gate"] is None
+        ],
+        "criteria": gate_criteria.registered_criteria(),
+        "users": users,
+        "baselines": list(baselines),
+        "kinds": list(PhaseKind),
+    }

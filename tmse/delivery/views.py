@@ -14,7 +14,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
-from tmse.delivery import gates, service
+from tmse.delivery import gates, service, view_forms
 from tmse.delivery.models import ProjectStatus
 from tmse.delivery.schemas import DecisionIn, ProjectCreate
 from tmse.delivery.view_labels import labels
@@ -33,6 +33,7 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(view_forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 

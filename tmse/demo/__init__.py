@@ -38,6 +38,7 @@ STEP_MODULES: list[str] = [
     "tmse.requirements.baselines.demo",
     "tmse.requirements.changes.demo",
     "tmse.requirements.kano.demo",
+    "tmse.strategy.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -71,7 +71,7 @@ def list_requirements(
         session, filters, limit=limit, offset=offset, model=model, sort=sort
     )
     return BacklogPage(
-        items=[RequirementSummary.model_validate(r) for r in page.items],
+        items=[RequirementSummary.model_validate(row) for row in page.items],
         total=page.total,
         limit=limit,
         offset=offset,

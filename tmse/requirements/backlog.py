@@ -130,9 +130,33 @@ def order_by(
     return [ordered, Requirement.id]
 
 
+# What a backlog row shows: plain columns, no ORM objects (a page is read, never changed).
+ROW_COLUMNS = [
+    getattr(Requirement, name)
+    for name in (
+        "id", "title", "type", "status", "channel", "requester", "external_key", "project_id",
+        "release_id", "milestone_id", "product_manager_id", "moscow", "effort_days",
+        "rice_reach", "rice_impact", "rice_confidence", "rice_effort", "rice_score",
+        "wsjf_value", "wsjf_time_criticality", "wsjf_risk_reduction", "wsjf_job_size",
+        "wsjf_score", "custom", "version", "created_at", "updated_at",
+    )
+]  # fmt: skip
+_DECIMALS = ("effort_days", "rice_impact", "rice_effort")
+
+
+def _row(mapping: Any) -> dict[str, Any]:
+    row = dict(mapping)
+    row["key"] = f"REQ-{row['id']}"
+    for name in _DECIMALS:
+        if row[name] is not None:
+            row[name] = float(row[name])
+    row["custom"] = row["custom"] or {}
+    return row
+
+
 @dataclass(frozen=True)
 class BacklogPage:
-    items: list[Requirement]
+    items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
@@ -161,8 +185,11 @@ def backlog_page(
             stmt.with_only_columns(Requirement.id).order_by(*ordering).limit(limit).offset(offset)
         )
     )
-    found = {r.id: r for r in session.scalars(select(Requirement).where(Requirement.id.in_(ids)))}
-    rows = [found[i] for i in ids]
+    found = {
+        row["id"]: row
+        for row in session.execute(select(*ROW_COLUMNS).where(Requirement.id.in_(ids))).mappings()
+    }
+    rows = [_row(found[i]) for i in ids]
     if offset == 0 and len(rows) < limit:
         total = len(rows)  # the whole result is on this page
     else:

@@ -50,7 +50,7 @@ def matrix(
 ) -> MatrixOut:
     """Coverage, orphans and Suspect links per level, and one page of the matrix's rows."""
     view = trace_matrix(session, goal, baseline)
-    rows = Page(
+    rows: Page[RowOut] = Page(
         items=rows_out(view, offset, limit), total=view.matrix.total, limit=limit, offset=offset
     )
     return MatrixOut(goal=goal, baseline=baseline, levels=levels_out(view), rows=rows)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Final
 
 SUSPECT = "suspect"
 INVALID = "invalid"
@@ -32,7 +33,9 @@ Links = Mapping[tuple[str, str], Iterable[Link]]
 # the item of the same level it is derived from — or None). Plain tuples: a large matrix has
 # hundreds of thousands of them.
 Cell = tuple[int, str | None, int | None]
-ID, STATE, VIA = 0, 1, 2
+ID: Final = 0
+STATE: Final = 1
+VIA: Final = 2
 
 
 Row = tuple[Cell | None, ...]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tmse.requirements.traceability.levels import REGISTRY, Level, LevelRegistry
 from tmse.requirements.traceability.matrix import build_matrix
@@ -167,3 +171,48 @@ def test_a_level_registered_onward_extends_the_chain():
         (50, V, None),
     )
     assert rows[1][5] is None  # service 41 leads to no pipeline
+
+
+STATES = st.sampled_from([V, V, S, I])
+
+
+@st.composite
+def chains(draw):  # type: ignore[no-untyped-def]
+    """Up to four items per level and random links between neighbouring levels and inside the
+    requirement level (cycles included)."""
+    items = {key: list(range(1, draw(st.integers(0, 4)) + 1)) for key in LEVELS}
+    links: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    steps = [*pairwise(LEVELS), ("requirement", "requirement")]
+    for upper, lower in steps:
+        pairs = st.tuples(st.integers(1, 5), st.integers(1, 5), STATES)
+        links[(upper, lower)] = draw(st.lists(pairs, max_size=8))
+    return items, links
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains())
+def test_invariants_of_any_chain(chain):  # type: ignore[no-untyped-def]
+    items, links = chain
+    matrix = build_matrix(LEVELS, items, links)
+    rows = list(matrix.rows())
+
+    assert len(rows) == matrix.total
+    for offset, limit in ((0, 3), (2, 5), (len(rows) - 1, 2)):
+        assert matrix.page(max(offset, 0), limit) == rows[max(offset, 0) : max(offset, 0) + limit]
+    for index, key in enumerate(LEVELS):
+        shown = {row[index][0] for row in rows if row[index] is not None}
+        assert shown == set(items[key])  # every item appears in some row
+        summary = matrix.summary[index]
+        assert summary.count == len(items[key])
+        assert 0 <= summary.covered <= summary.count
+        if index:
+            starts_here = {
+                row[index][0] for row in rows if row[index - 1] is None and row[index] is not None
+            }
+            assert summary.orphans == len(starts_here)  # orphans, and only they, start rows
+    for row in rows:
+        first = next(i for i, cell in enumerate(row) if cell is not None)
+        assert row[first][1] is None or row[first][2] is not None  # a start has no link into it
+        cells = [cell for cell in row if cell is not None]
+        assert all(row[i] is not None for i in range(first, first + len(cells)))  # no gaps
+        assert all(cell[1] in (V, S) for cell in cells[1:])  # invalid links never show

@@ -29,7 +29,7 @@ IMPACT_LISTED = 300
 
 
 def release_names(session: Session, release_ids: set[int]) -> dict[int, str]:
-    """{release id: "PAY 2026.12"}: the project key and the release name."""
+    """{release id: "PAY 2026.12"}: the release's name, after its project's key."""
     if not release_ids:
         return {}
     rows = session.execute(
@@ -37,7 +37,11 @@ def release_names(session: Session, release_ids: set[int]) -> dict[int, str]:
         .join(Project, Project.id == Release.project_id)
         .where(Release.id.in_(sorted(release_ids)))
     )
-    return {row.id: f"{row.key} {row.name}" for row in rows}
+    # Release names often start with the project's key already ("PAY 2.0").
+    return {
+        row.id: row.name if row.name.startswith(row.key) else f"{row.key} {row.name}"
+        for row in rows
+    }
 
 
 def _place_names(

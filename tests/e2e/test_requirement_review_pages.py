@@ -169,12 +169,17 @@ def test_request_review_approve_from_queue_and_panel(review_page):  # type: igno
         assert approved == "yes"
     assert page.locator("#no-actions").is_visible()  # a product manager does not start work
     screenshot(page, "requirement-review-06-approved")
+    # The requirement's own page carries the same panel.
+    page.click("#requirement-link")
+    page.wait_for_url("**/requirements/1")
+    assert page.locator("#review-panel").get_attribute("data-status") == "approved"
+    screenshot(page, "requirement-review-07-detail-page")
 
     switch_language(page, "zh_CN")
     assert page.locator("#review-panel .card-title").inner_text() == "联合评审"
     page.goto("/requirements/reviews")
     assert page.locator("h2.page-title").inner_text() == "评审队列"
-    screenshot(page, "requirement-review-07-queue-zh")
+    screenshot(page, "requirement-review-08-queue-zh")
     page.goto("/requirements/1/review")
-    screenshot(page, "requirement-review-08-panel-zh")
+    screenshot(page, "requirement-review-09-panel-zh")
     switch_language(page, "en")

@@ -39,7 +39,8 @@ from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.models import Requirement, RequirementStatus
 
 SPRINT_DAYS = 14
-RUNNING_LOAD = 5
+# Requirements a sprint takes of each kind (done, started).
+SPRINT_LOAD = 5
 
 
 @dataclass(frozen=True)
@@ -256,22 +257,21 @@ def _fill_iterations(ctx: DemoContext, session: Session, project: Project) -> No
     approved = by_status.get(RequirementStatus.APPROVED, [])
     plan: list[tuple[Iteration, int, bool]] = []
     recent_first = finished[::-1]
-    for index, rid in enumerate(done):
-        if recent_first:
-            plan.append((recent_first[index % len(recent_first)], rid, True))
     ahead = running + upcoming
-    for index, rid in enumerate(in_progress):
-        # A sprint takes five started items; the rest wait for the next sprints, or stay out.
-        if index // RUNNING_LOAD < len(ahead):
-            plan.append((ahead[index // RUNNING_LOAD], rid, False))
-        if index % 2 == 0 and recent_first:
-            # Started in the last sprint, not finished there: carried over.
-            plan.append((recent_first[index // 2 % len(recent_first)], rid, False))
-    for index, rid in enumerate(approved):
+    # At most a sprint's worth each, so a large backlog still makes believable sprints.
+    for index, rid in enumerate(done[: SPRINT_LOAD * len(recent_first)]):
+        plan.append((recent_first[index % len(recent_first)], rid, True))
+    for index, rid in enumerate(in_progress[: SPRINT_LOAD * len(ahead)]):
+        plan.append((ahead[index // SPRINT_LOAD], rid, False))
+        if index % 2 == 0 and index // 2 < len(recent_first):
+            # Started in an earlier sprint, not finished there: carried over.
+            plan.append((recent_first[index // 2], rid, False))
+    later = upcoming or running
+    for index, rid in enumerate(approved[: 2 * (len(finished) + len(later))]):
         # Every other approved one was planned in a past sprint and not finished (carried over).
-        pool = finished if index % 2 == 0 and finished else upcoming or running
+        pool = finished if index % 2 == 0 and finished else later
         if pool:
-            plan.append((pool[index % len(pool)], rid, False))
+            plan.append((pool[index // 2 % len(pool)], rid, False))
     for sprint, rid, completes in plan:
         late = ctx.random.random() < 0.2 and sprint.start_on < today
         offset = ctx.random.randint(1, max(1, min(6, (sprint.end_on - sprint.start_on).days)))

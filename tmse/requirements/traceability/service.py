@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tmse.catalog.graph_cache import VersionMemo
 from tmse.core.errors import InvalidInput, NotFound
 from tmse.requirements.traceability import queries
 from tmse.requirements.traceability.levels import REGISTRY, Level
@@ -20,6 +21,9 @@ from tmse.requirements.traceability.matrix import (
 
 # The level a baseline's snapshot replaces, with the links leaving it.
 BASELINED_LEVEL = "requirement"
+# Matrices by (goal, baseline, levels) at the data version they were read at; two, as one
+# large matrix holds tens of megabytes.
+_kept: VersionMemo[TraceMatrix] = VersionMemo(slots=2)
 
 
 @dataclass
@@ -55,13 +59,26 @@ def trace_matrix(
     session: Session, goal_id: int | None = None, baseline_id: int | None = None
 ) -> TraceMatrix:
     """The whole matrix (paths from `goal_id` only, when given); with `baseline_id`, the
-    requirement level and the links leaving it come from that baseline's snapshot."""
+    requirement level and the links leaving it come from that baseline's snapshot. Kept until
+    the next write: paging through it, or exporting what the page shows, reads it once."""
+    levels = tuple(REGISTRY.levels())
+    return _kept.get(
+        session,
+        lambda: _trace_matrix(session, list(levels), goal_id, baseline_id),
+        (goal_id, baseline_id, levels),
+    )
+
+
+def _trace_matrix(
+    session: Session, levels: list[Level], goal_id: int | None, baseline_id: int | None
+) -> TraceMatrix:
     with collector_paused():
-        return _trace_matrix(session, goal_id, baseline_id)
+        return _read_matrix(session, levels, goal_id, baseline_id)
 
 
-def _trace_matrix(session: Session, goal_id: int | None, baseline_id: int | None) -> TraceMatrix:
-    levels = REGISTRY.levels()
+def _read_matrix(
+    session: Session, levels: list[Level], goal_id: int | None, baseline_id: int | None
+) -> TraceMatrix:
     if goal_id is not None and not queries.item_exists(session, levels[0], goal_id):
         raise InvalidInput(
             "Unknown goal", [{"field": "goal", "message": f"goal {goal_id} does not exist"}]

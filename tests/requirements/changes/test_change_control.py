@@ -19,6 +19,7 @@ from tmse.core.db import Database
 from tmse.core.identity.models import Team
 from tmse.core.links import service as links
 from tmse.core.links.models import TraceLink
+from tmse.core.notifications.models import Notification
 from tmse.delivery.models import Milestone, Project, Release
 from tmse.requirements import service as requirements
 from tmse.requirements.baselines import service as baselines
@@ -309,6 +310,22 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert states[(r1_ref, f"requirement:{w.r2}")] == "suspect"
     assert states[(f"requirement:{w.upstream}", r1_ref)] == "suspect"
     assert states[(f"requirement:{w.r2}", f"service:{w.service}")] == "valid"
+    with db.session() as s:
+        told = {
+            (n.user_id, n.kind)
+            for n in s.scalars(
+                select(Notification).where(Notification.url == f"/changes/{cr['id']}")
+            )
+        }
+    # Submitting told the committee and r1's product manager (not other product managers);
+    # the application told the requester.
+    assert told == {
+        (committee.id, "change-request-submitted"),
+        (committee2.id, "change-request-submitted"),
+        (both.id, "change-request-submitted"),
+        (pm.id, "change-request-submitted"),
+        (requester.id, "change-request-decided"),
+    }
     after_done = client.post(
         decision, json={"decision": "reject", "comment": "late"}, headers=committee2.headers
     )

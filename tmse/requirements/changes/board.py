@@ -170,7 +170,25 @@ def decide(
     audit.record(session, actor, "decide", "change_request", change_request.id, before, after)
     if change_request.status == S.APPROVED:
         _apply(session, actor, change_request, requirement)
+    if change_request.status in (S.APPLIED, S.REJECTED):
+        _notify_requester(session, actor, change_request, requirement)
     return change_request
+
+
+def _notify_requester(
+    session: Session, actor: Actor, change_request: ChangeRequest, requirement: Requirement
+) -> None:
+    from tmse.core.notifications.service import notify
+
+    if change_request.requested_by_id in (None, actor.user_id):
+        return
+    notify(
+        session,
+        [change_request.requested_by_id],
+        "change-request-decided",
+        f"{change_request.key} was {change_request.status}: {requirement.key} {requirement.title}",
+        f"/changes/{change_request.id}",
+    )
 
 
 def _apply(

@@ -17,6 +17,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
+from tmse.core.identity.models import UserRole
 from tmse.core.permissions import Role
 from tmse.requirements.changes.impact_queries import compute_impact
 from tmse.requirements.changes.models import (
@@ -180,7 +181,32 @@ def create_change_request(
         None,
         snapshot(change_request),
     )
+    if change_request.status == S.SUBMITTED:
+        notify_board(session, actor, change_request, requirement)
     return change_request
+
+
+def notify_board(
+    session: Session, actor: Actor, change_request: ChangeRequest, requirement: Requirement
+) -> None:
+    """Tell who may take a seat: the committee and the requirement's product manager (every
+    product manager when it has none)."""
+    from tmse.core.notifications.service import notify
+
+    seats = [Role.COMMITTEE]
+    if requirement.product_manager_id is None:
+        seats.append(Role.PRODUCT_MANAGER)
+    recipients = set(session.scalars(select(UserRole.user_id).where(UserRole.role.in_(seats))))
+    recipients.add(requirement.product_manager_id)
+    recipients.discard(actor.user_id)
+    notify(
+        session,
+        recipients,
+        "change-request-submitted",
+        f"{change_request.key} awaits the change board: {requirement.key} {requirement.title}",
+        f"/changes/{change_request.id}",
+        change_request.reason[:500],
+    )
 
 
 def _record(
@@ -264,6 +290,9 @@ def submit_change_request(
         change_request.id,
         before,
         snapshot(change_request),
+    )
+    notify_board(
+        session, actor, change_request, requirement_of(session, change_request.requirement_id)
     )
     return change_request
 

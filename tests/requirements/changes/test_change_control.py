@@ -523,6 +523,8 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert f'data-frozen="{window.json()["id"]}"' not in page  # nothing open is frozen now
     assert 'id="change-metrics-chart"' in page and "PAY 2026.12" in page
     assert "Year-end freeze" in page
+    alias = client.get(f"/change-requests/{cr['id']}", follow_redirects=False)
+    assert alias.status_code == 308 and alias.headers["location"] == f"/changes/{cr['id']}"
     detail = client.get(f"/changes/{cr['id']}")
     assert detail.status_code == 200
     assert 'data-field="effort_days"' in detail.text and f"REQ-{w.r2}" in detail.text

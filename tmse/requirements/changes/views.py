@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -195,3 +195,9 @@ def change_request_page(
     return render_change_request(
         request, session, actor, change_request, flashes=saved_flash(request, saved)
     )
+
+
+@router.get("/change-requests/{change_request_id:int}")
+def change_request_alias(change_request_id: int, _: Reader) -> Response:
+    """The same page under the resource's API name, for links written that way."""
+    return RedirectResponse(f"/changes/{change_request_id}", status_code=308)

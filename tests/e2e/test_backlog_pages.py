@@ -188,9 +188,27 @@ def test_backlog_model_switch_and_requirement_page(browser, backlog_server) -> N
     assert page.locator("#history tbody tr").count() == 2
     screenshot(page, "backlog-06-requirement-suspect-link")
 
+    page.goto("/requirements/new")
+    page.fill("#title", "Coupons stack with member points")
+    page.fill("#effort_days", "-2")
+    page.select_option("#rice_impact", "2")
+    page.click("#save-requirement")
+    assert (
+        "Effort cannot be negative."
+        in page.locator('[data-field-error="effort_days"]').inner_text()
+    )
+    assert page.locator("#title").input_value() == "Coupons stack with member points"
+    screenshot(page, "backlog-07-form-error")
+    page.goto("/requirements/import")
+    page.check("input[name=mapping][value=generic]")
+    page.fill("#csv", "title,moscow,effort_days\nGood,must,3\nBad,often,-1\n")
+    page.click("#import-submit")
+    assert page.locator("#import-errors tbody tr").count() == 2
+    screenshot(page, "backlog-08-import-errors")
+
     switch_language(page, "zh_CN")
     page.goto("/requirements?model=rice")
     assert page.locator("h2.page-title").inner_text() == "需求池"
-    screenshot(page, "backlog-07-rice-zh")
+    screenshot(page, "backlog-09-rice-zh")
     switch_language(page, "en")
     context.close()

@@ -214,13 +214,34 @@ def _render_form(
     )
 
 
-def _field_errors(exc: InvalidInput) -> dict[str, str]:
+# The service's fixed field messages, translated on the pages; others show as they are.
+FIELD_MESSAGES = {
+    "required": N_("This field is required."),
+    "expected text": N_("Enter text."),
+    "expected a number": N_("Enter a number."),
+    "effort cannot be negative": N_("Effort cannot be negative."),
+    "effort must be more than 0 person-months": N_("Effort must be more than 0 person-months."),
+    "one of: 3, 2, 1, 0.5, 0.25": N_("Choose 3, 2, 1, 0.5 or 0.25."),
+    "one of: 100, 80, 50 (%)": N_("Choose 100, 80 or 50 %."),
+    "one of: 1, 2, 3, 5, 8, 13, 20": N_("Choose 1, 2, 3, 5, 8, 13 or 20."),
+    "expected a whole number ≥ 0": N_("Enter a whole number, 0 or more."),
+    "expected a date YYYY-MM-DD": N_("Enter a date as YYYY-MM-DD."),
+    "unknown field": N_("This field does not exist."),
+}
+
+
+def translated(message: str, _: Any) -> str:
+    known = FIELD_MESSAGES.get(message)
+    return str(_(known)) if known else message
+
+
+def _field_errors(exc: InvalidInput, _: Any) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.extra.get("errors", []):
         field = str(error.get("field", "form")).removeprefix("changes.")
         if field.startswith("custom."):
             field = "cf." + field.removeprefix("custom.")
-        errors.setdefault(field, str(error.get("message", "")))
+        errors.setdefault(field, translated(str(error.get("message", "")), _))
     return errors
 
 
@@ -246,7 +267,7 @@ def create_requirement(
             requirement = service.create_requirement(session, actor, values, Channel.WEB)
     except InvalidInput as exc:
         message = _("Please correct the marked fields.")
-        return _render_form(request, session, values, None, _field_errors(exc), message, 422)
+        return _render_form(request, session, values, None, _field_errors(exc, _), message, 422)
     return RedirectResponse(f"/requirements/{requirement.id}?saved=1", status_code=303)
 
 
@@ -283,7 +304,9 @@ def edit_requirement(
             service.update_requirement(session, actor, requirement_id, values, version)
     except InvalidInput as exc:
         message = _("Please correct the marked fields.")
-        return _render_form(request, session, values, requirement, _field_errors(exc), message, 422)
+        return _render_form(
+            request, session, values, requirement, _field_errors(exc, _), message, 422
+        )
     except Conflict as exc:
         if exc.slug == "change-request-required":
             message = _(
@@ -416,11 +439,16 @@ def import_csv(
     if not actor.can(REQUIREMENTS_WRITE):
         return forbidden_page(request, REQUIREMENTS_WRITE)
     values = {"mapping": str(form.get("mapping", "generic")), "csv": str(form.get("csv", ""))}
+    _ = translator(request)
     try:
         with session.begin_nested():
             outcome = csv_import.import_csv(session, actor, values["csv"], values["mapping"])
     except InvalidInput as exc:
-        return _render_import(request, values, exc.extra.get("errors", []), exc.detail, None, 422)
+        errors = [
+            e | {"message": translated(str(e.get("message", "")), _)}
+            for e in exc.extra.get("errors", [])
+        ]
+        return _render_import(request, values, errors, exc.detail, None, 422)
     return _render_import(request, {"mapping": values["mapping"], "csv": ""}, outcome=outcome)
 
 

@@ -134,6 +134,19 @@ def test_projects_pages(client, db, make_account):
     )
     assert hold.status_code == 303
 
+    # Editing: a reversed date is refused at its field; a stale version changes nothing.
+    edit = client.get(f"/projects/{project_id}/edit")
+    assert edit.status_code == 200 and 'name="version" value="1"' in edit.text
+    changed = form | {"status": "on-hold", "end_on": str(today - dt.timedelta(days=40))}
+    refused = post_form(client, f"/projects/{project_id}/edit", changed | {"version": "1"})
+    assert refused.status_code == 422 and 'data-field-error="end_on"' in refused.text
+    changed["end_on"] = str(today + dt.timedelta(days=90))
+    saved = post_form(client, f"/projects/{project_id}/edit", changed | {"version": "1"})
+    assert saved.status_code == 303
+    stale = post_form(client, f"/projects/{project_id}/edit", changed | {"version": "1"})
+    assert stale.status_code == 409 and "version 2" in stale.text
+    assert 'data-status="on-hold"' in client.get(f"/projects/{project_id}").text
+
     post_form(client, "/language", {"locale": "zh_CN"})
     chinese = client.get(f"/projects/{project_id}")
     assert chinese.status_code == 200

@@ -16,7 +16,7 @@ from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
 from tmse.delivery import gates, service, view_forms
 from tmse.delivery.models import ProjectStatus
-from tmse.delivery.schemas import DecisionIn, ProjectCreate
+from tmse.delivery.schemas import DecisionIn, ProjectCreate, ProjectUpdate
 from tmse.delivery.view_labels import labels
 from tmse.delivery.view_render import people, render_project
 from tmse.web.forms import (
@@ -95,6 +95,7 @@ def _render_new(
     errors: dict[str, str] | None = None,
     message: str | None = None,
     status_code: int = 200,
+    project: Any = None,
 ) -> Response:
     users, teams = people(session)
     return render(
@@ -102,6 +103,7 @@ def _render_new(
         "delivery/project_form.html",
         {
             "active": "projects",
+            "project": project,
             "values": values,
             "errors": errors or {},
             "message": message,
@@ -122,6 +124,21 @@ def new_project_page(request: Request, session: DbSession, actor: Reader) -> Res
     return _render_new(request, session, values)
 
 
+def _submitted_project(form: SubmittedForm) -> tuple[dict[str, str], dict[str, Any]]:
+    """(what was typed, the body for the schema: blanks left out, ids as numbers)."""
+    values = {f: str(form.get(f, "")).strip() for f in PROJECT_FORM_FIELDS}
+    body: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+    body["owner_id"] = optional_int(values["owner_id"])
+    body["team_id"] = optional_int(values["team_id"])
+    return values, body
+
+
+def _field_errors(exc: InvalidInput) -> dict[str, str]:
+    return {
+        str(e.get("field", "form")): str(e.get("message", "")) for e in exc.extra.get("errors", [])
+    }
+
+
 @router.post("/projects")
 def create_project(
     request: Request, session: DbSession, actor: Reader, form: SubmittedForm
@@ -129,10 +146,7 @@ def create_project(
     if not actor.can(DELIVERY_WRITE):
         return forbidden_page(request, DELIVERY_WRITE)
     _ = translator(request)
-    values = {f: str(form.get(f, "")).strip() for f in PROJECT_FORM_FIELDS}
-    body: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
-    body["owner_id"] = optional_int(values["owner_id"])
-    body["team_id"] = optional_int(values["team_id"])
+    values, body = _submitted_project(form)
     try:
         data = ProjectCreate.model_validate(body)
     except ValidationError as exc:
@@ -144,16 +158,67 @@ def create_project(
         with session.begin_nested():
             project = service.create_project(session, actor, data)
     except InvalidInput as exc:
-        errors = {
-            str(e.get("field", "form")): str(e.get("message", ""))
-            for e in exc.extra.get("errors", [])
-        }
         return _render_new(
-            request, session, values, errors, _("Please correct the marked fields."), 422
+            request,
+            session,
+            values,
+            _field_errors(exc),
+            _("Please correct the marked fields."),
+            422,
         )
     except Problem as exc:
         return _render_new(request, session, values, {}, exc.detail, exc.status)
     return RedirectResponse(f"/projects/{project.id}?saved=1", status_code=303)
+
+
+@router.get("/projects/{project_id}/edit")
+def edit_project_page(
+    request: Request, session: DbSession, actor: Reader, project_id: int
+) -> Response:
+    if not actor.can(DELIVERY_WRITE):
+        return forbidden_page(request, DELIVERY_WRITE)
+    try:
+        project = service.get_project(session, project_id)
+    except NotFound:
+        return not_found_page(request, NOT_FOUND)
+    values = {f: getattr(project, f) for f in PROJECT_FORM_FIELDS} | {"version": project.version}
+    values = {k: "" if v is None else str(v) for k, v in values.items()}
+    return _render_new(request, session, values, project=project)
+
+
+@router.post("/projects/{project_id}/edit")
+def edit_project(
+    request: Request, session: DbSession, actor: Reader, project_id: int, form: SubmittedForm
+) -> Response:
+    if not actor.can(DELIVERY_WRITE):
+        return forbidden_page(request, DELIVERY_WRITE)
+    _ = translator(request)
+    try:
+        project = service.get_project(session, project_id)
+    except NotFound:
+        return not_found_page(request, NOT_FOUND)
+    values, body = _submitted_project(form)
+    values["version"] = str(form.get("version", ""))
+    # A cleared date or person is sent as null, so it is cleared, not left as it was.
+    body |= {f: body.get(f) for f in ("start_on", "end_on")} | {
+        "description": values["description"]
+    }
+    body["version"] = optional_int(values["version"])
+    message = _("Please correct the marked fields.")
+    try:
+        data = ProjectUpdate.model_validate(body)
+    except ValidationError as exc:
+        errors = validation_errors(exc, _)
+        return _render_new(request, session, values, errors, message, 422, project)
+    try:
+        with session.begin_nested():
+            service.update_project(session, actor, project_id, data)
+    except InvalidInput as exc:
+        return _render_new(request, session, values, _field_errors(exc), message, 422, project)
+    except Problem as exc:
+        shown = problem_errors(exc, _)[1]
+        return _render_new(request, session, values, {}, shown, exc.status, project)
+    return RedirectResponse(f"/projects/{project_id}?saved=1", status_code=303)
 
 
 @router.get("/projects/{project_id}")

@@ -529,5 +529,18 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert detail.status_code == 200
     assert 'data-field="effort_days"' in detail.text and f"REQ-{w.r2}" in detail.text
     assert 'data-ref="service:' in detail.text
+    csrf = client.cookies.get("tmse_csrf", "")
+    form = {"requirement_id": str(w.r2), "title": "Instalment plan API", "effort_days": "-4",
+            "reason": "Smaller", "csrf_token": csrf}  # fmt: skip
+    refused_form = client.post("/changes/new", data=form)
+    assert refused_form.status_code == 422
+    assert 'data-field-error="effort_days"' in refused_form.text
+    before_count = cr_count(db)
+    form["effort_days"] = "1.5"
+    saved_form = client.post("/changes/new", data=form, follow_redirects=False)
+    assert saved_form.status_code == 303 and cr_count(db) == before_count + 1
+    new_id = saved_form.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    new_cr = client.get(f"{BASE}/{new_id}", headers=viewer.headers).json()
+    assert new_cr["changes"] == {"effort_days": 1.5} and new_cr["status"] == "draft"
     client.cookies.set("tmse_locale", "zh_CN")
     assert "变更委员会" in client.get("/changes").text

@@ -124,10 +124,10 @@ def render_form(
     )
 
 
-def _form_values(form: SubmittedForm) -> dict[str, Any]:
-    values: dict[str, Any] = {name: _text(form, name) for name in FORM_FIELDS}
-    values["description"] = str(form.get("description", "")).strip()
-    values["acceptance_criteria"] = str(form.get("acceptance_criteria", "")).strip()
+def _form_values(form: SubmittedForm, requirement: Requirement) -> dict[str, Any]:
+    """The submitted values; a field the form did not send keeps the requirement's value."""
+    values: dict[str, Any] = _current(requirement)
+    values |= {name: _text(form, name) for name in FORM_FIELDS if name in form}
     values["reason"] = str(form.get("reason", "")).strip()
     values["emergency"] = bool(form.get("emergency"))
     values["submit"] = bool(form.get("submit"))
@@ -236,7 +236,7 @@ def create_change_request(
     requirement = _requirement_or_none(session, optional_int(form.get("requirement_id")))
     if requirement is None:
         return not_found_page(request, N_("This requirement does not exist."))
-    return _save(request, session, actor, requirement, _form_values(form), None)
+    return _save(request, session, actor, requirement, _form_values(form, requirement), None)
 
 
 def _change_request(session: Session, change_request_id: int) -> ChangeRequest | None:
@@ -280,7 +280,9 @@ def edit_change_request(
         return not_found_page(request, N_("This change request does not exist."))
     requirement = session.get(Requirement, change_request.requirement_id)
     assert requirement is not None
-    return _save(request, session, actor, requirement, _form_values(form), change_request)
+    return _save(
+        request, session, actor, requirement, _form_values(form, requirement), change_request
+    )
 
 
 def _problem_message(exc: Problem, _: Translate) -> str:

@@ -7,10 +7,12 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from openpyxl import Workbook
 
+from tmse.requirements.traceability.matrix import Cell, collector_paused
 from tmse.requirements.traceability.service import TraceMatrix
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,24 +36,32 @@ def header(view: TraceMatrix) -> list[str]:
     return columns
 
 
-def _flat_rows(view: TraceMatrix) -> Iterator[list[Any]]:
-    labels = [view.labels[level.key] for level in view.levels]
-    shape = [(index > 0, bool(level.link_types_within)) for index, level in enumerate(view.levels)]
+def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
+    """Each row as flat values. A cell stands in many rows (every path through it), so its
+    values are made once and joined."""
+    shapes = []
+    for index, level in enumerate(view.levels):
+        shapes.append((view.labels[level.key], index > 0, bool(level.link_types_within)))
+    blanks = [(None,) * (2 + has_link + has_via) for _, has_link, has_via in shapes]
+    made: list[dict[Cell, tuple[Any, ...]]] = [{} for _ in shapes]
+
+    def values(index: int, cell: Cell) -> tuple[Any, ...]:
+        names, has_link, has_via = shapes[index]
+        found: tuple[Any, ...] = (cell[0], names.get(cell[0], ""))
+        if has_link:
+            found += (cell[1],)
+        if has_via:
+            found += (cell[2],)
+        made[index][cell] = found
+        return found
+
     for row in view.matrix.rows():
-        flat: list[Any] = []
-        for cell, names, (has_link, has_via) in zip(row, labels, shape, strict=True):
+        flat: tuple[Any, ...] = ()
+        for index, cell in enumerate(row):
             if cell is None:
-                flat += [None, None]
-                if has_link:
-                    flat.append(None)
-                if has_via:
-                    flat.append(None)
-                continue
-            flat += [cell[0], names.get(cell[0], "")]
-            if has_link:
-                flat.append(cell[1])
-            if has_via:
-                flat.append(cell[2])
+                flat += blanks[index]
+            else:
+                flat += made[index].get(cell) or values(index, cell)
         yield flat
 
 
@@ -67,21 +77,28 @@ def csv_chunks(view: TraceMatrix) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(header(view))
-    pending = 0
-    for flat in _flat_rows(view):
-        writer.writerow(flat)
-        pending += 1
-        if pending >= CSV_CHUNK_ROWS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    yield buffer.getvalue()
+    rows = _flat_rows(view)
+    while True:
+        with collector_paused():  # never across a yield: the response is sent in between
+            chunk = list(islice(rows, CSV_CHUNK_ROWS))
+            writer.writerows(chunk)
+        if not chunk:
+            break
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def write_xlsx(view: TraceMatrix, target: Any) -> None:
     """A "Matrix" sheet with every row (cut at Excel's row limit, noted on the Summary) and a
     "Summary" sheet with coverage, orphans and Suspect links per level."""
+    with collector_paused():
+        _write_workbook(view, target)
+
+
+def _write_workbook(view: TraceMatrix, target: Any) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Matrix")
     sheet.append(header(view))

@@ -147,6 +147,11 @@ def decide(
                 },
             )
     before = snapshot(change_request)
+    # Update the versioned row first: of two decisions racing (for one seat or for both), the
+    # later gets a 409 (stale version) rather than a duplicate seat or two approvals that never
+    # see each other.
+    change_request.updated_at = utcnow()
+    session.flush()
     session.add(
         ChangeRequestApproval(
             change_request_id=change_request.id,
@@ -163,9 +168,6 @@ def decide(
         change_request.status, change_request.closed_at = S.REJECTED, utcnow()
     elif {a.seat for a in approvals if a.decision == Decision.APPROVE} == set(BoardSeat):
         change_request.status, change_request.approved_at = S.APPROVED, utcnow()
-    # Always an UPDATE of the versioned row: of two decisions racing, the later gets a 409
-    # (stale version) instead of both committing without seeing each other's approval.
-    change_request.updated_at = utcnow()
     session.flush()
     after = snapshot(change_request) | {"seat": seat, "decision": data.decision}
     after["comment"] = data.comment

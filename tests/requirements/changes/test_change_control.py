@@ -173,6 +173,14 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert client.post(BASE, json={}, headers=viewer.headers).status_code == 403
     assert cr_count(db) == 0
 
+    # r1 is in a signed baseline: a direct content edit is refused, a change request is the way.
+    direct = client.patch(
+        f"/api/v1/requirements/{w.r1}",
+        json={"version": 1, "effort_days": 8},
+        headers=pm.headers,
+    )
+    assert direct.status_code == 409 and direct.json()["type"].endswith("change-request-required")
+
     # --- create: the impact is computed and stored ----------------------------------------------
     created = client.post(
         BASE,

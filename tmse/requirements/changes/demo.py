@@ -152,7 +152,7 @@ def _proposal(candidate: Candidate, kind: str) -> dict[str, Any]:
 
 
 # (proposal, reason, emergency, where it ends, hours before now it was submitted, then approved)
-FROZEN_PLAN = [
+FROZEN_PLAN: list[tuple[Any, ...]] = [
     ("effort-up", "Bank partner asks for 6-month instalments / 银行合作方要求支持 6 期分期", False,
      "submitted", 30, None),
     ("criteria", "Auditors need an offline receipt / 审计要求离线凭证", False, "submitted",
@@ -161,7 +161,7 @@ FROZEN_PLAN = [
     ("effort-down", "Payment outage: disable the failing path / 支付故障：关闭出错路径", True,
      "applied", 9, 7),
 ]  # fmt: skip
-OPEN_PLAN = [
+OPEN_PLAN: list[tuple[Any, ...]] = [
     ("effort-up", "Scope grew after the design review / 设计评审后范围扩大", False, "draft",
      None, None),
     ("title", "Clearer wording for the release notes / 发布说明措辞更清晰", False, "submitted",

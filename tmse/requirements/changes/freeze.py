@@ -144,7 +144,8 @@ def freeze_covering(
         .order_by(FreezeWindow.ends_on.desc(), FreezeWindow.id)
         .limit(1)
     )
-    return session.scalar(stmt)
+    window: FreezeWindow | None = session.scalar(stmt)
+    return window
 
 
 def scopes_of(

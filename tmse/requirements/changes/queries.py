@@ -129,7 +129,7 @@ class FreezeLookup:
     def __init__(self, session: Session, on_date: dt.date | None = None) -> None:
         self.windows = freeze.active_scopes(session, on_date or freeze.today())
         release_ids = {w.release_id for w in self.windows if w.release_id is not None}
-        self.release_project: dict[int, int] = {}
+        self.release_project: dict[int, int | None] = {}
         if release_ids:
             rows = session.execute(
                 select(Release.id, Release.project_id).where(Release.id.in_(sorted(release_ids)))

@@ -196,7 +196,9 @@ def notify_board(
     seats = [Role.COMMITTEE]
     if requirement.product_manager_id is None:
         seats.append(Role.PRODUCT_MANAGER)
-    recipients = set(session.scalars(select(UserRole.user_id).where(UserRole.role.in_(seats))))
+    recipients: set[int | None] = set(
+        session.scalars(select(UserRole.user_id).where(UserRole.role.in_(seats)))
+    )
     recipients.add(requirement.product_manager_id)
     recipients.discard(actor.user_id)
     notify(
@@ -256,11 +258,15 @@ def edit_change_request(
     if data.emergency is not None:
         change_request.emergency = data.emergency
     _analyse(session, change_request, requirement)
-    reset = session.execute(
+    approvals = select(ChangeRequestApproval.id).where(
+        ChangeRequestApproval.change_request_id == change_request.id
+    )
+    reset = len(list(session.scalars(approvals)))
+    session.execute(
         delete(ChangeRequestApproval).where(
             ChangeRequestApproval.change_request_id == change_request.id
         )
-    ).rowcount
+    )
     change_request.updated_at = utcnow()
     session.flush()
     after = snapshot(change_request) | {"approvals_reset": reset}

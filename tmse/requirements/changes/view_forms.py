@@ -260,7 +260,7 @@ def edit_change_request_page(
     proposed = {
         name: _shown(value) for name, value in change_request.changes.items() if name in FORM_FIELDS
     }
-    values = _current(requirement) | proposed
+    values: dict[str, Any] = _current(requirement) | proposed
     values |= {
         "reason": change_request.reason,
         "emergency": change_request.emergency,

@@ -74,23 +74,27 @@ def _cover_every_value(rows: list[dict[str, Any]]) -> None:
 
 
 def _overload_one_release(rows: list[dict[str, Any]]) -> None:
-    """The first release planned gets almost only Must-haves: over its 60% limit."""
+    """The first release planned gets about three quarters of its effort as Must-haves: over
+    the 60% limit, while the others stay under it."""
     first = next((row["release_id"] for row in rows if row.get("release_id")), None)
-    if first is None:
-        return
-    for row in rows:
-        if row.get("release_id") == first and row["status"] not in ("rejected", "duplicate"):
-            row["moscow"] = "must"
-    donor = next(
-        (r for r in rows if r.get("release_id") == first and r["status"] != "rejected"), None
-    )
-    if donor is not None:
-        donor["moscow"] = "could"  # one non-Must, so the share reads below 100%
+    planned = [
+        row
+        for row in rows
+        if first is not None
+        and row.get("release_id") == first
+        and row["status"] not in ("rejected", "duplicate")
+    ]
+    total = sum(row["effort_days"] for row in planned)
+    must = 0.0
+    for row in sorted(planned, key=lambda r: -r["effort_days"]):
+        if must < total * 0.75:
+            row["moscow"], must = "must", must + row["effort_days"]
+        elif row["moscow"] == "must":
+            row["moscow"] = "should"
 
 
 def create_requirements(ctx: DemoContext) -> None:
     rng = ctx.random
-    ctx.expect(SMALL_REQUIREMENTS * 4)
     with ctx.db.session() as session:
         scope = load_scope(session, ctx)
         user_ids = ctx.created.get("user", [])
@@ -116,6 +120,7 @@ def create_requirements(ctx: DemoContext) -> None:
             rng, rows, planned, initiatives, services,
             touches=(0, 2), derives_share=0.1, includes_share=0.85,
         )  # fmt: skip
+        ctx.expect(len(rows) + len(links))
         ids = insert_requirements(writer, rows)
         assert ids == planned
         prints = {("requirement", i): fingerprint(row) for i, row in zip(ids, rows, strict=True)}
@@ -126,7 +131,7 @@ def create_requirements(ctx: DemoContext) -> None:
         if ctx.large:
             base = {
                 "scope": scope, "requesters": requesters, "managers": managers, "today": today,
-                "custom_keys": custom_keys,
+                "custom_keys": custom_keys, "done": len(rows) + len(links),
                 "initiatives": initiatives or ctx.created.get("initiative", []),
                 "services": list(ctx.created.get("catalog:service", [])),
             }  # fmt: skip

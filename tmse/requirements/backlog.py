@@ -87,7 +87,7 @@ def backlog_query(
         text = filters.q.strip()
         number = text.upper().removeprefix("REQ-")
         conditions: list[ColumnElement[bool]] = [
-            Requirement.title.ilike(f"%{text}%", escape="\\"),
+            Requirement.title.icontains(text, autoescape=True),
             Requirement.external_key == text,
         ]
         if number.isdigit():

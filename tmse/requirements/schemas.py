@@ -105,10 +105,7 @@ class RequirementOut(RequirementSummary):
 
 class BacklogPage(BaseModel):
     items: list[RequirementSummary]
-    total: int
-    total_is_estimate: bool = Field(
-        default=False, description="True when the total was not counted exactly."
-    )
+    total: int = Field(description="Counted once per data version and filter set.")
     limit: int
     offset: int
     model: str | None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, func, insert, select, text
+from sqlalchemy import JSON, Index, Select, String, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -25,6 +25,8 @@ _CHAIN_LOCK_KEY = 7_271_001
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # One record's history (a requirement's, a service's) without scanning the whole log.
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -78,22 +78,12 @@ def _seed(url: str) -> None:
     database.dispose()
 
 
-def _add_unmigrated_tables(url: str) -> None:
-    # Tables whose migration is not written yet (while a module is being built).
-    from tmse.metadata import load_metadata
-
-    database = Database(url)
-    load_metadata().create_all(database.engine, checkfirst=True)
-    database.dispose()
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
         _skip_or_fail("front-end assets are missing; run `make assets`")
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tmse.db'}"
     upgrade(url)
-    _add_unmigrated_tables(url)
     _seed(url)
     port = _free_port()
     env = {

@@ -31,7 +31,7 @@ from tmse.core.identity import credentials
 MAX_AGE_SECONDS = 60.0
 # Responses with data that changes without an audited write.
 UNCACHED_PREFIXES = ("/api/v1/tokens",)
-KEPT_HEADERS = {b"content-type"}
+KEPT_HEADERS = {b"content-type", b"content-disposition"}
 
 
 @dataclass(frozen=True)

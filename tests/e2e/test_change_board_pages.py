@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, _add_unmigrated_tables, _free_port, _skip_or_fail, screenshot
+from tests.e2e.conftest import REPO, _free_port, _skip_or_fail, screenshot
 from tests.e2e.test_shell import switch_language
 from tests.helpers import PASSWORD, SYSTEM
 from tmse.catalog.models import Service
@@ -112,7 +112,6 @@ def change_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _skip_or_fail("front-end assets are missing; run `make assets`")
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-changes') / 'tmse.db'}"
     upgrade(url)
-    _add_unmigrated_tables(url)
     _seed(url)
     port = _free_port()
     env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": SECRET,

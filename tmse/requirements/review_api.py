@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, Page, list_params
-from tmse.core.permissions import READ
+from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import review, transitions
 from tmse.requirements.models import Requirement
 from tmse.requirements.review_schemas import (
@@ -24,6 +24,8 @@ router = APIRouter(prefix="/api/v1/requirements", tags=["requirement review"])
 # Who may perform each transition is decided per action by the workflow table, which answers
 # a refusal with the action and the roles owning it; the route itself only needs a signed-in user.
 Reader = Annotated[Actor, Depends(require(READ))]
+# Every role owning some transition contributes requirements; viewers own none.
+Transitioner = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 
@@ -55,7 +57,7 @@ def review_queue_counts(session: DbSession, actor: Reader) -> QueueCounts:
 
 @router.post("/{requirement_id}/transitions", response_model=RequirementState)
 def transition(
-    requirement_id: int, data: TransitionIn, session: DbSession, actor: Reader
+    requirement_id: int, data: TransitionIn, session: DbSession, actor: Transitioner
 ) -> RequirementState:
     """Perform a workflow action; 403 names the roles owning it, 409 a wrong status or version."""
     payload = data.model_dump(exclude={"action", "version"})

@@ -14,7 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
-from tmse.core.permissions import READ
+from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import review, transitions
 from tmse.requirements.models import Requirement
 from tmse.requirements.review_schemas import TransitionIn
@@ -32,6 +32,7 @@ from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
+Transitioner = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 register_nav(
@@ -216,7 +217,11 @@ def review_panel_fragment(
 
 @router.post("/requirements/{requirement_id}/transitions")
 def transition_form(
-    request: Request, session: DbSession, actor: Reader, requirement_id: int, form: SubmittedForm
+    request: Request,
+    session: DbSession,
+    actor: Transitioner,
+    requirement_id: int,
+    form: SubmittedForm,
 ) -> Response:
     _ = translator(request)
     values = _submitted(form)

@@ -12,10 +12,12 @@ from tmse.core.notifications import service
 from tmse.core.notifications.models import Notification
 from tmse.core.notifications.schemas import NotificationOut, ReadAllOut, UnreadCount
 from tmse.core.pagination import ListParams, Page, list_params
-from tmse.core.permissions import READ
+from tmse.core.permissions import PROFILE_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 Reader = Annotated[Actor, Depends(require(READ))]
+# Marking one's own notifications read is personal state, like one's profile.
+Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 
@@ -51,11 +53,11 @@ def unread_count(session: DbSession, actor: Reader) -> UnreadCount:
 
 
 @router.post("/read-all", response_model=ReadAllOut)
-def read_all(session: DbSession, actor: Reader) -> ReadAllOut:
+def read_all(session: DbSession, actor: Owner) -> ReadAllOut:
     marked = service.mark_all_read(session, actor)
     return ReadAllOut(marked=marked, unread=service.unread_count(session, actor.user_id))
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
-def read_one(notification_id: int, session: DbSession, actor: Reader) -> NotificationOut:
+def read_one(notification_id: int, session: DbSession, actor: Owner) -> NotificationOut:
     return notification_out(service.mark_read(session, actor, notification_id))

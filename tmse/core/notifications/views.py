@@ -12,7 +12,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.notifications import service
 from tmse.core.pagination import ListParams, list_params
-from tmse.core.permissions import READ
+from tmse.core.permissions import PROFILE_WRITE, READ
 from tmse.web.forms import not_found_page
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
@@ -20,6 +20,8 @@ from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
+# Marking one's own notifications read is personal state, like one's profile.
+Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 # Badges of the kinds of notification sent today; an unknown kind shows as it is stored.
@@ -67,13 +69,13 @@ def bell(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
 
 
 @router.post("/notifications/read-all")
-def read_all(session: DbSession, actor: Reader) -> Response:
+def read_all(session: DbSession, actor: Owner) -> Response:
     service.mark_all_read(session, actor)
     return RedirectResponse("/notifications", status_code=303)
 
 
 @router.post("/notifications/{notification_id}/read")
-def read_one(request: Request, session: DbSession, actor: Reader, notification_id: int) -> Response:
+def read_one(request: Request, session: DbSession, actor: Owner, notification_id: int) -> Response:
     """Mark one read and go where it points (the form's `open`), or back to the list."""
     try:
         found = service.mark_read(session, actor, notification_id)

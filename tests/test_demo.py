@@ -69,7 +69,15 @@ def table_counts(db: Database) -> tuple[int, ...]:
         )
 
 
-def test_small_demo_is_a_believable_company(db: Database, tmp_path: Path) -> None:
+def only_organisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the organisation step alone, for tests about it that load the demo twice."""
+    monkeypatch.setattr(
+        steps, "_registry", {k: v for k, v in steps._registry.items() if k == "organisation"}
+    )
+
+
+def test_small_demo_company_personas_audit_chain_and_if_empty(db: Database, tmp_path: Path) -> None:
+    """One load of the whole small demo, every step included, looked at from every side."""
     load(db, tmp_path)
     with db.session(write=False) as session:
         kinds = dict(session.execute(select(Team.kind, func.count()).group_by(Team.kind)).all())
@@ -77,6 +85,8 @@ def test_small_demo_is_a_believable_company(db: Database, tmp_path: Path) -> Non
         roles = set(session.scalars(select(UserRole.role)))
         teams = session.scalars(select(Team.id).where(Team.kind == "team")).all()
         led = set(session.scalars(select(Membership.team_id).where(Membership.is_lead)))
+        hashes = dict(session.execute(select(User.username, User.password_hash)).all())
+        report = audit.verify(session)
     assert kinds["company"] == 1
     assert 4 <= kinds["department"] <= 8
     assert 12 <= kinds["team"] <= 20
@@ -87,32 +97,37 @@ def test_small_demo_is_a_believable_company(db: Database, tmp_path: Path) -> Non
     assert sum(1 for n in names if n.isascii() and " " in n) >= 5
     assert set(teams) <= led
 
-
-def test_only_personas_can_sign_in_with_the_written_password(db: Database, tmp_path: Path) -> None:
-    load(db, tmp_path)
+    # Only the personas can sign in, with the password written to a private file.
     file = tmp_path / "admin-password"
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     password = read_password(file)
     assert password
-    with db.session(write=False) as session:
-        hashes = dict(session.execute(select(User.username, User.password_hash)).all())
     personas = {"admin", "cto", "architect", "pm", "lead", "viewer"}
     assert {name for name, value in hashes.items() if value} == personas
     assert verify_password(hashes["admin"], password)
 
-
-def test_audit_chain_is_intact_with_an_entry_per_created_entity(
-    db: Database, tmp_path: Path
-) -> None:
-    load(db, tmp_path)
-    users, teams, _, entries = table_counts(db)
-    with db.session(write=False) as session:
-        report = audit.verify(session)
+    # The audit chain is intact, with an entry per created entity.
+    users_count, teams_count, _, entries = table_counts(db)
     assert report.intact
-    assert entries >= users + teams
+    assert entries >= users_count + teams_count
+
+    # --if-empty leaves a loaded database alone; without it, a database with users is refused.
+    before = table_counts(db)
+    console = Console(record=True, width=200)
+    assert load(db, tmp_path, seed=99, if_empty=True, console=console) is None
+    assert table_counts(db) == before
+    assert read_password(file) == password
+    output = console.export_text()
+    assert "http://127.0.0.1:8000" in output and f"admin / {password}" in output
+    with pytest.raises(SystemExit):
+        load(db, tmp_path)
+    assert table_counts(db) == before
 
 
-def test_same_seed_same_company(db: Database, tmp_path: Path) -> None:
+def test_same_seed_same_company(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    only_organisation(monkeypatch)
     other = Database(f"sqlite:///{tmp_path / 'other.db'}")
     load_metadata().create_all(other.engine)
     try:
@@ -127,25 +142,10 @@ def test_same_seed_same_company(db: Database, tmp_path: Path) -> None:
     )
 
 
-def test_if_empty_leaves_a_loaded_database_alone(db: Database, tmp_path: Path) -> None:
-    load(db, tmp_path)
-    before = table_counts(db)
-    password = read_password(tmp_path / "admin-password")
-    console = Console(record=True, width=200)
-    assert load(db, tmp_path, seed=99, if_empty=True, console=console) is None
-    assert table_counts(db) == before
-    assert read_password(tmp_path / "admin-password") == password
-    output = console.export_text()
-    assert "http://127.0.0.1:8000" in output and f"admin / {password}" in output
-    with pytest.raises(SystemExit):
-        load(db, tmp_path)  # without if_empty, a database with users is refused
-    assert table_counts(db) == before
-
-
 def test_later_steps_run_in_order_and_see_the_organisation(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(steps, "_registry", dict(steps._registry))
+    only_organisation(monkeypatch)
     seen: list[tuple[str, int]] = []
 
     def catalog(ctx: DemoContext) -> None:

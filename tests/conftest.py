@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -30,6 +31,18 @@ from tmse.settings import Settings  # noqa: E402
 
 POSTGRES_URL = os.environ.get("TMSE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its lowest cost in tests: a real hash that verifies, without the ~0.17 s
+    (and 64 MiB) each hash and sign-in costs at the recommended parameters. The product's
+    parameters are checked in tests/core/test_identity_api.py; servers started by browser
+    tests run with the real ones."""
+    real = service.hash_password
+    service.hash_password = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash
+    yield
+    service.hash_password = real
 
 
 @pytest.fixture(params=BACKENDS)

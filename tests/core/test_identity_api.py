@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tmse.core.identity import passwords
 from tmse.core.identity.models import User
 
 
@@ -121,6 +122,13 @@ def test_passwords_are_stored_as_argon2id(client, admin, db):
         stored = session.scalar(select(User.password_hash).where(User.username == "hashme"))
     assert stored.startswith("$argon2id$")
     assert "s3cret-enough" not in stored
+
+
+def test_the_product_hashes_at_argon2_recommended_cost():
+    # Tests hash at the lowest cost (tests/conftest.py); the product's own hasher does not.
+    made = passwords.hash_password("s3cret-enough")
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.verify_password(made, "s3cret-enough")
 
 
 def test_users_me_returns_the_token_owner(client, make_account):

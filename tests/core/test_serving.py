@@ -33,7 +33,12 @@ def _listening_on(pid: int, port: int) -> bool:
         if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # 0A: LISTEN
             inodes.add(fields[9])
     fd_dir = Path(f"/proc/{pid}/fd")
-    links = {os.readlink(fd_dir / fd) for fd in os.listdir(fd_dir)}
+    links = set()
+    for fd in os.listdir(fd_dir):
+        try:
+            links.add(os.readlink(fd_dir / fd))
+        except FileNotFoundError:  # closed between listing and reading: not a listener
+            continue
     return any(f"socket:[{inode}]" in links for inode in inodes)
 
 

@@ -15,6 +15,9 @@ pytestmark = pytest.mark.e2e
 def test_goal_objective_initiative_and_the_alignment_in_both_languages(page):  # type: ignore[no-untyped-def]
     sign_in(page)
     page.goto("/strategy")
+    if page.locator("html").get_attribute("lang") != "en":
+        # The language is kept per user; a browser test before this one may have left Chinese.
+        switch_language(page, "en")
     assert page.locator("[data-nav=strategy]").count() == 1
     assert page.locator("#no-goals").is_visible()
 

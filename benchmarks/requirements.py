@@ -4,8 +4,9 @@ on a fresh SQLite database, then the three acceptance figures of module 1.
 (a) the ranked backlog, 50 rows a page: P50/P95/P99 of `GET /api/v1/requirements?model=…` under
     20 closed-loop clients against `tmse serve`, cycling through RICE, WSJF and MoSCoW and 20
     page offsets each (60 distinct pages); once with tmse's read cache switched off
-    (`TMSE_RESPONSE_CACHE_MB=0`: every request is computed), once as shipped — target P95
-    ≤ 100 ms. Also the signed-in backlog page (HTML) under the same load.
+    (`TMSE_RESPONSE_CACHE_MB=0`: every request is computed), once as shipped (the read cache
+    on; every page requested once before the clock starts) — target P95 ≤ 100 ms. Also the
+    signed-in backlog page (HTML) under the same load.
 (b) the full traceability matrix (goal → objective → initiative → requirement → service, every
     path) through `trace_matrix`, in process and as the CSV export — target ≤ 2 s;
 (c) the impact analysis of one change request (the transitive downstream closure of its
@@ -181,7 +182,12 @@ def under_load(
     rows = {}
     for name, (paths, headers) in pages.items():
         console.print(f"[bold]{name}[/bold]: {args.clients} clients, {args.duration:g} s …")
-        httpx.get(f"{base}{paths[0]}", headers=headers, timeout=60).raise_for_status()
+        # Each page once before the clock starts: with the read cache on, a backlog's pages are
+        # asked for again and again, so the figure is of pages served, not of 20 clients all
+        # missing the same empty cache in the first second.
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as warm:
+            for path in paths:
+                warm.get(path).raise_for_status()
         cpu_before = cpu_seconds(server)
         result = run_load(
             "127.0.0.1", port, paths, headers, args.clients, args.duration, args.warmup

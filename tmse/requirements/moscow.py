@@ -12,6 +12,8 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from tmse.catalog.graph_cache import VersionMemo
+
 DEFAULT_LIMIT_PCT = 60
 NOT_PLANNED = ("rejected", "duplicate")
 
@@ -81,8 +83,16 @@ class ReleaseShare:
     share: MustShare
 
 
+_over_limit: VersionMemo[list[ReleaseShare]] = VersionMemo(slots=8)
+
+
 def releases_over_limit(session: Session, project_id: int | None = None) -> list[ReleaseShare]:
-    """Every release whose Must-have effort is over its limit, in one grouped query."""
+    """Every release whose Must-have effort is over its limit, in one grouped query over every
+    requirement; kept until the next write, as the backlog shows it on every page."""
+    return _over_limit.get(session, lambda: _releases_over_limit(session, project_id), project_id)
+
+
+def _releases_over_limit(session: Session, project_id: int | None) -> list[ReleaseShare]:
     from tmse.delivery.models import Project, Release
     from tmse.requirements.models import MoSCoW, Requirement
 

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -78,25 +80,18 @@ def _seed(url: str) -> None:
     database.dispose()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
-        _skip_or_fail("front-end assets are missing; run `make assets`")
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tmse.db'}"
-    upgrade(url)
-    _seed(url)
+@contextmanager
+def running_server(url: str, secret: str) -> Iterator[str]:
+    """`tmse serve` on a free port against the database at `url`: its base URL once /readyz
+    answers; stopped on exit."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "TMSE_DATABASE_URL": url,
-        "TMSE_SECRET_KEY": "e2e-secret",
-        "TMSE_LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": secret,
+           "TMSE_LOG_LEVEL": "WARNING"}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "tmse", "serve", "--port", str(port)], env=env, cwd=REPO
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
@@ -105,10 +100,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("tmse serve did not become ready within 30 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+        pytest.fail(f"tmse serve on {url} did not become ready within 60 s")
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def browser_page(browser: Any, base: str) -> Iterator[Any]:
+    """A fresh browser context (English, 1366 × 900) on the server at `base`, and its page."""
+    context = browser.new_context(
+        base_url=base, locale="en-US", viewport={"width": 1366, "height": 900}
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
+        _skip_or_fail("front-end assets are missing; run `make assets`")
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tmse.db'}"
+    upgrade(url)
+    _seed(url)
+    with running_server(url, "e2e-secret") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -128,12 +148,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        base_url=server, locale="en-US", viewport={"width": 1366, "height": 900}
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with browser_page(browser, server) as opened:
+        yield opened
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -8,17 +8,18 @@ do not expect."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, _free_port, _skip_or_fail, screenshot
+from tests.e2e.conftest import (
+    REPO,
+    _skip_or_fail,
+    browser_page,
+    running_server,
+    screenshot,
+)
 from tests.e2e.test_shell import switch_language
 from tests.helpers import PASSWORD, SYSTEM
 from tmse.core.db import Database, utcnow
@@ -169,36 +170,14 @@ def delivery_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-delivery') / 'tmse.db'}"
     upgrade(url)
     _seed(url)
-    port = _free_port()
-    env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": "e2e-delivery",
-           "TMSE_LOG_LEVEL": "WARNING"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tmse", "serve", "--port", str(port)], env=env, cwd=REPO
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the delivery server did not become ready within 60 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with running_server(url, "e2e-delivery") as base:
+        yield base
 
 
 @pytest.fixture
 def delivery_page(browser, delivery_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        base_url=delivery_server, locale="en-US", viewport={"width": 1366, "height": 900}
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with browser_page(browser, delivery_server) as opened:
+        yield opened
 
 
 def _charts_drawn(page) -> None:  # type: ignore[no-untyped-def]

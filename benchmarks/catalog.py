@@ -44,7 +44,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tmse.catalog import checks, graph_cache
+from tmse.catalog import checks
+from tmse.core import version_memo
 from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.demo.sign_in import read_password
@@ -108,7 +109,7 @@ def in_process(url: str, repeat: int) -> dict[str, dict[str, float]]:
 
     def cold(function: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
-            graph_cache.forget_all()
+            version_memo.forget_all()
             function()
 
         return run

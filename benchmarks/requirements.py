@@ -42,7 +42,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
-from tmse.catalog import graph_cache
+from tmse.core import version_memo
 from tmse.core.db import Database
 from tmse.core.links.models import TraceLink
 from tmse.demo.sign_in import read_password
@@ -114,7 +114,7 @@ def in_process(db: Database, change_request_id: int, repeat: int) -> dict[str, A
 
         def full_matrix() -> int:
             """Built from the database (nothing kept from before), every row produced."""
-            graph_cache.forget_all()
+            version_memo.forget_all()
             return sum(1 for _row in trace_matrix(session).matrix.rows())
 
         figures["matrix_rows"] = full_matrix()
@@ -122,7 +122,7 @@ def in_process(db: Database, change_request_id: int, repeat: int) -> dict[str, A
         figures["matrix_kept_page"] = timed(lambda: trace_matrix(session).matrix.page(0, 50), 5)
 
         def csv_export() -> None:
-            graph_cache.forget_all()
+            version_memo.forget_all()
             for _chunk in csv_chunks(trace_matrix(session)):
                 pass
 

@@ -14,6 +14,7 @@ from tests.helpers import SYSTEM
 from tmse.catalog import graph_cache, service
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
 from tmse.core.errors import NotFound
+from tmse.core.version_memo import VersionMemo
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_uncommitted_writes_are_seen_by_their_session_only(catalog, db):
 
 
 def test_concurrent_lookups_build_once(catalog, db):
-    memo = graph_cache.VersionMemo[int](slots=2)
+    memo = VersionMemo[int](slots=2)
     builds = []
 
     def build() -> int:

@@ -28,6 +28,7 @@ from tmse.catalog.models import Api, ApiType, DataStore, Dependency, Service
 from tmse.catalog.rules import current_layer_rules
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team
+from tmse.core.version_memo import VersionMemo
 
 
 class ImpactedService(BaseModel):
@@ -144,7 +145,7 @@ def violations_out(catalog: CatalogGraph) -> list[LayerViolationOut]:
     return found
 
 
-_checked = graph_cache.VersionMemo[GraphChecks](slots=2)
+_checked = VersionMemo[GraphChecks](slots=2)
 
 
 def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChecks:

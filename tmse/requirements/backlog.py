@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.graph_cache import VersionMemo
 from tmse.core.errors import InvalidInput
+from tmse.core.version_memo import VersionMemo
 from tmse.requirements import custom_fields
 from tmse.requirements.models import MOSCOW_RANK, CustomFieldDefinition, Requirement
 

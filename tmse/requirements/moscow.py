@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.graph_cache import VersionMemo
+from tmse.core.version_memo import VersionMemo
 
 DEFAULT_LIMIT_PCT = 60
 NOT_PLANNED = ("rejected", "duplicate")

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tmse.catalog.graph_cache import VersionMemo
 from tmse.core.errors import InvalidInput, NotFound
+from tmse.core.version_memo import VersionMemo
 from tmse.requirements.traceability import queries
 from tmse.requirements.traceability.levels import REGISTRY, Level
 from tmse.requirements.traceability.matrix import (

@@ -38,7 +38,7 @@ def serve(host: str, port: int, workers: int) -> None:
         return
     # The supervisor only starts and watches processes: re-exec it lean, without everything the
     # CLI imported (migrations, models, the app), which would otherwise stay in memory for good.
-    os.execv(sys.executable, [sys.executable, "-m", "tmse.serving", host, str(port), str(workers)])
+    os.execv(sys.executable, [sys.executable, "-m", "tmse.serving", host, str(port), str(workers)])  # noqa: S606
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:

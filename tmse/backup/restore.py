@@ -193,7 +193,7 @@ def _reset_sequences(conn: Connection, keys: dict[str, list[str]]) -> None:
         if sequence:
             conn.execute(
                 text(
-                    f"SELECT setval(:s, COALESCE(MAX({quote(key[0])}), 0) + 1, false) "
+                    f"SELECT setval(:s, COALESCE(MAX({quote(key[0])}), 0) + 1, false) "  # noqa: S608 - names from the metadata
                     f"FROM {quote(name)}"
                 ),
                 {"s": sequence},

@@ -167,12 +167,9 @@ class BulkWriter:
         if self.session.get_bind().dialect.name != "postgresql":
             return
         for name in sorted(self.tables):
-            self.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"(SELECT max(id) FROM {name}))"
-                )
-            )
+            # Table names come from the metadata, never from input.
+            query = f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT max(id) FROM {name}))"  # noqa: S608
+            self.session.execute(text(query), {"t": name})
 
     def _audit(
         self,

@@ -67,7 +67,7 @@ def load_demo(
     for module in STEP_MODULES:
         importlib.import_module(module)
     password = new_password()
-    ctx = DemoContext(db, random.Random(), size, DEMO_ACTOR, password)
+    ctx = DemoContext(db, random.Random(), size, DEMO_ACTOR, password)  # noqa: S311
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description:<16}"),
@@ -78,7 +78,7 @@ def load_demo(
     ) as progress:
         for step in registered_steps():
             # A generator per step, so adding a step leaves the data of the others unchanged.
-            ctx.random = random.Random(f"{seed}:{step.name}")
+            ctx.random = random.Random(f"{seed}:{step.name}")  # noqa: S311 - demo data
             ctx.progress, ctx.task = progress, progress.add_task(step.name, total=None)
             step.run(ctx)
     write_sign_in(credentials_file, password)

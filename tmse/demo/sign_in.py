@@ -11,7 +11,7 @@ from rich.console import Console
 from tmse.demo.org_plan import PERSONAS
 
 SITE_URL = "http://127.0.0.1:8000"
-_PASSWORD_PREFIX = "password: "
+_PASSWORD_PREFIX = "password: "  # noqa: S105 - a label in printed output
 
 
 def new_password() -> str:

@@ -18,7 +18,7 @@ MISSING_MESSAGE = "log.missing-message"
 BAD_LEVEL = "log.bad-level"
 BAD_TIMESTAMP = "log.bad-timestamp"
 NAIVE_TIMESTAMP = "log.naive-timestamp"
-SECRET = "log.secret"
+SECRET = "log.secret"  # noqa: S105 - a finding code
 
 DEFAULT_REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
     "timestamp": ("timestamp", "ts", "@timestamp", "time"),
@@ -37,7 +37,7 @@ DEFAULT_HARMLESS_KEY_WORDS = frozenset(
     {"count", "type", "ttl", "expiry", "expires", "length", "name", "id", "hint", "policy"}
 )
 
-SECRET_HINT = "remove the secret or log it redacted (e.g. '***'); it has been exposed, rotate it"
+SECRET_HINT = "remove the secret or log it redacted (e.g. '***'); it has been exposed, rotate it"  # noqa: S105
 
 # Shapes of credentials that are secret wherever they appear, with a label for the report;
 # lengths and header names keep prose ("basic information", "the bearer of") out.

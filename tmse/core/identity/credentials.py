@@ -16,7 +16,7 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.identity.models import ApiToken, LoginFailure, User, UserRole, WebSession
 from tmse.core.identity.passwords import verify_password
 
-TOKEN_PREFIX = "tmse_"
+TOKEN_PREFIX = "tmse_"  # noqa: S105 - a public prefix, not a secret
 # Last-used times are written at most this often per token, so reads stay reads.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 FAILURE_WINDOW = dt.timedelta(minutes=1)

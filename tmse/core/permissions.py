@@ -17,6 +17,8 @@ class Role(StrEnum):
 
 
 # Permissions are "<area>:<verb>". Every signed-in role may read; writes are granted per role.
+# A viewer writes nothing but its own state: notification read marks and preferences
+# (PROFILE_WRITE); it holds no token-, link- or answer-writing permission.
 READ = "read"
 ORG_WRITE = "org:write"
 AUDIT_READ = "audit:read"
@@ -43,6 +45,8 @@ REQUIREMENTS_WRITE = "requirements:write"
 # Custom field definitions: administrators only.
 REQUIREMENTS_CONFIGURE = "requirements:configure"
 KANO_WRITE = "kano:write"
+# Answering a Kano survey through the API as oneself; the share link needs no permission.
+KANO_RESPOND = "kano:respond"
 BASELINES_WRITE = "baselines:write"
 CHANGES_REQUEST = "changes:request"
 CHANGES_DECIDE = "changes:decide"
@@ -59,6 +63,7 @@ _CONTRIBUTOR = {
     REVIEWS_REQUEST,
     REQUIREMENTS_WRITE,
     CHANGES_REQUEST,
+    KANO_RESPOND,
 }
 _REVIEWER = _CONTRIBUTOR | {LINKS_CLEAR}
 

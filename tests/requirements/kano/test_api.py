@@ -1,5 +1,5 @@
-"""The Kano API story: a product manager creates a survey, people answer through the API (signed
-in or with the share token), bad answers are refused without a trace, and the results are
+"""The Kano API story: a product manager creates a survey, people answer through the API as
+themselves (one answer each), bad answers are refused without a trace, and the results are
 classified as computed by hand; then CSV import all or nothing, export, and closing."""
 
 from __future__ import annotations
@@ -67,44 +67,47 @@ def test_survey_answers_and_results(client, db, make_account) -> None:  # type: 
         "r3": {"F1": _pair("like", "neutral"), "F2": _pair("like", "neutral")},
         "r4": {"F1": _pair("neutral", "neutral"), "F2": _pair("dislike", "like")},
     }
+    people = {name: make_account("engineer", username=name) for name in [*plan, "r5"]}
     for respondent, answers in plan.items():
-        sent = client.post(
-            responses, json={"respondent": respondent, "answers": answers}, headers=viewer.headers
-        )
+        sent = client.post(responses, json={"answers": answers}, headers=people[respondent].headers)
         assert sent.status_code == 201, sent.text
+        assert sent.json()["respondent"] == respondent and sent.json()["channel"] == "api"
     assert sent.json()["answers"]["F2"] == {
         "functional": "dislike",
         "dysfunctional": "like",
         "category": "R",
     }
-    r5 = {"respondent": "r5", "answers": {"F1": _pair("like", "dislike")}}
-    # Without signing in: the share token, or nothing.
+    r5 = {"answers": {"F1": _pair("like", "dislike")}}
+    # Over the API one answers as oneself: no free respondent names, no anonymous answers
+    # (the share link is for those), nothing from read-only viewers.
+    named = client.post(responses, json=r5 | {"respondent": "Li Wei"}, headers=pm.headers)
+    assert named.status_code == 422
+    assert [e["field"] for e in named.json()["errors"]] == ["respondent"]
     assert client.post(responses, json=r5).status_code == 401
-    assert client.post(responses, json=r5, headers={"X-Kano-Token": "guess"}).status_code == 403
     token = {"X-Kano-Token": survey["share_token"]}
-    assert client.post(responses, json=r5, headers=token).status_code == 201
+    assert client.post(responses, json=r5, headers=token).status_code == 401
+    assert client.post(responses, json=r5, headers=viewer.headers).status_code == 403
+    assert client.post(responses, json=r5, headers=people["r5"].headers).status_code == 201
     assert _stored(db) == (5, 9)
 
     # Bad input: each refused with the field named, nothing stored.
-    unknown_answer = {"respondent": "r6", "answers": {"F1": _pair("love", "dislike")}}
+    unknown_answer = {"answers": {"F1": _pair("love", "dislike")}}
     refused = client.post(responses, json=unknown_answer, headers=pm.headers)
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in refused.json()["errors"]] == ["answers.F1.functional"]
-    unknown_feature = {
-        "respondent": "r6",
-        "answers": {"F1": _pair("like", "like"), "F9": _pair("like", "like")},
-    }
+    unknown_feature = {"answers": {"F1": _pair("like", "like"), "F9": _pair("like", "like")}}
     refused = client.post(responses, json=unknown_feature, headers=pm.headers)
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["answers.F9"]
-    half = {"respondent": "r6", "answers": {"F1": {"functional": "like"}}}
+    half = {"answers": {"F1": {"functional": "like"}}}
     refused = client.post(responses, json=half, headers=pm.headers)
     assert [e["field"] for e in refused.json()["errors"]] == ["answers.F1.dysfunctional"]
-    again = {"respondent": " R1 ", "answers": {"F1": _pair("like", "like")}}
-    conflict = client.post(responses, json=again, headers=pm.headers)
+    # One answer per user and survey: a second is refused, the first stays.
+    again = {"answers": {"F1": _pair("like", "like")}}
+    conflict = client.post(responses, json=again, headers=people["r1"].headers)
     assert conflict.status_code == 409
-    assert "r1" in conflict.json()["detail"].lower()
+    assert "r1" in conflict.json()["detail"]
     assert _stored(db) == (5, 9)
 
     results = client.get(f"{API}/{survey['id']}/results", headers=viewer.headers)
@@ -131,12 +134,12 @@ def test_survey_answers_and_results(client, db, make_account) -> None:  # type: 
         logged = session.scalar(
             select(func.count()).where(AuditEntry.entity_type == "kano_response")
         )
-        anonymous = session.scalar(
-            select(AuditEntry.actor_name).where(
-                AuditEntry.entity_type == "kano_response", AuditEntry.actor_id.is_(None)
+        actors = set(
+            session.scalars(
+                select(AuditEntry.actor_name).where(AuditEntry.entity_type == "kano_response")
             )
         )
-    assert logged == 5 and anonymous == "kano-share-link"
+    assert logged == 5 and actors == set(people)
 
     listed = client.get(API, headers=viewer.headers).json()
     assert listed["total"] == 1
@@ -153,16 +156,15 @@ def test_csv_import_export_and_closing(client, db, make_account) -> None:  # typ
         headers=pm.headers,
     ).json()
     url = f"{API}/{survey['id']}/responses"
+    ann = make_account("engineer", username="Ann")
     client.post(
-        url,
-        json={"respondent": "Ann", "answers": {"fast_search": _pair("expect", "dislike")}},
-        headers=pm.headers,
+        url, json={"answers": {"fast_search": _pair("expect", "dislike")}}, headers=ann.headers
     )
     bad_csv = (
         "respondent,fast_search_functional,fast_search_dysfunctional\n"
         "Bo,like,dislike\n"
         "Cy,love,dislike\n"  # line 3: unknown answer
-        "ann,like,neutral\n"  # line 4: Ann answered already
+        "bo,like,neutral\n"  # line 4: Bo again
         ",like,like\n"  # line 5: no respondent
         "Di,like,\n"  # line 6: half a pair
     )
@@ -223,6 +225,6 @@ def test_csv_import_export_and_closing(client, db, make_account) -> None:  # typ
         headers=pm.headers,
     )
     assert stale.status_code == 409
-    late = {"respondent": "Eve", "answers": {"fast_search": _pair("like", "like")}}
+    late = {"answers": {"fast_search": _pair("like", "like")}}
     assert client.post(url, json=late, headers=pm.headers).status_code == 409
     assert _stored(db) == (3, 3)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, status
+from fastapi import APIRouter, Body, Depends, Query, status
 from fastapi.responses import PlainTextResponse, Response
 
 from tmse.core.actor import Actor
-from tmse.core.deps import DbSession, optional_actor, require
-from tmse.core.errors import Forbidden, InvalidInput, Unauthorized
+from tmse.core.deps import DbSession, require
+from tmse.core.errors import InvalidInput
 from tmse.core.pagination import ListParams, Page, list_params
-from tmse.core.permissions import KANO_WRITE, READ
+from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
 from tmse.requirements.kano import csv_io, service
 from tmse.requirements.kano.outputs import responses_out, results_out, survey_out
 from tmse.requirements.kano.schemas import (
@@ -24,13 +24,12 @@ from tmse.requirements.kano.schemas import (
     SurveySummary,
     SurveyUpdate,
 )
-from tmse.requirements.kano.service import SubmittedResponse
 
 router = APIRouter(prefix="/api/v1/kano", tags=["kano"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(KANO_WRITE))]
+Respondent = Annotated[Actor, Depends(require(KANO_RESPOND))]
 Paging = Annotated[ListParams, Depends(list_params)]
-MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
@@ -66,29 +65,14 @@ def update_survey(
     status_code=status.HTTP_201_CREATED,
 )
 def submit_response(
-    survey_id: int,
-    data: ResponseIn,
-    session: DbSession,
-    actor: MaybeActor,
-    share_token: Annotated[str | None, Header(alias="X-Kano-Token")] = None,
-    token: Annotated[str | None, Query(description="The survey's share token.")] = None,
+    survey_id: int, data: ResponseIn, session: DbSession, actor: Respondent
 ) -> ResponseOut:
-    """One respondent's answers. Any signed-in user may answer; without signing in, send the
-    survey's share token (header X-Kano-Token or ?token=). A second answer by the same
-    respondent is a 409."""
+    """The caller's own answers, recorded under their username. Each user answers a survey
+    once (a second answer is a 409); people without an account answer through the share link."""
     survey = service.get_survey(session, survey_id)
-    given = share_token or token
-    if actor is None:
-        if not given:
-            raise Unauthorized("Sign in, or send the survey's share token in X-Kano-Token.")
-        if given != survey.share_token:
-            raise Forbidden("The share token is not this survey's.")
-    elif not actor.can(READ):
-        raise Forbidden(f"Your roles do not grant '{READ}'.", permission=READ)
     answers = {key: pair.model_dump() for key, pair in data.answers.items()}
-    submitted = [SubmittedResponse(data.respondent, answers)]
-    stored = service.submit_responses(session, actor, survey, submitted, channel="api")
-    return responses_out(session, stored)[0]
+    stored = service.submit_own_response(session, actor, survey, answers)
+    return responses_out(session, [stored])[0]
 
 
 @router.get("/surveys/{survey_id}/responses", response_model=Page[ResponseOut])

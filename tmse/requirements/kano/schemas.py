@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 
@@ -41,7 +41,11 @@ class AnswerPairIn(BaseModel):
 
 
 class ResponseIn(BaseModel):
-    respondent: str = Field(min_length=1, max_length=200)
+    """The signed-in user's own answers; who answered is the caller, never a field (a
+    `respondent` sent anyway is a 422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     answers: dict[str, AnswerPairIn] = Field(
         description="Answer pairs by feature key; a feature left out is not counted."
     )

@@ -32,10 +32,27 @@ class SubmittedResponse:
     respondent: str
     answers: Mapping[str, Mapping[str, Any]]
     line: int | None = None
+    # Set for a signed-in user's own answer; otherwise the key is made from the name.
+    key: str | None = None
 
 
 def respondent_key(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def user_respondent_key(user_id: int) -> str:
+    """The respondent key of a signed-in user; respondent_key() never keeps a tab, so no typed
+    name (share link, CSV) can claim it."""
+    return f"\tuser:{user_id}"
+
+
+def submit_own_response(
+    session: Session, actor: Actor, survey: KanoSurvey, answers: Mapping[str, Mapping[str, Any]]
+) -> KanoResponse:
+    """The signed-in actor's answers, under their username; a second answer is a 409."""
+    assert actor.user_id is not None
+    own = SubmittedResponse(actor.username, answers, key=user_respondent_key(actor.user_id))
+    return submit_responses(session, actor, survey, [own], channel="api")[0]
 
 
 def snapshot(survey: KanoSurvey) -> dict[str, Any]:
@@ -228,7 +245,7 @@ def submit_responses(
     features = {f.key: f for f in features_of(session, survey.id)}
     errors: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    keys = [respondent_key(s.respondent) for s in submitted]
+    keys = [s.key or respondent_key(s.respondent) for s in submitted]
     existing = set(
         session.scalars(
             select(KanoResponse.respondent_key).where(
@@ -256,11 +273,11 @@ def submit_responses(
             field="respondent",
         )
     responses = []
-    for item, pairs in zip(submitted, validated, strict=True):
+    for item, key, pairs in zip(submitted, keys, validated, strict=True):
         response = KanoResponse(
             survey_id=survey.id,
             respondent=" ".join(item.respondent.split()),
-            respondent_key=respondent_key(item.respondent),
+            respondent_key=key,
             channel=channel,
             submitted_by_id=actor.user_id if actor else None,
         )

@@ -31,11 +31,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 $(VENDOR)/.stamp: node_modules/.package-lock.json
-	mkdir -p $(VENDOR)/tabler $(VENDOR)/echarts $(VENDOR)/htmx
+	mkdir -p $(VENDOR)/tabler $(VENDOR)/echarts $(VENDOR)/htmx $(VENDOR)/swagger-ui
 	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/tabler/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	touch $@
 
 assets: $(VENDOR)/.stamp

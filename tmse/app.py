@@ -55,9 +55,10 @@ from tmse.standards.scorecards import api as scorecards_api
 from tmse.standards.scorecards import views as scorecards_views
 from tmse.strategy import api as strategy_api
 from tmse.strategy import views as strategy_views
-from tmse.web import pages
+from tmse.web import api_docs, pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
+from tmse.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="Technical Management System. Authenticate with `Authorization: Bearer "
         "<token>` (create one with `tmse token create` or on the API tokens page).",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # tmse.web.api_docs serves it from static files, under the CSP
         redoc_url=None,
     )
     app.state.settings = settings
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         traceability_api.router,
     ):
         app.include_router(router)
+    app.include_router(api_docs.router)
     app.include_router(web_views.router)
     app.include_router(notifications_views.router)
     app.include_router(requirement_review_views.router)
@@ -136,6 +138,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             max_bytes=settings.response_cache_mb * 1024 * 1024,
         )
     app.add_middleware(RequestContextMiddleware)
+    # Outermost, so responses made by the middleware above carry the headers too.
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from tmse.catalog.models import Layer, Lifecycle
+from tmse.core.safe_url import SafeUrl
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,119}$"
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
@@ -27,7 +28,7 @@ class ServiceCreate(BaseModel):
     type: str = Field(default="service", max_length=40)
     lifecycle: Lifecycle = Lifecycle.PRODUCTION
     description: str = Field(default="", max_length=4000)
-    repository: str | None = Field(default=None, max_length=300)
+    repository: SafeUrl | None = Field(default=None, max_length=300)
     language: str | None = Field(default=None, max_length=40)
     tier: int | None = Field(default=None, ge=0, le=4)
     kubernetes_namespace: str | None = Field(default=None, max_length=120)
@@ -45,7 +46,7 @@ class ServiceUpdate(BaseModel):
     type: str | None = Field(default=None, max_length=40)
     lifecycle: Lifecycle | None = None
     description: str | None = Field(default=None, max_length=4000)
-    repository: str | None = Field(default=None, max_length=300)
+    repository: SafeUrl | None = Field(default=None, max_length=300)
     language: str | None = Field(default=None, max_length=40)
     tier: int | None = Field(default=None, ge=0, le=4)
     kubernetes_namespace: str | None = Field(default=None, max_length=120)

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from tmse.core import i18n
 from tmse.core.errors import Conflict, InvalidInput, Problem, StaleVersion
+from tmse.core.safe_url import URL_SCHEME_ERROR
 from tmse.web.labels import N_
 from tmse.web.templating import render, request_locale
 
@@ -62,6 +63,10 @@ def _validation_message(error: Any, field: str, _: Translate) -> str:
         return _("Choose one of the offered values.")
     if kind in ("int_parsing", "int_type"):
         return _("Enter a whole number.")
+    if kind == URL_SCHEME_ERROR:
+        return _(
+            "Links may use only http, https, mailto or a repository address; not %(scheme)s:."
+        ) % {"scheme": context.get("scheme", "")}
     return str(error.get("msg", _("The value is not valid.")))
 
 

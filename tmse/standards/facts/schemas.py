@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tmse.core.safe_url import SafeUrl
+
 FACT_KIND_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
@@ -64,7 +66,7 @@ class FactReport(BaseModel):
     service: str = Field(description="Service name in the catalog.")
     kind: str = Field(pattern=FACT_KIND_PATTERN)
     value: dict[str, Any]
-    source: str = Field("", max_length=300, description="e.g. the pipeline run URL.")
+    source: SafeUrl = Field("", max_length=300, description="e.g. the pipeline run URL.")
 
 
 class FactOut(BaseModel):

@@ -9,6 +9,8 @@
       chart.on("finished", function () { el.dataset.ready = "1"; });
       chart.setOption(JSON.parse(el.dataset.chart));
       el.dataset.rendered = "1";
+      // Page scripts add behaviour (e.g. clicks) here rather than polling for the instance.
+      el.dispatchEvent(new CustomEvent("tmse:chart-ready", { bubbles: true, detail: { chart: chart } }));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
@@ -46,6 +48,26 @@
     } else {
       document.execCommand("copy");
       done();
+    }
+  });
+})();
+
+// Behaviour declared by data attributes, so templates need no inline handlers (the CSP forbids
+// them): data-autosubmit submits its form on change; data-mirror-to="#form" data-mirror-as="mode"
+// copies the chosen value to the form's data-mode (CSS shows the matching fields);
+// data-file-into="#textarea" reads the chosen file into the text area.
+(function () {
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (!el.dataset) return;
+    if (el.hasAttribute("data-autosubmit") && el.form) {
+      el.form.submit();
+    } else if (el.dataset.mirrorTo) {
+      var target = document.querySelector(el.dataset.mirrorTo);
+      if (target) target.dataset[el.dataset.mirrorAs] = el.value;
+    } else if (el.dataset.fileInto && el.files && el.files[0]) {
+      var into = document.querySelector(el.dataset.fileInto);
+      el.files[0].text().then(function (text) { if (into) into.value = text; });
     }
   });
 })();

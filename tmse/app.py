@@ -18,6 +18,7 @@ from tmse.catalog import backstage_api as catalog_backstage_api
 from tmse.catalog import views as catalog_views
 from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id
+from tmse.core.body_limit import install_body_limit
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
 from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
@@ -137,6 +138,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             data_version=_data_version(app.state.db),
             max_bytes=settings.response_cache_mb * 1024 * 1024,
         )
+    # Outside CSRF and the concurrency gate: an oversized body is refused before either reads it.
+    install_body_limit(app, settings.max_body_mb, settings.max_import_body_mb)
     app.add_middleware(RequestContextMiddleware)
     # Outermost, so responses made by the middleware above carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware)

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(
         default=8, description="Requests served at once per process; more wait their turn."
     )
+    max_body_mb: float = Field(
+        default=4.0, gt=0, description="Largest request body of a write; larger ones get 413."
+    )
+    max_import_body_mb: float = Field(
+        default=20.0, gt=0, description="Largest request body of an import route (CSV, YAML)."
+    )
 
 
 @lru_cache

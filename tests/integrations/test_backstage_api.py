@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from tests.integrations.conftest import EXAMPLES
-from tmse.catalog import backstage_api
 from tmse.migrations import upgrade
 
 YAML = {"Content-Type": "application/yaml"}
@@ -122,12 +121,12 @@ def test_malformed_body_names_the_line(client, admin):
     assert error["message"].startswith("malformed YAML")
 
 
-def test_media_type_size_and_permissions(client, admin, make_account, monkeypatch):
+def test_media_type_size_and_permissions(client, admin, make_account):
     url = "/api/v1/catalog/import/backstage"
     as_json = client.post(url, content="{}", headers=admin.headers | {"Content-Type": "text/csv"})
     assert as_json.status_code == 415
-    monkeypatch.setattr(backstage_api, "MAX_BYTES", 100)
-    large = client.post(url, content="#" * 101, headers=admin.headers | YAML)
+    limit = int(client.app.state.settings.max_import_body_mb * 1024 * 1024)
+    large = client.post(url, content="#" * (limit + 1), headers=admin.headers | YAML)
     assert large.status_code == 413 and "larger than" in large.json()["detail"]
     viewer = make_account("viewer")
     assert client.post(url, content=CATALOG, headers=viewer.headers | YAML).status_code == 403

@@ -5,12 +5,14 @@ Pure: text in, data or errors out."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
+
+from tmse.integrations import yaml_safe
+from tmse.integrations.json_text import JsonRefused, load_json
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _OPENAPI3 = re.compile(r"^3\.\d+(\.\d+)?")
@@ -34,14 +36,24 @@ class DefinitionError(Exception):
 
 
 def parse_document(text: str) -> Any:
-    """JSON or YAML text as data; malformed YAML raises DefinitionError with the line."""
+    """JSON or YAML text as data; malformed text, or YAML whose aliases expand too far, raises
+    DefinitionError with the line (and the column, for JSON)."""
+    json_error: JsonRefused | None = None
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return load_json(text)
+        except JsonRefused as error:
+            if error.too_deep:
+                raise DefinitionError(error.message, error.line) from None
+            json_error = error  # YAML's flow style may still read it
     try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return yaml.safe_load(text)
+        return yaml_safe.load(text)
     except yaml.YAMLError as error:
+        if json_error is not None:
+            raise DefinitionError(
+                f"not valid JSON ({json_error.message} at column {json_error.column})",
+                json_error.line,
+            ) from None
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "malformed YAML"
         raise DefinitionError(
@@ -52,7 +64,7 @@ def parse_document(text: str) -> Any:
 def _key_lines(text: str) -> dict[str, int]:
     """Top-level key → 1-based line, from YAML's node marks (JSON is YAML here too)."""
     try:
-        node = yaml.compose(text)
+        node = yaml_safe.compose(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):

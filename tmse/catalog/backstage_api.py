@@ -11,17 +11,18 @@ from pydantic import BaseModel, Field
 from tmse.catalog.exporting import export_backstage
 from tmse.catalog.importing import import_backstage
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, Problem
 from tmse.core.permissions import CATALOG_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
-MAX_BYTES = 20 * 1024 * 1024
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 YAML_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "One or many catalog-info.yaml documents (at most 20 MB).",
+        "description": "One or many catalog-info.yaml documents (at most TMSE_MAX_IMPORT_BODY_MB, "
+        "20 MB unless configured).",
         "content": {t: {"schema": {"type": "string"}} for t in YAML_TYPES[::2]},
     }
 }
@@ -36,7 +37,7 @@ class ImportResult(BaseModel):
 
 
 async def yaml_body(request: Request) -> str:
-    """The request body as text: a YAML media type, at most MAX_BYTES, UTF-8."""
+    """The request body as text: a YAML media type, UTF-8 (its size is the body limit's)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in YAML_TYPES:
         raise Problem(
@@ -44,33 +45,16 @@ async def yaml_body(request: Request) -> str:
             status=415,
             slug="unsupported-media-type",
         )
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
-        raise _too_large()
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise _too_large()
-        chunks.append(chunk)
     try:
-        return b"".join(chunks).decode("utf-8")
+        return (await request.body()).decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInput(
             "The body is not UTF-8 text", [{"field": "body", "message": str(error)}]
         ) from error
 
 
-def _too_large() -> Problem:
-    return Problem(
-        f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB; split the catalog into "
-        "several requests or use `tmse import backstage`.",
-        status=413,
-        slug="content-too-large",
-    )
-
-
 @router.post("/import/backstage", response_model=ImportResult, openapi_extra=YAML_BODY)
+@accepts_import_body
 def import_descriptors(
     session: DbSession,
     actor: Annotated[Actor, Depends(require(CATALOG_WRITE))],

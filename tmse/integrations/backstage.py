@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from tmse.integrations import yaml_safe
+
 API_VERSIONS = {"backstage.io/v1alpha1", "backstage.io/v1beta1"}
 # Kinds tmse maps onto its own records; others (User, Location, Template…) are skipped, not errors.
 REQUIRED_SPEC: dict[str, tuple[str, ...]] = {
@@ -25,8 +27,6 @@ REQUIRED_SPEC: dict[str, tuple[str, ...]] = {
 # Backstage's rule: 1–63 characters, [a-zA-Z0-9] runs joined by single [-_.].
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$")
 DEFAULT_NAMESPACE = "default"
-# libyaml's parser when present: it composes the nodes (with their lines) several times faster.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -110,20 +110,14 @@ def parse_catalog(text: str, source: str = "catalog-info.yaml") -> ParsedCatalog
     """Every document of a (multi-document) YAML file; a file that is not valid YAML yields one
     issue at the line the parser stopped, and no entities."""
     result = ParsedCatalog()
-    loader = _Loader(text)
     try:
-        documents: list[tuple[yaml.Node, Any]] = []
-        while loader.check_node():
-            node = loader.get_node()
-            documents.append((node, _construct(loader, node)))
+        documents = yaml_safe.load_with_nodes(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(error, "problem", None) or str(error)
         result.issues.append(Issue(source, line, None, None, f"malformed YAML: {reason}"))
         return result
-    finally:
-        loader.dispose()
     for node, document in documents:
         if document is None:
             continue
@@ -150,33 +144,6 @@ def parse_catalog_files(files: Mapping[str, str]) -> ParsedCatalog:
                 )
             )
     return result
-
-
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
-
-
-def _construct(loader: Any, node: yaml.Node) -> Any:
-    """The document's data; plain mappings, lists and strings are built here, several times
-    faster than the general constructor, which still handles everything else."""
-    try:
-        return _plain(loader, node)
-    except (TypeError, RecursionError):
-        return loader.construct_document(node)
-    finally:
-        loader.constructed_objects.clear()
-
-
-def _plain(loader: Any, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        if any(key.tag == _MERGE for key, _ in node.value):
-            return loader.construct_object(node, deep=True)
-        return {_plain(loader, key): _plain(loader, value) for key, value in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(loader, item) for item in node.value]
-    if node.tag == _STR:
-        return node.value
-    return loader.construct_object(node, deep=True)
 
 
 def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from tmse.integrations import yaml_safe
 from tmse.integrations.backstage import (
     Entity,
     EntityRef,
@@ -335,7 +336,7 @@ def definition_problem(api_type: str, text: str) -> tuple[int, str] | None:
     if api_type not in ("openapi", "asyncapi"):
         return None
     try:
-        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        document = yaml_safe.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.pagination import MAX_LIMIT
@@ -102,6 +103,7 @@ def moscow_balance(
 
 
 @router.post("/import/csv", response_model=ImportResult)
+@accepts_import_body
 async def import_csv(
     request: Request,
     session: DbSession,

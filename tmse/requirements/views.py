@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.links.models import TraceLink
@@ -433,6 +434,7 @@ def _render_import(
 
 
 @router.post("/requirements/import")
+@accepts_import_body
 def import_csv(
     request: Request, session: DbSession, actor: Reader, form: SubmittedForm
 ) -> Response:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import DECISIONS_WRITE, READ
@@ -53,6 +54,7 @@ def export_adr_tools(session: DbSession, _: Reader) -> AdrFiles:
 
 
 @router.post("/import/adr-tools", response_model=AdrImportResult)
+@accepts_import_body
 def import_adr_tools(data: AdrFiles, session: DbSession, actor: Writer) -> AdrImportResult:
     created, updated = decisions.import_files(session, actor, data.files)
     return AdrImportResult(created=created, updated=updated)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -10,16 +9,18 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import require
 from tmse.core.errors import InvalidInput
 from tmse.core.permissions import STANDARDS_CHECK
+from tmse.integrations import yaml_safe
+from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.standards.log_format import check_log_lines
 from tmse.standards.openapi_rules import check_openapi
 from tmse.standards.violations import Violation
 
 router = APIRouter(prefix="/api/v1/standards/checks", tags=["standards"])
 Checker = Annotated[Actor, Depends(require(STANDARDS_CHECK))]
-MAX_BODY = 5 * 1024 * 1024
 
 
 class ViolationOut(BaseModel):
@@ -62,6 +63,7 @@ def _out(violations: tuple[Violation, ...] | list[Violation]) -> list[ViolationO
 
 
 @router.post("/log-format", response_model=LogCheckOut)
+@accepts_import_body
 def check_log_format(sample: LogSample, _: Checker) -> LogCheckOut:
     """Check sample log lines against the log-format standard (fields, levels, times, secrets)."""
     report = check_log_lines(sample.lines)
@@ -75,6 +77,7 @@ def check_log_format(sample: LogSample, _: Checker) -> LogCheckOut:
 
 
 @router.post("/openapi", response_model=OpenApiCheckOut)
+@accepts_import_body
 async def check_openapi_document(request: Request, _: Checker) -> OpenApiCheckOut:
     """Check an OpenAPI 3.x document (JSON or YAML body) against the API design rules."""
     document = _parse_document(await request.body())
@@ -87,20 +90,37 @@ async def check_openapi_document(request: Request, _: Checker) -> OpenApiCheckOu
 
 
 def _parse_document(body: bytes) -> Any:
-    if len(body) > MAX_BODY:
-        raise InvalidInput("Document too large", [{"field": "body", "message": "at most 5 MB"}])
+    json_error: JsonRefused | None = None
+    if body.lstrip().startswith((b"{", b"[")):
+        try:
+            return _object(load_json(body))
+        except JsonRefused as error:
+            if error.too_deep:
+                raise _unreadable(error.message, error.line, error.column) from None
+            json_error = error  # YAML's flow style may still read it
     try:
-        return json.loads(body)
-    except ValueError:
-        pass
-    try:
-        document = yaml.safe_load(body)
+        document = yaml_safe.load(body)
     except yaml.YAMLError as error:
+        if json_error is not None:
+            raise _unreadable(
+                f"malformed JSON: {json_error.message}", json_error.line, json_error.column
+            ) from None
         mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise InvalidInput(
-            "Not JSON or YAML", [{"field": "body", "message": f"malformed YAML{line}"}]
-        ) from None
+        problem = getattr(error, "problem", None) or "malformed YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise _unreadable(f"malformed YAML: {problem}", line, column) from None
+    return _object(document)
+
+
+def _unreadable(message: str, line: int | None, column: int | None) -> InvalidInput:
+    where = f" at line {line}, column {column}" if line else ""
+    error: dict[str, Any] = {"field": "body", "message": f"{message}{where}"}
+    if line:
+        error |= {"line": line, "column": column}
+    return InvalidInput("Not JSON or YAML", [error])
+
+
+def _object(document: Any) -> Any:
     if not isinstance(document, dict):
         raise InvalidInput(
             "Not an OpenAPI document",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, status
 from fastapi.responses import PlainTextResponse, Response
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.pagination import ListParams, Page, list_params
@@ -101,6 +102,7 @@ def delete_response(
     response_model=ImportOut,
     status_code=status.HTTP_201_CREATED,
 )
+@accepts_import_body
 def import_responses(
     survey_id: int,
     body: Annotated[bytes, Body(media_type="text/csv")],

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
+from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, optional_actor, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound
 from tmse.core.pagination import ListParams, list_params
@@ -237,6 +238,7 @@ def survey_page(
 
 
 @router.post("/kano/{survey_id}/import")
+@accepts_import_body
 def import_form(
     request: Request, session: DbSession, actor: Reader, survey_id: int, form: SubmittedForm
 ) -> Response:

@@ -1,0 +1,128 @@
+"""The one way tmse reads YAML: safe tags only, and a document whose aliases would expand past a
+small bound, or that nests too deeply, is refused before anything is built from it.
+
+A "billion laughs" document is a few hundred bytes of nodes that expand to billions when built;
+counting the expanded size on the composed node graph (shared nodes counted once per use) costs
+time linear in the text, so the refusal is immediate and needs no memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.error import Mark, MarkedYAMLError
+
+# libyaml's parser when present: it composes nodes several times faster than the Python one.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Nodes that aliases may add beyond those written out; real files with merge keys stay far below.
+MAX_ALIAS_EXPANSION = 100_000
+# Collections inside collections; OpenAPI schemas and Backstage descriptors nest a few dozen deep.
+MAX_DEPTH = 200
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class YamlRefused(MarkedYAMLError):  # type: ignore[misc]
+    """A YAML document tmse will not build: too many alias expansions, recursion or nesting.
+
+    It is a YAMLError, so every reader's existing handling reports it with its line."""
+
+    def __init__(self, problem: str, mark: Mark | None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+def compose_documents(text: str | bytes) -> Iterator[yaml.Node]:
+    """The node graph of each document, checked against the bounds; YAMLError when refused."""
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                check_bounds(node)
+            yield node
+    finally:
+        loader.dispose()
+
+
+def compose(text: str | bytes) -> yaml.Node | None:
+    """The first document's node graph (as yaml.compose), checked against the bounds."""
+    return next(compose_documents(text), None)
+
+
+def load(text: str | bytes) -> Any:
+    """The first document as plain data (as yaml.safe_load), checked before it is built."""
+    node = compose(text)
+    return None if node is None else construct(node)
+
+
+def load_with_nodes(text: str | bytes) -> list[tuple[yaml.Node, Any]]:
+    """Every document of a multi-document text as (node graph, data), for readers that report
+    the line of a field from the node's marks."""
+    constructor = yaml.SafeLoader("")
+    return [(node, construct(node, constructor)) for node in compose_documents(text)]
+
+
+def construct(node: yaml.Node, constructor: yaml.SafeLoader | None = None) -> Any:
+    """The data of a checked node graph; plain mappings, lists and strings are built directly,
+    several times faster than the general constructor, which handles everything else."""
+    constructor = constructor or yaml.SafeLoader("")
+    try:
+        return _plain(constructor, node)
+    except TypeError:
+        # An unhashable key (a list as a mapping key): the general constructor says so properly.
+        return constructor.construct_document(node)
+    finally:
+        constructor.constructed_objects.clear()
+
+
+def _plain(constructor: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        if any(key.tag == _MERGE for key, _ in node.value):
+            return constructor.construct_object(node, deep=True)
+        return {_plain(constructor, key): _plain(constructor, value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(constructor, item) for item in node.value]
+    if node.tag == _STR:
+        return node.value
+    return constructor.construct_object(node, deep=True)
+
+
+def check_bounds(root: yaml.Node) -> None:
+    """Raise YamlRefused when the graph, expanded, has MAX_ALIAS_EXPANSION more nodes than it
+    has distinct ones, refers to itself, or nests deeper than MAX_DEPTH."""
+    expanded: dict[int, int] = {}  # node id → nodes it stands for once expanded
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    # Iterative post-order walk: a deep document must not overflow Python's stack.
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, children_done = pending.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            on_path.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
+            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+            if depth[key] > MAX_DEPTH:
+                raise YamlRefused(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+            if expanded[key] - len(expanded) > MAX_ALIAS_EXPANSION:
+                raise YamlRefused(
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes", node.start_mark
+                )
+            continue
+        if key in expanded:
+            continue
+        if key in on_path:
+            raise YamlRefused("an alias refers to the collection that contains it", node.start_mark)
+        on_path.add(key)
+        pending.append((node, True))
+        pending.extend((child, False) for child in children if id(child) not in expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -20,6 +20,8 @@ MAX_ALIAS_EXPANSION = 100_000
 # Collections inside collections; OpenAPI schemas and Backstage descriptors nest a few dozen deep.
 MAX_DEPTH = 200
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -77,11 +79,9 @@ def construct(node: yaml.Node, constructor: yaml.SafeLoader | None = None) -> An
 
 
 def _plain(constructor: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        if any(key.tag == _MERGE for key, _ in node.value):
-            return constructor.construct_object(node, deep=True)
+    if node.tag == _MAP and not any(key.tag == _MERGE for key, _ in node.value):
         return {_plain(constructor, key): _plain(constructor, value) for key, value in node.value}
-    if isinstance(node, yaml.SequenceNode):
+    if node.tag == _SEQ:
         return [_plain(constructor, item) for item in node.value]
     if node.tag == _STR:
         return node.value

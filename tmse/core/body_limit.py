@@ -11,12 +11,19 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
-from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.errors import problem_response
+
+try:
+    from fastapi.routing import iter_route_contexts as _route_contexts
+except ImportError:  # pragma: no cover - FastAPI before 0.165 keeps included routes flat
+
+    def _route_contexts(routes: Any) -> Any:  # type: ignore[misc]
+        return routes
+
 
 IMPORT_BODY = "tmse_import_body"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -107,9 +114,10 @@ class BodyLimitMiddleware:
 
 def _marked_routes(routes: list[Any]) -> Iterator[tuple[re.Pattern[str], set[str]]]:
     """(path pattern, methods) of every route whose endpoint is marked, included routers too."""
-    for route in iter_route_contexts(routes):
-        if route.path and getattr(route.endpoint, IMPORT_BODY, False):
-            pattern, _, _ = compile_path(route.path)
+    for route in _route_contexts(routes):
+        path = getattr(route, "path", None)
+        if isinstance(path, str) and getattr(getattr(route, "endpoint", None), IMPORT_BODY, False):
+            pattern, _, _ = compile_path(path)
             yield pattern, set(route.methods or ())
 
 

@@ -24,6 +24,7 @@ from tmse.core.db import Database, utcnow
 from tmse.core.identity import credentials, service
 from tmse.core.identity.models import Team
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate, UserCreate, UserUpdate
+from tmse.core.identity.sign_in_limit import claim_attempt
 from tmse.core.links.service import create_link
 from tmse.jobs.models import JobRun, LeaderLock
 from tmse.metadata import load_metadata
@@ -87,8 +88,9 @@ def populate(db: Database) -> None:
         credentials.start_web_session(s, alice, dt.timedelta(hours=8))
         create_link(s, SYSTEM, f"team:{sre.id}", f"user:{alice.id}", "owned_by")
         create_link(s, SYSTEM, f"user:{bob.id}", f"team:{payments.id}", "member_of")
+    claim = claim_attempt(db, "alice", "10.0.0.7", limit=10)
     with db.session() as s:
-        credentials.login(s, "alice", "wrong password", "10.0.0.7", limit=10)
+        credentials.login(s, "alice", "wrong password", "10.0.0.7", claim)
         now = utcnow()
         s.add_all(
             [
@@ -205,7 +207,7 @@ def test_round_trip_keeps_every_row(source: Database, backup_file: Path, target:
         "web_sessions",
         "trace_links",
         "audit_log",
-        "login_failures",
+        "login_attempts",
         "job_runs",
         "leader_locks",
     ):

@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.helpers import PASSWORD, SYSTEM
+from tests.server_process import start_server
 from tmse.core.db import Database
 from tmse.core.identity import service
 from tmse.core.identity.schemas import TeamCreate, UserCreate
@@ -84,28 +81,11 @@ def _seed(url: str) -> None:
 def running_server(url: str, secret: str) -> Iterator[str]:
     """`tmse serve` on a free port against the database at `url`: its base URL once /readyz
     answers; stopped on exit."""
-    port = _free_port()
-    env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": secret,
-           "TMSE_LOG_LEVEL": "WARNING"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tmse", "serve", "--port", str(port)], env=env, cwd=REPO
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"tmse serve on {url} did not become ready within 60 s")
+    server = start_server(url, secret, ready_within=60)
     try:
-        yield base
+        yield server.base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 @contextmanager

@@ -90,7 +90,9 @@ def problem_response(
     if request_id:
         body["request_id"] = request_id
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )

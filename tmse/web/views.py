@@ -12,9 +12,9 @@ from tmse.core import i18n
 from tmse.core.actor import Actor
 from tmse.core.deps import SESSION_COOKIE, DbSession, optional_actor, require, web_session_id
 from tmse.core.identity import credentials
-from tmse.core.identity.credentials import TooManyAttempts
 from tmse.core.identity.overview import organisation_overview
 from tmse.core.identity.service import set_locale
+from tmse.core.identity.sign_in_limit import TooManyAttempts, claim_attempt
 from tmse.core.signing import sign
 from tmse.web.labels import N_, role_label
 from tmse.web.templating import LOCALE_COOKIE, render, request_locale
@@ -50,9 +50,11 @@ def login_submit(
     settings = request.app.state.settings
     translate = i18n.translations(request_locale(request)).gettext
     try:
-        user = credentials.login(session, username, password, address, settings.login_failure_limit)
-    except TooManyAttempts:
-        return render(
+        # Counted in its own transaction before the password is checked, so parallel attempts
+        # in any worker cannot get past the limit.
+        claim = claim_attempt(request.app.state.db, username, address, settings.login_failure_limit)
+    except TooManyAttempts as exc:
+        refused = render(
             request,
             "web/login.html",
             {
@@ -62,6 +64,9 @@ def login_submit(
             },
             status_code=429,
         )
+        refused.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return refused
+    user = credentials.login(session, username, password, address, claim)
     if user is None:
         return render(
             request,

@@ -1,4 +1,4 @@
-"""API tokens, web sessions and password login with a per-user and per-address failure limit."""
+"""API tokens, web sessions and password login (its limit is in sign_in_limit.py)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,20 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.errors import NotFound, Problem
-from tmse.core.identity.models import ApiToken, LoginFailure, User, UserRole, WebSession
+from tmse.core.errors import NotFound
+from tmse.core.identity.models import ApiToken, User, UserRole, WebSession
 from tmse.core.identity.passwords import verify_password
+from tmse.core.identity.sign_in_limit import Claim, give_back
 
 TOKEN_PREFIX = "tmse_"  # noqa: S105 - a public prefix, not a secret
 # Last-used times are written at most this often per token, so reads stay reads.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
-FAILURE_WINDOW = dt.timedelta(minutes=1)
 
 
 def _digest(secret: str) -> str:
@@ -141,34 +141,13 @@ def end_web_session(session: Session, session_id: str) -> None:
 # --- password login --------------------------------------------------------------------------
 
 
-class TooManyAttempts(Problem):
-    status, slug = 429, "too-many-attempts"
-
-
-def login(session: Session, username: str, password: str, address: str, limit: int) -> User | None:
-    """The user whose password matches, or None (the failure is recorded, so commit either way);
-    429 once a user or address has failed `limit` times within a minute, checked first."""
-    now = utcnow()
-    keys = [f"user:{username.lower()}", f"addr:{address}"]
-    recent = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.key.in_(keys), LoginFailure.at > now - FAILURE_WINDOW)
-            .group_by(LoginFailure.key)
-            .order_by(func.count().desc())
-            .limit(1)
-        )
-        or 0
-    )
-    if recent >= limit:
-        raise TooManyAttempts(
-            "Too many failed logins; wait a minute and try again.", retry_after=60
-        )
+def login(
+    session: Session, username: str, password: str, address: str, claim: Claim
+) -> User | None:
+    """The user whose password matches, or None (the failure is audited, so commit either way).
+    The attempt must already be counted (sign_in_limit.claim_attempt); a success gives it back."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        session.add_all([LoginFailure(key=k, at=now) for k in keys])
-        session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURE_WINDOW * 10))
         audit.record(
             session,
             Actor(user_id=None, username=username or "?"),
@@ -178,10 +157,6 @@ def login(session: Session, username: str, password: str, address: str, limit: i
             changes={"address": address},
         )
         return None
-    session.execute(
-        delete(LoginFailure).where(
-            or_(LoginFailure.key == keys[0], LoginFailure.at < now - FAILURE_WINDOW * 10)
-        )
-    )
+    give_back(session, claim)
     audit.record(session, actor_for(user), "login", "user", user.id, changes={"address": address})
     return user

@@ -96,13 +96,16 @@ class WebSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column()
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+class LoginAttempt(Base):
+    """Sign-in attempts per key (`user:<name>` or `addr:<address>`) within the minute that
+    began with the first of them; counted before the password is checked (sign_in_limit.py)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_started", "started"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started: Mapped[float] = mapped_column()  # Unix time of the window's first attempt
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 register_linkable("team", Team, ("name", "kind", "description"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
+from tmse.integrations.spreadsheet_cells import spreadsheet_row
 from tmse.requirements.kano import service
 from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.service import SubmittedResponse
@@ -118,11 +119,11 @@ def export_responses(session: Session, survey: KanoSurvey) -> str:
     answers = service.answers_of(session, [r.id for r in responses])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header(keys))
+    writer.writerow(spreadsheet_row(header(keys)))
     for response in responses:
         given = answers.get(response.id, {})
         row = [response.respondent]
         for key in keys:
             row += list(given.get(key, ("", "")))
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
     return out.getvalue()

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from tmse.integrations.spreadsheet_cells import spreadsheet_cell, spreadsheet_row
 from tmse.requirements.traceability.matrix import Cell, collector_paused
 from tmse.requirements.traceability.service import TraceMatrix
 
@@ -26,6 +27,10 @@ SUMMARY_HEADER = ["Level", "Items", "Covered", "Coverage %", "Orphans", "Suspect
 def header(view: TraceMatrix) -> list[str]:
     """Per level: its id and label, the state of the link into it (below the top) and, for a
     level with derived items, the id of the item each is derived from."""
+    return spreadsheet_row(_columns(view))
+
+
+def _columns(view: TraceMatrix) -> list[str]:
     columns: list[str] = []
     for index, level in enumerate(view.levels):
         columns += [f"{level.label} ID", level.label]
@@ -47,11 +52,12 @@ def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
 
     def values(index: int, cell: Cell) -> tuple[Any, ...]:
         names, has_link, has_via = shapes[index]
-        found: tuple[Any, ...] = (cell[0], names.get(cell[0], ""))
+        # Made safe here, once per cell, not per row it stands in.
+        found: tuple[Any, ...] = (cell[0], spreadsheet_cell(names.get(cell[0], "")))
         if has_link:
-            found += (cell[1],)
+            found += (spreadsheet_cell(cell[1]),)
         if has_via:
-            found += (cell[2],)
+            found += (spreadsheet_cell(cell[2]),)
         made[index][cell] = found
         return found
 
@@ -67,7 +73,8 @@ def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
 
 def summary_rows(view: TraceMatrix) -> list[list[Any]]:
     return [
-        [s.key, s.count, s.covered, s.coverage, s.orphans, s.suspect] for s in view.matrix.summary
+        spreadsheet_row([s.key, s.count, s.covered, s.coverage, s.orphans, s.suspect])
+        for s in view.matrix.summary
     ]
 
 
@@ -115,9 +122,10 @@ def _write_workbook(view: TraceMatrix, target: Any) -> None:
     summary.append([])
     summary.append(["Rows", view.matrix.total])
     if view.goal_id is not None:
-        summary.append(["Goal", view.goal_id, view.labels[view.levels[0].key].get(view.goal_id)])
+        goal = view.labels[view.levels[0].key].get(view.goal_id)
+        summary.append(["Goal", view.goal_id, spreadsheet_cell(goal)])
     if view.baseline_id is not None:
-        summary.append(["Baseline", view.baseline_id, view.baseline_name])
+        summary.append(["Baseline", view.baseline_id, spreadsheet_cell(view.baseline_name)])
     if written < view.matrix.total:
         summary.append(["Rows in the Matrix sheet", written, "cut at Excel's row limit"])
     workbook.save(target)

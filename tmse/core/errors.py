@@ -113,18 +113,32 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "field": field_path(e.get("loc", ())),
-            "message": e.get("msg", "invalid"),
-            "type": e.get("type", "value_error"),
-        }
-        for e in exc.errors()
-    ]
+    errors = [_validation_error(e, exc.body) for e in exc.errors()]
     fields = ", ".join(sorted({e["field"] for e in errors}))
     return problem_response(
         request, 422, "invalid-input", f"Invalid input: {fields}", errors=errors
     )
+
+
+def _validation_error(error: Any, body: Any) -> dict[str, Any]:
+    """One error of a request's validation; a JSON syntax error says where: line and column."""
+    if error.get("type") == "json_invalid" and isinstance(body, str):
+        position = int(error["loc"][-1]) if str(error["loc"][-1]).isdigit() else 0
+        line = body.count("\n", 0, position) + 1
+        column = position - body.rfind("\n", 0, position)
+        reason = (error.get("ctx") or {}).get("error", "malformed JSON")
+        return {
+            "field": "body",
+            "message": f"JSON syntax error at line {line}, column {column}: {reason}",
+            "type": "json_invalid",
+            "line": line,
+            "column": column,
+        }
+    return {
+        "field": field_path(error.get("loc", ())),
+        "message": error.get("msg", "invalid"),
+        "type": error.get("type", "value_error"),
+    }
 
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -140,11 +154,19 @@ async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
+def unexpected_error(request: Request, exc: BaseException) -> JSONResponse:
+    """Log the traceback (inside the request, so with its id) and answer 500 problem+json with
+    the request id to quote and nothing of the failure itself."""
+    log.error("unhandled error", exc_info=exc)
     return problem_response(
         request, 500, "internal-error", "An unexpected error occurred; it has been logged."
     )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Only failures outside the request context reach here (observability.py answers the rest);
+    # Starlette re-raises after this, so uvicorn logs and closes the connection as well.
+    return unexpected_error(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

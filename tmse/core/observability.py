@@ -19,9 +19,12 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.registry import Collector
+from starlette.requests import Request
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.context import request_id_var
+from tmse.core.errors import unexpected_error
 
 REQUESTS = Counter(
     "tmse_http_requests_total",
@@ -85,6 +88,24 @@ def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
+UNMATCHED = "<unmatched>"
+
+
+def route_template(scope: Scope, requested: Scope) -> str:
+    """The template of the route that served a request: `/api/v1/teams/{team_id}`, a mount as
+    `/static/{path}`, one fixed label for any path no route knows, so metrics stay bounded."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str):
+        return path
+    app = scope.get("app")
+    for candidate in getattr(getattr(app, "router", None), "routes", ()):
+        match, _ = candidate.matches(requested)
+        if match is not Match.NONE:
+            found = str(candidate.path)
+            return f"{found}/{{path}}" if isinstance(candidate, Mount) else found
+    return UNMATCHED
+
+
 class RequestContextMiddleware:
     """Assigns a request id (or keeps a sane X-Request-ID), logs each request, records metrics."""
 
@@ -102,22 +123,33 @@ class RequestContextMiddleware:
         )
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
+        # The router rewrites the scope (a mount moves the path into root_path): keep what was
+        # asked, to find the route of a request the router never saw (a cached response).
+        requested = {k: scope[k] for k in ("type", "path", "method", "root_path") if k in scope}
         status_code = 500
+        response_started = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status_code
+            nonlocal status_code, response_started
             if message["type"] == "http.response.start":
-                status_code = message["status"]
+                status_code, response_started = message["status"], True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # Answered here, inside the request's context, not re-raised to the server: uvicorn
+            # would log the traceback a second time without the request id and drop the
+            # keep-alive connection. A response already under way (a failing background task
+            # after it, a broken stream) cannot be replaced, only logged.
+            failure = unexpected_error(Request(scope), exc)
+            if not response_started:
+                await failure(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
+            template = route_template(scope, requested)
             method = scope["method"]
             REQUESTS.labels(method, template, str(status_code)).inc()
             LATENCY.labels(method, template).observe(elapsed)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tmse.core.errors import InvalidInput
 from tmse.requirements.csv_import import read_rows
 from tmse.requirements.jira_mapping import Lookups, map_generic, map_jira, story_points_to_job_size
 from tmse.requirements.moscow import must_share
@@ -133,9 +134,13 @@ def test_generic_row_resolves_project_and_release() -> None:
 
 
 def test_csv_line_numbers_count_physical_lines() -> None:
-    text = '\ufefftitle,description\nA,"two\nlines"\n\nB,one\nC,x,extra\n'
+    text = '\ufefftitle,description\nA,"two\nlines"\n\nB,one\n'
     header, records = read_rows(text)
     assert header == ["title", "description"]
-    assert [line for line, _ in records] == [2, 5, 6]  # the blank line 4 is skipped
+    assert [line for line, _ in records] == [2, 5]  # the blank line 4 is skipped
     assert records[0][1] == [("title", "A"), ("description", "two\nlines")]
-    assert records[2][1][-1] == ("", "\x00extra")
+    with pytest.raises(InvalidInput) as ragged:
+        read_rows(text + "C,x,extra\n")
+    assert ragged.value.extra["errors"] == [
+        {"line": 6, "field": "row", "message": "the row has more cells than the header"}
+    ]

@@ -6,8 +6,6 @@ requirement instead of adding another, so importing the same file twice changes 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +16,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
 from tmse.delivery.models import Project, Release
+from tmse.integrations.csv_table import CsvRefused, read_table
 from tmse.requirements import custom_fields, service
 from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Row
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
@@ -37,27 +36,22 @@ class ImportOutcome:
 
 def read_rows(text: str) -> tuple[list[str], list[tuple[int, Row]]]:
     """(header, [(line number where the record starts, [(header, cell), ...]), ...]).
-    Line numbers count physical lines, so a quoted cell spanning lines keeps them true."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    Line numbers count physical lines, so a quoted cell spanning lines keeps them true; a file
+    that is not strictly CSV (see tmse.integrations.csv_table) is a 422 naming each line."""
     try:
-        header = next(reader)
-    except StopIteration:
-        return [], []
-    records = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        if not any(cell.strip() for cell in cells):
-            continue
-        padded = cells + [""] * (len(header) - len(cells))
-        row = list(zip(header, padded, strict=False))
-        if len(cells) > len(header):
-            row.append(("", "\x00extra"))
-        records.append((start, row))
-    return header, records
+        header, table = read_table(text)
+    except CsvRefused as refused:
+        raise not_csv(refused) from None
+    return header, [(line, list(zip(header, cells, strict=True))) for line, cells in table]
+
+
+def not_csv(refused: CsvRefused) -> InvalidInput:
+    """The 422 of a file the strict CSV reader refused: every problem with its line."""
+    lines = sorted({p.line for p in refused.problems})
+    return InvalidInput(
+        f"The file is not valid CSV (lines {', '.join(map(str, lines))}); nothing was imported",
+        [p.as_error() for p in refused.problems],
+    )
 
 
 def _lookups(session: Session) -> Lookups:
@@ -109,8 +103,6 @@ def import_csv(
     for line, row in records:
         mapped = mapping.map_row(row, lookups)
         row_errors = [{"line": line, "field": f, "message": m} for f, m in mapped.errors]
-        if any(cell == "\x00extra" for _, cell in row):
-            row_errors.append({"line": line, "field": "row", "message": "more cells than headers"})
         key = mapped.external_key
         if key and key in seen:
             row_errors.append(

@@ -20,6 +20,7 @@ from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRI
 from tmse.delivery.models import Milestone, Project, Release
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
 from tmse.requirements.history import history
+from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.jira_mapping import MAPPINGS
 from tmse.requirements.models import (
     Channel,
@@ -448,7 +449,7 @@ def import_csv(
     except InvalidInput as exc:
         errors = [
             e | {"message": translated(str(e.get("message", "")), _)}
-            for e in exc.extra.get("errors", [])
+            for e in translated_csv_errors(exc.extra.get("errors", []), _)
         ]
         return _render_import(request, values, errors, exc.detail, None, 422)
     return _render_import(request, {"mapping": values["mapping"], "csv": ""}, outcome=outcome)

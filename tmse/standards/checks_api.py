@@ -80,7 +80,8 @@ def check_log_format(sample: LogSample, _: Checker) -> LogCheckOut:
 @accepts_import_body
 async def check_openapi_document(request: Request, _: Checker) -> OpenApiCheckOut:
     """Check an OpenAPI 3.x document (JSON or YAML body) against the API design rules."""
-    document = _parse_document(await request.body())
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    document = _parse_document(await request.body(), json_only=media_type.endswith("json"))
     violations = check_openapi(document)
     return OpenApiCheckOut(
         errors=sum(v.severity == "error" for v in violations),
@@ -89,14 +90,15 @@ async def check_openapi_document(request: Request, _: Checker) -> OpenApiCheckOu
     )
 
 
-def _parse_document(body: bytes) -> Any:
+def _parse_document(body: bytes, json_only: bool = False) -> Any:
     json_error: JsonRefused | None = None
-    if body.lstrip().startswith((b"{", b"[")):
+    if json_only or body.lstrip().startswith((b"{", b"[")):
         try:
             return _object(load_json(body))
         except JsonRefused as error:
-            if error.too_deep:
-                raise _unreadable(error.message, error.line, error.column) from None
+            if error.too_deep or json_only:
+                message = error.message if error.too_deep else f"malformed JSON: {error.message}"
+                raise _unreadable(message, error.line, error.column) from None
             json_error = error  # YAML's flow style may still read it
     try:
         document = yaml_safe.load(body)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.standards.violations import Severity, Violation
 
 NOT_JSON = "log.not-json"
@@ -143,10 +143,10 @@ def check_log_line(text: str, number: int, rules: LogFormatRules) -> list[Violat
     """Violations of a single line, located as "line N" or "line N, field path"."""
     where = f"line {number}"
     try:
-        entry = json.loads(text)
-    except ValueError:
+        entry = load_json(text)
+    except JsonRefused as error:
         entry = None
-        problem = "line is not JSON"
+        problem = f"line is not JSON ({error.message} at column {error.column})"
     else:
         problem = f"line is JSON {type(entry).__name__}, not an object"
     if not isinstance(entry, dict):

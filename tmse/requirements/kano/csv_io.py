@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
+from tmse.integrations.csv_table import CsvRefused, read_table
 from tmse.integrations.spreadsheet_cells import spreadsheet_row
+from tmse.requirements.csv_import import not_csv
 from tmse.requirements.kano import service
 from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.service import SubmittedResponse
@@ -37,8 +39,11 @@ def _column_of(field: str) -> str:
 def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
     """The rows of a response CSV; a header naming no respondent column, an unknown feature
     or half a question pair is a 422 on line 1."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    columns = [c.strip() for c in next(reader, [])]
+    try:
+        first_row, table = read_table(text)
+    except CsvRefused as refused:
+        raise not_csv(refused) from None
+    columns = [c.strip() for c in first_row]
     errors: list[dict[str, Any]] = []
     if "respondent" not in columns:
         errors.append({"line": 1, "field": "respondent", "message": "no 'respondent' column"})
@@ -70,13 +75,11 @@ def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
         raise InvalidInput("The CSV header is not valid", errors)
     respondent_at = columns.index("respondent")
     rows: list[SubmittedResponse] = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in table:
         if len(rows) >= MAX_ROWS:
             raise InvalidInput(
                 "The CSV has too many rows",
-                [{"line": reader.line_num, "field": "file", "message": f"at most {MAX_ROWS}"}],
+                [{"line": line, "field": "file", "message": f"at most {MAX_ROWS}"}],
             )
 
         def cell(index: int, cells: list[str] = cells) -> str:
@@ -87,7 +90,7 @@ def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
             values = {q: cell(i) for q, i in found.items()}
             if any(values.values()):  # both empty: the feature was not answered
                 answers[key] = values
-        rows.append(SubmittedResponse(cell(respondent_at), answers, line=reader.line_num))
+        rows.append(SubmittedResponse(cell(respondent_at), answers, line=line))
     if not rows:
         raise InvalidInput(
             "The CSV has no responses", [{"line": 2, "field": "file", "message": "no data rows"}]

@@ -18,6 +18,7 @@ from tmse.core.deps import DbSession, optional_actor, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import KANO_WRITE, READ
+from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.kano import csv_io, service
 from tmse.requirements.kano.chart import scatter_option
 from tmse.requirements.kano.labels import ANSWER_LABELS, CATEGORY_LABELS, category_colours
@@ -252,7 +253,7 @@ def import_form(
     try:
         count = csv_io.import_responses(session, actor, survey, text)
     except (InvalidInput, Conflict) as exc:
-        errors = exc.extra.get("errors", [])
+        errors = translated_csv_errors(exc.extra.get("errors", []), _)
         message = _("Nothing was imported: correct the rows listed below and import again.")
         if isinstance(exc, Conflict):
             message = _("This survey is closed; it takes no more answers.")

@@ -17,6 +17,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.identity.models import Team
 from tmse.core.permissions import STANDARDS_WRITE
+from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.standards.registry import service
 from tmse.standards.registry.builtin import seed_builtin_standards
 from tmse.standards.registry.checks import RULE_KINDS
@@ -167,9 +168,11 @@ def publish_version(
         "change_note": str(form.get("change_note", "")).strip(),
     }
     try:
-        rules = json.loads(values["rules"] or "[]")
-    except ValueError as error:
-        problem = {"field": "rules", "message": _("Not valid JSON: %(error)s") % {"error": error}}
+        rules = load_json(str(values["rules"]) or "[]")
+    except JsonRefused as error:
+        message = _("Not valid JSON at line %(line)s, column %(column)s: %(error)s")
+        where = {"line": error.line, "column": error.column, "error": error.message}
+        problem = {"field": "rules", "message": message % where}
         return _publish_form(request, session, key, standard.name, values, [problem], None, 422)
     try:
         data = VersionPublish.model_validate({**values, "rules": rules})

@@ -12,7 +12,10 @@ from tmse.requirements.kano.demo import create_kano_survey
 from tmse.requirements.kano.models import KanoSurvey
 
 
-def test_demo_survey_plants_every_category(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_survey_plants_every_category(db, make_account) -> None:  # type: ignore[no-untyped-def]
+    # Twelve people of the organisation answer over the API, each as themselves; a viewer does not.
+    make_account("viewer", username="reader")
+    people = {make_account("engineer").username for _ in range(12)}
     ctx = DemoContext(db, random.Random(7), "small", Actor.system("demo"), "pw")
     started = time.perf_counter()
     create_kano_survey(ctx)
@@ -21,8 +24,9 @@ def test_demo_survey_plants_every_category(db) -> None:  # type: ignore[no-untyp
         survey = session.get(KanoSurvey, ctx.created["kano_survey"][0])
         assert service.response_count(session, survey.id) == 60
         results = {r.feature.key: r.result for r in service.results(session, survey)}
-        channels = {r.channel for r in service.all_responses(session, survey.id)}
-    assert channels == {"web", "api", "csv"}
+        responses = service.all_responses(session, survey.id)
+    assert {r.channel for r in responses} == {"web", "api", "csv"}
+    assert {r.respondent for r in responses if r.channel == "api"} == people
     assert {key: r.category for key, r in results.items()} == {
         "REORDER": "A",
         "TRACKING": "O",

@@ -7,12 +7,14 @@ Features are linked to demo requirements whose title mentions them, when there a
 from __future__ import annotations
 
 import random
+from itertools import islice
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.identity.models import User
+from tmse.core.permissions import KANO_RESPOND
 from tmse.demo.names import NameSource
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.kano import analysis, service
@@ -52,7 +54,8 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
     ]
     for category in analysis.CATEGORIES
 }
-# How the answers arrived: the share form for most, then the API, then a CSV file.
+# How the answers arrived: the share form for most, then the API (the organisation's own people,
+# each answering as themselves), then a CSV file.
 CHANNELS = (("web", 40), ("api", 12), ("csv", 8))
 
 
@@ -107,12 +110,28 @@ def create_kano_survey(ctx: DemoContext) -> None:
         names, answers = _respondents(ctx.random), _answers(ctx.random)
         start = 0
         for channel, count in CHANNELS:
-            batch = [SubmittedResponse(names[i], answers[i]) for i in range(start, start + count)]
+            indexes = list(range(start, start + count))
+            if channel == "api":
+                # Over the API each answer is a signed-in user's own: the organisation's people
+                # answer; any left over when it has too few come through the share form.
+                people = _api_respondents(session, count)
+                for person, index in zip(people, indexes, strict=False):
+                    service.submit_own_response(session, person, survey, answers[index])
+                indexes, channel = indexes[len(people) :], "web"
+            batch = [SubmittedResponse(names[i], answers[i]) for i in indexes]
             who = None if channel == "web" else actor  # the share form is anonymous
-            service.submit_responses(session, who, survey, batch, channel)
+            if batch:
+                service.submit_responses(session, who, survey, batch, channel)
             start += count
             ctx.advance(count)
         ctx.remember("kano_survey", survey.id)
+
+
+def _api_respondents(session: Session, count: int) -> list[Actor]:
+    """The first `count` active users who may answer over the API, as actors."""
+    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
+    actors = (Actor(u.id, u.username, frozenset(u.role_names)) for u in users)
+    return list(islice((a for a in actors if a.can(KANO_RESPOND)), count))
 
 
 register_step("kano", create_kano_survey, order=330)

@@ -54,7 +54,7 @@ MACHINE_COLUMNS = {
     "job_runs.holder",
     "leader_locks.name",
     "leader_locks.holder",
-    "login_failures.key",
+    "login_attempts.key",
     "requirement_custom_fields.key",
     "requirement_custom_fields.kind",
     "teams.kind",

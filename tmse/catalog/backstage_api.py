@@ -9,11 +9,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tmse.catalog.exporting import export_backstage
-from tmse.catalog.importing import import_backstage
+from tmse.catalog.importing import import_parsed, parse_descriptors
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, Problem
+from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import CATALOG_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
@@ -56,20 +57,22 @@ async def yaml_body(request: Request) -> str:
 @router.post("/import/backstage", response_model=ImportResult, openapi_extra=YAML_BODY)
 @accepts_import_body
 def import_descriptors(
-    session: DbSession,
-    actor: Annotated[Actor, Depends(require(CATALOG_WRITE))],
+    request: Request,
+    actor: Annotated[Actor, Depends(import_actor(CATALOG_WRITE))],
     text: Annotated[str, Depends(yaml_body)],
     file: str = Query("catalog-info.yaml", max_length=300, description="Name used in errors."),
 ) -> ImportResult:
     """Create or update catalog records from Backstage descriptors (kinds Component, API,
     Resource, System, Domain, Group). Any error: 422 listing each one, and nothing is stored."""
-    report = import_backstage(session, actor, {file: text})
-    if report.errors:
-        count = len(report.errors)
-        raise InvalidInput(
-            f"{file} has {count} error{'s' if count > 1 else ''}; nothing was imported.",
-            report.errors,
-        )
+    parsed = parse_descriptors({file: text})
+    with write_session(request) as session:
+        report = import_parsed(session, actor, parsed)
+        if report.errors:
+            count = len(report.errors)
+            raise InvalidInput(
+                f"{file} has {count} error{'s' if count > 1 else ''}; nothing was imported.",
+                report.errors,
+            )
     return ImportResult(
         created=report.created,
         updated=report.updated,

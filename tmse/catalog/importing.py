@@ -4,7 +4,8 @@ all, references resolved across the files of one import, rows written in bulk an
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,18 @@ class ImportReport:
         }
 
 
+@dataclass
+class ParsedDescriptors:
+    """Descriptor files parsed and checked on their own, before the database is touched."""
+
+    files: list[str]
+    size: int
+    drafts: list[Draft] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    memberships: dict[str, list[str]] = field(default_factory=dict)
+
+
 def import_backstage(
     session: Session,
     actor: Actor,
@@ -79,37 +92,67 @@ def import_backstage(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import descriptor files (name → YAML text, one or many documents each). A file with any
-    error imports nothing; the others are imported. Re-importing updates by name."""
+    error imports nothing; the others are imported. Re-importing updates by name.
+
+    Parses inside the caller's transaction: callers that write use parse_descriptors first,
+    outside it, then import_parsed."""
+    return import_parsed(session, actor, parse_descriptors(files, progress), progress)
+
+
+def parse_descriptors(files: dict[str, str], progress: Progress | None = None) -> ParsedDescriptors:
+    """Every file parsed and drafted, with the problems a file shows on its own (syntax, fields,
+    duplicates, group cycles). Needs no database: run it before the write transaction."""
+    parsed = ParsedDescriptors(sorted(files), sum(len(text) for text in files.values()))
+    tick = _ticker(progress, _total(parsed))
+    with _collector_paused():
+        for name in parsed.files:
+            catalog = parse_catalog(files[name], name)
+            parsed.issues += catalog.issues
+            parsed.skipped += catalog.skipped
+            parsed.memberships.update(catalog.memberships)
+            for entity in catalog.entities:
+                draft, problems = draft_entity(entity)
+                parsed.drafts.append(draft)
+                parsed.issues += problems
+            tick(len(files[name]))
+        parsed.issues += duplicates(parsed.drafts) + group_cycles(parsed.drafts)
+    return parsed
+
+
+def import_parsed(
+    session: Session, actor: Actor, parsed: ParsedDescriptors, progress: Progress | None = None
+) -> ImportReport:
+    """Resolve the parsed drafts against the database and write every file without errors."""
+    with _collector_paused():
+        return _import(session, actor, parsed, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     # Parsing builds millions of short-lived objects that the cycle collector would keep scanning.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(session, actor, files, progress)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
+def _total(parsed: ParsedDescriptors) -> int:
+    return 2 * max(1, parsed.size)
+
+
 def _import(
-    session: Session, actor: Actor, files: dict[str, str], progress: Progress | None
+    session: Session, actor: Actor, parsed: ParsedDescriptors, progress: Progress | None
 ) -> ImportReport:
-    total = 2 * max(1, sum(len(text) for text in files.values()))
-    tick = _ticker(progress, total)
-    report = ImportReport()
-    issues: list[Issue] = []
-    drafts: list[Draft] = []
-    memberships: dict[str, list[str]] = {}
-    for name in sorted(files):
-        parsed = parse_catalog(files[name], name)
-        issues += parsed.issues
-        report.skipped += parsed.skipped
-        memberships.update(parsed.memberships)
-        for entity in parsed.entities:
-            draft, problems = draft_entity(entity)
-            drafts.append(draft)
-            issues += problems
-        tick(len(files[name]))
-    issues += duplicates(drafts) + group_cycles(drafts)
+    total = _total(parsed)
+    tick = _ticker(progress, total, done=total // 2)
+    files = parsed.files
+    report = ImportReport(skipped=list(parsed.skipped))
+    issues = list(parsed.issues)
+    drafts = parsed.drafts
+    memberships = parsed.memberships
     user_teams = _user_teams(session, drafts, memberships)
     extra_teams = set(user_teams.values())
     for draft in drafts:
@@ -129,9 +172,7 @@ def _import(
     return report
 
 
-def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
-    done = 0
-
+def _ticker(progress: Progress | None, total: int, done: int = 0) -> Callable[[int], None]:
     def tick(step: int) -> None:
         nonlocal done
         done = min(total, done + step)

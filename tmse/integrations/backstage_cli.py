@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from tmse.catalog.exporting import export_documents
-from tmse.catalog.importing import ImportReport, import_backstage
+from tmse.catalog.importing import ImportReport, import_parsed, parse_descriptors
 from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.integrations.backstage import render_catalog
@@ -43,8 +43,10 @@ def import_path(db: Database, actor: Actor, path: Path, console: Console) -> boo
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        # Parsed before the write transaction opens: on SQLite it locks out every other writer.
+        parsed = parse_descriptors(files, progress)
         with db.session() as session:
-            report = import_backstage(session, actor, files, progress)
+            report = import_parsed(session, actor, parsed, progress)
     print_report(report, len(files), console)
     return not report.errors
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.pagination import MAX_LIMIT
+from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
 from tmse.requirements.history import history
@@ -106,13 +108,12 @@ def moscow_balance(
 @accepts_import_body
 async def import_csv(
     request: Request,
-    session: DbSession,
-    actor: Writer,
+    actor: Annotated[Actor, Depends(import_actor(REQUIREMENTS_WRITE))],
     mapping: Literal["generic", "jira"] = "generic",
 ) -> ImportResult:
     """Import a CSV (text/csv body, or multipart with a `file` part); all rows or none."""
     text = await _csv_text(request)
-    outcome = csv_import.import_csv(session, actor, text, mapping)
+    outcome = await run_in_threadpool(_import_text, request, actor, text, mapping)
     return ImportResult(
         mapping=outcome.mapping,
         rows=outcome.rows,
@@ -121,6 +122,15 @@ async def import_csv(
         unchanged=len(outcome.unchanged),
         ids=outcome.created + outcome.updated,
     )
+
+
+def _import_text(
+    request: Request, actor: Actor, text: str, mapping: str
+) -> csv_import.ImportOutcome:
+    # Parsed before the write transaction opens: on SQLite it locks out every other writer.
+    parsed = csv_import.parse_csv(text, mapping)
+    with write_session(request) as session:
+        return csv_import.import_rows(session, actor, parsed)
 
 
 async def _csv_text(request: Request) -> str:

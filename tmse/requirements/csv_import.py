@@ -18,7 +18,7 @@ from tmse.core.errors import InvalidInput
 from tmse.delivery.models import Project, Release
 from tmse.integrations.csv_table import CsvRefused, read_table
 from tmse.requirements import custom_fields, service
-from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Row
+from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Mapping, Row
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
 
 MAX_ROWS = 50_000
@@ -71,10 +71,25 @@ def _lookups(session: Session) -> Lookups:
     return Lookups(projects, releases, keys, kinds)
 
 
+@dataclass(frozen=True)
+class ParsedCsv:
+    """A file read and checked on its own, before the database is touched."""
+
+    mapping: Mapping
+    records: list[tuple[int, Row]]
+
+
 def import_csv(
     session: Session, actor: Actor, text: str, mapping_name: str = "generic"
 ) -> ImportOutcome:
-    """Validate every row, then store them all; raise one 422 listing every bad row."""
+    """Validate every row, then store them all; raise one 422 listing every bad row. Parses
+    inside the caller's transaction: callers that write use parse_csv first, outside it."""
+    return import_rows(session, actor, parse_csv(text, mapping_name))
+
+
+def parse_csv(text: str, mapping_name: str = "generic") -> ParsedCsv:
+    """The file's rows, strictly read; needs no database, so run it before the write
+    transaction (on SQLite that transaction locks out every other writer)."""
     mapping = MAPPINGS.get(mapping_name)
     if mapping is None:
         raise InvalidInput(
@@ -88,6 +103,12 @@ def import_csv(
         raise InvalidInput("The file has no rows", [{"field": "file", "message": "no data rows"}])
     if len(records) > MAX_ROWS:
         raise InvalidInput("Too many rows", [{"field": "file", "message": f"at most {MAX_ROWS}"}])
+    return ParsedCsv(mapping, records)
+
+
+def import_rows(session: Session, actor: Actor, parsed: ParsedCsv) -> ImportOutcome:
+    """Map and validate every parsed row against the database, then store them all."""
+    mapping, records = parsed.mapping, parsed.records
     lookups = _lookups(session)
     keys = [
         key for key in (mapping.map_row(row, lookups).external_key for _, row in records) if key
@@ -190,8 +211,9 @@ def import_file(db: Any, actor: Actor, path: Any, mapping_name: str, console: An
         console.print(f"[red]error:[/red] cannot read {path}: {exc}")
         return False
     try:
+        parsed = parse_csv(text, mapping_name)
         with db.session() as session:
-            outcome = import_csv(session, actor, text, mapping_name)
+            outcome = import_rows(session, actor, parsed)
     except InvalidInput as exc:
         console.print(f"[red]error:[/red] {exc.detail}")
         for error in exc.extra.get("errors", []):

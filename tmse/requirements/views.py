@@ -16,6 +16,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
+from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.delivery.models import Milestone, Project, Release
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
@@ -437,15 +438,19 @@ def _render_import(
 @router.post("/requirements/import")
 @accepts_import_body
 def import_csv(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request,
+    actor: Annotated[Actor, Depends(import_actor(READ))],
+    form: SubmittedForm,
 ) -> Response:
     if not actor.can(REQUIREMENTS_WRITE):
         return forbidden_page(request, REQUIREMENTS_WRITE)
     values = {"mapping": str(form.get("mapping", "generic")), "csv": str(form.get("csv", ""))}
     _ = translator(request)
     try:
-        with session.begin_nested():
-            outcome = csv_import.import_csv(session, actor, values["csv"], values["mapping"])
+        # Parsed before the write transaction opens: on SQLite it locks out every other writer.
+        parsed = csv_import.parse_csv(values["csv"], values["mapping"])
+        with write_session(request) as session:
+            outcome = csv_import.import_rows(session, actor, parsed)
     except InvalidInput as exc:
         errors = [
             e | {"message": translated(str(e.get("message", "")), _)}

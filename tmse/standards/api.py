@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import DECISIONS_WRITE, READ
 from tmse.standards import decisions
 from tmse.standards.schemas import (
@@ -55,8 +56,15 @@ def export_adr_tools(session: DbSession, _: Reader) -> AdrFiles:
 
 @router.post("/import/adr-tools", response_model=AdrImportResult)
 @accepts_import_body
-def import_adr_tools(data: AdrFiles, session: DbSession, actor: Writer) -> AdrImportResult:
-    created, updated = decisions.import_files(session, actor, data.files)
+def import_adr_tools(
+    request: Request,
+    data: AdrFiles,
+    actor: Annotated[Actor, Depends(import_actor(DECISIONS_WRITE))],
+) -> AdrImportResult:
+    # Parsed before the write transaction opens: on SQLite it locks out every other writer.
+    adrs = decisions.parse_files(data.files)
+    with write_session(request) as session:
+        created, updated = decisions.store_adrs(session, actor, adrs)
     return AdrImportResult(created=created, updated=updated)
 
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
-from tmse.core.deps import require
 from tmse.core.errors import InvalidInput
+from tmse.core.parse_first import import_actor
 from tmse.core.permissions import STANDARDS_CHECK
 from tmse.integrations import yaml_safe
 from tmse.integrations.json_text import JsonRefused, load_json
@@ -20,7 +20,7 @@ from tmse.standards.openapi_rules import check_openapi
 from tmse.standards.violations import Violation
 
 router = APIRouter(prefix="/api/v1/standards/checks", tags=["standards"])
-Checker = Annotated[Actor, Depends(require(STANDARDS_CHECK))]
+Checker = Annotated[Actor, Depends(import_actor(STANDARDS_CHECK))]
 
 
 class ViolationOut(BaseModel):

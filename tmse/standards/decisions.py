@@ -105,8 +105,14 @@ def export_files(session: Session) -> dict[str, str]:
 def import_files(session: Session, actor: Actor, files: dict[str, str]) -> tuple[int, int]:
     """Create or update records from adr-tools files, matched by number; one bad file imports
     nothing and names the file, line and problem."""
+    return store_adrs(session, actor, parse_files(files))
+
+
+def parse_files(files: dict[str, str]) -> list[Adr]:
+    """The adr-tools files parsed, or a 422 naming file, line and problem; needs no database,
+    so imports run it before their write transaction."""
     try:
-        adrs = parse_adr_folder(files)
+        return parse_adr_folder(files)
     except AdrFormatError as error:
         raise InvalidInput(
             "Not an adr-tools file",
@@ -118,6 +124,10 @@ def import_files(session: Session, actor: Actor, files: dict[str, str]) -> tuple
                 }
             ],
         ) from None
+
+
+def store_adrs(session: Session, actor: Actor, adrs: list[Adr]) -> tuple[int, int]:
+    """Create or update a record per parsed file, matched by number: (created, updated)."""
     created = updated = 0
     for adr in adrs:
         values = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, status
+from fastapi import APIRouter, Body, Depends, Query, Request, status
 from fastapi.responses import PlainTextResponse, Response
 
 from tmse.core.actor import Actor
@@ -12,6 +12,7 @@ from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
 from tmse.requirements.kano import csv_io, service
 from tmse.requirements.kano.outputs import responses_out, results_out, survey_out
@@ -104,18 +105,20 @@ def delete_response(
 )
 @accepts_import_body
 def import_responses(
+    request: Request,
     survey_id: int,
     body: Annotated[bytes, Body(media_type="text/csv")],
-    session: DbSession,
-    actor: Writer,
+    actor: Annotated[Actor, Depends(import_actor(KANO_WRITE))],
 ) -> ImportOut:
     """A CSV body (columns respondent, <key>_functional, <key>_dysfunctional): every row is
     stored, or none and a 422 lists each bad row's line and column."""
     if len(body) > MAX_CSV_BYTES:
         raise InvalidInput("The CSV is too large", [{"field": "body", "message": "at most 5 MB"}])
-    survey = service.get_survey(session, survey_id)
-    text = body.decode("utf-8-sig", errors="replace")
-    return ImportOut(imported=csv_io.import_responses(session, actor, survey, text))
+    # Read before the write transaction opens: on SQLite it locks out every other writer.
+    read = csv_io.read_responses(body.decode("utf-8-sig", errors="replace"))
+    with write_session(request) as session:
+        survey = service.get_survey(session, survey_id)
+        return ImportOut(imported=csv_io.import_read(session, actor, survey, read))
 
 
 @router.get("/surveys/{survey_id}/responses.csv", response_class=PlainTextResponse)

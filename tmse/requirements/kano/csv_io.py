@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
-from tmse.integrations.csv_table import CsvRefused, read_table
+from tmse.integrations.csv_table import CsvRefused, Record, read_table
 from tmse.integrations.spreadsheet_cells import spreadsheet_row
 from tmse.requirements.csv_import import not_csv
 from tmse.requirements.kano import service
@@ -19,6 +19,7 @@ from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.service import SubmittedResponse
 
 QUESTIONS = ("functional", "dysfunctional")
+ResponseTable = tuple[list[str], list[Record]]
 MAX_ROWS = 20_000
 
 
@@ -36,13 +37,24 @@ def _column_of(field: str) -> str:
     return field
 
 
-def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
-    """The rows of a response CSV; a header naming no respondent column, an unknown feature
-    or half a question pair is a 422 on line 1."""
+def read_responses(text: str) -> ResponseTable:
+    """The CSV strictly read (see tmse.integrations.csv_table); needs no database, so imports
+    run it before their write transaction. A damaged file is a 422 naming each line."""
     try:
-        first_row, table = read_table(text)
+        return read_table(text)
     except CsvRefused as refused:
         raise not_csv(refused) from None
+
+
+def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
+    """The rows of a response CSV; see responses_from."""
+    return responses_from(read_responses(text), feature_keys)
+
+
+def responses_from(read: ResponseTable, feature_keys: list[str]) -> list[SubmittedResponse]:
+    """The responses of a read CSV; a header naming no respondent column, an unknown feature
+    or half a question pair is a 422 on line 1."""
+    first_row, table = read
     columns = [c.strip() for c in first_row]
     errors: list[dict[str, Any]] = []
     if "respondent" not in columns:
@@ -100,8 +112,13 @@ def parse(text: str, feature_keys: list[str]) -> list[SubmittedResponse]:
 
 def import_responses(session: Session, actor: Actor, survey: KanoSurvey, text: str) -> int:
     """Store every row of the CSV or none; errors name the line and the CSV column."""
+    return import_read(session, actor, survey, read_responses(text))
+
+
+def import_read(session: Session, actor: Actor, survey: KanoSurvey, read: ResponseTable) -> int:
+    """Store every row of a read CSV or none; errors name the line and the CSV column."""
     keys = [f.key for f in service.features_of(session, survey.id)]
-    rows = parse(text, keys)
+    rows = responses_from(read, keys)
     try:
         stored = service.submit_responses(session, actor, survey, rows, channel="csv")
     except InvalidInput as exc:

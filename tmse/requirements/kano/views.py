@@ -17,6 +17,7 @@ from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, optional_actor, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound
 from tmse.core.pagination import ListParams, list_params
+from tmse.core.parse_first import import_actor, read_session, write_session
 from tmse.core.permissions import KANO_WRITE, READ
 from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.kano import csv_io, service
@@ -241,29 +242,42 @@ def survey_page(
 @router.post("/kano/{survey_id}/import")
 @accepts_import_body
 def import_form(
-    request: Request, session: DbSession, actor: Reader, survey_id: int, form: SubmittedForm
+    request: Request,
+    actor: Annotated[Actor, Depends(import_actor(READ))],
+    survey_id: int,
+    form: SubmittedForm,
 ) -> Response:
     if not actor.can(KANO_WRITE):
         return forbidden_page(request, KANO_WRITE)
-    survey = _survey_or_none(session, survey_id)
-    if survey is None:
-        return not_found_page(request, N_("This survey does not exist."))
     _ = translator(request)
     text = str(form.get("csv", ""))
     try:
-        count = csv_io.import_responses(session, actor, survey, text)
+        # Read before the write transaction opens: on SQLite it locks out every other writer.
+        read = csv_io.read_responses(text)
+        with write_session(request) as session:
+            survey = _survey_or_none(session, survey_id)
+            count = csv_io.import_read(session, actor, survey, read) if survey else 0
     except (InvalidInput, Conflict) as exc:
         errors = translated_csv_errors(exc.extra.get("errors", []), _)
         message = _("Nothing was imported: correct the rows listed below and import again.")
         if isinstance(exc, Conflict):
             message = _("This survey is closed; it takes no more answers.")
-        return render_survey(
-            request, session, actor, survey, errors, text, message, status_code=422
-        )
+        with read_session(request) as session:
+            survey = _survey_or_none(session, survey_id)
+            if survey is None:
+                return not_found_page(request, N_("This survey does not exist."))
+            return render_survey(
+                request, session, actor, survey, errors, text, message, status_code=422
+            )
+    if survey is None:
+        return not_found_page(request, N_("This survey does not exist."))
     flash = _("%(count)s responses imported.") % {"count": count}
-    return render_survey(
-        request, session, actor, survey, flashes=[{"kind": "success", "text": flash}]
-    )
+    with read_session(request) as session:
+        survey = _survey_or_none(session, survey_id)
+        assert survey is not None
+        return render_survey(
+            request, session, actor, survey, flashes=[{"kind": "success", "text": flash}]
+        )
 
 
 @router.post("/kano/{survey_id}/status")

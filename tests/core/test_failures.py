@@ -85,6 +85,7 @@ def test_metrics_label_by_route_template_and_keep_unknown_paths_to_one_label(cli
     client.get("/api/v1/teams", headers=admin.headers)  # may come from the response cache
     client.get("/catalog/services/no-such-service", headers=admin.headers)
     assert client.get("/static/css/tmse.css").status_code == 200
+    assert client.get("/api/openapi.json").status_code == 200
     for index in range(3):
         assert client.get(f"/no/such/page/{index}").status_code == 404
     assert client.delete("/api/v1/teams", headers=admin.headers).status_code == 405
@@ -96,6 +97,7 @@ def test_metrics_label_by_route_template_and_keep_unknown_paths_to_one_label(cli
         'method="GET",route="/api/v1/teams",status="200"': 2,
         'method="GET",route="/catalog/services/{name}",status="404"': 1,
         'method="GET",route="/static/{path}",status="200"': 1,
+        'method="GET",route="/api/openapi.json",status="200"': 1,
         'method="GET",route="<unmatched>",status="404"': 3,
         'method="DELETE",route="/api/v1/teams",status="405"': 1,
         'method="GET",route="/metrics",status="200"': 1,

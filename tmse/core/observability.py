@@ -20,7 +20,6 @@ from prometheus_client import (
 )
 from prometheus_client.registry import Collector
 from starlette.requests import Request
-from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.context import request_id_var
@@ -97,12 +96,16 @@ def route_template(scope: Scope, requested: Scope) -> str:
     path = getattr(scope.get("route"), "path", None)
     if isinstance(path, str):
         return path
-    app = scope.get("app")
-    for candidate in getattr(getattr(app, "router", None), "routes", ()):
-        match, _ = candidate.matches(requested)
-        if match is not Match.NONE:
-            found = str(candidate.path)
-            return f"{found}/{{path}}" if isinstance(candidate, Mount) else found
+    # A mount (static files) sets no route; it moves the part of the path it matched to
+    # root_path.
+    before, after = requested.get("root_path", ""), scope.get("root_path", "")
+    if after != before and after.startswith(before):
+        return f"{after[len(before) :]}/{{path}}"
+    # A plain Starlette route (the OpenAPI document) sets only its endpoint.
+    endpoint = scope.get("endpoint")
+    for route in getattr(scope.get("app"), "routes", ()) if endpoint else ():
+        if getattr(route, "endpoint", None) is endpoint and isinstance(route.path, str):
+            return str(route.path)
     return UNMATCHED
 
 
@@ -123,9 +126,8 @@ class RequestContextMiddleware:
         )
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
-        # The router rewrites the scope (a mount moves the path into root_path): keep what was
-        # asked, to find the route of a request the router never saw (a cached response).
-        requested = {k: scope[k] for k in ("type", "path", "method", "root_path") if k in scope}
+        # The router rewrites the scope (a mount moves part of the path into root_path).
+        requested = {"root_path": scope.get("root_path", "")}
         status_code = 500
         response_started = False
         started = time.perf_counter()

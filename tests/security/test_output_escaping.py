@@ -8,9 +8,10 @@ import re
 import pytest
 from sqlalchemy import update
 
-from tests.helpers import login
+from tests.helpers import SYSTEM, login
 from tests.security.html_audit import script_problems
 from tests.web.pages import post_form
+from tmse.catalog.importing import import_backstage
 from tmse.catalog.models import Service
 from tmse.core.safe_url import is_safe_link, url_scheme
 from tmse.standards.registry.markdown_text import render_markdown
@@ -132,3 +133,21 @@ def test_url_scheme_reads_as_a_browser_does():
     assert url_scheme("/relative:path") is None
     assert not is_safe_link("data:text/html,x")
     assert is_safe_link("https://a.example") and is_safe_link("/catalog")
+
+
+def test_a_backstage_import_refuses_a_script_repository_link(db):
+    groups = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: core}\n"
+    groups += "spec: {type: team, children: []}\n"
+    component = """apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: orders
+  annotations: {tmse.io/repository: "javascript:alert(1)"}
+spec: {type: service, lifecycle: production, owner: core}
+"""
+    with db.session() as session:
+        report = import_backstage(session, SYSTEM, {"g.yaml": groups, "c.yaml": component})
+    assert [e["field"] for e in report.errors] == ["metadata.annotations.tmse.io/repository"]
+    assert "javascript:" in report.errors[0]["message"]
+    with db.session(write=False) as session:
+        assert session.query(Service).count() == 0

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from tmse.core.safe_url import STORED_SCHEMES, url_scheme
 from tmse.integrations import yaml_safe
 from tmse.integrations.backstage import (
     Entity,
@@ -260,6 +261,11 @@ def _service_values(
         else:
             text = _text(raw, path, COLUMN_LIMITS[column], problems)
             values[column] = text or None
+    repository = values["repository"]
+    if repository and (scheme := url_scheme(repository)) and scheme not in STORED_SCHEMES:
+        # The same rule as the API's SafeUrl: a javascript: or data: link is never stored.
+        problems.append((f"metadata.annotations.{REPOSITORY}", f"{scheme}: links are refused"))
+        values["repository"] = None
     return values
 
 

@@ -13,7 +13,7 @@ _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
 )
 # Links and images only to http(s), mailto or relative targets: markdown-it alone would let
 # data:image URLs through; a refused link stays visible as its source text.
-_renderer.validateLink = is_safe_link  # type: ignore[method-assign]
+_renderer.validateLink = is_safe_link  # type: ignore[method-assign,assignment]
 
 
 def render_markdown(text: str) -> Markup:

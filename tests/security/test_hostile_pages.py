@@ -19,7 +19,15 @@ from rich.console import Console
 from sqlalchemy import text
 
 from tests.helpers import login
-from tests.security.hostile_data import PAYLOAD, TEMPLATE_EVALUATED, poison
+from tests.security.hostile_data import (
+    LINK_COLUMNS,
+    MACHINE_COLUMNS,
+    PATH_COLUMNS,
+    PAYLOAD,
+    TEMPLATE_EVALUATED,
+    TEXT_JSON_COLUMNS,
+    poison,
+)
 from tests.security.html_audit import script_problems
 from tmse.app import create_app
 from tmse.core.db import Database
@@ -170,3 +178,11 @@ def test_the_payload_is_shown_as_text(hostile):
         page = client.get(url).text
         assert "&lt;img src=x onerror=alert(1)&gt;" in page, url
         assert "<img src=x" not in page, url
+
+
+def test_every_listed_column_exists():
+    """A renamed column must be renamed in hostile_data too, or it would silently go unlisted."""
+    columns = {f"{table.name}.{column.name}" for table in load_metadata().sorted_tables
+               for column in table.columns}  # fmt: skip
+    for listed in (MACHINE_COLUMNS, PATH_COLUMNS, LINK_COLUMNS, TEXT_JSON_COLUMNS):
+        assert listed <= columns, sorted(listed - columns)

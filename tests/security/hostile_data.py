@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, select, update
+from sqlalchemy import JSON, String, Text, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Column, Table
 
@@ -159,6 +159,7 @@ def poison(connection: Connection) -> list[str]:
         else:
             suffix = PATH_PAYLOAD if name in PATH_COLUMNS else PAYLOAD
             connection.execute(update(table).values({column.name: column + suffix}))
+            _fill_one_empty(connection, table, column, suffix)
         filled.append(name)
     for table in load_metadata().sorted_tables:
         for column in table.columns:
@@ -172,6 +173,14 @@ def poison(connection: Connection) -> list[str]:
                     )
                 filled.append(_name(table, column))
     return filled
+
+
+def _fill_one_empty(connection: Connection, table: Table, column: Column[Any], text: str) -> None:
+    """One row of a column the demo leaves empty (a cleared link's comment) gets the text too."""
+    if "id" not in table.c or not column.nullable:
+        return
+    first = select(func.min(table.c.id)).where(column.is_(None)).scalar_subquery()
+    connection.execute(update(table).where(table.c.id == first).values({column.name: text}))
 
 
 def _replace_links(connection: Connection, table: Table, column: Column[Any]) -> None:

@@ -16,9 +16,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 from rich.console import Console
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from tests.helpers import login
+from tests.helpers import SYSTEM, login
 from tests.security.hostile_data import (
     LINK_COLUMNS,
     MACHINE_COLUMNS,
@@ -31,6 +31,8 @@ from tests.security.hostile_data import (
 from tests.security.html_audit import script_problems
 from tmse.app import create_app
 from tmse.core.db import Database
+from tmse.core.identity import credentials
+from tmse.core.identity.models import User
 from tmse.demo import load_demo
 from tmse.metadata import load_metadata
 from tmse.settings import Settings
@@ -83,6 +85,9 @@ def hostile(
     )
     with TestClient(app, raise_server_exceptions=False) as client:
         assert login(client, "admin", context.password).status_code == 303
+        with db.session() as session:  # the demo has no API token; its name is shown on /tokens
+            admin = session.scalars(select(User).where(User.username == "admin")).one()
+            credentials.create_token(session, SYSTEM, admin, "ci")
         with db.engine.begin() as connection:
             filled = poison(connection)
         yield client, db, filled

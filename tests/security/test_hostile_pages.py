@@ -29,6 +29,7 @@ from tests.security.hostile_data import (
     poison,
 )
 from tests.security.html_audit import script_problems
+from tests.security.page_forms import post_forms
 from tmse.app import create_app
 from tmse.core.db import Database
 from tmse.core.identity import credentials
@@ -174,6 +175,32 @@ def test_no_page_runs_script_from_stored_or_reflected_text(hostile):
 
 def _is_html(response: Response) -> bool:
     return response.headers.get("content-type", "").startswith("text/html")
+
+
+def test_forms_show_hostile_input_back_as_text(hostile):
+    """Every new/edit form, submitted with the payload in each text field: the answer (the form
+    again with its errors, or the saved record) shows it as text. Runs after the walk: it writes."""
+    client, db, _ = hostile
+    posted, failures = 0, []
+    for route in _page_routes():
+        if not route.path.endswith(("/new", "/edit")):
+            continue
+        url = _urls(db, route)[0]
+        for form in post_forms(url, client.get(url).text, PAYLOAD):
+            if form.action in ("/language", "/logout"):
+                continue
+            data: dict[str, list[str]] = {}
+            for name, value in form.fields:
+                data.setdefault(name, []).append(value)
+            response = client.post(form.action, data=data, follow_redirects=True)
+            posted += 1
+            if response.status_code >= 500:
+                failures.append(f"{form.action} from {url}: status {response.status_code}")
+            problems = script_problems(response.text) if _is_html(response) else []
+            failures += [f"{form.action} from {url}: {problem}" for problem in problems]
+    assert not failures, "\n".join(failures)
+    assert posted > 25, posted
+    print(f"\nposted {posted} forms")
 
 
 def test_the_payload_is_shown_as_text(hostile):

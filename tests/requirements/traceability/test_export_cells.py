@@ -47,7 +47,7 @@ def test_hostile_titles_export_safely_to_csv_and_excel(client, db, make_account)
     with db.session() as session:
         session.get(Requirement, ids["pay"]).title = "=1+2\x01 pay"
         session.get(Requirement, ids["cards"]).title = "@SUM(A1)\x0b cards"
-        session.get(BusinessGoal, ids["grow"]).name = "-grow\x00"
+        session.get(BusinessGoal, ids["grow"]).name = "-grow\x1f"  # PostgreSQL stores no NUL
 
     exported = client.get(f"{MATRIX}.csv", headers=viewer.headers)
     assert exported.status_code == 200

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.helpers import login
 from tests.security.html_audit import script_problems
+from tmse.serving import uvicorn_config
 
 CSP_DIRECTIVES = {
     "default-src": "'self'",
@@ -53,7 +54,8 @@ def test_every_response_carries_the_headers(client: TestClient, path: str, statu
 
 
 def test_hsts_only_over_https(app):  # type: ignore[no-untyped-def]
-    # uvicorn's proxy_headers turn X-Forwarded-Proto: https into the request's scheme.
+    # Behind a proxy, uvicorn's proxy_headers turn X-Forwarded-Proto: https into the scheme.
+    assert uvicorn_config("127.0.0.1", 8000).proxy_headers
     with TestClient(app, base_url="https://tmse.example") as secure:
         assert (
             secure.get("/login").headers["strict-transport-security"].startswith("max-age=31536000")

@@ -89,40 +89,41 @@ def _plain(constructor: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 
 def check_bounds(root: yaml.Node) -> None:
-    """Raise YamlRefused when the graph, expanded, has MAX_ALIAS_EXPANSION more nodes than it
-    has distinct ones, refers to itself, or nests deeper than MAX_DEPTH."""
-    expanded: dict[int, int] = {}  # node id → nodes it stands for once expanded
-    depth: dict[int, int] = {}
-    on_path: set[int] = set()
-    # Iterative post-order walk: a deep document must not overflow Python's stack.
-    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while pending:
-        node, children_done = pending.pop()
+    """Raise YamlRefused when aliases to collections would add more than MAX_ALIAS_EXPANSION
+    nodes, when an alias refers to a collection containing it, or past MAX_DEPTH levels."""
+    sizes: dict[int, int] = {}  # collection id → nodes it stands for expanded; -1 while open
+    added = 0
+
+    # Recursive (faster than an explicit stack here); MAX_DEPTH keeps it far from the limit.
+    def size_of(node: yaml.Node, depth: int) -> int:
+        nonlocal added
+        value = node.value
+        if isinstance(value, str):
+            return 1
         key = id(node)
-        children = _children(node)
-        if children_done:
-            on_path.discard(key)
-            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
-            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
-            if depth[key] > MAX_DEPTH:
-                raise YamlRefused(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
-            if expanded[key] - len(expanded) > MAX_ALIAS_EXPANSION:
+        known = sizes.get(key)
+        if known is not None:
+            if known < 0:
+                raise YamlRefused(
+                    "an alias refers to the collection that contains it", node.start_mark
+                )
+            added += known
+            if added > MAX_ALIAS_EXPANSION:
                 raise YamlRefused(
                     f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes", node.start_mark
                 )
-            continue
-        if key in expanded:
-            continue
-        if key in on_path:
-            raise YamlRefused("an alias refers to the collection that contains it", node.start_mark)
-        on_path.add(key)
-        pending.append((node, True))
-        pending.extend((child, False) for child in children if id(child) not in expanded)
+            return known
+        if depth > MAX_DEPTH:
+            raise YamlRefused(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        sizes[key] = -1
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for item_key, item_value in value:
+                total += size_of(item_key, depth + 1) + size_of(item_value, depth + 1)
+        else:
+            for item in value:
+                total += size_of(item, depth + 1)
+        sizes[key] = total
+        return total
 
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+    size_of(root, 1)

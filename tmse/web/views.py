@@ -15,18 +15,12 @@ from tmse.core.identity import credentials
 from tmse.core.identity.overview import organisation_overview
 from tmse.core.identity.service import set_locale
 from tmse.core.identity.sign_in_limit import TooManyAttempts, claim_attempt
+from tmse.core.local_url import local_path
 from tmse.core.signing import sign
 from tmse.web.labels import N_, role_label
 from tmse.web.templating import LOCALE_COOKIE, render, request_locale
 
 router = APIRouter(include_in_schema=False)
-
-
-def safe_next(url: str | None) -> str:
-    """Only same-site relative paths, so the login form cannot bounce users elsewhere."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return "/"
 
 
 def _secure(request: Request) -> bool:
@@ -35,7 +29,7 @@ def _secure(request: Request) -> bool:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "web/login.html", {"next_url": safe_next(next)})
+    return render(request, "web/login.html", {"next_url": local_path(next)})
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -58,7 +52,7 @@ def login_submit(
             request,
             "web/login.html",
             {
-                "next_url": safe_next(next),
+                "next_url": local_path(next),
                 "username": username,
                 "error": translate(N_("Too many failed sign-ins. Wait a minute and try again.")),
             },
@@ -72,7 +66,7 @@ def login_submit(
             request,
             "web/login.html",
             {
-                "next_url": safe_next(next),
+                "next_url": local_path(next),
                 "username": username,
                 "error": translate(N_("Wrong username or password.")),
             },
@@ -80,7 +74,7 @@ def login_submit(
         )
     lifetime = dt.timedelta(hours=settings.session_hours)
     session_id = credentials.start_web_session(session, user, lifetime)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     cookie = sign(request.app.state.secret_key, session_id)
     response.set_cookie(
         SESSION_COOKIE,
@@ -121,7 +115,7 @@ def switch_language(
     chosen = i18n.normalise(locale) or i18n.DEFAULT_LOCALE
     if actor is not None:
         set_locale(session, actor, chosen)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie(
         LOCALE_COOKIE, chosen, samesite="lax", secure=_secure(request), max_age=365 * 86400
     )

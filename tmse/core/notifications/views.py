@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
+from tmse.core.local_url import local_path
 from tmse.core.notifications import service
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import PROFILE_WRITE, READ
@@ -32,11 +33,6 @@ KIND_LABELS = {
     "changes-requested": N_("Changes requested"),
     "review-withdrawn": N_("Review withdrawn"),
 }
-
-
-def _local_url(url: str) -> str:
-    """Only paths inside tmse are followed after marking read, never another site."""
-    return url if url.startswith("/") and not url.startswith("//") else "/notifications"
 
 
 @router.get("/notifications")
@@ -81,4 +77,4 @@ def read_one(request: Request, session: DbSession, actor: Owner, notification_id
         found = service.mark_read(session, actor, notification_id)
     except NotFound:
         return not_found_page(request, N_("This notification does not exist."))
-    return RedirectResponse(_local_url(found.url), status_code=303)
+    return RedirectResponse(local_path(found.url, "/notifications"), status_code=303)

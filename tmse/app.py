@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -20,6 +20,7 @@ from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id
 from tmse.core.body_limit import install_body_limit
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
+from tmse.core.control_characters import refuse_control_characters
 from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
 from tmse.core.identity import api as identity_api
@@ -27,6 +28,7 @@ from tmse.core.links import api as links_api
 from tmse.core.notifications import api as notifications_api
 from tmse.core.notifications import views as notifications_views
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
+from tmse.core.openapi_declarations import install_api_declarations
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
@@ -109,7 +111,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         delivery_api.router,
         traceability_api.router,
     ):
-        app.include_router(router)
+        # No API input may carry a control character, whatever its declared type.
+        app.include_router(router, dependencies=[Depends(refuse_control_characters)])
+    install_api_declarations(app)
     app.include_router(api_docs.router)
     app.include_router(web_views.router)
     app.include_router(notifications_views.router)

@@ -20,6 +20,7 @@ from tmse.catalog.schemas import (
 )
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import CATALOG_WRITE, READ
 
@@ -71,7 +72,9 @@ def delete_service(
     name: str,
     session: DbSession,
     actor: Writer,
-    version: int | None = Query(None, description="The version you read; a stale one gets 409."),
+    version: Version | None = Query(
+        None, description="The version you read; a stale one gets 409."
+    ),
 ) -> None:
     """Remove a service with its dependencies; the APIs it provided lose their provider."""
     service.delete_service(session, actor, name, version)
@@ -151,12 +154,12 @@ def create_dependency(data: DependencyCreate, session: DbSession, actor: Writer)
 
 
 @router.get("/dependencies/{dependency_id}", response_model=DependencyOut)
-def get_dependency(dependency_id: int, session: DbSession, _: Reader) -> DependencyOut:
+def get_dependency(dependency_id: Id, session: DbSession, _: Reader) -> DependencyOut:
     return service.get_dependency(session, dependency_id)
 
 
 @router.delete("/dependencies/{dependency_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_dependency(dependency_id: int, session: DbSession, actor: Writer) -> None:
+def delete_dependency(dependency_id: Id, session: DbSession, actor: Writer) -> None:
     service.delete_dependency(session, actor, dependency_id)
 
 

@@ -14,6 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, Problem
+from tmse.core.openapi_declarations import file_answer
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import CATALOG_WRITE, READ
 
@@ -85,7 +86,7 @@ def import_descriptors(
 @router.get(
     "/export/backstage",
     response_class=Response,
-    responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
+    responses=file_answer("application/yaml", "A YAML stream, one descriptor per document."),
 )
 def export_descriptors(session: DbSession, _: Annotated[Actor, Depends(require(READ))]) -> Response:
     """Every team, domain, system, service, data store and API as Backstage descriptors."""

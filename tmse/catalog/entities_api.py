@@ -31,6 +31,7 @@ from tmse.catalog.entity_schemas import (
 from tmse.catalog.models import ApiType, StoreKind
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Version
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import CATALOG_WRITE, READ, STANDARDS_WRITE
 
@@ -83,7 +84,7 @@ def update_domain(name: str, data: DomainUpdate, session: DbSession, actor: Writ
 
 @router.delete("/domains/{name}", status_code=Deleted)
 def delete_domain(
-    name: str, session: DbSession, actor: Writer, version: int | None = VersionQuery
+    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     entities.delete_domain(session, actor, name, version)
 
@@ -126,7 +127,7 @@ def update_system(name: str, data: SystemUpdate, session: DbSession, actor: Writ
 
 @router.delete("/systems/{name}", status_code=Deleted)
 def delete_system(
-    name: str, session: DbSession, actor: Writer, version: int | None = VersionQuery
+    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     entities.delete_system(session, actor, name, version)
 
@@ -171,7 +172,7 @@ def update_api(name: str, data: ApiUpdate, session: DbSession, actor: Writer) ->
 
 @router.delete("/apis/{name}", status_code=Deleted)
 def delete_api(
-    name: str, session: DbSession, actor: Writer, version: int | None = VersionQuery
+    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     apis.delete_api(session, actor, name, version)
 
@@ -228,7 +229,7 @@ def update_data_store(
 
 @router.delete("/data-stores/{name}", status_code=Deleted)
 def delete_data_store(
-    name: str, session: DbSession, actor: Writer, version: int | None = VersionQuery
+    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     """A primary that still has read replicas is kept (409)."""
     data_stores.delete_data_store(session, actor, name, version)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from tmse.catalog.models import ApiType, Layer, Lifecycle, StoreKind
-from tmse.catalog.schemas import NAME_PATTERN, VERSION_FIELD
+from tmse.catalog.schemas import NAME_PATTERN
+from tmse.core.input_types import Clearable, PatchModel, Reference, Version, line
 
 MAX_DEFINITION = 2_000_000
 
@@ -21,16 +23,16 @@ class _Stamped(BaseModel):
 
 class DomainCreate(BaseModel):
     name: str = Field(pattern=NAME_PATTERN)
-    owner: str = Field(min_length=1, description="Name of the owning team.")
+    owner: Reference = Field(description="Name of the owning team.")
     title: str | None = Field(default=None, max_length=200)
     description: str = Field(default="", max_length=4000)
 
 
-class DomainUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class DomainUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
-    owner: str | None = Field(default=None, min_length=1)
-    title: str | None = Field(default=None, max_length=200)
+    owner: Reference | None = None
+    title: Clearable[Annotated[str, line(200)]] = None
     description: str | None = Field(default=None, max_length=4000)
 
 
@@ -44,18 +46,18 @@ class DomainOut(_Stamped):
 
 class SystemCreate(BaseModel):
     name: str = Field(pattern=NAME_PATTERN)
-    owner: str = Field(min_length=1, description="Name of the owning team.")
-    domain: str | None = Field(default=None, description="Name of its domain.")
+    owner: Reference = Field(description="Name of the owning team.")
+    domain: Reference | None = Field(default=None, description="Name of its domain.")
     title: str | None = Field(default=None, max_length=200)
     description: str = Field(default="", max_length=4000)
 
 
-class SystemUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class SystemUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
-    owner: str | None = Field(default=None, min_length=1)
-    domain: str | None = None
-    title: str | None = Field(default=None, max_length=200)
+    owner: Reference | None = None
+    domain: Clearable[Reference] = None
+    title: Clearable[Annotated[str, line(200)]] = None
     description: str | None = Field(default=None, max_length=4000)
 
 
@@ -70,9 +72,11 @@ class SystemOut(_Stamped):
 class ApiCreate(BaseModel):
     name: str = Field(pattern=NAME_PATTERN)
     type: ApiType = ApiType.OPENAPI
-    owner: str = Field(min_length=1, description="Name of the owning team.")
-    provider: str | None = Field(default=None, description="Name of the service providing it.")
-    system: str | None = None
+    owner: Reference = Field(description="Name of the owning team.")
+    provider: Reference | None = Field(
+        default=None, description="Name of the service providing it."
+    )
+    system: Clearable[Reference] = None
     lifecycle: Lifecycle = Lifecycle.PRODUCTION
     description: str = Field(default="", max_length=4000)
     definition: str = Field(
@@ -82,13 +86,13 @@ class ApiCreate(BaseModel):
     )
 
 
-class ApiUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class ApiUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
     type: ApiType | None = None
-    owner: str | None = Field(default=None, min_length=1)
-    provider: str | None = None
-    system: str | None = None
+    owner: Reference | None = None
+    provider: Clearable[Reference] = None
+    system: Clearable[Reference] = None
     lifecycle: Lifecycle | None = None
     description: str | None = Field(default=None, max_length=4000)
     definition: str | None = Field(default=None, max_length=MAX_DEFINITION)
@@ -114,22 +118,22 @@ class DataStoreCreate(BaseModel):
     name: str = Field(pattern=NAME_PATTERN)
     engine: str = Field(min_length=1, max_length=40, description="e.g. postgresql, redis.")
     kind: StoreKind = StoreKind.RELATIONAL
-    owner: str = Field(min_length=1, description="Name of the owning team.")
-    system: str | None = None
-    primary: str | None = Field(
+    owner: Reference = Field(description="Name of the owning team.")
+    system: Clearable[Reference] = None
+    primary: Reference | None = Field(
         default=None, description="For a read replica: the name of its primary data store."
     )
     description: str = Field(default="", max_length=4000)
 
 
-class DataStoreUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class DataStoreUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
     engine: str | None = Field(default=None, min_length=1, max_length=40)
     kind: StoreKind | None = None
-    owner: str | None = Field(default=None, min_length=1)
-    system: str | None = None
-    primary: str | None = None
+    owner: Reference | None = None
+    system: Clearable[Reference] = None
+    primary: Clearable[Reference] = None
     description: str | None = Field(default=None, max_length=4000)
 
 
@@ -145,12 +149,16 @@ class DataStoreOut(_Stamped):
 
 
 class LayerRulesIn(BaseModel):
-    order: list[str] = Field(description="The five layers, top first.")
-    allow: list[list[str]] = Field(
-        default_factory=list, description="[[source layer, target layer], ...] allowed anyway."
+    order: list[Annotated[str, line(20)]] = Field(
+        max_length=10, description="The five layers, top first."
+    )
+    allow: list[list[Annotated[str, line(20)]]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="[[source layer, target layer], ...] allowed anyway.",
     )
     allow_skip_down: bool = False
-    version: int = Field(description="The version you read (0 while the defaults apply).")
+    version: Version = Field(description="The version you read (0 while the defaults apply).")
 
 
 class LayerRulesOut(BaseModel):

@@ -11,9 +11,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from tmse.core.errors import InvalidInput
+from tmse.core.input_types import INT32_MAX
 
 T = TypeVar("T")
 MAX_LIMIT = 500
+SORT_PATTERN = r"^-?[a-z][a-z0-9_]*$"
 
 
 class ListParams(BaseModel):
@@ -24,8 +26,13 @@ class ListParams(BaseModel):
 
 async def list_params(
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
-    offset: int = Query(0, ge=0, description="Rows to skip."),
-    sort: str | None = Query(None, description="Field to sort by; prefix with '-' for descending."),
+    offset: int = Query(0, ge=0, le=INT32_MAX, description="Rows to skip."),
+    sort: str | None = Query(
+        None,
+        max_length=60,
+        pattern=SORT_PATTERN,
+        description="Field to sort by; prefix with '-' for descending.",
+    ),
 ) -> ListParams:
     return ListParams(limit=limit, offset=offset, sort=sort)
 

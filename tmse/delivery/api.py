@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
 from tmse.delivery import gate_criteria, gates, iterations, phases, service, velocity
@@ -77,33 +78,31 @@ def create_project(data: ProjectCreate, session: DbSession, actor: Writer) -> An
 
 
 @router.get("/projects/{project_id}", response_model=ProjectSummary)
-def get_project(project_id: int, session: DbSession, _: Reader) -> ProjectSummary:
+def get_project(project_id: Id, session: DbSession, _: Reader) -> ProjectSummary:
     project = service.get_project(session, project_id)
     return ProjectSummary(**service.summaries(session, [project])[0])
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectOut)
-def update_project(project_id: int, data: ProjectUpdate, session: DbSession, actor: Writer) -> Any:
+def update_project(project_id: Id, data: ProjectUpdate, session: DbSession, actor: Writer) -> Any:
     return service.update_project(session, actor, project_id, data)
 
 
 @router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_project(
-    project_id: int, session: DbSession, actor: Writer, version: int = Query(...)
-) -> Response:
+def delete_project(project_id: Id, session: DbSession, actor: Writer, version: Version) -> Response:
     """Only a project no requirement points at; close it otherwise."""
     service.delete_project(session, actor, project_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/projects/{project_id}/must-share", response_model=MustShareOut)
-def must_share(project_id: int, session: DbSession, _: Reader) -> MustShareOut:
+def must_share(project_id: Id, session: DbSession, _: Reader) -> MustShareOut:
     """The project's Must-have effort share against its limit (MoSCoW balance)."""
     return MustShareOut(**service.must_share(session, service.get_project(session, project_id)))
 
 
 @router.get("/projects/{project_id}/velocity", response_model=VelocitySummaryOut)
-def project_velocity(project_id: int, session: DbSession, _: Reader) -> VelocitySummaryOut:
+def project_velocity(project_id: Id, session: DbSession, _: Reader) -> VelocitySummaryOut:
     """Planned, added and completed scope per iteration, and the average of the last three."""
     service.get_project(session, project_id)
     summary = iterations.project_velocity(session, project_id)
@@ -119,7 +118,7 @@ def project_velocity(project_id: int, session: DbSession, _: Reader) -> Velocity
 
 
 @router.get("/projects/{project_id}/releases", response_model=list[ReleaseOut])
-def list_releases(project_id: int, session: DbSession, _: Reader) -> Any:
+def list_releases(project_id: Id, session: DbSession, _: Reader) -> Any:
     return service.list_releases(session, project_id)
 
 
@@ -128,30 +127,28 @@ def list_releases(project_id: int, session: DbSession, _: Reader) -> Any:
     response_model=ReleaseOut,
     status_code=status.HTTP_201_CREATED,
 )
-def create_release(project_id: int, data: ReleaseCreate, session: DbSession, actor: Writer) -> Any:
+def create_release(project_id: Id, data: ReleaseCreate, session: DbSession, actor: Writer) -> Any:
     return service.create_release(session, actor, project_id, data)
 
 
 @router.get("/releases/{release_id}", response_model=ReleaseOut)
-def get_release(release_id: int, session: DbSession, _: Reader) -> Any:
+def get_release(release_id: Id, session: DbSession, _: Reader) -> Any:
     return service.get_release(session, release_id)
 
 
 @router.patch("/releases/{release_id}", response_model=ReleaseOut)
-def update_release(release_id: int, data: ReleaseUpdate, session: DbSession, actor: Writer) -> Any:
+def update_release(release_id: Id, data: ReleaseUpdate, session: DbSession, actor: Writer) -> Any:
     return service.update_release(session, actor, release_id, data)
 
 
 @router.delete("/releases/{release_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_release(
-    release_id: int, session: DbSession, actor: Writer, version: int = Query(...)
-) -> Response:
+def delete_release(release_id: Id, session: DbSession, actor: Writer, version: Version) -> Response:
     service.delete_release(session, actor, release_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/projects/{project_id}/milestones", response_model=list[MilestoneOut])
-def list_milestones(project_id: int, session: DbSession, _: Reader) -> Any:
+def list_milestones(project_id: Id, session: DbSession, _: Reader) -> Any:
     return service.list_milestones(session, project_id)
 
 
@@ -161,26 +158,26 @@ def list_milestones(project_id: int, session: DbSession, _: Reader) -> Any:
     status_code=status.HTTP_201_CREATED,
 )
 def create_milestone(
-    project_id: int, data: MilestoneCreate, session: DbSession, actor: Writer
+    project_id: Id, data: MilestoneCreate, session: DbSession, actor: Writer
 ) -> Any:
     return service.create_milestone(session, actor, project_id, data)
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneOut)
-def get_milestone(milestone_id: int, session: DbSession, _: Reader) -> Any:
+def get_milestone(milestone_id: Id, session: DbSession, _: Reader) -> Any:
     return service.get_milestone(session, milestone_id)
 
 
 @router.patch("/milestones/{milestone_id}", response_model=MilestoneOut)
 def update_milestone(
-    milestone_id: int, data: MilestoneUpdate, session: DbSession, actor: Writer
+    milestone_id: Id, data: MilestoneUpdate, session: DbSession, actor: Writer
 ) -> Any:
     return service.update_milestone(session, actor, milestone_id, data)
 
 
 @router.delete("/milestones/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_milestone(
-    milestone_id: int, session: DbSession, actor: Writer, version: int = Query(...)
+    milestone_id: Id, session: DbSession, actor: Writer, version: Version
 ) -> Response:
     service.delete_milestone(session, actor, milestone_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -198,31 +195,29 @@ def phase_out(session: Session, phase: Phase) -> PhaseOut:
 
 
 @router.get("/projects/{project_id}/phases", response_model=list[PhaseOut])
-def list_phases(project_id: int, session: DbSession, _: Reader) -> list[PhaseOut]:
+def list_phases(project_id: Id, session: DbSession, _: Reader) -> list[PhaseOut]:
     return [phase_out(session, p) for p in phases.list_phases(session, project_id)]
 
 
 @router.post(
     "/projects/{project_id}/phases", response_model=PhaseOut, status_code=status.HTTP_201_CREATED
 )
-def create_phase(project_id: int, data: PhaseCreate, session: DbSession, actor: Writer) -> PhaseOut:
+def create_phase(project_id: Id, data: PhaseCreate, session: DbSession, actor: Writer) -> PhaseOut:
     return phase_out(session, phases.create_phase(session, actor, project_id, data))
 
 
 @router.get("/phases/{phase_id}", response_model=PhaseOut)
-def get_phase(phase_id: int, session: DbSession, _: Reader) -> PhaseOut:
+def get_phase(phase_id: Id, session: DbSession, _: Reader) -> PhaseOut:
     return phase_out(session, phases.get_phase(session, phase_id))
 
 
 @router.patch("/phases/{phase_id}", response_model=PhaseOut)
-def update_phase(phase_id: int, data: PhaseUpdate, session: DbSession, actor: Writer) -> PhaseOut:
+def update_phase(phase_id: Id, data: PhaseUpdate, session: DbSession, actor: Writer) -> PhaseOut:
     return phase_out(session, phases.update_phase(session, actor, phase_id, data))
 
 
 @router.delete("/phases/{phase_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_phase(
-    phase_id: int, session: DbSession, actor: Writer, version: int = Query(...)
-) -> Response:
+def delete_phase(phase_id: Id, session: DbSession, actor: Writer, version: Version) -> Response:
     phases.delete_phase(session, actor, phase_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -255,7 +250,7 @@ def iteration_detail(session: Session, iteration: Iteration) -> IterationDetail:
 
 
 @router.get("/phases/{phase_id}/iterations", response_model=list[IterationOut])
-def list_iterations(phase_id: int, session: DbSession, _: Reader) -> Any:
+def list_iterations(phase_id: Id, session: DbSession, _: Reader) -> Any:
     return iterations.list_iterations(session, phase_id)
 
 
@@ -264,28 +259,26 @@ def list_iterations(phase_id: int, session: DbSession, _: Reader) -> Any:
     response_model=IterationOut,
     status_code=status.HTTP_201_CREATED,
 )
-def create_iteration(
-    phase_id: int, data: IterationCreate, session: DbSession, actor: Writer
-) -> Any:
+def create_iteration(phase_id: Id, data: IterationCreate, session: DbSession, actor: Writer) -> Any:
     return iterations.create_iteration(session, actor, phase_id, data)
 
 
 @router.get("/iterations/{iteration_id}", response_model=IterationDetail)
-def get_iteration(iteration_id: int, session: DbSession, _: Reader) -> IterationDetail:
+def get_iteration(iteration_id: Id, session: DbSession, _: Reader) -> IterationDetail:
     """The iteration with its items (planned or added after the start) and its velocity."""
     return iteration_detail(session, iterations.get_iteration(session, iteration_id))
 
 
 @router.patch("/iterations/{iteration_id}", response_model=IterationOut)
 def update_iteration(
-    iteration_id: int, data: IterationUpdate, session: DbSession, actor: Writer
+    iteration_id: Id, data: IterationUpdate, session: DbSession, actor: Writer
 ) -> Any:
     return iterations.update_iteration(session, actor, iteration_id, data)
 
 
 @router.delete("/iterations/{iteration_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_iteration(
-    iteration_id: int, session: DbSession, actor: Writer, version: int = Query(...)
+    iteration_id: Id, session: DbSession, actor: Writer, version: Version
 ) -> Response:
     iterations.delete_iteration(session, actor, iteration_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -296,9 +289,7 @@ def delete_iteration(
     response_model=IterationDetail,
     status_code=status.HTTP_201_CREATED,
 )
-def add_item(
-    iteration_id: int, data: ItemAdd, session: DbSession, actor: Writer
-) -> IterationDetail:
+def add_item(iteration_id: Id, data: ItemAdd, session: DbSession, actor: Writer) -> IterationDetail:
     iterations.add_item(session, actor, iteration_id, data.requirement_id)
     return iteration_detail(session, iterations.get_iteration(session, iteration_id))
 
@@ -307,7 +298,7 @@ def add_item(
     "/iterations/{iteration_id}/items/{requirement_id}", status_code=status.HTTP_204_NO_CONTENT
 )
 def remove_item(
-    iteration_id: int, requirement_id: int, session: DbSession, actor: Writer
+    iteration_id: Id, requirement_id: Id, session: DbSession, actor: Writer
 ) -> Response:
     iterations.remove_item(session, actor, iteration_id, requirement_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -326,23 +317,23 @@ def list_criteria(_: Reader) -> list[CriterionOut]:
 
 
 @router.post("/phases/{phase_id}/gate", response_model=GateOut, status_code=status.HTTP_201_CREATED)
-def create_gate(phase_id: int, data: GateCreate, session: DbSession, actor: Writer) -> GateOut:
+def create_gate(phase_id: Id, data: GateCreate, session: DbSession, actor: Writer) -> GateOut:
     gate = gates.create_gate(session, actor, phase_id, data)
     return GateOut(**gates.gate_out(session, gate))
 
 
 @router.get("/gates/{gate_id}", response_model=GateOut)
-def get_gate(gate_id: int, session: DbSession, _: Reader) -> GateOut:
+def get_gate(gate_id: Id, session: DbSession, _: Reader) -> GateOut:
     return GateOut(**gates.gate_out(session, gates.get_gate(session, gate_id)))
 
 
 @router.patch("/gates/{gate_id}", response_model=GateOut)
-def update_gate(gate_id: int, data: GateUpdate, session: DbSession, actor: Writer) -> GateOut:
+def update_gate(gate_id: Id, data: GateUpdate, session: DbSession, actor: Writer) -> GateOut:
     return GateOut(**gates.gate_out(session, gates.update_gate(session, actor, gate_id, data)))
 
 
 @router.get("/gates/{gate_id}/evaluation", response_model=GateEvaluation)
-def evaluate_gate(gate_id: int, session: DbSession, _: Reader) -> GateEvaluation:
+def evaluate_gate(gate_id: Id, session: DbSession, _: Reader) -> GateEvaluation:
     """Each criterion evaluated now, with its detail; `passed` says whether Go is allowed."""
     results = gates.evaluate(session, gates.get_gate(session, gate_id))
     return GateEvaluation(
@@ -353,7 +344,7 @@ def evaluate_gate(gate_id: int, session: DbSession, _: Reader) -> GateEvaluation
 
 
 @router.post("/gates/{gate_id}/decisions", response_model=GateOut)
-def decide_gate(gate_id: int, data: DecisionIn, session: DbSession, actor: Decider) -> GateOut:
+def decide_gate(gate_id: Id, data: DecisionIn, session: DbSession, actor: Decider) -> GateOut:
     """Go (refused with 409 while a criterion fails), Kill, Hold or Recycle, by an approver."""
     gate = gates.decide(session, actor, gate_id, data)
     return GateOut(**gates.gate_out(session, gate))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tmse.core.input_types import INT32_MAX, Clearable, Id, IsoDate, PatchModel, Version, line
 from tmse.delivery.models import ProjectStatus
 from tmse.delivery.phase_models import GateDecision, PhaseKind
 
@@ -25,24 +26,24 @@ class ProjectCreate(BaseModel):
     key: str = Field(pattern=KEY_PATTERN, description="Upper case, e.g. PAY or CRM2.")
     name: str = Field(min_length=2, max_length=200)
     description: str = Field(default="", max_length=20000)
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
     must_effort_limit_pct: int = Field(default=60, ge=1, le=100)
 
 
-class ProjectUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class ProjectUpdate(PatchModel):
+    version: Version
     key: str | None = Field(default=None, pattern=KEY_PATTERN)
     name: str | None = Field(default=None, min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: Clearable[Id] = None
+    team_id: Clearable[Id] = None
     status: ProjectStatus | None = None
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: Clearable[IsoDate] = None
+    end_on: Clearable[IsoDate] = None
     must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
 
 
@@ -71,7 +72,7 @@ class ProjectSummary(ProjectOut):
 
 
 class VersionIn(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
 
 
 # --- releases and milestones -----------------------------------------------------------------
@@ -79,17 +80,17 @@ class VersionIn(BaseModel):
 
 class ReleaseCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    planned_on: dt.date | None = None
-    released_on: dt.date | None = None
+    planned_on: IsoDate | None = None
+    released_on: IsoDate | None = None
     must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
 
 
-class ReleaseUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class ReleaseUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    planned_on: dt.date | None = None
-    released_on: dt.date | None = None
-    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
+    planned_on: Clearable[IsoDate] = None
+    released_on: Clearable[IsoDate] = None
+    must_effort_limit_pct: Clearable[int] = Field(default=None, ge=1, le=100)
 
 
 class ReleaseOut(_Out):
@@ -104,15 +105,15 @@ class ReleaseOut(_Out):
 
 class MilestoneCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    due_on: dt.date
-    reached_on: dt.date | None = None
+    due_on: IsoDate
+    reached_on: IsoDate | None = None
 
 
-class MilestoneUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class MilestoneUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    due_on: dt.date | None = None
-    reached_on: dt.date | None = None
+    due_on: IsoDate | None = None
+    reached_on: Clearable[IsoDate] = None
 
 
 class MilestoneOut(_Out):
@@ -130,18 +131,20 @@ class MilestoneOut(_Out):
 class PhaseCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: PhaseKind
-    start_on: dt.date
-    end_on: dt.date
-    position: int | None = Field(default=None, ge=1, description="Default: after the last.")
+    start_on: IsoDate
+    end_on: IsoDate
+    position: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="Default: after the last."
+    )
     description: str = Field(default="", max_length=20000)
 
 
-class PhaseUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class PhaseUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
-    position: int | None = Field(default=None, ge=1)
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
+    position: int | None = Field(default=None, ge=1, le=INT32_MAX)
     description: str | None = Field(default=None, max_length=20000)
 
 
@@ -161,16 +164,16 @@ class PhaseOut(_Out):
 
 class IterationCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    start_on: dt.date
-    end_on: dt.date
+    start_on: IsoDate
+    end_on: IsoDate
     goal: str = Field(default="", max_length=5000)
 
 
-class IterationUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class IterationUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
     goal: str | None = Field(default=None, max_length=5000)
 
 
@@ -185,7 +188,7 @@ class IterationOut(_Out):
 
 
 class ItemAdd(BaseModel):
-    requirement_id: int = Field(ge=1)
+    requirement_id: Id
 
 
 class ItemOut(BaseModel):
@@ -233,22 +236,22 @@ class IterationDetail(IterationOut):
 
 class CriterionIn(BaseModel):
     key: str = Field(min_length=1, max_length=100)
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[Annotated[str, line(40)], Any] = Field(default_factory=dict, max_length=20)
 
 
 class GateCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     criteria: list[CriterionIn] = Field(default_factory=list, max_length=50)
-    required_baseline_id: int | None = None
-    approver_ids: list[int] = Field(min_length=1, max_length=50)
+    required_baseline_id: Id | None = None
+    approver_ids: list[Id] = Field(min_length=1, max_length=50)
 
 
-class GateUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class GateUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
     criteria: list[CriterionIn] | None = Field(default=None, max_length=50)
-    required_baseline_id: int | None = None
-    approver_ids: list[int] | None = Field(default=None, min_length=1, max_length=50)
+    required_baseline_id: Clearable[Id] = None
+    approver_ids: list[Id] | None = Field(default=None, min_length=1, max_length=50)
 
 
 class CriterionResultOut(BaseModel):
@@ -297,7 +300,7 @@ class GateEvaluation(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
     decision: GateDecision
     note: str = Field(default="", max_length=10000)
 

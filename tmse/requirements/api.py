@@ -12,6 +12,7 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
+from tmse.core.input_types import Id, Offset
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
@@ -44,7 +45,7 @@ def list_requirements(
     session: DbSession,
     _: Reader,
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     model: Literal["rice", "wsjf", "moscow"] | None = Query(
         None, description="Rank by RICE, WSJF or MoSCoW (empty scores last, then by id)."
     ),
@@ -54,8 +55,8 @@ def list_requirements(
     requirement_status: list[str] = Query([], alias="status"),
     type: str | None = None,
     moscow_value: str | None = Query(None, alias="moscow"),
-    project: int | None = None,
-    release: int | None = None,
+    project: Id | None = None,
+    release: Id | None = None,
     channel: str | None = None,
     q: str | None = Query(None, description="Words of the title, REQ-<id> or an external key."),
 ) -> BacklogPage:
@@ -96,7 +97,7 @@ def create_requirement(
 
 @router.get("/moscow-balance", response_model=MustShareOut)
 def moscow_balance(
-    session: DbSession, _: Reader, project: int | None = None, release: int | None = None
+    session: DbSession, _: Reader, project: Id | None = None, release: Id | None = None
 ) -> MustShareOut:
     """Must-have effort against total effort; `over_limit` when above the release's or project's
     limit (60% unless configured)."""
@@ -168,7 +169,7 @@ def create_custom_field(
 
 @router.patch("/custom-fields/{field_id}", response_model=CustomFieldOut)
 def update_custom_field(
-    field_id: int, data: CustomFieldPatch, session: DbSession, actor: Configurer
+    field_id: Id, data: CustomFieldPatch, session: DbSession, actor: Configurer
 ) -> CustomFieldOut:
     values = data.model_dump(exclude_unset=True, exclude={"version"})
     field = custom_fields.update_definition(session, actor, field_id, values, data.version)
@@ -176,18 +177,18 @@ def update_custom_field(
 
 
 @router.delete("/custom-fields/{field_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_custom_field(field_id: int, session: DbSession, actor: Configurer) -> None:
+def delete_custom_field(field_id: Id, session: DbSession, actor: Configurer) -> None:
     custom_fields.delete_definition(session, actor, field_id)
 
 
 @router.get("/{requirement_id:int}", response_model=RequirementOut)
-def get_requirement(requirement_id: int, session: DbSession, _: Reader) -> RequirementOut:
+def get_requirement(requirement_id: Id, session: DbSession, _: Reader) -> RequirementOut:
     return RequirementOut.model_validate(service.get_requirement(session, requirement_id))
 
 
 @router.patch("/{requirement_id:int}", response_model=RequirementOut)
 def update_requirement(
-    requirement_id: int, data: RequirementPatch, session: DbSession, actor: Writer
+    requirement_id: Id, data: RequirementPatch, session: DbSession, actor: Writer
 ) -> RequirementOut:
     """Edit fields (not status); a content change resets approvals, and once the requirement is
     in an approved baseline it needs a change request (409 change-request-required)."""
@@ -197,7 +198,7 @@ def update_requirement(
 
 
 @router.get("/{requirement_id:int}/history", response_model=list[HistoryEntry])
-def requirement_history(requirement_id: int, session: DbSession, _: Reader) -> list[HistoryEntry]:
+def requirement_history(requirement_id: Id, session: DbSession, _: Reader) -> list[HistoryEntry]:
     service.get_requirement(session, requirement_id)
     return [
         HistoryEntry(id=e.id, at=e.at, actor=e.actor_name, action=e.action, changes=e.changes)

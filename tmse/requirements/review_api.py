@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import review, transitions
@@ -57,7 +58,7 @@ def review_queue_counts(session: DbSession, actor: Reader) -> QueueCounts:
 
 @router.post("/{requirement_id}/transitions", response_model=RequirementState)
 def transition(
-    requirement_id: int, data: TransitionIn, session: DbSession, actor: Transitioner
+    requirement_id: Id, data: TransitionIn, session: DbSession, actor: Transitioner
 ) -> RequirementState:
     """Perform a workflow action; 403 names the roles owning it, 409 a wrong status or version."""
     payload = data.model_dump(exclude={"action", "version"})
@@ -68,6 +69,6 @@ def transition(
 
 
 @router.get("/{requirement_id}/approvals", response_model=ApprovalsOut)
-def approvals(requirement_id: int, session: DbSession, actor: Reader) -> ApprovalsOut:
+def approvals(requirement_id: Id, session: DbSession, actor: Reader) -> ApprovalsOut:
     requirement = transitions.get_requirement(session, requirement_id)
     return ApprovalsOut(**review.panel_context(session, actor, requirement)["review_panel"])

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+from tmse.core.input_types import Id, IsoDate, Version, line
 
 CapacityName = Literal["product", "technical"]
 
 
 class TransitionIn(BaseModel):
-    action: str = Field(
+    action: Annotated[str, line(40)] = Field(
         description="accept, reject, snooze, unsnooze, mark-duplicate, reopen, request-review, "
         "approve, request-changes, withdraw-review, start or complete."
     )
-    version: int = Field(description="The requirement version you read; a stale one gets 409.")
+    version: Version
     reason: str | None = Field(default=None, max_length=5000, description="Required to reject.")
-    until: dt.date | None = Field(default=None, description="Snooze: a future date.")
-    original_id: int | None = Field(default=None, description="Mark-duplicate: the original.")
-    reviewers: list[int] | None = Field(
+    until: IsoDate | None = Field(default=None, description="Snooze: a future date.")
+    original_id: Id | None = Field(default=None, description="Mark-duplicate: the original.")
+    reviewers: list[Id] | None = Field(
         default=None,
         max_length=20,
         description="Request-review: user ids, at least one product manager and one architect "

@@ -7,9 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tmse.core.input_types import (
+    Clearable,
+    Id,
+    Int32,
+    PatchModel,
+    Text,
+    Version,
+    amount,
+    line,
+)
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
 
@@ -19,43 +30,51 @@ class RequirementFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str | None = Field(default=None, max_length=20000)
-    acceptance_criteria: str | None = Field(default=None, max_length=20000)
-    type: str | None = Field(
+    description: Text | None = None
+    acceptance_criteria: Text | None = None
+    type: Annotated[str, line(20)] | None = Field(
         default=None, description="feature, improvement, bug, technical, non-functional"
     )
-    requester: str | None = Field(
-        default=None, max_length=200, description="Who asked; defaults to you."
+    requester: Annotated[str, line(200)] | None = Field(
+        default=None, description="Who asked; defaults to you."
     )
-    moscow: str | None = Field(default=None, description="must, should, could, wont")
-    effort_days: Decimal | None = Field(default=None, description="Person-days, ≥ 0.")
-    rice_reach: int | None = Field(default=None, description="People or events per period.")
-    rice_impact: Decimal | None = Field(default=None, description="3, 2, 1, 0.5 or 0.25")
-    rice_confidence: int | None = Field(default=None, description="100, 80 or 50 (%)")
-    rice_effort: Decimal | None = Field(default=None, description="Person-months, > 0.")
-    wsjf_value: int | None = Field(default=None, description="1, 2, 3, 5, 8, 13 or 20")
-    wsjf_time_criticality: int | None = None
-    wsjf_risk_reduction: int | None = None
-    wsjf_job_size: int | None = None
-    project_id: int | None = None
-    release_id: int | None = None
-    milestone_id: int | None = None
-    product_manager_id: int | None = None
-    custom: dict[str, Any] | None = Field(
-        default=None, description="Custom field values by key; null removes one."
+    moscow: Clearable[Annotated[str, line(10)]] = Field(
+        default=None, description="must, should, could, wont"
+    )
+    effort_days: Clearable[Annotated[Decimal, amount(10, 2)]] = Field(
+        default=None, description="Person-days, ≥ 0."
+    )
+    rice_reach: Clearable[Int32] = Field(default=None, description="People or events per period.")
+    rice_impact: Clearable[Annotated[Decimal, amount(4, 2)]] = Field(
+        default=None, description="3, 2, 1, 0.5 or 0.25"
+    )
+    rice_confidence: Clearable[Int32] = Field(default=None, description="100, 80 or 50 (%)")
+    rice_effort: Clearable[Annotated[Decimal, amount(10, 2)]] = Field(
+        default=None, description="Person-months, > 0."
+    )
+    wsjf_value: Clearable[Int32] = Field(default=None, description="1, 2, 3, 5, 8, 13 or 20")
+    wsjf_time_criticality: Clearable[Int32] = None
+    wsjf_risk_reduction: Clearable[Int32] = None
+    wsjf_job_size: Clearable[Int32] = None
+    project_id: Clearable[Id] = None
+    release_id: Clearable[Id] = None
+    milestone_id: Clearable[Id] = None
+    product_manager_id: Clearable[Id] = None
+    custom: dict[Annotated[str, line(40)], Any] | None = Field(
+        default=None, max_length=100, description="Custom field values by key; null removes one."
     )
 
 
 class RequirementCreate(RequirementFields):
-    title: str = Field(min_length=1, max_length=300)
-    external_key: str | None = Field(
-        default=None, max_length=100, description="Its key in the system it came from."
+    title: Annotated[str, line(300, min_length=1)]
+    external_key: Annotated[str, line(100)] | None = Field(
+        default=None, description="Its key in the system it came from."
     )
 
 
-class RequirementPatch(RequirementFields):
-    version: int = VERSION_FIELD
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+class RequirementPatch(RequirementFields, PatchModel):
+    version: Version
+    title: Annotated[str, line(300, min_length=1)] | None = None
 
 
 class RequirementSummary(BaseModel):
@@ -147,26 +166,30 @@ class ImportResult(BaseModel):
 class CustomFieldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=40, description="e.g. customer_tier")
-    label_en: str = Field(min_length=1, max_length=120)
-    label_zh: str = Field(default="", max_length=120)
-    kind: str = Field(description="text, number, date, single_select, multi_select, user")
-    options: list[str] = Field(default_factory=list, max_length=200)
-    types: list[str] = Field(default_factory=list, description="Requirement types; [] = all.")
+    key: Annotated[str, line(40, min_length=1)] = Field(description="e.g. customer_tier")
+    label_en: Annotated[str, line(120, min_length=1)]
+    label_zh: Annotated[str, line(120)] = ""
+    kind: Annotated[str, line(20)] = Field(
+        description="text, number, date, single_select, multi_select, user"
+    )
+    options: list[Annotated[str, line(200)]] = Field(default_factory=list, max_length=200)
+    types: list[Annotated[str, line(40)]] = Field(
+        default_factory=list, max_length=20, description="Requirement types; [] = all."
+    )
     required: bool = False
-    position: int = 0
+    position: Int32 = 0
 
 
-class CustomFieldPatch(BaseModel):
+class CustomFieldPatch(PatchModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = VERSION_FIELD
-    label_en: str | None = Field(default=None, min_length=1, max_length=120)
-    label_zh: str | None = Field(default=None, max_length=120)
-    options: list[str] | None = None
-    types: list[str] | None = None
+    version: Version
+    label_en: Annotated[str, line(120, min_length=1)] | None = None
+    label_zh: Annotated[str, line(120)] | None = None
+    options: list[Annotated[str, line(200)]] | None = Field(default=None, max_length=200)
+    types: list[Annotated[str, line(40)]] | None = Field(default=None, max_length=20)
     required: bool | None = None
-    position: int | None = None
+    position: Int32 | None = None
 
 
 class CustomFieldOut(BaseModel):

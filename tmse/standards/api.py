@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import DECISIONS_WRITE, READ
@@ -69,12 +70,12 @@ def import_adr_tools(
 
 
 @router.get("/{number}", response_model=DecisionOut)
-def get_decision(number: int, session: DbSession, _: Reader) -> DecisionOut:
+def get_decision(number: Id, session: DbSession, _: Reader) -> DecisionOut:
     return DecisionOut.model_validate(decisions.get_decision(session, number))
 
 
 @router.patch("/{number}", response_model=DecisionOut)
 def update_decision(
-    number: int, data: DecisionUpdate, session: DbSession, actor: Writer
+    number: Id, data: DecisionUpdate, session: DbSession, actor: Writer
 ) -> DecisionOut:
     return DecisionOut.model_validate(decisions.update_decision(session, actor, number, data))

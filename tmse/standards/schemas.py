@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tmse.core.input_types import IsoDate, PatchModel, Text, Version, line, text
 
 
 class DecisionStatus(StrEnum):
@@ -19,19 +22,19 @@ class DecisionStatus(StrEnum):
 class DecisionCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     status: DecisionStatus = DecisionStatus.PROPOSED
-    date: dt.date | None = None
-    context: str = ""
-    decision: str = ""
-    consequences: str = ""
+    date: IsoDate | None = None
+    context: Text = ""
+    decision: Text = ""
+    consequences: Text = ""
 
 
-class DecisionUpdate(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+class DecisionUpdate(PatchModel):
+    version: Version
     title: str | None = Field(default=None, min_length=1, max_length=300)
     status: DecisionStatus | None = None
-    context: str | None = None
-    decision: str | None = None
-    consequences: str | None = None
+    context: Text | None = None
+    decision: Text | None = None
+    consequences: Text | None = None
 
 
 class DecisionOut(BaseModel):
@@ -52,7 +55,9 @@ class DecisionOut(BaseModel):
 
 
 class AdrFiles(BaseModel):
-    files: dict[str, str] = Field(description="File name → Markdown, as in adr-tools' doc/adr.")
+    files: dict[Annotated[str, line(200)], Annotated[str, text(200_000)]] = Field(
+        max_length=1000, description="File name → Markdown, as in adr-tools' doc/adr."
+    )
 
 
 class AdrImportResult(BaseModel):

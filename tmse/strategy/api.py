@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import READ, STRATEGY_WRITE
 from tmse.strategy import alignment_queries, initiatives, queries, service
@@ -65,24 +66,24 @@ def create_goal(data: GoalCreate, session: DbSession, actor: Writer) -> GoalOut:
 
 
 @router.get("/goals/{goal_id}", response_model=GoalOut)
-def get_goal(goal_id: int, session: DbSession, _: Reader) -> GoalOut:
+def get_goal(goal_id: Id, session: DbSession, _: Reader) -> GoalOut:
     return _goal(session, goal_id)
 
 
 @router.patch("/goals/{goal_id}", response_model=GoalOut)
-def update_goal(goal_id: int, data: GoalUpdate, session: DbSession, actor: Writer) -> GoalOut:
+def update_goal(goal_id: Id, data: GoalUpdate, session: DbSession, actor: Writer) -> GoalOut:
     return _goal(session, service.update_goal(session, actor, goal_id, data).id)
 
 
 @router.delete("/goals/{goal_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_goal(
-    goal_id: int, session: DbSession, actor: Writer, version: int | None = DeleteVersion
+    goal_id: Id, session: DbSession, actor: Writer, version: Version | None = DeleteVersion
 ) -> Response:
     service.delete_goal(session, actor, goal_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _goal(session: Session, goal_id: int) -> GoalOut:
+def _goal(session: Session, goal_id: Id) -> GoalOut:
     return queries.goals_out(session, [service.get_goal(session, goal_id)])[0]
 
 
@@ -94,7 +95,7 @@ def list_objectives(
     session: DbSession,
     _: Reader,
     paging: Paging,
-    goal_id: int | None = Query(None, description="Only objectives supporting this goal."),
+    goal_id: Id | None = Query(None, description="Only objectives supporting this goal."),
     objective_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
 ) -> Page[ObjectiveOut]:
@@ -109,33 +110,33 @@ def create_objective(data: ObjectiveCreate, session: DbSession, actor: Writer) -
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectiveOut)
-def get_objective(objective_id: int, session: DbSession, _: Reader) -> ObjectiveOut:
+def get_objective(objective_id: Id, session: DbSession, _: Reader) -> ObjectiveOut:
     return _objective(session, service.get_objective(session, objective_id))
 
 
 @router.patch("/objectives/{objective_id}", response_model=ObjectiveOut)
 def update_objective(
-    objective_id: int, data: ObjectiveUpdate, session: DbSession, actor: Writer
+    objective_id: Id, data: ObjectiveUpdate, session: DbSession, actor: Writer
 ) -> ObjectiveOut:
     return _objective(session, service.update_objective(session, actor, objective_id, data))
 
 
 @router.delete("/objectives/{objective_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_objective(
-    objective_id: int, session: DbSession, actor: Writer, version: int | None = DeleteVersion
+    objective_id: Id, session: DbSession, actor: Writer, version: Version | None = DeleteVersion
 ) -> Response:
     service.delete_objective(session, actor, objective_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/key-results/{key_result_id}", response_model=KeyResultOut)
-def get_key_result(key_result_id: int, session: DbSession, _: Reader) -> KeyResultOut:
+def get_key_result(key_result_id: Id, session: DbSession, _: Reader) -> KeyResultOut:
     return queries.key_result_out(service.get_key_result(session, key_result_id))
 
 
 @router.patch("/key-results/{key_result_id}", response_model=KeyResultOut)
 def update_key_result(
-    key_result_id: int, data: KeyResultUpdate, session: DbSession, actor: Writer
+    key_result_id: Id, data: KeyResultUpdate, session: DbSession, actor: Writer
 ) -> KeyResultOut:
     """Record progress: send `current_value` (and the `version` you read)."""
     kr = service.update_key_result(session, actor, key_result_id, data)
@@ -154,7 +155,7 @@ def list_initiatives(
     session: DbSession,
     _: Reader,
     paging: Paging,
-    objective_id: int | None = Query(None, description="Only initiatives this objective drives."),
+    objective_id: Id | None = Query(None, description="Only initiatives this objective drives."),
     initiative_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
 ) -> Page[InitiativeOut]:
@@ -169,13 +170,13 @@ def create_initiative(data: InitiativeCreate, session: DbSession, actor: Writer)
 
 
 @router.get("/initiatives/{initiative_id}", response_model=InitiativeOut)
-def get_initiative(initiative_id: int, session: DbSession, _: Reader) -> InitiativeOut:
+def get_initiative(initiative_id: Id, session: DbSession, _: Reader) -> InitiativeOut:
     return _initiative(session, initiatives.get_initiative(session, initiative_id))
 
 
 @router.patch("/initiatives/{initiative_id}", response_model=InitiativeOut)
 def update_initiative(
-    initiative_id: int, data: InitiativeUpdate, session: DbSession, actor: Writer
+    initiative_id: Id, data: InitiativeUpdate, session: DbSession, actor: Writer
 ) -> InitiativeOut:
     initiative = initiatives.update_initiative(session, actor, initiative_id, data)
     return _initiative(session, initiative)
@@ -183,7 +184,7 @@ def update_initiative(
 
 @router.delete("/initiatives/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_initiative(
-    initiative_id: int, session: DbSession, actor: Writer, version: int | None = DeleteVersion
+    initiative_id: Id, session: DbSession, actor: Writer, version: Version | None = DeleteVersion
 ) -> Response:
     initiatives.delete_initiative(session, actor, initiative_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -191,7 +192,7 @@ def delete_initiative(
 
 @router.post("/initiatives/{initiative_id}/requirements", response_model=InitiativeOut)
 def include_requirements(
-    initiative_id: int, data: RequirementIdsIn, session: DbSession, actor: Writer
+    initiative_id: Id, data: RequirementIdsIn, session: DbSession, actor: Writer
 ) -> InitiativeOut:
     """Link the initiative to requirements it includes (`includes` links); idempotent."""
     initiatives.include_requirements(session, actor, initiative_id, data.requirement_ids)
@@ -200,7 +201,7 @@ def include_requirements(
 
 @router.delete("/initiatives/{initiative_id}/requirements", response_model=InitiativeOut)
 def exclude_requirements(
-    initiative_id: int, data: RequirementIdsIn, session: DbSession, actor: Writer
+    initiative_id: Id, data: RequirementIdsIn, session: DbSession, actor: Writer
 ) -> InitiativeOut:
     """Remove the initiative's `includes` links to these requirements."""
     initiatives.exclude_requirements(session, actor, initiative_id, data.requirement_ids)

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from tmse.core.input_types import (
+    Clearable,
+    Id,
+    IsoDate,
+    Measure,
+    PatchModel,
+    Reference,
+    Version,
+    amount,
+)
 from tmse.core.pagination import Page
 from tmse.strategy.models import StrategyStatus
 
@@ -18,74 +29,74 @@ NAME = Field(min_length=2, max_length=200)
 class GoalCreate(BaseModel):
     name: str = NAME
     description: str = Field(default="", max_length=20000)
-    owner: str | None = Field(default=None, description="Username of the owner.")
-    period_start: dt.date
-    period_end: dt.date
+    owner: Reference | None = Field(default=None, description="Username of the owner.")
+    period_start: IsoDate
+    period_end: IsoDate
     metric: str = Field(min_length=1, max_length=200, description="What is measured.")
     unit: str = Field(default="", max_length=40)
-    baseline_value: Decimal = Field(default=Decimal(0), description="Where the metric starts.")
-    target_value: Decimal
-    current_value: Decimal | None = None
+    baseline_value: Measure = Field(default=Decimal(0), description="Where the metric starts.")
+    target_value: Measure
+    current_value: Measure | None = None
     status: StrategyStatus = StrategyStatus.ACTIVE
 
 
-class GoalUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class GoalUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
-    owner: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    owner: Clearable[Reference] = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     metric: str | None = Field(default=None, min_length=1, max_length=200)
     unit: str | None = Field(default=None, max_length=40)
-    baseline_value: Decimal | None = None
-    target_value: Decimal | None = None
-    current_value: Decimal | None = None
+    baseline_value: Measure | None = None
+    target_value: Measure | None = None
+    current_value: Clearable[Measure] = None
     status: StrategyStatus | None = None
 
 
 class KeyResultIn(BaseModel):
-    id: int | None = Field(default=None, description="An existing key result to update.")
+    id: Id | None = Field(default=None, description="An existing key result to update.")
     name: str = NAME
     metric: str = Field(default="", max_length=200)
     unit: str = Field(default="", max_length=40)
-    start_value: Decimal = Decimal(0)
-    target_value: Decimal
-    current_value: Decimal | None = None
+    start_value: Measure = Decimal(0)
+    target_value: Measure
+    current_value: Clearable[Measure] = None
 
 
-class KeyResultUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class KeyResultUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=2, max_length=200)
     metric: str | None = Field(default=None, max_length=200)
     unit: str | None = Field(default=None, max_length=40)
-    start_value: Decimal | None = None
-    target_value: Decimal | None = None
-    current_value: Decimal | None = None
+    start_value: Measure | None = None
+    target_value: Measure | None = None
+    current_value: Clearable[Measure] = None
 
 
 class ObjectiveCreate(BaseModel):
     name: str = NAME
     description: str = Field(default="", max_length=20000)
-    owner: str | None = None
-    period_start: dt.date
-    period_end: dt.date
+    owner: Clearable[Reference] = None
+    period_start: IsoDate
+    period_end: IsoDate
     status: StrategyStatus = StrategyStatus.ACTIVE
-    goal_ids: list[int] = Field(
+    goal_ids: list[Id] = Field(
         default_factory=list, max_length=50, description="Goals it supports."
     )
     key_results: list[KeyResultIn] = Field(default_factory=list, max_length=20)
 
 
-class ObjectiveUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class ObjectiveUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
-    owner: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    owner: Clearable[Reference] = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     status: StrategyStatus | None = None
-    goal_ids: list[int] | None = Field(
+    goal_ids: list[Id] | None = Field(
         default=None, max_length=50, description="Replaces the goals it supports."
     )
     key_results: list[KeyResultIn] | None = Field(
@@ -99,34 +110,34 @@ class ObjectiveUpdate(BaseModel):
 class InitiativeCreate(BaseModel):
     name: str = NAME
     description: str = Field(default="", max_length=20000)
-    owner: str | None = None
-    planned_person_days: Decimal = Field(default=Decimal(0), ge=0, max_digits=12, decimal_places=2)
-    planned_cost: Decimal = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=2)
+    owner: Clearable[Reference] = None
+    planned_person_days: Annotated[Decimal, amount(12, 2, minimum=Decimal(0))] = Decimal(0)
+    planned_cost: Annotated[Decimal, amount(16, 2, minimum=Decimal(0))] = Decimal(0)
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
     status: StrategyStatus = StrategyStatus.ACTIVE
-    objective_ids: list[int] = Field(
+    objective_ids: list[Id] = Field(
         default_factory=list, max_length=50, description="Objectives that drive it."
     )
 
 
-class InitiativeUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class InitiativeUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
-    owner: str | None = None
-    planned_person_days: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    planned_cost: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    owner: Clearable[Reference] = None
+    planned_person_days: Annotated[Decimal, amount(12, 2, minimum=Decimal(0))] | None = None
+    planned_cost: Annotated[Decimal, amount(16, 2, minimum=Decimal(0))] | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
     status: StrategyStatus | None = None
-    objective_ids: list[int] | None = Field(default=None, max_length=50)
+    objective_ids: list[Id] | None = Field(default=None, max_length=50)
 
 
 class RequirementIdsIn(BaseModel):
-    requirement_ids: list[int] = Field(min_length=1, max_length=1000)
+    requirement_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class OwnerOut(BaseModel):

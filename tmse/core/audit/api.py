@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry, entries_query
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, IsoDateTime
 from tmse.core.pagination import ListParams, Page, list_params, paginate
 from tmse.core.permissions import AUDIT_READ
 
@@ -22,7 +23,7 @@ class AuditEntryOut(BaseModel):
 
     id: int
     at: dt.datetime
-    actor_id: int | None
+    actor_id: Id | None
     actor_name: str
     via: str
     action: str
@@ -41,8 +42,8 @@ def list_audit(
     actor: str | None = Query(None, description="Username of the actor."),
     entity: str | None = Query(None, description="Entity type, or TYPE:ID."),
     action: str | None = None,
-    since: dt.datetime | None = Query(None, description="From this time (inclusive)."),
-    until: dt.datetime | None = Query(None, description="Before this time."),
+    since: IsoDateTime | None = Query(None, description="From this time (inclusive)."),
+    until: IsoDateTime | None = Query(None, description="Before this time."),
 ) -> Page[AuditEntryOut]:
     stmt = entries_query(actor=actor, entity=entity, action=action, since=since, until=until)
     sortable = {"id": AuditEntry.id, "at": AuditEntry.at}

@@ -22,6 +22,7 @@ from tmse.core.identity.schemas import (
     UserOut,
     UserUpdate,
 )
+from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import ORG_WRITE, READ, TOKENS_WRITE, Role
 
@@ -31,7 +32,7 @@ OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 
-def _team_detail(session: DbSession, team_id: int) -> TeamDetail:
+def _team_detail(session: DbSession, team_id: Id) -> TeamDetail:
     team = service.get_team(session, team_id)
     return TeamDetail(
         **TeamOut.model_validate(team).model_dump(),
@@ -48,7 +49,7 @@ def list_teams(
     paging: Paging,
     q: str | None = Query(None, description="Name contains."),
     kind: TeamKind | None = None,
-    parent_id: int | None = None,
+    parent_id: Id | None = None,
 ) -> Page[TeamOut]:
     teams, total = service.list_teams(session, paging, q=q, kind=kind, parent_id=parent_id)
     return Page(
@@ -66,12 +67,12 @@ def create_team(data: TeamCreate, session: DbSession, actor: OrgWriter) -> TeamD
 
 
 @router.get("/teams/{team_id}", response_model=TeamDetail)
-def get_team(team_id: int, session: DbSession, _: Reader) -> TeamDetail:
+def get_team(team_id: Id, session: DbSession, _: Reader) -> TeamDetail:
     return _team_detail(session, team_id)
 
 
 @router.patch("/teams/{team_id}", response_model=TeamDetail)
-def update_team(team_id: int, data: TeamUpdate, session: DbSession, actor: OrgWriter) -> TeamDetail:
+def update_team(team_id: Id, data: TeamUpdate, session: DbSession, actor: OrgWriter) -> TeamDetail:
     service.update_team(session, actor, team_id, data)
     return _team_detail(session, team_id)
 
@@ -83,7 +84,7 @@ def list_users(
     paging: Paging,
     q: str | None = Query(None, description="Username or display name contains."),
     role: Role | None = None,
-    team_id: int | None = None,
+    team_id: Id | None = None,
     is_active: bool | None = None,
 ) -> Page[UserOut]:
     users, total = service.list_users(
@@ -110,12 +111,12 @@ def who_am_i(session: DbSession, actor: Reader) -> UserOut:
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(user_id: int, session: DbSession, _: Reader) -> UserOut:
+def get_user(user_id: Id, session: DbSession, _: Reader) -> UserOut:
     return service.user_out(session, [service.get_user(session, user_id)])[0]
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, data: UserUpdate, session: DbSession, actor: OrgWriter) -> UserOut:
+def update_user(user_id: Id, data: UserUpdate, session: DbSession, actor: OrgWriter) -> UserOut:
     user = service.update_user(session, actor, user_id, data)
     return service.user_out(session, [user])[0]
 
@@ -140,6 +141,6 @@ def create_token(
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
 def revoke_token(
-    token_id: int, session: DbSession, actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]
+    token_id: Id, session: DbSession, actor: Annotated[Actor, Depends(require(TOKENS_WRITE))]
 ) -> TokenOut:
     return TokenOut.model_validate(credentials.revoke_token(session, actor, token_id))

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tmse.core.identity.models import TeamKind
+from tmse.core.input_types import Clearable, Id, PatchModel, Version
 from tmse.core.permissions import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]{2,80}$"
@@ -15,15 +16,15 @@ USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]{2,80}$"
 class TeamCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     kind: TeamKind = TeamKind.TEAM
-    parent_id: int | None = None
+    parent_id: Id | None = None
     description: str = Field(default="", max_length=2000)
 
 
-class TeamUpdate(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+class TeamUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=120)
     kind: TeamKind | None = None
-    parent_id: int | None = None
+    parent_id: Clearable[Id] = None
     description: str | None = Field(default=None, max_length=2000)
 
 
@@ -52,7 +53,7 @@ class UserCreate(BaseModel):
     email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str | None = Field(default=None, min_length=8, max_length=200)
     roles: list[Role] = Field(default_factory=lambda: [Role.VIEWER], min_length=1)
-    team_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list, max_length=200)
 
     @field_validator("roles")
     @classmethod
@@ -60,13 +61,13 @@ class UserCreate(BaseModel):
         return sorted(set(roles))
 
 
-class UserUpdate(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+class UserUpdate(PatchModel):
+    version: Version
     display_name: str | None = Field(default=None, max_length=120)
-    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: Clearable[str] = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str | None = Field(default=None, min_length=8, max_length=200)
     roles: list[Role] | None = Field(default=None, min_length=1)
-    team_ids: list[int] | None = None
+    team_ids: list[Id] | None = Field(default=None, max_length=200)
     is_active: bool | None = None
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Version, line
 from tmse.core.links import service
 from tmse.core.links.models import LinkState
 from tmse.core.links.registry import registered_types
@@ -20,8 +21,12 @@ router = APIRouter(prefix="/api/v1/links", tags=["links"])
 
 
 class LinkCreate(BaseModel):
-    source: str = Field(description="TYPE:ID of the upstream end, e.g. goal:3")
-    target: str = Field(description="TYPE:ID of the downstream end, e.g. requirement:17")
+    source: Annotated[str, line(60, min_length=1)] = Field(
+        description="TYPE:ID of the upstream end, e.g. goal:3"
+    )
+    target: Annotated[str, line(60, min_length=1)] = Field(
+        description="TYPE:ID of the downstream end, e.g. requirement:17"
+    )
     link_type: str = Field(default="traces_to", min_length=1, max_length=60)
 
 
@@ -29,7 +34,7 @@ class LinkClear(BaseModel):
     comment: str = Field(
         min_length=3, max_length=2000, description="Why the link still holds after the change."
     )
-    version: int | None = None
+    version: Version | None = None
 
 
 class LinkOut(BaseModel):
@@ -38,16 +43,16 @@ class LinkOut(BaseModel):
     id: int
     link_type: str
     source_type: str
-    source_id: int
+    source_id: Id
     target_type: str
-    target_id: int
+    target_id: Id
     state: LinkState
     state_reason: str
     created_by: str
     cleared_by: str | None
     cleared_at: dt.datetime | None
     clear_comment: str | None
-    version: int
+    version: Version
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -88,14 +93,14 @@ def create_link(
 
 @router.get("/{link_id}", response_model=LinkOut)
 def get_link(
-    link_id: int, session: DbSession, _: Annotated[Actor, Depends(require(READ))]
+    link_id: Id, session: DbSession, _: Annotated[Actor, Depends(require(READ))]
 ) -> LinkOut:
     return LinkOut.model_validate(service.get_link(session, link_id))
 
 
 @router.post("/{link_id}/clear", response_model=LinkOut)
 def clear_link(
-    link_id: int,
+    link_id: Id,
     data: LinkClear,
     session: DbSession,
     actor: Annotated[Actor, Depends(require(LINKS_CLEAR))],
@@ -107,6 +112,6 @@ def clear_link(
 
 @router.delete("/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_link(
-    link_id: int, session: DbSession, actor: Annotated[Actor, Depends(require(LINKS_WRITE))]
+    link_id: Id, session: DbSession, actor: Annotated[Actor, Depends(require(LINKS_WRITE))]
 ) -> None:
     service.delete_link(session, actor, link_id)

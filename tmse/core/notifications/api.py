@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id
 from tmse.core.notifications import service
 from tmse.core.notifications.models import Notification
 from tmse.core.notifications.schemas import NotificationOut, ReadAllOut, UnreadCount
@@ -59,5 +60,5 @@ def read_all(session: DbSession, actor: Owner) -> ReadAllOut:
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
-def read_one(notification_id: int, session: DbSession, actor: Owner) -> NotificationOut:
+def read_one(notification_id: Id, session: DbSession, actor: Owner) -> NotificationOut:
     return notification_out(service.mark_read(session, actor, notification_id))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
+from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import BASELINES_WRITE, READ
 from tmse.requirements.baselines import service
@@ -63,7 +64,7 @@ def list_baselines(
     session: DbSession,
     _: Reader,
     paging: Paging,
-    project_id: int | None = None,
+    project_id: Id | None = None,
     baseline_status: BaselineStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=200, description="Part of the name."),
 ) -> Page[BaselineOut]:
@@ -83,7 +84,7 @@ def create_baseline(data: BaselineCreate, session: DbSession, actor: Writer) -> 
 
 
 @router.get("/baselines/{baseline_id}", response_model=BaselineDetail)
-def get_baseline(baseline_id: int, session: DbSession, _: Reader, paging: Paging) -> BaselineDetail:
+def get_baseline(baseline_id: Id, session: DbSession, _: Reader, paging: Paging) -> BaselineDetail:
     """The baseline with one page of its items (?limit=&offset=)."""
     baseline = service.get_baseline(session, baseline_id)
     items, total = service.items_page(session, baseline_id, paging)
@@ -102,7 +103,7 @@ def get_baseline(baseline_id: int, session: DbSession, _: Reader, paging: Paging
 
 @router.post("/baselines/{baseline_id}/sign", response_model=BaselineOut)
 def sign_baseline(
-    baseline_id: int, request: Request, session: DbSession, actor: Writer
+    baseline_id: Id, request: Request, session: DbSession, actor: Writer
 ) -> BaselineOut:
     """The named approver signs the draft; from then on it never changes."""
     secret = request.app.state.secret_key
@@ -110,13 +111,13 @@ def sign_baseline(
 
 
 @router.post("/baselines/{baseline_id}/discard", response_model=BaselineOut)
-def discard_baseline(baseline_id: int, session: DbSession, actor: Writer) -> BaselineOut:
+def discard_baseline(baseline_id: Id, session: DbSession, actor: Writer) -> BaselineOut:
     """Its creator or approver drops a draft (kept on record as discarded)."""
     return baseline_outs(session, [service.discard_baseline(session, actor, baseline_id)])[0]
 
 
 @router.get("/baselines/{baseline_id}/verify", response_model=VerifyOut)
-def verify_baseline(baseline_id: int, request: Request, session: DbSession, _: Reader) -> VerifyOut:
+def verify_baseline(baseline_id: Id, request: Request, session: DbSession, _: Reader) -> VerifyOut:
     """Recompute the digest and signature from the stored snapshot."""
     result = service.verify_baseline(session, baseline_id, request.app.state.secret_key)
     return VerifyOut(**result)
@@ -124,7 +125,7 @@ def verify_baseline(baseline_id: int, request: Request, session: DbSession, _: R
 
 @router.get("/baselines/{baseline_id}/diff", response_model=DiffOut)
 def diff_baseline(
-    baseline_id: int,
+    baseline_id: Id,
     session: DbSession,
     _: Reader,
     against: str = Query("now", max_length=20, description="Another baseline's id, or 'now'."),
@@ -136,7 +137,7 @@ def diff_baseline(
 
 @router.get("/requirements/{requirement_id}/baselines", response_model=list[RequirementBaselineOut])
 def requirement_baselines(
-    requirement_id: int, session: DbSession, _: Reader
+    requirement_id: Id, session: DbSession, _: Reader
 ) -> list[RequirementBaselineOut]:
     """The baselines holding this requirement, newest first (a deleted requirement's too)."""
     baselines = service.baselines_for_requirement(session, requirement_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from tmse.core.input_types import Id, line
 from tmse.requirements.baselines.models import BaselineStatus
 
 
@@ -17,12 +18,12 @@ class BaselineCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Unique among baselines.")
     description: str = Field(default="", max_length=20000)
     approver: str = Field(min_length=1, max_length=80, description="Username of the signer.")
-    project_id: int | None = None
-    release_id: int | None = None
-    statuses: list[str] = Field(
+    project_id: Id | None = None
+    release_id: Id | None = None
+    statuses: list[Annotated[str, line(20)]] = Field(
         default_factory=list, max_length=20, description="Requirement statuses to select."
     )
-    requirement_ids: list[int] | None = Field(
+    requirement_ids: list[Id] | None = Field(
         default=None, max_length=100_000, description="An explicit set of requirements."
     )
 

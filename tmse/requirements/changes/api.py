@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Forbidden
+from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
 from tmse.delivery.models import FreezeWindow
@@ -49,9 +49,9 @@ def list_change_requests(
     _: Reader,
     paging: Paging,
     cr_status: ChangeRequestStatus | None = Query(None, alias="status"),
-    requirement: int | None = Query(None, description="A requirement's id."),
-    project: int | None = Query(None, description="A project's id."),
-    release: int | None = Query(None, description="A release's id."),
+    requirement: Id | None = Query(None, description="A requirement's id."),
+    project: Id | None = Query(None, description="A project's id."),
+    release: Id | None = Query(None, description="A release's id."),
 ) -> Page[ChangeRequestSummary]:
     rows, total = queries.list_change_requests(
         session,
@@ -67,7 +67,7 @@ def list_change_requests(
 
 @router.get("/metrics", response_model=ChangeMetricsOut)
 def change_metrics(
-    session: DbSession, _: Reader, release: int = Query(description="A release's id.")
+    session: DbSession, _: Reader, release: Annotated[Id, Query(description="A release's id.")]
 ) -> ChangeMetricsOut:
     """Count by status, approval lead time (submitted → approved) and scope churn of a release."""
     found, metrics = release_change_metrics(session, release)
@@ -98,14 +98,14 @@ def create_change_request(
 
 
 @router.get("/{change_request_id}", response_model=ChangeRequestOut)
-def get_change_request(change_request_id: int, session: DbSession, _: Reader) -> ChangeRequestOut:
+def get_change_request(change_request_id: Id, session: DbSession, _: Reader) -> ChangeRequestOut:
     change_request = service.get_change_request(session, change_request_id)
     return queries.change_request_out(session, change_request)
 
 
 @router.patch("/{change_request_id}", response_model=ChangeRequestOut)
 def edit_change_request(
-    change_request_id: int, data: ChangeRequestEdit, session: DbSession, actor: Requester
+    change_request_id: Id, data: ChangeRequestEdit, session: DbSession, actor: Requester
 ) -> ChangeRequestOut:
     """Edit the proposal: approvals are reset and the impact is computed again."""
     change_request = service.edit_change_request(session, actor, change_request_id, data)
@@ -113,7 +113,7 @@ def edit_change_request(
 
 
 @router.get("/{change_request_id}/impact", response_model=ImpactOut)
-def impact(change_request_id: int, session: DbSession, _: Reader) -> ImpactOut:
+def impact(change_request_id: Id, session: DbSession, _: Reader) -> ImpactOut:
     """The impact analysis computed afresh from today's trace links (not stored)."""
     change_request = service.get_change_request(session, change_request_id)
     requirement = session.get(Requirement, change_request.requirement_id)
@@ -128,7 +128,7 @@ def impact(change_request_id: int, session: DbSession, _: Reader) -> ImpactOut:
 
 @router.post("/{change_request_id}/submit", response_model=ChangeRequestOut)
 def submit(
-    change_request_id: int, data: VersionIn, session: DbSession, actor: Requester
+    change_request_id: Id, data: VersionIn, session: DbSession, actor: Requester
 ) -> ChangeRequestOut:
     change_request = service.submit_change_request(session, actor, change_request_id, data.version)
     return queries.change_request_out(session, change_request)
@@ -136,7 +136,7 @@ def submit(
 
 @router.post("/{change_request_id}/withdraw", response_model=ChangeRequestOut)
 def withdraw(
-    change_request_id: int, data: VersionIn, session: DbSession, actor: Requester
+    change_request_id: Id, data: VersionIn, session: DbSession, actor: Requester
 ) -> ChangeRequestOut:
     change_request = service.withdraw_change_request(
         session, actor, change_request_id, data.version
@@ -146,7 +146,7 @@ def withdraw(
 
 @router.post("/{change_request_id}/decisions", response_model=ChangeRequestOut)
 def decide(
-    change_request_id: int, data: DecisionIn, session: DbSession, actor: Decider
+    change_request_id: Id, data: DecisionIn, session: DbSession, actor: Decider
 ) -> ChangeRequestOut:
     """A change board member approves or rejects. The second approval applies the change;
     a freeze window refuses approving a non-emergency request (409)."""
@@ -191,9 +191,9 @@ def list_freeze_windows(
     session: DbSession,
     _: Reader,
     paging: Paging,
-    project: int | None = None,
-    release: int | None = None,
-    active_on: dt.date | None = Query(None, description="Only windows covering this date."),
+    project: Id | None = None,
+    release: Id | None = None,
+    active_on: IsoDate | None = Query(None, description="Only windows covering this date."),
 ) -> Page[FreezeWindowOut]:
     rows, total = freeze.list_freeze_windows(
         session, paging, project_id=project, release_id=release, active_on=active_on
@@ -210,17 +210,17 @@ def create_freeze_window(
 
 
 @freeze_router.get("/{window_id}", response_model=FreezeWindowOut)
-def get_freeze_window(window_id: int, session: DbSession, _: Reader) -> FreezeWindowOut:
+def get_freeze_window(window_id: Id, session: DbSession, _: Reader) -> FreezeWindowOut:
     return freeze_window_out(freeze.get_freeze_window(session, window_id))
 
 
 @freeze_router.patch("/{window_id}", response_model=FreezeWindowOut)
 def edit_freeze_window(
-    window_id: int, data: FreezeWindowEdit, session: DbSession, actor: FreezeWriter
+    window_id: Id, data: FreezeWindowEdit, session: DbSession, actor: FreezeWriter
 ) -> FreezeWindowOut:
     return freeze_window_out(freeze.edit_freeze_window(session, actor, window_id, data))
 
 
 @freeze_router.delete("/{window_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_freeze_window(window_id: int, session: DbSession, actor: FreezeWriter) -> None:
+def delete_freeze_window(window_id: Id, session: DbSession, actor: FreezeWriter) -> None:
     freeze.delete_freeze_window(session, actor, window_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from tmse.core.input_types import Clearable, Id, IsoDate, PatchModel, Version, line
 from tmse.requirements.changes.models import ChangeRequestStatus, Decision
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
@@ -17,9 +18,10 @@ def _stripped(value: Any) -> Any:
 
 
 class ChangeRequestCreate(BaseModel):
-    requirement_id: int = Field(ge=1)
-    changes: dict[str, Any] = Field(
-        description='Proposed content fields and their new values, e.g. {"effort_days": 8}.'
+    requirement_id: Id
+    changes: dict[Annotated[str, line(40)], Any] = Field(
+        max_length=50,
+        description='Proposed content fields and their new values, e.g. {"effort_days": 8}.',
     )
     reason: str = Field(min_length=1, max_length=10000, description="Why the change is needed.")
     emergency: bool = Field(
@@ -30,9 +32,9 @@ class ChangeRequestCreate(BaseModel):
     _strip = field_validator("reason", mode="before")(_stripped)
 
 
-class ChangeRequestEdit(BaseModel):
-    version: int = VERSION_FIELD
-    changes: dict[str, Any] | None = None
+class ChangeRequestEdit(PatchModel):
+    version: Version
+    changes: dict[Annotated[str, line(40)], Any] | None = Field(default=None, max_length=50)
     reason: str | None = Field(default=None, min_length=1, max_length=10000)
     emergency: bool | None = None
 
@@ -40,13 +42,13 @@ class ChangeRequestEdit(BaseModel):
 
 
 class VersionIn(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
 
 
 class DecisionIn(BaseModel):
     decision: Decision
     comment: str = Field(default="", max_length=10000)
-    version: int | None = Field(
+    version: Version | None = Field(
         default=None, description="The version you read; when given, a stale one gets 409."
     )
 
@@ -121,22 +123,22 @@ class ImpactOut(BaseModel):
 
 class FreezeWindowCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    project_id: int | None = Field(default=None, ge=1)
-    release_id: int | None = Field(default=None, ge=1)
-    starts_on: dt.date
-    ends_on: dt.date
+    project_id: Id | None = None
+    release_id: Id | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate
     reason: str = Field(default="", max_length=2000)
 
     _strip = field_validator("name", "reason", mode="before")(_stripped)
 
 
-class FreezeWindowEdit(BaseModel):
-    version: int = VERSION_FIELD
+class FreezeWindowEdit(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    project_id: int | None = Field(default=None, ge=1)
-    release_id: int | None = Field(default=None, ge=1)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    project_id: Clearable[Id] = None
+    release_id: Clearable[Id] = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     reason: str | None = Field(default=None, max_length=2000)
 
     _strip = field_validator("name", "reason", mode="before")(_stripped)

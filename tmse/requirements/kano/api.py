@@ -11,6 +11,8 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
+from tmse.core.input_types import Id
+from tmse.core.openapi_declarations import file_answer
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
@@ -49,13 +51,13 @@ def create_survey(data: SurveyCreate, session: DbSession, actor: Writer) -> Surv
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyOut)
-def get_survey(survey_id: int, session: DbSession, _: Reader) -> SurveyOut:
+def get_survey(survey_id: Id, session: DbSession, _: Reader) -> SurveyOut:
     return survey_out(session, service.get_survey(session, survey_id))
 
 
 @router.patch("/surveys/{survey_id}", response_model=SurveyOut)
 def update_survey(
-    survey_id: int, data: SurveyUpdate, session: DbSession, actor: Writer
+    survey_id: Id, data: SurveyUpdate, session: DbSession, actor: Writer
 ) -> SurveyOut:
     """Rename, change the category gap, or close/reopen the survey."""
     return survey_out(session, service.update_survey(session, actor, survey_id, data))
@@ -67,7 +69,7 @@ def update_survey(
     status_code=status.HTTP_201_CREATED,
 )
 def submit_response(
-    survey_id: int, data: ResponseIn, session: DbSession, actor: Respondent
+    survey_id: Id, data: ResponseIn, session: DbSession, actor: Respondent
 ) -> ResponseOut:
     """The caller's own answers, recorded under their username. Each user answers a survey
     once (a second answer is a 409); people without an account answer through the share link."""
@@ -79,7 +81,7 @@ def submit_response(
 
 @router.get("/surveys/{survey_id}/responses", response_model=Page[ResponseOut])
 def list_responses(
-    survey_id: int, session: DbSession, _: Reader, paging: Paging
+    survey_id: Id, session: DbSession, _: Reader, paging: Paging
 ) -> Page[ResponseOut]:
     service.get_survey(session, survey_id)
     rows, total = service.list_responses(session, survey_id, paging)
@@ -90,9 +92,7 @@ def list_responses(
 @router.delete(
     "/surveys/{survey_id}/responses/{response_id}", status_code=status.HTTP_204_NO_CONTENT
 )
-def delete_response(
-    survey_id: int, response_id: int, session: DbSession, actor: Writer
-) -> Response:
+def delete_response(survey_id: Id, response_id: Id, session: DbSession, actor: Writer) -> Response:
     """Remove a response, e.g. so its respondent can answer again."""
     service.delete_response(session, actor, survey_id, response_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -106,7 +106,7 @@ def delete_response(
 @accepts_import_body
 def import_responses(
     request: Request,
-    survey_id: int,
+    survey_id: Id,
     body: Annotated[bytes, Body(media_type="text/csv")],
     actor: Annotated[Actor, Depends(import_actor(KANO_WRITE))],
 ) -> ImportOut:
@@ -121,8 +121,12 @@ def import_responses(
         return ImportOut(imported=csv_io.import_read(session, actor, survey, read))
 
 
-@router.get("/surveys/{survey_id}/responses.csv", response_class=PlainTextResponse)
-def export_responses(survey_id: int, session: DbSession, _: Reader) -> PlainTextResponse:
+@router.get(
+    "/surveys/{survey_id}/responses.csv",
+    response_class=Response,
+    responses=file_answer("text/csv", "Every response, in the import format."),
+)
+def export_responses(survey_id: Id, session: DbSession, _: Reader) -> PlainTextResponse:
     """Every response in the import format."""
     survey = service.get_survey(session, survey_id)
     return PlainTextResponse(
@@ -134,7 +138,7 @@ def export_responses(survey_id: int, session: DbSession, _: Reader) -> PlainText
 
 @router.get("/surveys/{survey_id}/results", response_model=ResultsOut)
 def survey_results(
-    survey_id: int,
+    survey_id: Id,
     session: DbSession,
     _: Reader,
     gap: Annotated[

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tmse.core.input_types import Id, PatchModel, Version, line
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 
@@ -12,7 +15,7 @@ KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 class FeatureIn(BaseModel):
     key: str = Field(pattern=KEY_PATTERN, description="Short key, unique in the survey, e.g. F1.")
     name: str = Field(min_length=1, max_length=300, description="What the questions ask about.")
-    requirement_id: int | None = Field(default=None, description="The requirement it stands for.")
+    requirement_id: Id | None = Field(default=None, description="The requirement it stands for.")
 
 
 class SurveyCreate(BaseModel):
@@ -27,8 +30,8 @@ class SurveyCreate(BaseModel):
     )
 
 
-class SurveyUpdate(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+class SurveyUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10000)
     category_gap: float | None = Field(default=None, ge=0, le=100)
@@ -36,8 +39,12 @@ class SurveyUpdate(BaseModel):
 
 
 class AnswerPairIn(BaseModel):
-    functional: str = Field(description="like, expect, neutral, tolerate or dislike.")
-    dysfunctional: str = Field(description="like, expect, neutral, tolerate or dislike.")
+    functional: Annotated[str, line(20)] = Field(
+        description="like, expect, neutral, tolerate or dislike."
+    )
+    dysfunctional: Annotated[str, line(20)] = Field(
+        description="like, expect, neutral, tolerate or dislike."
+    )
 
 
 class ResponseIn(BaseModel):
@@ -46,8 +53,9 @@ class ResponseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    answers: dict[str, AnswerPairIn] = Field(
-        description="Answer pairs by feature key; a feature left out is not counted."
+    answers: dict[Annotated[str, line(40)], AnswerPairIn] = Field(
+        max_length=100,
+        description="Answer pairs by feature key; a feature left out is not counted.",
     )
 
 

@@ -9,6 +9,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Offset
+from tmse.core.openapi_declarations import XLSX_MEDIA_TYPE, file_answer
 from tmse.core.pagination import MAX_LIMIT, Page
 from tmse.core.permissions import READ
 from tmse.requirements.traceability import export
@@ -17,9 +19,9 @@ from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 
 router = APIRouter(prefix="/api/v1/traceability", tags=["traceability"])
 Reader = Annotated[Actor, Depends(require(READ))]
-Goal = Annotated[int | None, Query(description="Only the paths down from this goal.")]
+Goal = Annotated[Id | None, Query(description="Only the paths down from this goal.")]
 Baseline = Annotated[
-    int | None, Query(description="Requirements and their links as this baseline holds them.")
+    Id | None, Query(description="Requirements and their links as this baseline holds them.")
 ]
 
 
@@ -46,7 +48,7 @@ def matrix(
     goal: Goal = None,
     baseline: Baseline = None,
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
-    offset: int = Query(0, ge=0, description="Rows to skip."),
+    offset: Offset = 0,
 ) -> MatrixOut:
     """Coverage, orphans and Suspect links per level, and one page of the matrix's rows."""
     view = trace_matrix(session, goal, baseline)
@@ -56,7 +58,11 @@ def matrix(
     return MatrixOut(goal=goal, baseline=baseline, levels=levels_out(view), rows=rows)
 
 
-@router.get("/matrix.csv", response_class=StreamingResponse)
+@router.get(
+    "/matrix.csv",
+    response_class=Response,
+    responses=file_answer("text/csv", "The matrix, one row per path."),
+)
 def matrix_csv(
     session: DbSession, _: Reader, goal: Goal = None, baseline: Baseline = None
 ) -> Response:
@@ -69,7 +75,11 @@ def matrix_csv(
     )
 
 
-@router.get("/matrix.xlsx", response_class=StreamingResponse)
+@router.get(
+    "/matrix.xlsx",
+    response_class=Response,
+    responses=file_answer(XLSX_MEDIA_TYPE, "The matrix and a summary, as a workbook."),
+)
 def matrix_xlsx(
     session: DbSession, _: Reader, goal: Goal = None, baseline: Baseline = None
 ) -> Response:

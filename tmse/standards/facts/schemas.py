@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tmse.core.input_types import INT32_MAX, Reference, line
 from tmse.core.safe_url import SafeUrl
 
 FACT_KIND_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -24,7 +25,7 @@ class CoverageFact(FactValue):
 
 class TlsFact(FactValue):
     enabled: bool
-    min_version: str | None = None
+    min_version: Annotated[str, line(20)] | None = None
 
 
 class AuthenticationFact(FactValue):
@@ -33,12 +34,14 @@ class AuthenticationFact(FactValue):
 
 
 class DependencyAgeFact(FactValue):
-    max_age_days: int = Field(ge=0, description="Days the most outdated dependency is behind.")
-    outdated: int | None = Field(None, ge=0)
+    max_age_days: int = Field(
+        ge=0, le=INT32_MAX, description="Days the most outdated dependency is behind."
+    )
+    outdated: int | None = Field(None, ge=0, le=INT32_MAX)
 
 
 class SecretsScanFact(FactValue):
-    findings: int = Field(ge=0)
+    findings: int = Field(ge=0, le=INT32_MAX)
 
 
 class LogSampleFact(FactValue):
@@ -46,8 +49,8 @@ class LogSampleFact(FactValue):
 
 
 class LintFact(FactValue):
-    errors: int = Field(ge=0)
-    warnings: int = Field(0, ge=0)
+    errors: int = Field(ge=0, le=INT32_MAX)
+    warnings: int = Field(0, ge=0, le=INT32_MAX)
 
 
 # Known kinds are validated; any other kind (for custom rules) is a free JSON object.
@@ -63,16 +66,16 @@ FACT_KINDS: Mapping[str, type[FactValue]] = {
 
 
 class FactReport(BaseModel):
-    service: str = Field(description="Service name in the catalog.")
+    service: Reference = Field(description="Service name in the catalog.")
     kind: str = Field(pattern=FACT_KIND_PATTERN)
-    value: dict[str, Any]
+    value: dict[Annotated[str, line(80)], Any] = Field(max_length=100)
     source: SafeUrl = Field("", max_length=300, description="e.g. the pipeline run URL.")
 
 
 class FactOut(BaseModel):
     service: str
     kind: str
-    value: dict[str, Any]
+    value: dict[Annotated[str, line(80)], Any] = Field(max_length=100)
     source: str
     reported_at: dt.datetime
     reported_by: str

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import INT32_MAX, Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry import results, service
@@ -98,7 +99,7 @@ def list_versions(key: str, session: DbSession, _: Reader) -> list[VersionOut]:
 
 
 @router.get("/registry/{key}/versions/{number}", response_model=VersionOut)
-def get_version(key: str, number: int, session: DbSession, _: Reader) -> VersionOut:
+def get_version(key: str, number: Id, session: DbSession, _: Reader) -> VersionOut:
     return service.version_out(service.get_version(session, key, number))
 
 
@@ -107,8 +108,8 @@ def diff_versions(
     key: str,
     session: DbSession,
     _: Reader,
-    from_version: int = Query(alias="from", ge=1),
-    to_version: int = Query(alias="to", ge=1),
+    from_version: int = Query(alias="from", ge=1, le=INT32_MAX),
+    to_version: int = Query(alias="to", ge=1, le=INT32_MAX),
 ) -> VersionDiff:
     """Rules added, removed and changed between two versions."""
     return service.diff_versions(session, key, from_version, to_version)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tmse.core.input_types import Clearable, PatchModel, Reference, Version, line, text
 from tmse.standards.registry.models import Category
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -16,18 +17,18 @@ class StandardCreate(BaseModel):
     key: str = Field(pattern=KEY_PATTERN, description="Lower-case words joined by '-'.")
     name: str = Field(min_length=1, max_length=200)
     category: Category
-    owner: str | None = Field(None, description="Owning team's name.")
+    owner: Reference | None = Field(None, description="Owning team's name.")
 
 
-class StandardUpdate(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+class StandardUpdate(PatchModel):
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     category: Category | None = None
-    owner: str | None = None
+    owner: Clearable[Reference] = None
 
 
 class StandardRetire(BaseModel):
-    version: int = Field(description="The version you read; a stale one gets 409.")
+    version: Version
 
 
 class RuleIn(BaseModel):
@@ -35,17 +36,19 @@ class RuleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(description="Unique within the standard version, e.g. operation-id.")
-    check: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    severity: str = "warning"
-    level: str = "bronze"
-    title: str = ""
-    fix_hint: str = ""
+    key: Annotated[str, line(80, min_length=1)] = Field(
+        description="Unique within the standard version, e.g. operation-id."
+    )
+    check: Annotated[str, line(80)]
+    params: dict[Annotated[str, line(80)], Any] = Field(default_factory=dict, max_length=50)
+    severity: Annotated[str, line(20)] = "warning"
+    level: Annotated[str, line(40)] = "bronze"
+    title: Annotated[str, line(300)] = ""
+    fix_hint: Annotated[str, text(4000)] = ""
 
 
 class VersionPublish(BaseModel):
-    version: int = Field(description="The standard's version you read; a stale one gets 409.")
+    version: Version
     body: str = Field("", max_length=200_000, description="The standard's text in Markdown.")
     rules: list[RuleIn] = Field(default_factory=list, max_length=200)
     change_note: str = Field("", max_length=2000)

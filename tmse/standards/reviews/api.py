@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Count, Id
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import queries, service
@@ -85,19 +86,19 @@ def request_review(data: ReviewCreate, session: DbSession, actor: Requester) -> 
 
 
 @router.get("/{review_id}", response_model=ReviewOut)
-def get_review(review_id: int, session: DbSession, _: Reader) -> ReviewOut:
+def get_review(review_id: Id, session: DbSession, _: Reader) -> ReviewOut:
     return queries.review_out(session, service.get_review(session, review_id))
 
 
 @router.post("/{review_id}/withdraw", response_model=ReviewOut)
-def withdraw(review_id: int, data: VersionIn, session: DbSession, actor: Requester) -> ReviewOut:
+def withdraw(review_id: Id, data: VersionIn, session: DbSession, actor: Requester) -> ReviewOut:
     return queries.review_out(session, service.withdraw(session, actor, review_id, data.version))
 
 
 @router.post(
     "/{review_id}/comments", response_model=CommentOut, status_code=status.HTTP_201_CREATED
 )
-def comment(review_id: int, data: CommentIn, session: DbSession, actor: Requester) -> CommentOut:
+def comment(review_id: Id, data: CommentIn, session: DbSession, actor: Requester) -> CommentOut:
     added = service.add_comment(session, actor, review_id, data)
     return CommentOut(
         id=added.id, author=added.author_name, body=added.body, created_at=added.created_at
@@ -105,35 +106,33 @@ def comment(review_id: int, data: CommentIn, session: DbSession, actor: Requeste
 
 
 @router.post("/{review_id}/opinion", response_model=ReviewOut)
-def give_opinion(
-    review_id: int, data: OpinionIn, session: DbSession, actor: Requester
-) -> ReviewOut:
+def give_opinion(review_id: Id, data: OpinionIn, session: DbSession, actor: Requester) -> ReviewOut:
     """An assigned reviewer's opinion: approve, approve-with-conditions or reject."""
     return queries.review_out(session, service.give_opinion(session, actor, review_id, data))
 
 
 @router.post("/{review_id}/checklist/refresh", response_model=ReviewOut)
 def refresh_checklist(
-    review_id: int, data: VersionIn, session: DbSession, actor: Requester
+    review_id: Id, data: VersionIn, session: DbSession, actor: Requester
 ) -> ReviewOut:
     review = service.refresh_checklist(session, actor, review_id, data.version)
     return queries.review_out(session, review)
 
 
 @router.post("/{review_id}/adrs", response_model=ReviewOut)
-def link_adr(review_id: int, data: AdrLinkIn, session: DbSession, actor: Requester) -> ReviewOut:
+def link_adr(review_id: Id, data: AdrLinkIn, session: DbSession, actor: Requester) -> ReviewOut:
     return queries.review_out(session, service.link_adr(session, actor, review_id, data.number))
 
 
 @router.post("/{review_id}/decision", response_model=ReviewOut)
-def decide(review_id: int, data: DecisionIn, session: DbSession, actor: Decider) -> ReviewOut:
+def decide(review_id: Id, data: DecisionIn, session: DbSession, actor: Decider) -> ReviewOut:
     """Approve, approve with conditions, or reject; blocking failures need conditions."""
     return queries.review_out(session, service.decide(session, actor, review_id, data))
 
 
 @router.post("/{review_id}/conditions/{index}", response_model=ReviewOut)
 def tick_condition(
-    review_id: int, index: int, data: ConditionTick, session: DbSession, actor: Decider
+    review_id: Id, index: Count, data: ConditionTick, session: DbSession, actor: Decider
 ) -> ReviewOut:
     review = service.tick_condition(session, actor, review_id, index, data)
     return queries.review_out(session, review)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from tmse.catalog.models import Layer
 from tmse.catalog.schemas import NAME_PATTERN, TargetKind
+from tmse.core.input_types import Id, Reference, Version, line
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
@@ -27,15 +28,15 @@ class ProposalIn(BaseModel):
 
     name: str = Field(pattern=NAME_PATTERN, description="Lower-case, e.g. loyalty-points.")
     layer: Layer
-    owner: str = Field(min_length=1, description="Name of the owning team.")
-    system: str | None = Field(default=None, description="Name of the system it would join.")
+    owner: Reference = Field(description="Name of the owning team.")
+    system: Reference | None = Field(default=None, description="Name of the system it would join.")
     dependencies: list[DependencyIn] = Field(default_factory=list, max_length=200)
 
 
 class ReviewCreate(BaseModel):
     title: str = Field(min_length=3, max_length=300)
     kind: ReviewKind
-    service: str | None = Field(
+    service: Reference | None = Field(
         default=None, description="For a significant change: the existing service's name."
     )
     proposal: ProposalIn | None = Field(default=None, description="For a new service.")
@@ -45,19 +46,19 @@ class ReviewCreate(BaseModel):
         description="For a significant change: dependencies the change adds.",
     )
     description: str = Field(default="", max_length=20000)
-    reviewers: list[str] | None = Field(
+    reviewers: list[Reference] | None = Field(
         default=None,
         max_length=20,
         description="Usernames holding the architect role; default: the architects of the "
         "owner's department, or all architects.",
     )
-    adrs: list[int] = Field(
+    adrs: list[Id] = Field(
         default_factory=list, max_length=50, description="Numbers of related ADRs to link."
     )
 
 
 class VersionIn(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
 
 
 class CommentIn(BaseModel):
@@ -71,13 +72,15 @@ class OpinionIn(BaseModel):
 
 class ConditionIn(BaseModel):
     text: str = Field(min_length=3, max_length=2000)
-    addresses: list[str] = Field(
-        default_factory=list, description="Keys of the checklist items this condition resolves."
+    addresses: list[Annotated[str, line(80)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Keys of the checklist items this condition resolves.",
     )
 
 
 class DecisionIn(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
     status: Decision
     note: str = Field(default="", max_length=10000)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=50)
@@ -92,12 +95,12 @@ class DecisionIn(BaseModel):
 
 
 class ConditionTick(BaseModel):
-    version: int = VERSION_FIELD
+    version: Version
     done: bool = True
 
 
 class AdrLinkIn(BaseModel):
-    number: int = Field(ge=1, description="The ADR's number.")
+    number: Id = Field(description="The ADR's number.")
 
 
 class ChecklistItemOut(BaseModel):

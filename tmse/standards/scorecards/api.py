@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from tmse.catalog.models import Layer
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.scorecards import campaigns, service
@@ -77,7 +78,7 @@ def update_level(key: str, data: LevelUpdate, session: DbSession, actor: Writer)
 
 @router.delete("/levels/{key}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_level(
-    key: str, session: DbSession, actor: Writer, version: int | None = None
+    key: str, session: DbSession, actor: Writer, version: Version | None = None
 ) -> Response:
     service.delete_level(session, actor, key, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -125,13 +126,13 @@ def create_campaign(data: CampaignCreate, session: DbSession, actor: Writer) -> 
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignProgress)
-def get_campaign(campaign_id: int, session: DbSession, _: Reader) -> CampaignProgress:
+def get_campaign(campaign_id: Id, session: DbSession, _: Reader) -> CampaignProgress:
     return campaigns.campaign_progress(session, campaigns.get_campaign(session, campaign_id))
 
 
 @router.patch("/campaigns/{campaign_id}", response_model=CampaignOut)
 def update_campaign(
-    campaign_id: int, data: CampaignUpdate, session: DbSession, actor: Writer
+    campaign_id: Id, data: CampaignUpdate, session: DbSession, actor: Writer
 ) -> CampaignOut:
     campaign = campaigns.update_campaign(session, actor, campaign_id, data)
     return campaigns.campaign_out(session, campaign)
@@ -139,7 +140,7 @@ def update_campaign(
 
 @router.delete("/campaigns/{campaign_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_campaign(
-    campaign_id: int, session: DbSession, actor: Writer, version: int | None = None
+    campaign_id: Id, session: DbSession, actor: Writer, version: Version | None = None
 ) -> Response:
     campaigns.delete_campaign(session, actor, campaign_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.catalog.models import Layer
+from tmse.core.input_types import Clearable, IsoDate, PatchModel, Reference, Version
 
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 COLOR_PATTERN = r"^(#[0-9a-fA-F]{6})?$"
@@ -22,10 +23,10 @@ class LevelCreate(BaseModel):
     )
 
 
-class LevelUpdate(BaseModel):
+class LevelUpdate(PatchModel):
     """The key stays: rules refer to it."""
 
-    version: int = VERSION_FIELD
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=80)
     rank: int | None = Field(default=None, ge=1, le=100)
     color: str | None = Field(default=None, pattern=COLOR_PATTERN)
@@ -138,8 +139,8 @@ class HeatMapOut(BaseModel):
 class CampaignScope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    team: str | None = Field(default=None, min_length=1)
-    system: str | None = Field(default=None, min_length=1)
+    team: Reference | None = None
+    system: Reference | None = None
     layer: Layer | None = None
 
 
@@ -147,19 +148,19 @@ class CampaignCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
     target_level: str = Field(min_length=1, max_length=40)
-    due_on: dt.date
+    due_on: IsoDate
     scope: CampaignScope = Field(default_factory=CampaignScope)
-    owner: str | None = Field(default=None, description="Name of the team running it.")
+    owner: Reference | None = Field(default=None, description="Name of the team running it.")
 
 
-class CampaignUpdate(BaseModel):
-    version: int = VERSION_FIELD
+class CampaignUpdate(PatchModel):
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
     target_level: str | None = Field(default=None, min_length=1, max_length=40)
-    due_on: dt.date | None = None
+    due_on: IsoDate | None = None
     scope: CampaignScope | None = None
-    owner: str | None = None
+    owner: Clearable[Reference] = None
     closed: bool | None = None
 
 

@@ -21,20 +21,19 @@ from tmse.catalog.schemas import (
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 @router.get("/services", response_model=Page[ServiceOut])
 def list_services(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "layer", "name"))],
     q: str | None = Query(None, description="Name contains."),
     layer: Layer | None = None,
     lifecycle: Lifecycle | None = None,
@@ -131,7 +130,7 @@ def graph(
 def list_dependencies(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id"))],
     service_name: str | None = Query(None, alias="service", description="Either end."),
     target_kind: TargetKind | None = None,
     api: str | None = Query(None, description="Consumers of this API."),

@@ -32,14 +32,13 @@ from tmse.catalog.models import ApiType, StoreKind
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Version
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ, STANDARDS_WRITE
 
 router = APIRouter(tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 RuleWriter = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 VersionQuery = Query(None, description="The version you read; a stale one gets 409.")
 OwnerQuery = Query(None, description="Owning team's name.")
 NameQuery = Query(None, description="Name contains.")
@@ -54,7 +53,7 @@ Deleted = status.HTTP_204_NO_CONTENT
 def list_domains(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
     q: str | None = NameQuery,
     owner: str | None = OwnerQuery,
 ) -> Page[DomainOut]:
@@ -96,7 +95,7 @@ def delete_domain(
 def list_systems(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
     q: str | None = NameQuery,
     owner: str | None = OwnerQuery,
     domain: str | None = Query(None, description="Domain's name."),
@@ -139,7 +138,7 @@ def delete_system(
 def list_apis(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name", "type"))],
     q: str | None = NameQuery,
     owner: str | None = OwnerQuery,
     system: str | None = Query(None, description="System's name."),
@@ -190,7 +189,7 @@ def api_conformance(name: str, session: DbSession, _: Reader) -> ApiConformance:
 def list_data_stores(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "engine", "id", "name"))],
     q: str | None = NameQuery,
     owner: str | None = OwnerQuery,
     system: str | None = Query(None, description="System's name."),

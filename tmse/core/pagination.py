@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, Literal, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
@@ -22,6 +23,8 @@ class ListParams(BaseModel):
     limit: int = 50
     offset: int = 0
     sort: str | None = None
+    # The fields the route declared in its OpenAPI `sort` enum; paginate() holds them to it.
+    sort_keys: frozenset[str] | None = None
 
 
 async def list_params(
@@ -35,6 +38,27 @@ async def list_params(
     ),
 ) -> ListParams:
     return ListParams(limit=limit, offset=offset, sort=sort)
+
+
+def sorted_by(*keys: str) -> Callable[..., Awaitable[ListParams]]:
+    """The paging dependency of a list sortable by `keys`: `?sort=` is an enum of each key and
+    its '-' (descending) form in the OpenAPI document."""
+    choices = [*keys, *(f"-{key}" for key in keys)]
+    sort_type: Any = Literal[tuple(choices)]
+
+    async def params(
+        limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
+        offset: int = Query(0, ge=0, le=INT32_MAX, description="Rows to skip."),
+        sort: Any = Query(None, description="Field to sort by; prefix with '-' for descending."),
+    ) -> ListParams:
+        return ListParams(limit=limit, offset=offset, sort=sort, sort_keys=frozenset(keys))
+
+    signature = inspect.signature(params)
+    sort_parameter = signature.parameters["sort"].replace(annotation=sort_type | None)
+    params.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*list(signature.parameters.values())[:2], sort_parameter]
+    )
+    return params
 
 
 class Page(BaseModel, Generic[T]):
@@ -55,6 +79,9 @@ def paginate(
 ) -> tuple[list[Any], int]:
     """Rows of one page and the total; an unknown sort field is a 422 naming `sort`.
     `as_rows` returns the named rows of a multi-column select instead of ORM objects."""
+    if params.sort_keys is not None and params.sort_keys != set(sortable):
+        # A programming error: the route documents other sort fields than the query offers.
+        raise RuntimeError(f"sort fields declared {sorted(params.sort_keys)} != {sorted(sortable)}")
     sort = params.sort or default_sort
     descending = sort.startswith("-")
     key = sort.removeprefix("-")

@@ -12,7 +12,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
 from tmse.delivery import gate_criteria, gates, iterations, phases, service, velocity
 from tmse.delivery.models import ProjectStatus
@@ -53,7 +53,6 @@ router = APIRouter(prefix="/api/v1/delivery", tags=["delivery"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 Decider = Annotated[Actor, Depends(require(GATES_DECIDE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 # --- projects --------------------------------------------------------------------------------
@@ -63,7 +62,9 @@ Paging = Annotated[ListParams, Depends(list_params)]
 def list_projects(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams, Depends(sorted_by("end_on", "key", "name", "start_on", "status", "updated_at"))
+    ],
     project_status: ProjectStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=100, description="Part of the key or name."),
 ) -> Page[ProjectSummary]:

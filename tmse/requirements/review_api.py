@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import review, transitions
 from tmse.requirements.models import Requirement
@@ -27,7 +27,6 @@ router = APIRouter(prefix="/api/v1/requirements", tags=["requirement review"])
 Reader = Annotated[Actor, Depends(require(READ))]
 # Every role owning some transition contributes requirements; viewers own none.
 Transitioner = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 def _state(requirement: Requirement) -> RequirementState:
@@ -44,7 +43,11 @@ def _state(requirement: Requirement) -> RequirementState:
 
 
 @router.get("/review-queue", response_model=Page[QueueItem])
-def review_queue(session: DbSession, actor: Reader, paging: Paging) -> Page[QueueItem]:
+def review_queue(
+    session: DbSession,
+    actor: Reader,
+    paging: Annotated[ListParams, Depends(sorted_by("id", "moscow", "title", "updated_at"))],
+) -> Page[QueueItem]:
     """Requirements in review that await my approval."""
     rows, total = review.review_queue(session, actor, paging)
     items = [QueueItem(**row) for row in rows]

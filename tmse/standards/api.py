@@ -10,11 +10,12 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import DECISIONS_WRITE, READ
 from tmse.standards import decisions
 from tmse.standards.schemas import (
+    AdrExport,
     AdrFiles,
     AdrImportResult,
     DecisionCreate,
@@ -32,7 +33,7 @@ Writer = Annotated[Actor, Depends(require(DECISIONS_WRITE))]
 def list_decisions(
     session: DbSession,
     _: Reader,
-    paging: Annotated[ListParams, Depends(list_params)],
+    paging: Annotated[ListParams, Depends(sorted_by("number", "status", "title"))],
     status_filter: DecisionStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, description="Title contains."),
 ) -> Page[DecisionOut]:
@@ -50,9 +51,9 @@ def create_decision(data: DecisionCreate, session: DbSession, actor: Writer) -> 
     return DecisionOut.model_validate(decisions.create_decision(session, actor, data))
 
 
-@router.get("/export/adr-tools", response_model=AdrFiles)
-def export_adr_tools(session: DbSession, _: Reader) -> AdrFiles:
-    return AdrFiles(files=decisions.export_files(session))
+@router.get("/export/adr-tools", response_model=AdrExport)
+def export_adr_tools(session: DbSession, _: Reader) -> AdrExport:
+    return AdrExport(files=decisions.export_files(session))
 
 
 @router.post("/import/adr-tools", response_model=AdrImportResult)

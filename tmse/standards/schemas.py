@@ -54,8 +54,12 @@ class DecisionOut(BaseModel):
     updated_at: dt.datetime
 
 
+class AdrExport(BaseModel):
+    files: dict[str, str] = Field(description="File name → Markdown, as in adr-tools' doc/adr.")
+
+
 class AdrFiles(BaseModel):
-    files: dict[Annotated[str, line(200)], Annotated[str, text(200_000)]] = Field(
+    files: dict[Annotated[str, line(400)], Annotated[str, text(200_000)]] = Field(
         max_length=1000, description="File name → Markdown, as in adr-tools' doc/adr."
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STRATEGY_WRITE
 from tmse.strategy import alignment_queries, initiatives, queries, service
 from tmse.strategy.alignment_view import alignment_out, orphan_page
@@ -52,7 +52,7 @@ def _page(items: list, total: int, paging: ListParams) -> Page:  # type: ignore[
 def list_goals(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("id", "name", "period_end", "status"))],
     goal_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
 ) -> Page[GoalOut]:
@@ -94,7 +94,7 @@ def _goal(session: Session, goal_id: Id) -> GoalOut:
 def list_objectives(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("id", "name", "period_end"))],
     goal_id: Id | None = Query(None, description="Only objectives supporting this goal."),
     objective_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
@@ -154,7 +154,9 @@ def _objective(session: Session, objective: TechObjective) -> ObjectiveOut:
 def list_initiatives(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams, Depends(sorted_by("id", "name", "planned_cost", "planned_person_days"))
+    ],
     objective_id: Id | None = Query(None, description="Only initiatives this objective drives."),
     initiative_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,

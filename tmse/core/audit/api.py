@@ -12,7 +12,7 @@ from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry, entries_query
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, IsoDateTime
-from tmse.core.pagination import ListParams, Page, list_params, paginate
+from tmse.core.pagination import ListParams, Page, paginate, sorted_by
 from tmse.core.permissions import AUDIT_READ
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -38,7 +38,7 @@ class AuditEntryOut(BaseModel):
 def list_audit(
     session: DbSession,
     _: Annotated[Actor, Depends(require(AUDIT_READ))],
-    paging: Annotated[ListParams, Depends(list_params)],
+    paging: Annotated[ListParams, Depends(sorted_by("at", "id"))],
     actor: str | None = Query(None, description="Username of the actor."),
     entity: str | None = Query(None, description="Entity type, or TYPE:ID."),
     action: str | None = None,

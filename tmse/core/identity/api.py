@@ -23,13 +23,12 @@ from tmse.core.identity.schemas import (
     UserUpdate,
 )
 from tmse.core.input_types import Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import ORG_WRITE, READ, TOKENS_WRITE, Role
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])
 Reader = Annotated[Actor, Depends(require(READ))]
 OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 def _team_detail(session: DbSession, team_id: Id) -> TeamDetail:
@@ -46,7 +45,7 @@ def _team_detail(session: DbSession, team_id: Id) -> TeamDetail:
 def list_teams(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "kind", "name"))],
     q: str | None = Query(None, description="Name contains."),
     kind: TeamKind | None = None,
     parent_id: Id | None = None,
@@ -81,7 +80,9 @@ def update_team(team_id: Id, data: TeamUpdate, session: DbSession, actor: OrgWri
 def list_users(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams, Depends(sorted_by("created_at", "display_name", "id", "username"))
+    ],
     q: str | None = Query(None, description="Username or display name contains."),
     role: Role | None = None,
     team_id: Id | None = None,

@@ -14,7 +14,7 @@ from tmse.core.input_types import Id, Version, line
 from tmse.core.links import service
 from tmse.core.links.models import LinkState
 from tmse.core.links.registry import registered_types
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import LINKS_CLEAR, LINKS_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/links", tags=["links"])
@@ -61,7 +61,7 @@ class LinkOut(BaseModel):
 def list_links(
     session: DbSession,
     _: Annotated[Actor, Depends(require(READ))],
-    paging: Annotated[ListParams, Depends(list_params)],
+    paging: Annotated[ListParams, Depends(sorted_by("id", "state", "updated_at"))],
     entity: str | None = Query(None, description="TYPE:ID; links at either end of it."),
     direction: Literal["in", "out", "both"] = "both",
     state: LinkState | None = None,

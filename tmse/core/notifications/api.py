@@ -12,14 +12,13 @@ from tmse.core.input_types import Id
 from tmse.core.notifications import service
 from tmse.core.notifications.models import Notification
 from tmse.core.notifications.schemas import NotificationOut, ReadAllOut, UnreadCount
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import PROFILE_WRITE, READ
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 Reader = Annotated[Actor, Depends(require(READ))]
 # Marking one's own notifications read is personal state, like one's profile.
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 def notification_out(row: Notification) -> NotificationOut:
@@ -39,7 +38,7 @@ def notification_out(row: Notification) -> NotificationOut:
 def list_notifications(
     session: DbSession,
     actor: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id"))],
     unread: bool = Query(False, description="Only the unread ones."),
 ) -> Page[NotificationOut]:
     """My notifications, newest first."""

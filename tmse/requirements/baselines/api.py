@@ -11,7 +11,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.input_types import Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import BASELINES_WRITE, READ
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.models import Baseline, BaselineStatus
@@ -29,7 +29,6 @@ from tmse.requirements.models import Requirement
 router = APIRouter(prefix="/api/v1", tags=["baselines"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(BASELINES_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 def baseline_outs(session: DbSession, baselines: list[Baseline]) -> list[BaselineOut]:
@@ -63,7 +62,10 @@ def baseline_outs(session: DbSession, baselines: list[Baseline]) -> list[Baselin
 def list_baselines(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams,
+        Depends(sorted_by("created_at", "id", "item_count", "name", "signed_at", "status")),
+    ],
     project_id: Id | None = None,
     baseline_status: BaselineStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=200, description="Part of the name."),
@@ -84,7 +86,12 @@ def create_baseline(data: BaselineCreate, session: DbSession, actor: Writer) -> 
 
 
 @router.get("/baselines/{baseline_id}", response_model=BaselineDetail)
-def get_baseline(baseline_id: Id, session: DbSession, _: Reader, paging: Paging) -> BaselineDetail:
+def get_baseline(
+    baseline_id: Id,
+    session: DbSession,
+    _: Reader,
+    paging: Annotated[ListParams, Depends(sorted_by("requirement_id"))],
+) -> BaselineDetail:
     """The baseline with one page of its items (?limit=&offset=)."""
     baseline = service.get_baseline(session, baseline_id)
     items, total = service.items_page(session, baseline_id, paging)

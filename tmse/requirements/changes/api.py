@@ -12,7 +12,7 @@ from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Forbidden
 from tmse.core.input_types import Id, IsoDate
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
 from tmse.delivery.models import FreezeWindow
 from tmse.requirements.changes import board, freeze, queries, service
@@ -40,14 +40,18 @@ freeze_router = APIRouter(prefix="/api/v1/freeze-windows", tags=["freeze windows
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(CHANGES_REQUEST))]
 Decider = Annotated[Actor, Depends(require(CHANGES_DECIDE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 @router.get("", response_model=Page[ChangeRequestSummary])
 def list_change_requests(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams,
+        Depends(
+            sorted_by("created_at", "effort_delta", "id", "status", "submitted_at", "updated_at")
+        ),
+    ],
     cr_status: ChangeRequestStatus | None = Query(None, alias="status"),
     requirement: Id | None = Query(None, description="A requirement's id."),
     project: Id | None = Query(None, description="A project's id."),
@@ -190,7 +194,7 @@ def freeze_window_out(window: FreezeWindow) -> FreezeWindowOut:
 def list_freeze_windows(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[ListParams, Depends(sorted_by("ends_on", "id", "name", "starts_on"))],
     project: Id | None = None,
     release: Id | None = None,
     active_on: IsoDate | None = Query(None, description="Only windows covering this date."),

@@ -13,7 +13,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.input_types import Id
 from tmse.core.openapi_declarations import file_answer
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
 from tmse.requirements.kano import csv_io, service
@@ -33,12 +33,15 @@ router = APIRouter(prefix="/api/v1/kano", tags=["kano"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(KANO_WRITE))]
 Respondent = Annotated[Actor, Depends(require(KANO_RESPOND))]
-Paging = Annotated[ListParams, Depends(list_params)]
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
 @router.get("/surveys", response_model=Page[SurveySummary])
-def list_surveys(session: DbSession, _: Reader, paging: Paging) -> Page[SurveySummary]:
+def list_surveys(
+    session: DbSession,
+    _: Reader,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
+) -> Page[SurveySummary]:
     rows, total = service.list_surveys(session, paging)
     items = [SurveySummary(**row) for row in rows]
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
@@ -81,7 +84,10 @@ def submit_response(
 
 @router.get("/surveys/{survey_id}/responses", response_model=Page[ResponseOut])
 def list_responses(
-    survey_id: Id, session: DbSession, _: Reader, paging: Paging
+    survey_id: Id,
+    session: DbSession,
+    _: Reader,
+    paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "respondent"))],
 ) -> Page[ResponseOut]:
     service.get_survey(session, survey_id)
     rows, total = service.list_responses(session, survey_id, paging)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import FACTS_WRITE, READ
 from tmse.standards.facts import service as facts
 from tmse.standards.facts.schemas import FactOut, FactReport
@@ -29,7 +29,7 @@ def report_fact(data: FactReport, session: DbSession, actor: Reporter) -> FactOu
 def list_facts(
     session: DbSession,
     _: Reader,
-    paging: Annotated[ListParams, Depends(list_params)],
+    paging: Annotated[ListParams, Depends(sorted_by("kind", "reported_at", "service"))],
     service: str | None = Query(None, description="Service name."),
     kind: str | None = Query(None),
 ) -> Page[FactOut]:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import INT32_MAX, Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry import results, service
 from tmse.standards.registry.checks import RULE_KINDS
@@ -37,7 +37,7 @@ Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 def list_standards(
     session: DbSession,
     _: Reader,
-    paging: Annotated[ListParams, Depends(list_params)],
+    paging: Annotated[ListParams, Depends(sorted_by("category", "key", "name"))],
     category: Category | None = None,
     retired: bool | None = None,
     q: str | None = Query(None, description="Name or key contains."),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Count, Id
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import queries, service
 from tmse.standards.reviews.gate import architecture_gate
@@ -33,7 +33,6 @@ router = APIRouter(prefix="/api/v1/reviews", tags=["architecture reviews"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]
 Decider = Annotated[Actor, Depends(require(REVIEWS_DECIDE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 Mine = Literal["requested", "assigned"]
 
 
@@ -41,7 +40,9 @@ Mine = Literal["requested", "assigned"]
 def list_reviews(
     session: DbSession,
     actor: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams, Depends(sorted_by("created_at", "id", "status", "title", "updated_at"))
+    ],
     review_status: ReviewStatus | None = Query(None, alias="status"),
     kind: ReviewKind | None = None,
     mine: Mine | None = Query(None, description="requested: by me; assigned: to me."),

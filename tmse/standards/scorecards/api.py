@@ -11,7 +11,7 @@ from tmse.catalog.models import Layer
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
-from tmse.core.pagination import ListParams, Page, list_params
+from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.scorecards import campaigns, service
 from tmse.standards.scorecards.detail import scorecard_detail
@@ -36,14 +36,15 @@ from tmse.standards.scorecards.schemas import (
 router = APIRouter(prefix="/api/v1/scorecards", tags=["scorecards"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
-Paging = Annotated[ListParams, Depends(list_params)]
 
 
 @router.get("", response_model=Page[ScorecardRow])
 def list_scorecards(
     session: DbSession,
     _: Reader,
-    paging: Paging,
+    paging: Annotated[
+        ListParams, Depends(sorted_by("change", "level", "owner", "score", "service"))
+    ],
     team: str | None = Query(None, description="Owning team name."),
     system: str | None = Query(None, description="System name."),
     layer: Layer | None = None,
@@ -113,7 +114,10 @@ def heat_map(
 
 @router.get("/campaigns", response_model=Page[CampaignSummary])
 def list_campaigns(
-    session: DbSession, _: Reader, paging: Paging, include_closed: bool = False
+    session: DbSession,
+    _: Reader,
+    paging: Annotated[ListParams, Depends(sorted_by("due_on", "id", "name"))],
+    include_closed: bool = False,
 ) -> Page[CampaignSummary]:
     items, total = campaigns.list_campaigns(session, paging, include_closed)
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)

@@ -290,9 +290,9 @@ def status_form(
     if survey is None:
         return not_found_page(request, N_("This survey does not exist."))
     version = str(form.get("version", ""))
-    data = SurveyUpdate(
-        version=int(version) if version.isdigit() else -1, is_open=form.get("open") == "1"
-    )
+    # An unreadable version is a stale one (409), not an invalid update.
+    readable = version.isdigit() and len(version) <= 9
+    data = SurveyUpdate(version=int(version) if readable else 0, is_open=form.get("open") == "1")
     try:
         service.update_survey(session, actor, survey_id, data)
     except Conflict as exc:

@@ -20,7 +20,7 @@ from tmse.catalog.schemas import (
 )
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Id, Version
+from tmse.core.input_types import Id, Reference, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
 
@@ -34,11 +34,11 @@ def list_services(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "layer", "name"))],
-    q: str | None = Query(None, description="Name contains."),
+    q: str | None = Query(None, max_length=200, description="Name contains."),
     layer: Layer | None = None,
     lifecycle: Lifecycle | None = None,
-    owner: str | None = Query(None, description="Owning team's name."),
-    system: str | None = Query(None, description="System's name."),
+    owner: str | None = Query(None, max_length=200, description="Owning team's name."),
+    system: str | None = Query(None, max_length=200, description="System's name."),
 ) -> Page[ServiceOut]:
     rows, total = service.list_services(
         session, paging, q=q, layer=layer, lifecycle=lifecycle, owner=owner, system=system
@@ -57,18 +57,20 @@ def create_service(data: ServiceCreate, session: DbSession, actor: Writer) -> Se
 
 
 @router.get("/services/{name}", response_model=ServiceOut)
-def get_service(name: str, session: DbSession, _: Reader) -> ServiceOut:
+def get_service(name: Reference, session: DbSession, _: Reader) -> ServiceOut:
     return service.service_out(session, [service.get_service(session, name)])[0]
 
 
 @router.patch("/services/{name}", response_model=ServiceOut)
-def update_service(name: str, data: ServiceUpdate, session: DbSession, actor: Writer) -> ServiceOut:
+def update_service(
+    name: Reference, data: ServiceUpdate, session: DbSession, actor: Writer
+) -> ServiceOut:
     return service.service_out(session, [service.update_service(session, actor, name, data)])[0]
 
 
 @router.delete("/services/{name}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_service(
-    name: str,
+    name: Reference,
     session: DbSession,
     actor: Writer,
     version: Version | None = Query(
@@ -80,7 +82,7 @@ def delete_service(
 
 
 @router.get("/services/{name}/detail", response_model=ServiceDetail)
-def service_detail(name: str, session: DbSession, _: Reader) -> ServiceDetail:
+def service_detail(name: Reference, session: DbSession, _: Reader) -> ServiceDetail:
     """Owners, system, dependencies both ways, APIs, data stores, blast radius, violations."""
     return overview.service_detail(session, name)
 
@@ -90,7 +92,7 @@ def service_detail(name: str, session: DbSession, _: Reader) -> ServiceDetail:
     response_model=None,
     responses={200: {"model": BlastRadius, "description": "The services hit, with owners."}},
 )
-def service_blast_radius(name: str, session: DbSession, _: Reader) -> Response:
+def service_blast_radius(name: Reference, session: DbSession, _: Reader) -> Response:
     """Every service that transitively depends on `name` (also through its APIs), with owner."""
     # Thousands of services for a core one: the JSON is encoded once and kept until the next
     # write, rather than a model per service validated again against a response model.
@@ -118,8 +120,8 @@ def check_duplicates(
 def graph(
     session: DbSession,
     _: Reader,
-    system: str | None = Query(None, description="System's name."),
-    team: str | None = Query(None, description="Owning team's name."),
+    system: str | None = Query(None, max_length=200, description="System's name."),
+    team: str | None = Query(None, max_length=200, description="Owning team's name."),
     layer: Layer | None = None,
 ) -> GraphView:
     """Nodes and edges for the dependency graph view, filtered, with layering verdicts."""
@@ -131,10 +133,12 @@ def list_dependencies(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id"))],
-    service_name: str | None = Query(None, alias="service", description="Either end."),
+    service_name: str | None = Query(
+        None, alias="service", max_length=200, description="Either end."
+    ),
     target_kind: TargetKind | None = None,
-    api: str | None = Query(None, description="Consumers of this API."),
-    data_store: str | None = Query(None, description="Users of this data store."),
+    api: str | None = Query(None, max_length=200, description="Consumers of this API."),
+    data_store: str | None = Query(None, max_length=200, description="Users of this data store."),
 ) -> Page[DependencyOut]:
     rows, total = service.list_dependencies(
         session,

@@ -31,7 +31,7 @@ from tmse.catalog.entity_schemas import (
 from tmse.catalog.models import ApiType, StoreKind
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Version
+from tmse.core.input_types import Reference, SearchText, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ, STANDARDS_WRITE
 
@@ -54,8 +54,8 @@ def list_domains(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
-    q: str | None = NameQuery,
-    owner: str | None = OwnerQuery,
+    q: SearchText | None = NameQuery,
+    owner: SearchText | None = OwnerQuery,
 ) -> Page[DomainOut]:
     rows, total = entities.list_domains(session, paging, q=q, owner=owner)
     return Page(
@@ -72,18 +72,20 @@ def create_domain(data: DomainCreate, session: DbSession, actor: Writer) -> Doma
 
 
 @router.get("/domains/{name}", response_model=DomainOut)
-def get_domain(name: str, session: DbSession, _: Reader) -> DomainOut:
+def get_domain(name: Reference, session: DbSession, _: Reader) -> DomainOut:
     return entities.domain_out(session, [entities.get_domain(session, name)])[0]
 
 
 @router.patch("/domains/{name}", response_model=DomainOut)
-def update_domain(name: str, data: DomainUpdate, session: DbSession, actor: Writer) -> DomainOut:
+def update_domain(
+    name: Reference, data: DomainUpdate, session: DbSession, actor: Writer
+) -> DomainOut:
     return entities.domain_out(session, [entities.update_domain(session, actor, name, data)])[0]
 
 
 @router.delete("/domains/{name}", status_code=Deleted)
 def delete_domain(
-    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
+    name: Reference, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     entities.delete_domain(session, actor, name, version)
 
@@ -96,9 +98,9 @@ def list_systems(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
-    q: str | None = NameQuery,
-    owner: str | None = OwnerQuery,
-    domain: str | None = Query(None, description="Domain's name."),
+    q: SearchText | None = NameQuery,
+    owner: SearchText | None = OwnerQuery,
+    domain: str | None = Query(None, max_length=200, description="Domain's name."),
 ) -> Page[SystemOut]:
     rows, total = entities.list_systems(session, paging, q=q, owner=owner, domain=domain)
     return Page(
@@ -115,18 +117,20 @@ def create_system(data: SystemCreate, session: DbSession, actor: Writer) -> Syst
 
 
 @router.get("/systems/{name}", response_model=SystemOut)
-def get_system(name: str, session: DbSession, _: Reader) -> SystemOut:
+def get_system(name: Reference, session: DbSession, _: Reader) -> SystemOut:
     return entities.system_out(session, [entities.get_system(session, name)])[0]
 
 
 @router.patch("/systems/{name}", response_model=SystemOut)
-def update_system(name: str, data: SystemUpdate, session: DbSession, actor: Writer) -> SystemOut:
+def update_system(
+    name: Reference, data: SystemUpdate, session: DbSession, actor: Writer
+) -> SystemOut:
     return entities.system_out(session, [entities.update_system(session, actor, name, data)])[0]
 
 
 @router.delete("/systems/{name}", status_code=Deleted)
 def delete_system(
-    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
+    name: Reference, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     entities.delete_system(session, actor, name, version)
 
@@ -139,10 +143,10 @@ def list_apis(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name", "type"))],
-    q: str | None = NameQuery,
-    owner: str | None = OwnerQuery,
-    system: str | None = Query(None, description="System's name."),
-    provider: str | None = Query(None, description="Providing service's name."),
+    q: SearchText | None = NameQuery,
+    owner: SearchText | None = OwnerQuery,
+    system: str | None = Query(None, max_length=200, description="System's name."),
+    provider: str | None = Query(None, max_length=200, description="Providing service's name."),
     type: ApiType | None = None,
 ) -> Page[ApiOut]:
     rows, total = apis.list_apis(
@@ -160,24 +164,24 @@ def create_api(data: ApiCreate, session: DbSession, actor: Writer) -> ApiDetail:
 
 
 @router.get("/apis/{name}", response_model=ApiDetail)
-def get_api(name: str, session: DbSession, _: Reader) -> ApiDetail:
+def get_api(name: Reference, session: DbSession, _: Reader) -> ApiDetail:
     return apis.api_detail(session, apis.get_api(session, name))
 
 
 @router.patch("/apis/{name}", response_model=ApiDetail)
-def update_api(name: str, data: ApiUpdate, session: DbSession, actor: Writer) -> ApiDetail:
+def update_api(name: Reference, data: ApiUpdate, session: DbSession, actor: Writer) -> ApiDetail:
     return apis.api_detail(session, apis.update_api(session, actor, name, data))
 
 
 @router.delete("/apis/{name}", status_code=Deleted)
 def delete_api(
-    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
+    name: Reference, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     apis.delete_api(session, actor, name, version)
 
 
 @router.get("/apis/{name}/conformance", response_model=ApiConformance)
-def api_conformance(name: str, session: DbSession, _: Reader) -> ApiConformance:
+def api_conformance(name: Reference, session: DbSession, _: Reader) -> ApiConformance:
     """The standards' API design rules run on this OpenAPI API's stored definition."""
     return apis.api_conformance(session, name)
 
@@ -190,11 +194,11 @@ def list_data_stores(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "engine", "id", "name"))],
-    q: str | None = NameQuery,
-    owner: str | None = OwnerQuery,
-    system: str | None = Query(None, description="System's name."),
+    q: SearchText | None = NameQuery,
+    owner: SearchText | None = OwnerQuery,
+    system: str | None = Query(None, max_length=200, description="System's name."),
     kind: StoreKind | None = None,
-    engine: str | None = None,
+    engine: SearchText | None = None,
 ) -> Page[DataStoreOut]:
     rows, total = data_stores.list_data_stores(
         session, paging, q=q, owner=owner, system=system, kind=kind, engine=engine
@@ -214,13 +218,13 @@ def create_data_store(data: DataStoreCreate, session: DbSession, actor: Writer) 
 
 
 @router.get("/data-stores/{name}", response_model=DataStoreOut)
-def get_data_store(name: str, session: DbSession, _: Reader) -> DataStoreOut:
+def get_data_store(name: Reference, session: DbSession, _: Reader) -> DataStoreOut:
     return data_stores.data_store_out(session, [data_stores.get_data_store(session, name)])[0]
 
 
 @router.patch("/data-stores/{name}", response_model=DataStoreOut)
 def update_data_store(
-    name: str, data: DataStoreUpdate, session: DbSession, actor: Writer
+    name: Reference, data: DataStoreUpdate, session: DbSession, actor: Writer
 ) -> DataStoreOut:
     row = data_stores.update_data_store(session, actor, name, data)
     return data_stores.data_store_out(session, [row])[0]
@@ -228,14 +232,14 @@ def update_data_store(
 
 @router.delete("/data-stores/{name}", status_code=Deleted)
 def delete_data_store(
-    name: str, session: DbSession, actor: Writer, version: Version | None = VersionQuery
+    name: Reference, session: DbSession, actor: Writer, version: Version | None = VersionQuery
 ) -> None:
     """A primary that still has read replicas is kept (409)."""
     data_stores.delete_data_store(session, actor, name, version)
 
 
 @router.get("/data-stores/{name}/blast-radius", response_model=DataStoreBlastRadius)
-def data_store_blast_radius(name: str, session: DbSession, _: Reader) -> DataStoreBlastRadius:
+def data_store_blast_radius(name: Reference, session: DbSession, _: Reader) -> DataStoreBlastRadius:
     """Every service depending on the store or its replicas, transitively, with owners."""
     return checks.data_store_blast_radius(session, name)
 

@@ -68,6 +68,8 @@ Name = Annotated[str, line(NAME_LENGTH, min_length=1)]
 # The name of another record (team, system, service, user) a request refers to.
 Reference = Annotated[str, line(NAME_LENGTH, min_length=1)]
 Title = Annotated[str, line(NAME_LENGTH, min_length=1)]
+# A filter or search term in a query; empty means no filter.
+SearchText = Annotated[str, line(NAME_LENGTH)]
 Text = Annotated[str, text(TEXT_LENGTH)]
 Money = Annotated[Decimal, amount(16, 2)]
 Measure = Annotated[Decimal, amount(18, 4)]

@@ -12,7 +12,7 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
-from tmse.core.input_types import Id, Offset
+from tmse.core.input_types import Id, Offset, SearchText
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
@@ -50,15 +50,19 @@ def list_requirements(
         None, description="Rank by RICE, WSJF or MoSCoW (empty scores last, then by id)."
     ),
     sort: str | None = Query(
-        None, description="Without a model: a field, `-field` descending, or `cf.<key>`."
+        None,
+        max_length=60,
+        description="Without a model: a field, `-field` descending, or `cf.<key>`.",
     ),
-    requirement_status: list[str] = Query([], alias="status"),
-    type: str | None = None,
-    moscow_value: str | None = Query(None, alias="moscow"),
+    requirement_status: list[SearchText] = Query([], alias="status", max_length=20),
+    type: SearchText | None = None,
+    moscow_value: str | None = Query(None, alias="moscow", max_length=20),
     project: Id | None = None,
     release: Id | None = None,
-    channel: str | None = None,
-    q: str | None = Query(None, description="Words of the title, REQ-<id> or an external key."),
+    channel: SearchText | None = None,
+    q: str | None = Query(
+        None, max_length=200, description="Words of the title, REQ-<id> or an external key."
+    ),
 ) -> BacklogPage:
     """The backlog; `cf.<key>=value` query parameters filter by custom fields."""
     filters = backlog.BacklogFilters(

@@ -35,7 +35,7 @@ def list_decisions(
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("number", "status", "title"))],
     status_filter: DecisionStatus | None = Query(None, alias="status"),
-    q: str | None = Query(None, description="Title contains."),
+    q: str | None = Query(None, max_length=200, description="Title contains."),
 ) -> Page[DecisionOut]:
     rows, total = decisions.list_decisions(session, paging, status=status_filter, q=q)
     return Page(

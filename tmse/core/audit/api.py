@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry, entries_query
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Id, IsoDateTime
+from tmse.core.input_types import Id, IsoDateTime, SearchText
 from tmse.core.pagination import ListParams, Page, paginate, sorted_by
 from tmse.core.permissions import AUDIT_READ
 
@@ -39,9 +39,9 @@ def list_audit(
     session: DbSession,
     _: Annotated[Actor, Depends(require(AUDIT_READ))],
     paging: Annotated[ListParams, Depends(sorted_by("at", "id"))],
-    actor: str | None = Query(None, description="Username of the actor."),
-    entity: str | None = Query(None, description="Entity type, or TYPE:ID."),
-    action: str | None = None,
+    actor: str | None = Query(None, max_length=200, description="Username of the actor."),
+    entity: str | None = Query(None, max_length=200, description="Entity type, or TYPE:ID."),
+    action: SearchText | None = None,
     since: IsoDateTime | None = Query(None, description="From this time (inclusive)."),
     until: IsoDateTime | None = Query(None, description="Before this time."),
 ) -> Page[AuditEntryOut]:

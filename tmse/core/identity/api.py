@@ -46,7 +46,7 @@ def list_teams(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "kind", "name"))],
-    q: str | None = Query(None, description="Name contains."),
+    q: str | None = Query(None, max_length=200, description="Name contains."),
     kind: TeamKind | None = None,
     parent_id: Id | None = None,
 ) -> Page[TeamOut]:
@@ -83,7 +83,7 @@ def list_users(
     paging: Annotated[
         ListParams, Depends(sorted_by("created_at", "display_name", "id", "username"))
     ],
-    q: str | None = Query(None, description="Username or display name contains."),
+    q: str | None = Query(None, max_length=200, description="Username or display name contains."),
     role: Role | None = None,
     team_id: Id | None = None,
     is_active: bool | None = None,

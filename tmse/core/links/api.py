@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Id, Version, line
+from tmse.core.input_types import Id, SearchText, Version, line
 from tmse.core.links import service
 from tmse.core.links.models import LinkState
 from tmse.core.links.registry import registered_types
@@ -62,10 +62,12 @@ def list_links(
     session: DbSession,
     _: Annotated[Actor, Depends(require(READ))],
     paging: Annotated[ListParams, Depends(sorted_by("id", "state", "updated_at"))],
-    entity: str | None = Query(None, description="TYPE:ID; links at either end of it."),
+    entity: str | None = Query(
+        None, max_length=200, description="TYPE:ID; links at either end of it."
+    ),
     direction: Literal["in", "out", "both"] = "both",
     state: LinkState | None = None,
-    link_type: str | None = None,
+    link_type: SearchText | None = None,
 ) -> Page[LinkOut]:
     rows, total = service.list_links(
         session, paging, entity=entity, direction=direction, state=state, link_type=link_type

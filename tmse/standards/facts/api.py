@@ -30,8 +30,8 @@ def list_facts(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("kind", "reported_at", "service"))],
-    service: str | None = Query(None, description="Service name."),
-    kind: str | None = Query(None),
+    service: str | None = Query(None, max_length=200, description="Service name."),
+    kind: str | None = Query(None, max_length=80),
 ) -> Page[FactOut]:
     rows, total = facts.list_facts(session, paging, service=service, kind=kind)
     return Page(items=rows, total=total, limit=paging.limit, offset=paging.offset)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import INT32_MAX, Id
+from tmse.core.input_types import INT32_MAX, Id, Reference, SearchText
 from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry import results, service
@@ -40,7 +40,7 @@ def list_standards(
     paging: Annotated[ListParams, Depends(sorted_by("category", "key", "name"))],
     category: Category | None = None,
     retired: bool | None = None,
-    q: str | None = Query(None, description="Name or key contains."),
+    q: str | None = Query(None, max_length=200, description="Name or key contains."),
 ) -> Page[StandardOut]:
     rows, total = service.list_standards(session, paging, category=category, retired=retired, q=q)
     return Page(
@@ -71,13 +71,13 @@ def rule_kinds(_: Reader) -> list[RuleKindOut]:
 
 
 @router.get("/registry/{key}", response_model=StandardDetail)
-def get_standard(key: str, session: DbSession, _: Reader) -> StandardDetail:
+def get_standard(key: Reference, session: DbSession, _: Reader) -> StandardDetail:
     return service.standard_detail(session, key)
 
 
 @router.patch("/registry/{key}", response_model=StandardOut)
 def update_standard(
-    key: str, data: StandardUpdate, session: DbSession, actor: Writer
+    key: Reference, data: StandardUpdate, session: DbSession, actor: Writer
 ) -> StandardOut:
     standard = service.update_standard(session, actor, key, data)
     return service.standard_out(session, [standard])[0]
@@ -87,25 +87,25 @@ def update_standard(
     "/registry/{key}/versions", response_model=VersionOut, status_code=status.HTTP_201_CREATED
 )
 def publish_version(
-    key: str, data: VersionPublish, session: DbSession, actor: Writer
+    key: Reference, data: VersionPublish, session: DbSession, actor: Writer
 ) -> VersionOut:
     """Publish the next immutable version; it is in force from now on."""
     return service.version_out(service.publish_version(session, actor, key, data))
 
 
 @router.get("/registry/{key}/versions", response_model=list[VersionOut])
-def list_versions(key: str, session: DbSession, _: Reader) -> list[VersionOut]:
+def list_versions(key: Reference, session: DbSession, _: Reader) -> list[VersionOut]:
     return [service.version_out(v) for v in service.list_versions(session, key)]
 
 
 @router.get("/registry/{key}/versions/{number}", response_model=VersionOut)
-def get_version(key: str, number: Id, session: DbSession, _: Reader) -> VersionOut:
+def get_version(key: Reference, number: Id, session: DbSession, _: Reader) -> VersionOut:
     return service.version_out(service.get_version(session, key, number))
 
 
 @router.get("/registry/{key}/diff", response_model=VersionDiff)
 def diff_versions(
-    key: str,
+    key: Reference,
     session: DbSession,
     _: Reader,
     from_version: int = Query(alias="from", ge=1, le=INT32_MAX),
@@ -117,7 +117,7 @@ def diff_versions(
 
 @router.post("/registry/{key}/retire", response_model=StandardOut)
 def retire_standard(
-    key: str, data: StandardRetire, session: DbSession, actor: Writer
+    key: Reference, data: StandardRetire, session: DbSession, actor: Writer
 ) -> StandardOut:
     standard = service.retire_standard(session, actor, key, data.version)
     return service.standard_out(session, [standard])[0]
@@ -128,11 +128,11 @@ def list_results(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(list_params)],
-    service_name: str | None = Query(None, alias="service"),
-    standard: str | None = None,
+    service_name: str | None = Query(None, alias="service", max_length=200),
+    standard: SearchText | None = None,
     passed: bool | None = None,
     severity: Literal["error", "warning", "info"] | None = None,
-    level: str | None = None,
+    level: SearchText | None = None,
 ) -> Page[RuleResultOut]:
     """Rule results of every standard in force across services, failures first."""
     rows = results.filtered_results(
@@ -147,6 +147,6 @@ def list_results(
 
 
 @router.get("/results/{service_name}", response_model=ServiceResults)
-def service_results(service_name: str, session: DbSession, _: Reader) -> ServiceResults:
+def service_results(service_name: Reference, session: DbSession, _: Reader) -> ServiceResults:
     """One service's rule results with severity, location and fix hint, failures first."""
     return results.service_results(session, service_name)

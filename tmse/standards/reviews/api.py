@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Count, Id
+from tmse.core.input_types import Count, Id, Reference
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import queries, service
@@ -46,7 +46,9 @@ def list_reviews(
     review_status: ReviewStatus | None = Query(None, alias="status"),
     kind: ReviewKind | None = None,
     mine: Mine | None = Query(None, description="requested: by me; assigned: to me."),
-    service_name: str | None = Query(None, alias="service", description="Service or proposal."),
+    service_name: str | None = Query(
+        None, alias="service", max_length=200, description="Service or proposal."
+    ),
 ) -> Page[ReviewSummary]:
     rows, total = queries.list_reviews(
         session,
@@ -74,7 +76,7 @@ def review_counts(
 
 
 @router.get("/gate/{service_name}", response_model=GateOut)
-def review_gate(service_name: str, session: DbSession, _: Reader) -> GateOut:
+def review_gate(service_name: Reference, session: DbSession, _: Reader) -> GateOut:
     """The architecture stage-gate criterion for a service (see docs/reviews.md)."""
     result = architecture_gate(session, service_name)
     return GateOut(service=service_name, **result.__dict__)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from tmse.catalog.models import Layer
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.input_types import Id, Version
+from tmse.core.input_types import Id, Reference, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.scorecards import campaigns, service
@@ -45,10 +45,12 @@ def list_scorecards(
     paging: Annotated[
         ListParams, Depends(sorted_by("change", "level", "owner", "score", "service"))
     ],
-    team: str | None = Query(None, description="Owning team name."),
-    system: str | None = Query(None, description="System name."),
+    team: str | None = Query(None, max_length=200, description="Owning team name."),
+    system: str | None = Query(None, max_length=200, description="System name."),
     layer: Layer | None = None,
-    level: str | None = Query(None, description="Level key held; 'none' for no level."),
+    level: str | None = Query(
+        None, max_length=200, description="Level key held; 'none' for no level."
+    ),
 ) -> Page[ScorecardRow]:
     rows, total = service.list_scorecards(session, paging, team, system, layer, level)
     items = [ScorecardRow.model_validate(row._mapping) for row in rows]
@@ -73,13 +75,13 @@ def create_level(data: LevelCreate, session: DbSession, actor: Writer) -> LevelO
 
 
 @router.patch("/levels/{key}", response_model=LevelOut)
-def update_level(key: str, data: LevelUpdate, session: DbSession, actor: Writer) -> LevelOut:
+def update_level(key: Reference, data: LevelUpdate, session: DbSession, actor: Writer) -> LevelOut:
     return LevelOut.model_validate(service.update_level(session, actor, key, data))
 
 
 @router.delete("/levels/{key}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_level(
-    key: str, session: DbSession, actor: Writer, version: Version | None = None
+    key: Reference, session: DbSession, actor: Writer, version: Version | None = None
 ) -> Response:
     service.delete_level(session, actor, key, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -95,7 +97,7 @@ def take_snapshots(session: DbSession, actor: Writer) -> SnapshotResult:
 def heat_map(
     session: DbSession,
     _: Reader,
-    by: str = Query("team", description="Rows: team, system or layer."),
+    by: str = Query("team", max_length=20, description="Rows: team, system or layer."),
 ) -> HeatMapOut:
     day, grid = service.organisation_heat_map(session, by)
     cells = [
@@ -151,14 +153,14 @@ def delete_campaign(
 
 
 @router.get("/{service_name}", response_model=ScorecardDetail)
-def get_scorecard(service_name: str, session: DbSession, _: Reader) -> ScorecardDetail:
+def get_scorecard(service_name: Reference, session: DbSession, _: Reader) -> ScorecardDetail:
     """Evaluated now: the rules grouped by level, and what blocks the next level."""
     return scorecard_detail(session, service_name)
 
 
 @router.get("/{service_name}/trend", response_model=Trend)
 def get_trend(
-    service_name: str,
+    service_name: Reference,
     session: DbSession,
     _: Reader,
     days: int = Query(90, ge=1, le=730, description="How many days back."),

@@ -29,6 +29,7 @@ from tmse.core.notifications import api as notifications_api
 from tmse.core.notifications import views as notifications_views
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.openapi_declarations import install_api_declarations
+from tmse.core.parameter_bounds import refuse_out_of_range_integers
 from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
@@ -115,22 +116,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router, dependencies=[Depends(refuse_control_characters)])
     install_api_declarations(app)
     app.include_router(api_docs.router)
-    app.include_router(web_views.router)
-    app.include_router(notifications_views.router)
-    app.include_router(requirement_review_views.router)
-    app.include_router(requirements_views.router)
-    app.include_router(registry_views.router)
-    app.include_router(catalog_views.router)
-    app.include_router(decision_views.router)
-    app.include_router(pages.router)
-    app.include_router(reviews_views.router)
-    app.include_router(scorecards_views.router)
-    app.include_router(kano_views.router)
-    app.include_router(baselines_views.router)
-    app.include_router(changes_views.router)
-    app.include_router(strategy_views.router)
-    app.include_router(traceability_views.router)
-    app.include_router(delivery_views.router)
+    for router in (
+        web_views.router,
+        notifications_views.router,
+        requirement_review_views.router,
+        requirements_views.router,
+        registry_views.router,
+        catalog_views.router,
+        decision_views.router,
+        pages.router,
+        reviews_views.router,
+        scorecards_views.router,
+        kano_views.router,
+        baselines_views.router,
+        changes_views.router,
+        strategy_views.router,
+        traceability_views.router,
+        delivery_views.router,
+    ):
+        # Pages read ids and numbers by hand too: nothing past a column, no control character.
+        page_checks = [Depends(refuse_control_characters), Depends(refuse_out_of_range_integers)]
+        app.include_router(router, dependencies=page_checks)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_operations_routes(app)
 

@@ -7,16 +7,14 @@ parameter nobody taught it to fill fails the test by name.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator
-from urllib.parse import quote, unquote_plus, urlencode
+from urllib.parse import unquote_plus
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 from rich.console import Console
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from tests.helpers import SYSTEM, login
 from tests.security.hostile_data import (
@@ -30,6 +28,7 @@ from tests.security.hostile_data import (
 )
 from tests.security.html_audit import script_problems
 from tests.security.page_forms import post_forms
+from tests.security.page_routes import page_routes, page_urls
 from tmse.app import create_app
 from tmse.core.db import Database
 from tmse.core.identity import credentials
@@ -37,38 +36,6 @@ from tmse.core.identity.models import User
 from tmse.demo import load_demo
 from tmse.metadata import load_metadata
 from tmse.settings import Settings
-
-# Real values for each path parameter: up to three distinct rows, rich ones first.
-PARAMETER_VALUES = {
-    "requirement_id": "SELECT requirement_id FROM requirement_review_requests UNION ALL "
-    "SELECT requirement_id FROM change_requests UNION ALL SELECT id FROM requirements",
-    "team_id": "SELECT id FROM teams ORDER BY kind, id",
-    "user_id": "SELECT id FROM users WHERE username LIKE 'admin%' UNION ALL SELECT id FROM users",
-    "number": "SELECT number FROM decision_records ORDER BY number",
-    "review_id": "SELECT id FROM architecture_reviews ORDER BY id",
-    "campaign_id": "SELECT id FROM scorecard_campaigns ORDER BY id",
-    "survey_id": "SELECT id FROM kano_surveys ORDER BY id",
-    "token": "SELECT share_token FROM kano_surveys ORDER BY id",
-    "baseline_id": "SELECT id FROM requirement_baselines ORDER BY status, id",
-    "change_request_id": "SELECT id FROM change_requests ORDER BY status, id",
-    "goal_id": "SELECT id FROM strategy_goals ORDER BY id",
-    "objective_id": "SELECT id FROM strategy_objectives ORDER BY id",
-    "initiative_id": "SELECT id FROM strategy_initiatives ORDER BY id",
-    "project_id": "SELECT id FROM delivery_projects ORDER BY id",
-}
-# Parameters whose meaning depends on the page.
-PARAMETER_VALUES_BY_PATH = {
-    ("/standards/", "key"): "SELECT key FROM standards ORDER BY id",
-    ("/scorecards/levels/", "key"): "SELECT key FROM scorecard_levels ORDER BY id",
-    ("/catalog/apis/", "name"): "SELECT name FROM catalog_apis ORDER BY id",
-    ("/catalog/services/", "name"): "SELECT name FROM catalog_services ORDER BY id",
-    ("/scorecards/", "name"): "SELECT name FROM catalog_services ORDER BY id",
-}
-# Query parameters a page needs to show anything but "not found".
-REQUIRED_QUERY = {
-    "/changes/new": ("requirement", "SELECT requirement_id FROM change_requests ORDER BY id"),
-}
-NOT_PAGES = {"/healthz", "/readyz", "/metrics"}
 
 
 @pytest.fixture(scope="module")
@@ -95,64 +62,12 @@ def hostile(
     db.dispose()
 
 
-def _page_routes() -> list[APIRoute]:
-    app = create_app(Settings(database_url="sqlite://", secret_key="walk-" + "k" * 32))
-    found = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        if not isinstance(route, APIRoute) or "GET" not in (context.methods or ()):
-            continue
-        path = context.path or ""
-        if path.startswith("/api/v1/") or path in NOT_PAGES:
-            continue
-        found.append(route)
-    return found
-
-
-def _values(db: Database, path: str, parameter: str) -> list[str]:
-    query = next(
-        (q for (prefix, name), q in PARAMETER_VALUES_BY_PATH.items()
-         if name == parameter and path.startswith(prefix)),
-        PARAMETER_VALUES.get(parameter),
-    )  # fmt: skip
-    assert query, f"{path}: teach PARAMETER_VALUES how to fill {{{parameter}}}"
-    with db.engine.connect() as connection:
-        rows = [str(row[0]) for row in connection.execute(text(query))]
-    distinct = list(dict.fromkeys(rows))[:3]
-    assert distinct, f"{path}: the demo has no row for {{{parameter}}}"
-    return distinct
-
-
-def _urls(db: Database, route: APIRoute) -> list[str]:
-    """The route with real ids, once plain and once with every text query parameter hostile."""
-    urls = [route.path_format]
-    if route.path in REQUIRED_QUERY:
-        name, query = REQUIRED_QUERY[route.path]
-        with db.engine.connect() as connection:
-            urls = [f"{urls[0]}?{name}={connection.execute(text(query)).scalar()}"]
-    for parameter in route.dependant.path_params:
-        urls = [
-            url.replace(f"{{{parameter.name}}}", quote(value, safe=""))
-            for url in urls
-            for value in _values(db, route.path, parameter.name)
-        ]
-    texts = [p.alias for p in route.dependant.query_params if _takes_text(p.field_info.annotation)]
-    if texts:
-        query = urlencode({name: PAYLOAD for name in texts})
-        urls += [f"{url}{'&' if '?' in url else '?'}{query}" for url in urls[:1]]
-    return urls
-
-
-def _takes_text(annotation: object) -> bool:
-    return annotation is str or str in typing.get_args(annotation)
-
-
 def test_no_page_runs_script_from_stored_or_reflected_text(hostile):
     client, db, filled = hostile
-    routes = _page_routes()
+    routes = page_routes()
     rendered, failures = 0, []
     for route in routes:
-        for url in _urls(db, route):
+        for url in page_urls(db, route, PAYLOAD):
             response = client.get(url, follow_redirects=False)
             rendered += 1
             reflected = PAYLOAD in unquote_plus(url)
@@ -182,10 +97,10 @@ def test_forms_show_hostile_input_back_as_text(hostile):
     again with its errors, or the saved record) shows it as text. Runs after the walk: it writes."""
     client, db, _ = hostile
     posted, failures = 0, []
-    for route in _page_routes():
+    for route in page_routes():
         if not route.path.endswith(("/new", "/edit")):
             continue
-        url = _urls(db, route)[0]
+        url = page_urls(db, route, PAYLOAD)[0]
         for form in post_forms(url, client.get(url).text, PAYLOAD):
             if form.action in ("/language", "/logout"):
                 continue

@@ -124,7 +124,7 @@ def _marked_routes(routes: list[Any]) -> Iterator[tuple[re.Pattern[str], set[str
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope["headers"]:
         if name == b"content-length":
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isdigit() and len(value) <= 18 else None
     return None
 
 

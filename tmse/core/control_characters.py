@@ -1,5 +1,5 @@
-"""One check for every API route: no C0/C1 control character in a path segment, a query
-parameter or anywhere in a JSON body (keys included); a 422 names where it was found.
+"""One check for every route, API and page: no C0/C1 control character in a path segment, a query
+parameter, a form field or anywhere in a JSON body (keys included); a 422 names where it was found.
 
 Typed fields refuse them too (tmse.core.input_types); this catches what no type covers: free-form
 JSON objects, their keys, and parameters declared as plain `str`.
@@ -31,7 +31,13 @@ async def refuse_control_characters(request: Request) -> None:
         if _PARAMETER_CONTROL.search(name) or _PARAMETER_CONTROL.search(value):
             field = "query" if _PARAMETER_CONTROL.search(name) else name
             found.append({"field": field, "message": _MESSAGE})
-    if request.headers.get("content-type", "").startswith("application/json"):
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        # Form text keeps tab and line breaks (text areas); files are the importers' to check.
+        for name, value in (await request.form()).multi_items():
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                found.append({"field": name, "message": _MESSAGE})
+    if content_type.startswith("application/json"):
         try:
             body = json.loads(await request.body())
         except ValueError:

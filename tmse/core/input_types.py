@@ -32,6 +32,16 @@ NAME_LENGTH = 200
 TEXT_LENGTH = 20_000
 
 
+def parse_int32(value: object) -> int | None:
+    """A number typed by hand (a form field, a query value, `REQ-12`'s digits) as a non-negative
+    int32, or None: only ASCII digits count, and nothing a column cannot hold."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    number = int(text)
+    return number if number <= INT32_MAX else None
+
+
 def line(max_length: int, min_length: int = 0) -> Any:
     """A single-line string of at most `max_length` characters: `Annotated[str, line(120)]`."""
     return Field(min_length=min_length, max_length=max_length, pattern=SINGLE_LINE)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
+from tmse.core.input_types import parse_int32
 from tmse.core.permissions import DELIVERY_WRITE, READ
 from tmse.delivery import gates, iterations, phases, service
 from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
@@ -130,12 +131,13 @@ def add_item(
         iteration = iterations.get_iteration(session, optional_int(values["iteration_id"]) or 0)
         _phase_of_project(session, project_id, iteration.phase_id)
         key = values["requirement_id"].upper().removeprefix("REQ-")
-        if not key.isdigit():
+        requirement_id = parse_int32(key)
+        if requirement_id is None:
             raise InvalidInput(
                 "Unknown requirement",
                 [{"field": "requirement_id", "message": "enter a number or REQ-number"}],
             )
-        iterations.add_item(session, actor, iteration.id, int(key))
+        iterations.add_item(session, actor, iteration.id, requirement_id)
 
     return _plan(request, session, actor, project_id, "item", values, change)
 

@@ -30,6 +30,8 @@ def load_json(text: str | bytes) -> Any:
         raise JsonRefused(error.msg, error.lineno, error.colno) from None
     except UnicodeDecodeError as error:
         raise JsonRefused(f"not UTF-8 text ({error.reason})") from None
+    except ValueError as error:  # a number with more digits than Python reads
+        raise JsonRefused(str(error)) from None
     except RecursionError:
         raise JsonRefused(f"nesting deeper than {MAX_DEPTH} levels", too_deep=True) from None
     if nesting_depth(data) > MAX_DEPTH:

@@ -185,12 +185,12 @@ def delete_custom_field(field_id: Id, session: DbSession, actor: Configurer) -> 
     custom_fields.delete_definition(session, actor, field_id)
 
 
-@router.get("/{requirement_id:int}", response_model=RequirementOut)
+@router.get("/{requirement_id:id}", response_model=RequirementOut)
 def get_requirement(requirement_id: Id, session: DbSession, _: Reader) -> RequirementOut:
     return RequirementOut.model_validate(service.get_requirement(session, requirement_id))
 
 
-@router.patch("/{requirement_id:int}", response_model=RequirementOut)
+@router.patch("/{requirement_id:id}", response_model=RequirementOut)
 def update_requirement(
     requirement_id: Id, data: RequirementPatch, session: DbSession, actor: Writer
 ) -> RequirementOut:
@@ -201,7 +201,7 @@ def update_requirement(
     return RequirementOut.model_validate(requirement)
 
 
-@router.get("/{requirement_id:int}/history", response_model=list[HistoryEntry])
+@router.get("/{requirement_id:id}/history", response_model=list[HistoryEntry])
 def requirement_history(requirement_id: Id, session: DbSession, _: Reader) -> list[HistoryEntry]:
     service.get_requirement(session, requirement_id)
     return [

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.errors import InvalidInput
+from tmse.core.input_types import parse_int32
 from tmse.core.version_memo import VersionMemo
 from tmse.requirements import custom_fields
 from tmse.requirements.models import MOSCOW_RANK, CustomFieldDefinition, Requirement
@@ -90,8 +91,8 @@ def backlog_query(
             Requirement.title.icontains(text, autoescape=True),
             Requirement.external_key == text,
         ]
-        if number.isdigit():
-            conditions.append(Requirement.id == int(number))
+        if (requirement_id := parse_int32(number)) is not None:
+            conditions.append(Requirement.id == requirement_id)
         stmt = stmt.where(or_(*conditions))
     for key, value in filters.custom:
         definition = _definition(known, key, f"cf.{key}")

@@ -14,6 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
+from tmse.core.input_types import parse_int32
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.core.parse_first import import_actor, write_session
@@ -61,8 +62,7 @@ def _choice(value: str | None, allowed: list[str]) -> str:
 
 
 def _int(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_int32(value)
 
 
 def _choices(session: Session) -> dict[str, Any]:
@@ -99,9 +99,9 @@ def backlog_page(request: Request, session: DbSession, actor: Reader) -> Respons
     params = dict(request.query_params)
     choices = _choices(session)
     model = _choice(params.get("model"), list(backlog.MODELS))
-    limit = int(params["limit"]) if params.get("limit", "").isdigit() else 50
+    limit = parse_int32(params.get("limit")) or 50
     limit = limit if limit in PAGE_SIZES else 50
-    offset = int(params.get("offset", "0")) if params.get("offset", "").isdigit() else 0
+    offset = parse_int32(params.get("offset")) or 0
     definitions = custom_fields.definitions(session)
     known = {d.key: d for d in definitions}
     custom = tuple((k, v) for k, v in backlog.custom_filters(params) if k in known)
@@ -274,7 +274,7 @@ def create_requirement(
     return RedirectResponse(f"/requirements/{requirement.id}?saved=1", status_code=303)
 
 
-@router.get("/requirements/{requirement_id:int}/edit")
+@router.get("/requirements/{requirement_id:id}/edit")
 def edit_requirement_page(
     request: Request, session: DbSession, actor: Reader, requirement_id: int
 ) -> Response:
@@ -289,7 +289,7 @@ def edit_requirement_page(
     return _render_form(request, session, values, requirement)
 
 
-@router.post("/requirements/{requirement_id:int}/edit")
+@router.post("/requirements/{requirement_id:id}/edit")
 def edit_requirement(
     request: Request, session: DbSession, actor: Reader, requirement_id: int, form: SubmittedForm
 ) -> Response:
@@ -372,7 +372,7 @@ def _change_requests(session: Session, requirement_id: int) -> list[Any]:
     return change_requests_for(session, requirement_id)
 
 
-@router.get("/requirements/{requirement_id:int}")
+@router.get("/requirements/{requirement_id:id}")
 def requirement_page(
     request: Request, session: DbSession, actor: Reader, requirement_id: int, saved: str = ""
 ) -> Response:
@@ -528,7 +528,7 @@ def create_custom_field(
     return RedirectResponse("/requirements/custom-fields", status_code=303)
 
 
-@router.post("/requirements/custom-fields/{field_id:int}/delete")
+@router.post("/requirements/custom-fields/{field_id:id}/delete")
 def delete_custom_field(
     request: Request, session: DbSession, actor: Reader, field_id: int
 ) -> Response:

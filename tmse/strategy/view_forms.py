@@ -18,6 +18,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem, StaleVersion
 from tmse.core.identity.models import User
+from tmse.core.input_types import parse_int32
 from tmse.core.permissions import READ, STRATEGY_WRITE
 from tmse.strategy import initiatives, queries, service
 from tmse.strategy.labels import labels
@@ -80,7 +81,7 @@ NAME_TAKEN = N_("This name is already used.")
 def _form_key(location: list[str], kr_rows: list[int]) -> str:
     """('key_results', 1, 'target_value') -> 'kr-<form row>-target_value'; else the top field."""
     if location and location[0] == "key_results" and len(location) > 1:
-        index = int(location[1]) if str(location[1]).isdigit() else 0
+        index = parse_int32(location[1]) or 0
         row = kr_rows[index] if index < len(kr_rows) else index
         name = location[2] if len(location) > 2 else "name"
         return f"kr-{row}-{'name' if name == 'id' else name}"
@@ -141,7 +142,7 @@ def _optional(value: str) -> str | None:
 
 
 def _ids(form: SubmittedForm, name: str) -> list[int]:
-    return [int(str(v)) for v in form.getlist(name) if str(v).isdigit()]
+    return [n for n in map(parse_int32, form.getlist(name)) if n is not None]
 
 
 def _users(session: Session) -> list[Any]:
@@ -291,7 +292,7 @@ def _delete(
         return forbidden_page(request, STRATEGY_WRITE)
     version = _text(form, "version")
     try:
-        remove(session, actor, row, int(version) if version.isdigit() else None)
+        remove(session, actor, row, parse_int32(version))
     except NotFound:
         return not_found_page(request, N_("It was deleted already."))
     except Problem as exc:
@@ -340,7 +341,7 @@ def _objective_body(values: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
         if not any(kr[n] for n in ("name", "target_value", "current_value")):
             continue  # a blank row
         key_results.append({
-            "id": int(kr["id"]) if kr["id"].isdigit() else None,
+            "id": parse_int32(kr["id"]),
             "name": kr["name"], "unit": kr["unit"], "start_value": kr["start_value"] or "0",
             "target_value": _optional(kr["target_value"]),
             "current_value": _optional(kr["current_value"]),
@@ -361,9 +362,15 @@ def new_objective(request: Request, session: DbSession, actor: Reader, goal: str
     if not actor.can(STRATEGY_WRITE):
         return forbidden_page(request, STRATEGY_WRITE)
     today = dt.date.today()
-    values = {"period_start": today.isoformat(), "period_end": f"{today.year}-12-31",
-              "owner": actor.username, "status": StrategyStatus.ACTIVE,
-              "goal_ids": [int(goal)] if goal.isdigit() else [], "key_results": []}  # fmt: skip
+    goal_id = parse_int32(goal)
+    values = {
+        "period_start": today.isoformat(),
+        "period_end": f"{today.year}-12-31",
+        "owner": actor.username,
+        "status": StrategyStatus.ACTIVE,
+        "goal_ids": [goal_id] if goal_id is not None else [],
+        "key_results": [],
+    }
     return _render_form(request, session, "objective", _with_blank_rows(values))
 
 
@@ -493,9 +500,15 @@ def new_initiative(
 ) -> Response:
     if not actor.can(STRATEGY_WRITE):
         return forbidden_page(request, STRATEGY_WRITE)
-    values = {"owner": actor.username, "status": StrategyStatus.ACTIVE, "currency": "CNY",
-              "planned_person_days": "0", "planned_cost": "0",
-              "objective_ids": [int(objective)] if objective.isdigit() else []}  # fmt: skip
+    objective_id = parse_int32(objective)
+    values = {
+        "owner": actor.username,
+        "status": StrategyStatus.ACTIVE,
+        "currency": "CNY",
+        "planned_person_days": "0",
+        "planned_cost": "0",
+        "objective_ids": [objective_id] if objective_id is not None else [],
+    }
     return _render_form(request, session, "initiative", values)
 
 
@@ -575,13 +588,16 @@ def include_requirements(
         return forbidden_page(request, STRATEGY_WRITE)
     _ = translator(request)
     parts = [p.upper().removeprefix("REQ-") for p in _SPLIT.split(_text(form, "requirements")) if p]
-    if not parts or not all(p.isdigit() for p in parts):
+    numbers = [parse_int32(p) for p in parts]
+    if not parts or None in numbers:
         return _render_message(
             request, _("Enter requirement numbers separated by commas, e.g. 12, 15."), 422
         )
     try:
         with session.begin_nested():
-            initiatives.include_requirements(session, actor, initiative_id, [int(p) for p in parts])
+            initiatives.include_requirements(
+                session, actor, initiative_id, [n for n in numbers if n is not None]
+            )
     except NotFound:
         return not_found_page(request, N_("This initiative does not exist."))
     except Problem as exc:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
+from tmse.core.input_types import parse_int32
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
@@ -43,7 +44,7 @@ register_nav(NavItem("strategy", N_("Goals"), "/strategy", READ, order=1, group=
 
 
 def _offset(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    return parse_int32(value) or 0
 
 
 @router.get("/strategy")

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from tmse.core import i18n
 from tmse.core.errors import Conflict, InvalidInput, Problem, StaleVersion
+from tmse.core.input_types import parse_int32
 from tmse.core.safe_url import URL_SCHEME_ERROR
 from tmse.web.labels import N_
 from tmse.web.templating import render, request_locale
@@ -33,12 +34,12 @@ def translator(request: Request) -> Translate:
 
 
 def optional_int(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    """A form's id or number; anything else, or past what a column holds (int32), is None."""
+    return parse_int32(value)
 
 
 def int_list(values: list[Any]) -> list[int]:
-    return [int(v) for v in values if str(v).strip().isdigit()]
+    return [number for number in map(optional_int, values) if number is not None]
 
 
 _PATTERN_HINTS = {

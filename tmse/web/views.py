@@ -36,9 +36,10 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login_submit(
     request: Request,
     session: DbSession,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    # As long as the columns and the account form allow: a longer name or password cannot match.
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     address = request.client.host if request.client else "unknown"
     settings = request.app.state.settings

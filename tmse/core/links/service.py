@@ -11,6 +11,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
+from tmse.core.input_types import parse_int32
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import LinkableType, linkable_for_model, registered_types
 from tmse.core.pagination import ListParams, paginate
@@ -30,11 +31,12 @@ def parse_ref(ref: str, field: str) -> tuple[LinkableType, int]:
                 }
             ],
         )
-    if not raw_id.isdigit():
+    entity_id = parse_int32(raw_id)
+    if entity_id is None:
         raise InvalidInput(
             "Bad entity reference", [{"field": field, "message": "expected TYPE:ID, e.g. team:12"}]
         )
-    return types[type_name], int(raw_id)
+    return types[type_name], entity_id
 
 
 def _load(session: Session, linkable: LinkableType, entity_id: int, field: str) -> Any:

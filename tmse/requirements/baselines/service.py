@@ -18,6 +18,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tmse.core.identity.models import User
+from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import BASELINES_WRITE, allows, permissions_for
 from tmse.delivery.models import Project, Release
@@ -410,8 +411,8 @@ def current_items(session: Session, baseline: Baseline) -> list[SnapshotItem]:
 def parse_against(against: str) -> int | str:
     if against == NOW:
         return NOW
-    if against.isdigit():
-        return int(against)
+    if (baseline_id := parse_int32(against)) is not None:
+        return baseline_id
     raise InvalidInput(
         "Bad comparison", [{"field": "against", "message": "a baseline id or 'now'"}]
     )

@@ -17,6 +17,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.identity.models import User, UserRole
+from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import BASELINES_WRITE, READ, ROLE_PERMISSIONS
 from tmse.delivery.models import Project, Release
@@ -244,10 +245,10 @@ def _parse_ids(text: str) -> list[int] | None:
     parts = [p for p in _IDS.split(text.strip()) if p]
     ids = []
     for part in parts:
-        digits = part.upper().removeprefix("REQ-")
-        if not digits.isdigit():
+        number = parse_int32(part.upper().removeprefix("REQ-"))
+        if number is None:
             return None
-        ids.append(int(digits))
+        ids.append(number)
     return ids
 
 

@@ -246,7 +246,7 @@ def _change_request(session: Session, change_request_id: int) -> ChangeRequest |
         return None
 
 
-@router.get("/changes/{change_request_id:int}/edit")
+@router.get("/changes/{change_request_id:id}/edit")
 def edit_change_request_page(
     request: Request, session: DbSession, actor: Reader, change_request_id: int
 ) -> Response:
@@ -269,7 +269,7 @@ def edit_change_request_page(
     return render_form(request, session, requirement, values, change_request=change_request)
 
 
-@router.post("/changes/{change_request_id:int}/edit")
+@router.post("/changes/{change_request_id:id}/edit")
 def edit_change_request(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, form: SubmittedForm
 ) -> Response:
@@ -335,7 +335,7 @@ def _act(
     return RedirectResponse(f"/changes/{change_request_id}?saved=1", status_code=303)
 
 
-@router.post("/changes/{change_request_id:int}/submit")
+@router.post("/changes/{change_request_id:id}/submit")
 def submit(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, form: SubmittedForm
 ) -> Response:
@@ -346,7 +346,7 @@ def submit(
     )  # fmt: skip
 
 
-@router.post("/changes/{change_request_id:int}/withdraw")
+@router.post("/changes/{change_request_id:id}/withdraw")
 def withdraw(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, form: SubmittedForm
 ) -> Response:
@@ -357,7 +357,7 @@ def withdraw(
     )  # fmt: skip
 
 
-@router.post("/changes/{change_request_id:int}/decisions")
+@router.post("/changes/{change_request_id:id}/decisions")
 def decide(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, form: SubmittedForm
 ) -> Response:

@@ -184,7 +184,7 @@ def change_board(
     )
 
 
-@router.get("/changes/{change_request_id:int}")
+@router.get("/changes/{change_request_id:id}")
 def change_request_page(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, saved: str = ""
 ) -> Response:
@@ -197,7 +197,7 @@ def change_request_page(
     )
 
 
-@router.get("/change-requests/{change_request_id:int}")
+@router.get("/change-requests/{change_request_id:id}")
 def change_request_alias(change_request_id: int, _: Reader) -> Response:
     """The same page under the resource's API name, for links written that way."""
     return RedirectResponse(f"/changes/{change_request_id}", status_code=308)

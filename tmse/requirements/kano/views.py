@@ -16,6 +16,7 @@ from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, optional_actor, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound
+from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.parse_first import import_actor, read_session, write_session
 from tmse.core.permissions import KANO_WRITE, READ
@@ -75,9 +76,10 @@ def parse_features(text: str) -> tuple[list[dict[str, Any]], int | None]:
         elif len(parts) in (2, 3) and all(parts[:2]):
             feature: dict[str, Any] = {"key": parts[0], "name": parts[1]}
             if len(parts) == 3 and parts[2]:
-                if not parts[2].isdigit():
+                requirement_id = parse_int32(parts[2])
+                if requirement_id is None:
                     return [], number
-                feature["requirement_id"] = int(parts[2])
+                feature["requirement_id"] = requirement_id
             features.append(feature)
         else:
             return [], number
@@ -289,10 +291,9 @@ def status_form(
     survey = _survey_or_none(session, survey_id)
     if survey is None:
         return not_found_page(request, N_("This survey does not exist."))
-    version = str(form.get("version", ""))
     # An unreadable version is a stale one (409), not an invalid update.
-    readable = version.isdigit() and len(version) <= 9
-    data = SurveyUpdate(version=int(version) if readable else 0, is_open=form.get("open") == "1")
+    version = parse_int32(form.get("version")) or 0
+    data = SurveyUpdate(version=version, is_open=form.get("open") == "1")
     try:
         service.update_survey(session, actor, survey_id, data)
     except Conflict as exc:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
+from tmse.core.input_types import parse_int32
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.permissions import READ
 from tmse.requirements.traceability import export, queries
@@ -108,8 +109,8 @@ def traceability_page(
     offset: int = Query(0, ge=0),
 ) -> Response:
     _ = translator(request)
-    goal_id = int(goal) if goal.isdigit() else None
-    baseline_id = int(baseline) if baseline.isdigit() else None
+    goal_id = parse_int32(goal)
+    baseline_id = parse_int32(baseline)
     problems: list[str] = []
     try:
         view = trace_matrix(session, goal_id, baseline_id)

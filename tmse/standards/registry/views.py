@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
+from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry import results, service, views_forms
@@ -155,15 +156,14 @@ def standard_page(
     version: str = "",
     saved: str = "",
 ) -> Response:
-    number = int(version) if version.isdigit() else None
+    number = parse_int32(version)
     return _standard_page(request, session, actor, key, number, saved)
 
 
 def _diff_numbers(request: Request) -> tuple[int, int] | None:
     first, second = request.query_params.get("from", ""), request.query_params.get("to", "")
-    if first.isdigit() and second.isdigit():
-        return int(first), int(second)
-    return None
+    numbers = parse_int32(first), parse_int32(second)
+    return (numbers[0], numbers[1]) if None not in numbers else None
 
 
 def _standard_page(

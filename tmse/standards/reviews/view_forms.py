@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
+from tmse.core.input_types import parse_int32
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import service
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
@@ -90,7 +91,8 @@ DETAILS = {
 
 def _adr_numbers(text: str) -> list[int] | None:
     parts = [p for p in _SPLIT.split(text) if p]
-    return [int(p) for p in parts] if all(p.isdigit() for p in parts) else None
+    numbers = [parse_int32(p) for p in parts]
+    return None if None in numbers else [n for n in numbers if n is not None]
 
 
 def _submitted_request(form: SubmittedForm) -> dict[str, Any]:
@@ -346,8 +348,9 @@ def link_adr(
     values = {"number": _text(form, "number")}
 
     def change() -> None:
-        if not values["number"].isdigit():
+        number = optional_int(values["number"])
+        if number is None:
             raise InvalidInput("Unknown ADR", [{"field": "number", "message": "not a number"}])
-        service.link_adr(session, actor, review_id, int(values["number"]))
+        service.link_adr(session, actor, review_id, number)
 
     return _act(request, session, actor, review_id, REVIEWS_REQUEST, change, values)

@@ -103,10 +103,15 @@ def require(permission: str = READ) -> Callable[..., Awaitable[Actor]]:
 
     # async: a pure check needs no trip through the thread pool.
     async def check(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
-        if actor is None:
-            raise Unauthorized("Sign in or send 'Authorization: Bearer <token>'.")
-        if not actor.can(permission):
-            raise Forbidden(f"Your roles do not grant '{permission}'.", permission=permission)
-        return actor
+        return permitted(actor, permission)
 
     return check
+
+
+def permitted(actor: Actor | None, permission: str) -> Actor:
+    """The actor when signed in and granted `permission`; 401 or 403 otherwise."""
+    if actor is None:
+        raise Unauthorized("Sign in or send 'Authorization: Bearer <token>'.")
+    if not actor.can(permission):
+        raise Forbidden(f"Your roles do not grant '{permission}'.", permission=permission)
+    return actor

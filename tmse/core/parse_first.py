@@ -15,8 +15,7 @@ from fastapi import BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
-from tmse.core.deps import database, optional_actor
-from tmse.core.errors import Forbidden, Unauthorized
+from tmse.core.deps import database, optional_actor, permitted
 
 
 def import_actor(permission: str) -> Callable[[Request, BackgroundTasks], Actor]:
@@ -24,12 +23,7 @@ def import_actor(permission: str) -> Callable[[Request, BackgroundTasks], Actor]
 
     def check(request: Request, background: BackgroundTasks) -> Actor:
         with read_session(request) as session:
-            actor = optional_actor(request, session, background)
-        if actor is None:
-            raise Unauthorized("Sign in or send 'Authorization: Bearer <token>'.")
-        if not actor.can(permission):
-            raise Forbidden(f"Your roles do not grant '{permission}'.", permission=permission)
-        return actor
+            return permitted(optional_actor(request, session, background), permission)
 
     return check
 

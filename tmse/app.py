@@ -62,6 +62,7 @@ from tmse.strategy import views as strategy_views
 from tmse.web import api_docs, pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
+from tmse.web.error_pages import install_error_pages
 from tmse.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.job_metrics = register_job_metrics(app.state.db)
 
     install_error_handlers(app)
+    install_error_pages(app)
     app.add_exception_handler(Unauthorized, _unauthorized)
 
     for router in (

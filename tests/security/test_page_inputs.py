@@ -80,3 +80,20 @@ def test_hostile_form_fields_never_answer_5xx(demo_client) -> None:  # type: ign
                 failures.append(f"POST {action} with {value[:24]!r}: {response.status_code}")
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
     assert len(forms) > 40, len(forms)
+
+
+def test_a_browser_gets_a_refusal_as_a_page_in_its_language(client, admin) -> None:  # type: ignore[no-untyped-def]
+    login(client, admin.username)
+    as_browser = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "zh-CN"}
+    refused = client.get("/requirements", params={"q": "a\x00b"}, headers=as_browser)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "输入无效" in refused.text and "控制字符" in refused.text
+    missing = client.get("/requirements/2147483648", headers=as_browser)
+    assert missing.status_code == 404 and "此页面不存在" in missing.text
+    # The API, and clients not asking for HTML, keep problem+json.
+    api = client.get("/api/v1/requirements", params={"q": "a\x00b"}, headers=as_browser)
+    assert api.headers["content-type"] == "application/problem+json"
+    assert client.get("/requirements/2147483648").headers["content-type"] == (
+        "application/problem+json"
+    )

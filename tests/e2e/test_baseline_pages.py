@@ -101,3 +101,5 @@ def test_take_compare_and_sign_a_baseline(page) -> None:  # type: ignore[no-unty
     page.click("#compare")
     assert "当前需求" in page.locator("h2.page-title").inner_text()
     screenshot(page, "baselines-07-diff-zh")
+    # The language is saved to the account, and later modules sign in as the same admin.
+    switch_language(page, "en")

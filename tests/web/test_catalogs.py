@@ -13,21 +13,31 @@ from tmse.core.i18n import read_catalog
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "tmse" / "translations"
 # The keywords of the documented extraction command (see babel.cfg).
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+    "message": None,
+    "context_message": ((1, "c"), 2),
+}
+# Both placeholder styles: %(name)s in page text, {name} in stored messages.
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
-def _extracted() -> dict[str, str]:
-    """msgid -> first place it is used; plural messages contribute both forms."""
+def _extracted() -> dict[tuple[str, str | None], str]:
+    """(msgid, context) -> first place it is used; plural messages contribute both forms."""
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         for msgid in message if isinstance(message, tuple) else (message,):
             if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+                found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -36,7 +46,7 @@ def _catalog(locale: str):  # type: ignore[no-untyped-def]
 
 
 def test_extraction_finds_the_shell_messages():
-    messages = _extracted()
+    messages = {msgid for msgid, _context in _extracted()}
     for expected in (
         "Organisation overview",
         "Technical committee",
@@ -51,8 +61,8 @@ def test_extraction_finds_the_shell_messages():
 def test_every_message_has_a_chinese_translation():
     catalog = _catalog("zh_CN")
     missing = []
-    for msgid, where in sorted(_extracted().items()):
-        entry = catalog.get(msgid) or _plural_entry(catalog, msgid)
+    for (msgid, context), where in sorted(_extracted().items(), key=str):
+        entry = catalog.get(msgid, context) or _plural_entry(catalog, msgid)
         strings = _strings(entry)
         if not strings or not all(s.strip() for s in strings):
             missing.append(f"{where}: {msgid!r}")
@@ -76,7 +86,9 @@ def test_placeholders_match_between_msgid_and_translation():
 def test_english_catalog_lists_every_message():
     catalog = _catalog("en")
     missing = [
-        m for m in _extracted() if catalog.get(m) is None and _plural_entry(catalog, m) is None
+        (msgid, context)
+        for msgid, context in _extracted()
+        if catalog.get(msgid, context) is None and _plural_entry(catalog, msgid) is None
     ]
     assert not missing, f"missing from en: {missing}"
 
@@ -102,13 +114,14 @@ def test_a_message_kept_in_several_module_files_has_one_translation():
 
     clashes = []
     for locale in ("zh_CN", "en"):
-        seen: dict[str, tuple[str, object]] = {}
+        seen: dict[tuple[str, str | None], tuple[str, object]] = {}
         for po_path in sorted((TRANSLATIONS / locale / "LC_MESSAGES").glob("*.po")):
             with po_path.open("rb") as handle:
                 for message in read_po(handle, locale=locale):
                     if not message.id or not message.string:
                         continue
-                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    msgid = message.id if isinstance(message.id, str) else message.id[0]
+                    key = (msgid, message.context)
                     first = seen.setdefault(key, (po_path.name, message.string))
                     if first[1] != message.string:
                         clashes.append(f"{locale} {key!r}: {first} vs {po_path.name}")

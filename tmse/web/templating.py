@@ -17,8 +17,9 @@ from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_auto
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from tmse.core import i18n
+from tmse.core import i18n, messages
 from tmse.core.actor import Actor
+from tmse.core.messages import Message
 from tmse.web.csrf import csrf_token_of
 from tmse.web.labels import N_, action_label, kind_label, link_state_label, role_label
 
@@ -108,6 +109,7 @@ environment.filters["action_label"] = action_label
 _active_translations: ContextVar[NullTranslations | None] = ContextVar(
     "tmse_translations", default=None
 )
+_active_locale: ContextVar[str] = ContextVar("tmse_locale", default=i18n.DEFAULT_LOCALE)
 
 
 def _translations() -> NullTranslations:
@@ -132,8 +134,24 @@ def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **var
     return text % variables
 
 
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, context: str, message: str, **variables: Any) -> str:
+    """`pgettext("decision status", "Pending")`: one English word, a translation per meaning."""
+    text = str(_translations().pgettext(context, message))
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalog; the variables are escaped by %
+    return text % variables if variables else text
+
+
+def _render_message(msg: Message | str | None) -> str:
+    """`{{ t(finding.message) }}`: a stored message in the reader's language (escaped as text)."""
+    return messages.render(msg, _active_locale.get())
+
+
 environment.globals["gettext"] = _gettext
 environment.globals["ngettext"] = _ngettext
+environment.globals["pgettext"] = _pgettext
+environment.globals["t"] = _render_message
 
 
 def _grouped(nav: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
@@ -177,8 +195,10 @@ def render(
     }
     values.update(context or {})
     active = _active_translations.set(translations)
+    active_locale = _active_locale.set(locale)
     try:
         html = environment.get_template(template).render(values)
     finally:
         _active_translations.reset(active)
+        _active_locale.reset(active_locale)
     return HTMLResponse(html, status_code=status_code)

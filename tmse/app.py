@@ -23,6 +23,7 @@ from tmse.core.concurrency import ConcurrencyLimitMiddleware
 from tmse.core.control_characters import refuse_control_characters
 from tmse.core.db import Database
 from tmse.core.errors import Unauthorized, install_error_handlers, problem_response
+from tmse.core.events import load_subscribers
 from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
 from tmse.core.notifications import api as notifications_api
@@ -35,8 +36,6 @@ from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
-from tmse.requirements import review_api as requirement_review_api
-from tmse.requirements import review_views as requirement_review_views
 from tmse.requirements import views as requirements_views
 from tmse.requirements.baselines import api as baselines_api
 from tmse.requirements.baselines import views as baselines_views
@@ -44,6 +43,8 @@ from tmse.requirements.changes import api as changes_api
 from tmse.requirements.changes import views as changes_views
 from tmse.requirements.kano import api as kano_api
 from tmse.requirements.kano import views as kano_views
+from tmse.requirements.review import api as requirement_review_api
+from tmse.requirements.review import views as requirement_review_views
 from tmse.requirements.traceability import api as traceability_api
 from tmse.requirements.traceability import views as traceability_views
 from tmse.settings import Settings, get_settings, secret_key
@@ -70,6 +71,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    load_subscribers()  # every domain's reactions to events, before any request can publish one
     app = FastAPI(
         title="tmse API",
         version=__version__,

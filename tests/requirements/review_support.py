@@ -12,7 +12,7 @@ from tmse.core.db import Database
 from tmse.core.links.models import TraceLink
 from tmse.core.notifications.models import Notification
 from tmse.requirements.models import Requirement
-from tmse.requirements.review_models import RequirementApproval, RequirementReviewRequest
+from tmse.requirements.review.models import RequirementApproval, RequirementReviewRequest
 
 
 def add_requirement(db: Database, title: str = "Pay by QR code", **fields: Any) -> int:

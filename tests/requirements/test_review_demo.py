@@ -16,10 +16,10 @@ from tmse.core.identity.schemas import UserCreate
 from tmse.core.notifications.models import Notification
 from tmse.core.pagination import ListParams
 from tmse.demo.steps import DemoContext
-from tmse.requirements import review
 from tmse.requirements.models import Requirement
-from tmse.requirements.review_demo import create_review_history
-from tmse.requirements.review_models import RequirementApproval, RequirementReviewRequest
+from tmse.requirements.review import service as review
+from tmse.requirements.review.demo import create_review_history
+from tmse.requirements.review.models import RequirementApproval, RequirementReviewRequest
 
 PEOPLE = {
     "pm": ["product_manager"],

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from tests.helpers import login
 from tests.requirements.review_support import add_requirement, move, state
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.core.audit import AuditEntry
-from tmse.requirements.review_models import RequirementApproval
+from tmse.requirements.review.models import RequirementApproval
 
 
 def _queue(client, account):  # type: ignore[no-untyped-def]

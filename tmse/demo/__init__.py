@@ -34,7 +34,7 @@ STEP_MODULES: list[str] = [
     "tmse.standards.reviews.demo",
     "tmse.delivery.demo",
     "tmse.requirements.demo",
-    "tmse.requirements.review_demo",
+    "tmse.requirements.review.demo",
     "tmse.requirements.baselines.demo",
     "tmse.requirements.changes.demo",
     "tmse.requirements.kano.demo",

@@ -344,7 +344,7 @@ def apply_changes(
 
 def _reset_approvals(session: Session, actor: Actor, requirement: Requirement, reason: str) -> None:
     try:
-        from tmse.requirements.review import reset_approvals
+        from tmse.requirements.review.service import reset_approvals
     except ImportError:  # joint review not installed
         return
     reset_approvals(session, actor, requirement, reason)

@@ -21,9 +21,10 @@ from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
 from tmse.core.notifications.service import notify
 from tmse.core.permissions import Role
-from tmse.requirements import review, workflow
+from tmse.requirements import workflow
 from tmse.requirements.models import DUPLICATES, Requirement, RequirementStatus
-from tmse.requirements.review_models import (
+from tmse.requirements.review import service as review
+from tmse.requirements.review.models import (
     Capacity,
     Decision,
     RequirementApproval,

@@ -358,7 +358,7 @@ def _links(session: Session, requirement: Requirement) -> dict[str, list[dict[st
 
 def _review_panel(session: Session, actor: Actor, requirement: Requirement) -> dict[str, Any]:
     try:
-        from tmse.requirements.review import panel_context
+        from tmse.requirements.review.service import panel_context
     except ImportError:  # joint review not installed
         return {}
     return panel_context(session, actor, requirement)

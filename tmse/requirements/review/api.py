@@ -11,9 +11,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
-from tmse.requirements import review, transitions
+from tmse.requirements import transitions
 from tmse.requirements.models import Requirement
-from tmse.requirements.review_schemas import (
+from tmse.requirements.review import service as review
+from tmse.requirements.review.schemas import (
     ApprovalsOut,
     QueueCounts,
     QueueItem,

@@ -18,7 +18,7 @@ from tmse.core.notifications.service import notify
 from tmse.core.permissions import Role
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.models import Requirement, RequirementStatus
-from tmse.requirements.review_models import (
+from tmse.requirements.review.models import (
     Capacity,
     Decision,
     RequirementApproval,

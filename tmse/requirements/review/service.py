@@ -17,7 +17,7 @@ from tmse.core.notifications.service import notify
 from tmse.core.pagination import ListParams, paginate
 from tmse.requirements import workflow
 from tmse.requirements.models import Requirement, RequirementStatus
-from tmse.requirements.review_models import (
+from tmse.requirements.review.models import (
     Capacity,
     Decision,
     RequirementApproval,

@@ -15,9 +15,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
-from tmse.requirements import review, transitions
+from tmse.requirements import transitions
 from tmse.requirements.models import Requirement
-from tmse.requirements.review_schemas import TransitionIn
+from tmse.requirements.review import service as review
+from tmse.requirements.review.schemas import TransitionIn
 from tmse.web.forms import (
     SubmittedForm,
     Translate,

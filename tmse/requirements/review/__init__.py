@@ -1,0 +1,1 @@
+"""Joint review of requirements: approvals per capacity, review requests, the reviewers' queue."""

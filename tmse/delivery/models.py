@@ -1,95 +1,136 @@
-"""Projects, their releases and milestones, and freeze windows.
-
-Phases, iterations and stage gates live in delivery/phases (models of their own)."""
+"""A project's phases: iterative ones hold iterations of requirements, gated ones a stage gate
+with criteria, a required baseline, approvers and a history of decisions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tmse.core.db import Base, Timestamped, Versioned
-from tmse.core.links.registry import register as register_linkable
+from tmse.core.db import Base, Timestamped, Versioned, utcnow
 
 
-class ProjectStatus(StrEnum):
-    PLANNED = "planned"
-    ACTIVE = "active"
-    ON_HOLD = "on-hold"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+class PhaseKind(StrEnum):
+    ITERATIVE = "iterative"
+    GATED = "gated"
 
 
-class Project(Versioned, Timestamped, Base):
-    __tablename__ = "delivery_projects"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=ProjectStatus.ACTIVE, index=True)
-    start_on: Mapped[dt.date | None] = mapped_column()
-    end_on: Mapped[dt.date | None] = mapped_column()
-    # Share of total effort above which Must-have effort is flagged (MoSCoW's usual 60%).
-    must_effort_limit_pct: Mapped[int] = mapped_column(default=60)
+class GateDecision(StrEnum):
+    GO = "go"
+    KILL = "kill"
+    HOLD = "hold"
+    RECYCLE = "recycle"
 
 
-class Release(Versioned, Timestamped, Base):
-    __tablename__ = "delivery_releases"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_releases_project_name"),)
+class GateStatus(StrEnum):
+    """A gate's state: pending until a decision; hold and recycle leave it open."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("delivery_projects.id", ondelete="CASCADE"), index=True
+    PENDING = "pending"
+    GO = "go"
+    KILL = "kill"
+    HOLD = "hold"
+    RECYCLE = "recycle"
+
+
+class Phase(Versioned, Timestamped, Base):
+    __tablename__ = "delivery_phases"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name", name="uq_delivery_phases_project_name"),
+        CheckConstraint("end_on >= start_on", name="phase_order"),
     )
-    name: Mapped[str] = mapped_column(String(100))
-    planned_on: Mapped[dt.date | None] = mapped_column()
-    released_on: Mapped[dt.date | None] = mapped_column()
-    # None: the project's limit applies.
-    must_effort_limit_pct: Mapped[int | None] = mapped_column()
-
-
-class Milestone(Versioned, Timestamped, Base):
-    __tablename__ = "delivery_milestones"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_milestones_project_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("delivery_projects.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    due_on: Mapped[dt.date] = mapped_column()
-    reached_on: Mapped[dt.date | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    # Phases run in this order (1, 2, ...); the timeline and the mode follow it.
+    position: Mapped[int] = mapped_column(default=1)
+    start_on: Mapped[dt.date] = mapped_column()
+    end_on: Mapped[dt.date] = mapped_column()
+    description: Mapped[str] = mapped_column(Text, default="")
 
 
-class FreezeWindow(Versioned, Timestamped, Base):
-    """Dates (inclusive) during which only emergency change requests may be approved."""
-
-    __tablename__ = "delivery_freeze_windows"
+class Iteration(Versioned, Timestamped, Base):
+    __tablename__ = "delivery_iterations"
     __table_args__ = (
-        CheckConstraint("ends_on >= starts_on", name="freeze_window_order"),
-        CheckConstraint(
-            "project_id IS NOT NULL OR release_id IS NOT NULL", name="freeze_window_scope"
+        UniqueConstraint("phase_id", "name", name="uq_delivery_iterations_phase_name"),
+        CheckConstraint("end_on >= start_on", name="iteration_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery_phases.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    start_on: Mapped[dt.date] = mapped_column()
+    end_on: Mapped[dt.date] = mapped_column()
+    goal: Mapped[str] = mapped_column(Text, default="")
+
+
+class IterationItem(Base):
+    """A requirement in an iteration. `added_at` after the iteration's start means scope added;
+    `completed_at` is recorded when the requirement is seen turning done (iterations.py)."""
+
+    __tablename__ = "delivery_iteration_items"
+    __table_args__ = (
+        UniqueConstraint(
+            "iteration_id", "requirement_id", name="uq_delivery_iteration_items_requirement"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("delivery_projects.id", ondelete="CASCADE"), index=True
+    iteration_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery_iterations.id", ondelete="CASCADE"), index=True
     )
-    release_id: Mapped[int | None] = mapped_column(
-        ForeignKey("delivery_releases.id", ondelete="CASCADE"), index=True
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("requirements.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    completed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class StageGate(Versioned, Timestamped, Base):
+    """The gate that closes a gated phase (one per phase)."""
+
+    __tablename__ = "delivery_stage_gates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery_phases.id", ondelete="CASCADE"), unique=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    starts_on: Mapped[dt.date] = mapped_column()
-    ends_on: Mapped[dt.date] = mapped_column()
-    reason: Mapped[str] = mapped_column(Text, default="")
+    # [{"key": "all-must-approved", "params": {...}}], keys of the criteria registry.
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    required_baseline_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requirement_baselines.id", ondelete="SET NULL"), index=True
+    )
+    # User ids of the people who may decide this gate.
+    approver_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=GateStatus.PENDING, index=True)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-register_linkable("project", Project, ("name", "description", "end_on"))
-register_linkable("milestone", Milestone, ("name", "due_on"))
-register_linkable("release", Release, ("name", "planned_on"))
+class GateVote(Base):
+    """One decision taken at a gate, with the criteria results seen when it was taken."""
+
+    __tablename__ = "delivery_gate_votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gate_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery_stage_gates.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(80))
+    decision: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # [{"key", "passed", "detail"}] as evaluated at the moment of the decision.
+    criteria_results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

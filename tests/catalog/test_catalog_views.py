@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.helpers import login
-from tests.web.pages import audit_entries, post_form
+from tests.helpers.pages import audit_entries, post_form
 from tmse.catalog import views_data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.helpers import login
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.core.audit import AuditEntry
 from tmse.core.notifications.service import notify
 

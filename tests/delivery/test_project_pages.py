@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 from tests.helpers import SYSTEM, login
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.core.db import utcnow
 from tmse.delivery import gates, iterations, phases
 from tmse.requirements.models import Requirement

@@ -12,7 +12,7 @@ from rich.console import Console
 from sqlalchemy import update
 
 from tests.e2e.conftest import browser_page, running_server, screenshot
-from tests.security.hostile_data import PAYLOAD, poison
+from tests.helpers.hostile_data import PAYLOAD, poison
 from tmse.core.db import Database
 from tmse.core.identity.models import User
 from tmse.demo import load_demo

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.helpers import login
-from tests.security.html_audit import script_problems
+from tests.helpers.html_audit import script_problems
 from tmse.serving import uvicorn_config
 
 CSP_DIRECTIVES = {

@@ -17,7 +17,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from tests.helpers import SYSTEM, login
-from tests.security.hostile_data import (
+from tests.helpers.hostile_data import (
     LINK_COLUMNS,
     MACHINE_COLUMNS,
     PATH_COLUMNS,
@@ -26,9 +26,9 @@ from tests.security.hostile_data import (
     TEXT_JSON_COLUMNS,
     poison,
 )
-from tests.security.html_audit import script_problems
-from tests.security.page_forms import post_forms
-from tests.security.page_routes import page_routes, page_urls
+from tests.helpers.html_audit import script_problems
+from tests.helpers.page_forms import post_forms
+from tests.helpers.page_routes import page_routes, page_urls
 from tmse.app import create_app
 from tmse.core.db import Database
 from tmse.core.identity import credentials

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from tests.helpers import login
-from tests.security.page_forms import post_forms
-from tests.security.page_routes import page_routes, page_urls
+from tests.helpers.page_forms import post_forms
+from tests.helpers.page_routes import page_routes, page_urls
 from tmse.app import create_app
 from tmse.core.db import Database
 from tmse.demo import load_demo

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.helpers import login
-from tests.web.pages import audit_entries, post_form
+from tests.helpers.pages import audit_entries, post_form
 
 
 def _decision(client, admin, **body):

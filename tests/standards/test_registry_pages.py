@@ -8,7 +8,7 @@ import json
 from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM, login
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.catalog.schemas import ServiceCreate
 from tmse.catalog.service import create_service
 from tmse.core.identity import service as identity

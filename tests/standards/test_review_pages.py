@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import login
 from tests.standards.test_review_world import World, new_service_request, seed_world
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.standards.reviews.models import ArchitectureReview
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.helpers import SYSTEM, Account
-from tests.web.pages import join
+from tests.helpers.pages import join
 from tmse.catalog import service as catalog
 from tmse.catalog.models import Api, DataStore
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate

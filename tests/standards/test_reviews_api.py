@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
 from tests.standards.test_review_world import World, new_service_request, seed_world
-from tests.web.pages import audit_entries
+from tests.helpers.pages import audit_entries
 from tmse.catalog.models import Service
 from tmse.core.links.models import TraceLink
 from tmse.standards.registry.builtin import seed_builtin_standards

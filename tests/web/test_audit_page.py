@@ -10,7 +10,7 @@ import re
 from sqlalchemy import select, update
 
 from tests.helpers import SYSTEM, login
-from tests.web.pages import post_form, seed_org
+from tests.helpers.pages import post_form, seed_org
 from tmse.core import audit
 from tmse.core.audit import AuditEntry
 from tmse.core.audit.activity import writes_per_day

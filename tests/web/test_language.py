@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import login
-from tests.web.pages import post_form, seed_org
+from tests.helpers.pages import post_form, seed_org
 from tmse.core.identity import service
 
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from tests.helpers import login
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.core.identity.models import ApiToken
 
 TOKEN = re.compile(r'id="new-token-value" value="(tmse_[A-Za-z0-9_\-]+)"')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers import PASSWORD, SYSTEM, login
-from tests.web.pages import audit_entries, join, post_form, seed_org
+from tests.helpers.pages import audit_entries, join, post_form, seed_org
 from tmse.core.identity import service
 from tmse.core.identity.schemas import UserCreate, UserUpdate
 

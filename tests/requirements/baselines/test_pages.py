@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.helpers import login
 from tests.requirements.baselines.test_api import _seed
-from tests.web.pages import post_form
+from tests.helpers.pages import post_form
 from tmse.core.db import Database
 from tmse.requirements.models import Requirement
 

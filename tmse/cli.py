@@ -14,6 +14,7 @@ from rich.console import Console
 from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.core.errors import Problem
+from tmse.core.events import load_subscribers
 from tmse.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -37,7 +38,9 @@ CLI_ACTOR = Actor.system("cli")
 
 
 def _database(settings: Settings | None = None) -> Database:
+    """The database a command works on; its writes publish events, so subscribers load first."""
     settings = settings or get_settings()
+    load_subscribers()
     return Database(settings.database_url, settings.read_database_url)
 
 

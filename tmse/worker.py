@@ -13,6 +13,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from tmse.core.db import Database, utcnow
+from tmse.core.events import load_subscribers
 from tmse.jobs.audit_check import audit_verification_job
 from tmse.jobs.leader import WORKER_LOCK, release, try_acquire
 from tmse.jobs.runs import ScheduledJob, run_job
@@ -64,6 +65,7 @@ def run_worker(
     stop_event: threading.Event | None = None,
 ) -> None:
     """Schedule jobs every `worker_tick_seconds` until SIGTERM/SIGINT, `stop_event` or one round."""
+    load_subscribers()  # jobs write through services, whose events must reach their subscribers
     holder = holder or holder_id()
     stop = stop_event or threading.Event()
     jobs = scheduled_jobs(settings)

@@ -30,7 +30,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from tmse.standards.openapi_rules import HTTP_METHODS, SPECTRAL_OAS_EQUIVALENTS, check_openapi
+from tmse.integrations.openapi import HTTP_METHODS, SPECTRAL_OAS_EQUIVALENTS, check_openapi
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "standards" / "fixtures" / "openapi"

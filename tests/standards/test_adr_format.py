@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmse.standards.adr_format import (
+from tmse.integrations.adr_tools.markdown import (
     NYGARD_SECTIONS,
     Adr,
     AdrFormatError,

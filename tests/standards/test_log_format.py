@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from tmse.core.context import request_id_var
 from tmse.core.observability import JsonFormatter
-from tmse.standards.log_format import (
+from tmse.integrations.conformance import Violation
+from tmse.integrations.json_logs.checks import (
     BAD_LEVEL,
     BAD_TIMESTAMP,
     DEFAULT_LEVELS,
@@ -27,7 +28,6 @@ from tmse.standards.log_format import (
     check_log_lines,
     redact,
 )
-from tmse.standards.violations import Violation
 
 # Fake credentials are assembled at run time so no scanner mistakes this file for a leak.
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5" * 4

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tmse.standards.openapi_rules import (
+from tmse.integrations.openapi import Violation, check_openapi
+from tmse.integrations.openapi.rule_set import (
     ERROR_RESPONSES,
     INVALID_STRUCTURE,
     NO_VERBS_IN_PATH,
@@ -25,10 +26,8 @@ from tmse.standards.openapi_rules import (
     SUCCESS_RESPONSE,
     VERSIONED_BASE_PATH,
     OpenApiRules,
-    check_openapi,
-    validate_structure,
 )
-from tmse.standards.violations import Violation
+from tmse.integrations.openapi.structure import validate_structure
 
 ERRORS = {"400": {"description": "bad"}, "default": {"description": "problem"}}
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tmse.standards.openapi_rules import (
+from tmse.integrations.openapi.rule_set import (
     OPERATION_ID_MISSING,
     OPERATION_ID_VALID,
     SPECTRAL_OAS_EQUIVALENTS,

@@ -28,7 +28,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
-from tmse.standards.openapi_rules import check_openapi
+from tmse.integrations.openapi import check_openapi
 
 API_FIELDS = (
     "name",

@@ -14,10 +14,9 @@ from tmse.core.errors import InvalidInput
 from tmse.core.parse_first import import_actor
 from tmse.core.permissions import STANDARDS_CHECK
 from tmse.integrations import yaml_safe
+from tmse.integrations.json_logs import check_log_lines
 from tmse.integrations.json_text import JsonRefused, load_json
-from tmse.standards.log_format import check_log_lines
-from tmse.standards.openapi_rules import check_openapi
-from tmse.standards.violations import Violation
+from tmse.integrations.openapi import Violation, check_openapi
 
 router = APIRouter(prefix="/api/v1/standards/checks", tags=["standards"])
 Checker = Annotated[Actor, Depends(import_actor(STANDARDS_CHECK))]

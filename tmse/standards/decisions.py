@@ -12,7 +12,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.pagination import ListParams, paginate
-from tmse.standards.adr_format import (
+from tmse.integrations.adr_tools import (
     Adr,
     AdrFormatError,
     AdrLink,

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tmse.core.links import service as links
 from tmse.demo.steps import DemoContext, register_step
+from tmse.integrations.adr_tools import Adr, AdrLink, adr_filename, render_adr
 from tmse.standards import decisions
-from tmse.standards.adr_format import Adr, AdrLink, adr_filename, render_adr
 from tmse.standards.models import DecisionRecord
 
 LINK_TYPE = "applies_to"

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tmse.core.messages import N_, Message, message
+from tmse.integrations.conformance import Severity, Violation
 from tmse.integrations.json_text import JsonRefused, load_json
-from tmse.standards.violations import Severity, Violation
 
 NOT_JSON = "log.not-json"
 MISSING_FIELD = "log.missing-field"
@@ -37,22 +38,30 @@ DEFAULT_HARMLESS_KEY_WORDS = frozenset(
     {"count", "type", "ttl", "expiry", "expires", "length", "name", "id", "hint", "policy"}
 )
 
-SECRET_HINT = "remove the secret or log it redacted (e.g. '***'); it has been exposed, rotate it"  # noqa: S105
+SECRET_HINT = message(
+    "remove the secret or log it redacted (e.g. '***'); it has been exposed, rotate it"
+)
 
 # Shapes of credentials that are secret wherever they appear, with a label for the report;
 # lengths and header names keep prose ("basic information", "the bearer of") out.
 _TOKEN_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private key block", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
-    ("bearer token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")),
-    ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
+    (N_("private key block"), re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
+    (N_("bearer token"), re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")),
     (
-        "basic credentials",
+        N_("JSON Web Token"),
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    ),
+    (
+        N_("basic credentials"),
         re.compile(r"(?i)\bauthorization[\"']?\s*[=:]\s*[\"']?basic\s+([A-Za-z0-9+/]{8,}={0,2})"),
     ),
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
+    (N_("AWS access key id"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    (
+        N_("GitHub token"),
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+    ),
+    (N_("Slack token"), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    (N_("Stripe secret key"), re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
 )
 # `password=hunter2` or `"api_key": "abc"` written inside free text.
 _KEY_VALUE_IN_TEXT = re.compile(
@@ -146,11 +155,16 @@ def check_log_line(text: str, number: int, rules: LogFormatRules) -> list[Violat
         entry = load_json(text)
     except JsonRefused as error:
         entry = None
-        problem = f"line is not JSON ({error.message} at column {error.column})"
+        problem = message(
+            "line is not JSON ({error} at column {column})",
+            error=error.message,
+            column=error.column,
+        )
     else:
-        problem = f"line is JSON {type(entry).__name__}, not an object"
+        problem = message("line is JSON {kind}, not an object", kind=type(entry).__name__)
     if not isinstance(entry, dict):
-        found = [_violation(NOT_JSON, "error", where, problem, "emit one JSON object per line")]
+        hint = message("emit one JSON object per line")
+        found = [_violation(NOT_JSON, "error", where, problem, hint)]
         if rules.check_secrets:
             found += [_secret(where, label, shown) for label, shown in _secrets_in_text(text)]
         return found
@@ -170,12 +184,15 @@ def redact(secret: str) -> str:
     return "***"
 
 
-def _violation(rule: str, severity: Severity, where: str, message: str, hint: str) -> Violation:
-    return Violation(rule=rule, severity=severity, location=where, message=message, fix_hint=hint)
+def _violation(
+    rule: str, severity: Severity, where: str, finding: Message, hint: Message
+) -> Violation:
+    return Violation(rule=rule, severity=severity, location=where, finding=finding, hint=hint)
 
 
-def _secret(where: str, label: str, shown: str) -> Violation:
-    return _violation(SECRET, "error", where, f"{label} in log: {shown}", SECRET_HINT)
+def _secret(where: str, label: Message, shown: str) -> Violation:
+    finding = message("{kind} in log: {shown}", kind=label, shown=shown)
+    return _violation(SECRET, "error", where, finding, SECRET_HINT)
 
 
 def _field_violations(entry: dict[str, Any], where: str, rules: LogFormatRules) -> list[Violation]:
@@ -189,8 +206,12 @@ def _field_violations(entry: dict[str, Any], where: str, rules: LogFormatRules) 
                     MISSING_FIELD,
                     "error",
                     f"{where}, field {name}",
-                    f"required field '{name}' is missing or empty",
-                    f"add '{name}' (accepted names: {', '.join(aliases)})",
+                    message("required field '{name}' is missing or empty", name=name),
+                    message(
+                        "add '{name}' (accepted names: {aliases})",
+                        name=name,
+                        aliases=", ".join(aliases),
+                    ),
                 )
             )
         else:
@@ -211,8 +232,8 @@ def _field_violations(entry: dict[str, Any], where: str, rules: LogFormatRules) 
                     BAD_LEVEL,
                     "error",
                     f"{where}, field {hit[0]}",
-                    f"level {str(hit[1])[:20]!r} is not an allowed level",
-                    f"use one of: {', '.join(sorted(rules.allowed_levels))}",
+                    message("level {level} is not an allowed level", level=repr(str(hit[1])[:20])),
+                    message("use one of: {levels}", levels=", ".join(sorted(rules.allowed_levels))),
                 )
             )
     if rules.message_field and _lookup(entry, rules.message_field) is None:
@@ -221,8 +242,8 @@ def _field_violations(entry: dict[str, Any], where: str, rules: LogFormatRules) 
                 MISSING_MESSAGE,
                 "warning",
                 f"{where}, field {rules.message_field}",
-                f"no '{rules.message_field}' field",
-                f"put the human-readable text in '{rules.message_field}'",
+                message("no '{field}' field", field=rules.message_field),
+                message("put the human-readable text in '{field}'", field=rules.message_field),
             )
         )
     return found
@@ -237,8 +258,10 @@ def _timestamp_violations(path: str, value: Any, where: str) -> list[Violation]:
                 BAD_TIMESTAMP,
                 "error",
                 location,
-                f"timestamp {str(value)[:40]!r} is not ISO 8601 / RFC 3339",
-                "write RFC 3339 with a zone, e.g. 2026-11-25T18:05:23.123Z",
+                message(
+                    "timestamp {value} is not ISO 8601 / RFC 3339", value=repr(str(value)[:40])
+                ),
+                message("write RFC 3339 with a zone, e.g. 2026-11-25T18:05:23.123Z"),
             )
         ]
     if parsed.utcoffset() is None:
@@ -247,8 +270,10 @@ def _timestamp_violations(path: str, value: Any, where: str) -> list[Violation]:
                 NAIVE_TIMESTAMP,
                 "error",
                 location,
-                f"timestamp {value!r} has no zone, so its instant is ambiguous",
-                "add a zone offset, e.g. a trailing Z for UTC or +08:00",
+                message(
+                    "timestamp {value} has no zone, so its instant is ambiguous", value=repr(value)
+                ),
+                message("add a zone offset, e.g. a trailing Z for UTC or +08:00"),
             )
         ]
     return []
@@ -297,7 +322,7 @@ def _first_present(entry: Mapping[str, Any], aliases: Iterable[str]) -> tuple[st
 
 def _secrets_in_entry(
     entry: Any, rules: LogFormatRules, path: str = ""
-) -> Iterator[tuple[str, str, str]]:
+) -> Iterator[tuple[str, Message, str]]:
     """(field path, kind of secret, redacted value) for every secret in a parsed line."""
     if isinstance(entry, Mapping):
         for key, value in entry.items():
@@ -308,7 +333,11 @@ def _secrets_in_entry(
                 and not isinstance(value, bool)
             ):
                 if not _is_redacted(str(value)):
-                    yield child, f"secret-named field '{key}'", redact(str(value))
+                    yield (
+                        child,
+                        message("secret-named field '{key}'", key=str(key)),
+                        redact(str(value)),
+                    )
                 continue
             yield from _secrets_in_entry(value, rules, child)
     elif isinstance(entry, list):
@@ -319,7 +348,7 @@ def _secrets_in_entry(
             yield path, label, shown
 
 
-def _secrets_in_text(text: str) -> Iterator[tuple[str, str]]:
+def _secrets_in_text(text: str) -> Iterator[tuple[Message, str]]:
     """(kind of secret, redacted value) for every credential shape in free text, once per span."""
     taken: list[tuple[int, int]] = []
 
@@ -336,13 +365,13 @@ def _secrets_in_text(text: str) -> Iterator[tuple[str, str]]:
             if not fresh(match):
                 continue
             if label == "private key block":
-                yield label, "[key material not shown]"
+                yield Message(label), "[key material not shown]"
             else:
-                yield label, redact(match.group(match.lastindex or 0))
+                yield Message(label), redact(match.group(match.lastindex or 0))
     for match in _KEY_VALUE_IN_TEXT.finditer(text):
         value = match.group(2)
         if not _is_redacted(value) and fresh(match):
-            yield f"'{match.group(1)}=' in text", redact(value)
+            yield message("'{key}=' in text", key=match.group(1)), redact(value)
 
 
 def _is_secret_key(key: str, rules: LogFormatRules) -> bool:

@@ -8,11 +8,10 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
-from tmse.standards.openapi_rule_set import (
-    DEFAULT_IRREGULAR_PLURALS,
-    DEFAULT_OPEN_PATHS,
-    DEFAULT_SEVERITIES,
-    DEFAULT_VERBS,
+from tmse.core.messages import message
+from tmse.integrations.conformance import Violation
+from tmse.integrations.openapi.naming import camel, is_parameter, kebab, looks_plural, plural, words
+from tmse.integrations.openapi.rule_set import (
     ERROR_RESPONSES,
     HTTP_METHODS,
     INVALID_STRUCTURE,
@@ -26,26 +25,14 @@ from tmse.standards.openapi_rule_set import (
     PATH_PLURAL_RESOURCE,
     SECURITY_REQUIRED,
     SECURITY_SCHEME_DEFINED,
-    SPECTRAL_OAS_EQUIVALENTS,
     SUCCESS_RESPONSE,
     VERSIONED_BASE_PATH,
     OpenApiRules,
     rule_violation,
 )
-from tmse.standards.violations import Violation
-
-# The public names, the rule set's included: callers import them all from here.
-__all__ = [
-    "DEFAULT_IRREGULAR_PLURALS", "DEFAULT_OPEN_PATHS", "DEFAULT_SEVERITIES", "DEFAULT_VERBS",
-    "ERROR_RESPONSES", "HTTP_METHODS", "INVALID_STRUCTURE", "NOT_OPENAPI3", "NO_VERBS_IN_PATH",
-    "OPERATION_ID_MISSING", "OPERATION_ID_UNIQUE", "OPERATION_ID_VALID", "PATH_KEBAB_CASE",
-    "PATH_NO_TRAILING_SLASH", "PATH_PLURAL_RESOURCE", "SECURITY_REQUIRED",
-    "SECURITY_SCHEME_DEFINED", "SPECTRAL_OAS_EQUIVALENTS", "SUCCESS_RESPONSE",
-    "VERSIONED_BASE_PATH", "OpenApiRules", "check_openapi", "validate_structure"
-]  # fmt: skip
+from tmse.integrations.openapi.structure import validate_structure
 
 _KEBAB_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$")
-_WORD_BOUNDARY = re.compile(r"[-_.]|(?<=[a-z0-9])(?=[A-Z])")
 _OPENAPI3 = re.compile(r"^3\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?$")
 _CLIENT_ERROR = re.compile(r"^4(?:\d\d|XX)$", re.IGNORECASE)
 _SERVER_ERROR = re.compile(r"^5(?:\d\d|XX)$", re.IGNORECASE)
@@ -53,50 +40,6 @@ _SUCCESS = re.compile(r"^[23](?:\d\d|XX)$", re.IGNORECASE)
 # RFC 3986 unreserved and reserved characters: an operationId is used in links and URLs.
 _URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
 _SERVER_VARIABLE = re.compile(r"\{([^{}]*)\}")
-
-
-def validate_structure(document: Any) -> list[Violation]:
-    """Report the shape errors that stop the rules from reading the document, each at its place."""
-    if not isinstance(document, Mapping):
-        return [_structure("", f"the document is a {type(document).__name__}, not a mapping")]
-    found: list[Violation] = []
-    servers = document.get("servers")
-    if servers is not None:
-        if not isinstance(servers, list):
-            found.append(_structure("servers", "servers is not a list"))
-        else:
-            for index, server in enumerate(servers):
-                if not isinstance(server, Mapping) or not isinstance(server.get("url"), str):
-                    found.append(_structure(f"servers.{index}", "a server needs a string url"))
-    if "security" in document:
-        found.extend(_security_shape("security", document["security"]))
-    paths = document.get("paths", {})
-    if not isinstance(paths, Mapping):
-        return [*found, _structure("paths", "paths is not a mapping of path to path item")]
-    for path, item in paths.items():
-        where = f"paths.{path}"
-        if not isinstance(path, str) or not path.startswith("/"):
-            found.append(_structure(where, "a path must be a string starting with '/'"))
-        elif not isinstance(item, Mapping):
-            found.append(_structure(where, "a path item must be a mapping"))
-        else:
-            for method in HTTP_METHODS:
-                if method not in item:
-                    continue
-                operation = item[method]
-                if not isinstance(operation, Mapping):
-                    found.append(_structure(f"{where}.{method}", "an operation must be a mapping"))
-                    continue
-                responses = operation.get("responses", {})
-                if not isinstance(responses, Mapping):
-                    found.append(
-                        _structure(f"{where}.{method}.responses", "responses is not a mapping")
-                    )
-                if "security" in operation:
-                    found.extend(
-                        _security_shape(f"{where}.{method}.security", operation["security"])
-                    )
-    return found
 
 
 def check_openapi(
@@ -114,8 +57,8 @@ def check_openapi(
             rules,
             NOT_OPENAPI3,
             "openapi",
-            f"not an OpenAPI 3.x document ({said})",
-            "convert it to OpenAPI 3.x (e.g. with swagger2openapi) and set openapi: 3.1.0",
+            message("not an OpenAPI 3.x document ({said})", said=said),
+            message("convert it to OpenAPI 3.x (e.g. with swagger2openapi) and set openapi: 3.1.0"),
         )
     broken = validate_structure(document)
     if broken:
@@ -147,9 +90,11 @@ def check_openapi(
                             rules,
                             SECURITY_REQUIRED,
                             where,
-                            "the operation can be called without authentication",
-                            "add a security requirement (globally or on the operation)"
-                            " or list the path in open_paths",
+                            message("the operation can be called without authentication"),
+                            message(
+                                "add a security requirement (globally or on the operation)"
+                                " or list the path in open_paths"
+                            ),
                         )
                     )
     return found
@@ -158,48 +103,58 @@ def check_openapi(
 def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Iterator[Violation]:
     where = f"paths.{path}"
     segments = [segment for segment in path.split("/") if segment]
-    literals = [segment for segment in segments if not _is_parameter(segment)]
+    literals = [segment for segment in segments if not is_parameter(segment)]
     not_kebab = [segment for segment in literals if not _KEBAB_SEGMENT.match(segment)]
     if not_kebab:
         yield from rule_violation(
             rules,
             PATH_KEBAB_CASE,
             where,
-            f"segment(s) not kebab-case: {', '.join(not_kebab)}",
-            f"use lower-case words joined by '-', e.g. {_kebab(not_kebab[0])}",
+            message("segment(s) not kebab-case: {segments}", segments=", ".join(not_kebab)),
+            message(
+                "use lower-case words joined by '-', e.g. {example}", example=kebab(not_kebab[0])
+            ),
         )
     # Heuristic: the literal just before a {parameter} names a collection, so it should be plural.
     singular = [
         segment
         for segment, following in pairwise(segments)
-        if _is_parameter(following)
-        and not _is_parameter(segment)
-        and not _looks_plural(_words(segment)[-1], rules.irregular_plurals)
+        if is_parameter(following)
+        and not is_parameter(segment)
+        and not looks_plural(words(segment)[-1], rules.irregular_plurals)
     ]
     if singular:
         yield from rule_violation(
             rules,
             PATH_PLURAL_RESOURCE,
             where,
-            f"segment(s) naming a collection look singular: {', '.join(singular)}",
-            f"name the collection in the plural, e.g. {_plural(singular[0])}",
+            message(
+                "segment(s) naming a collection look singular: {segments}",
+                segments=", ".join(singular),
+            ),
+            message(
+                "name the collection in the plural, e.g. {example}", example=plural(singular[0])
+            ),
         )
     if len(path) > 1 and path.endswith("/"):
         yield from rule_violation(
             rules,
             PATH_NO_TRAILING_SLASH,
             where,
-            "the path ends with '/'",
-            f"drop the trailing slash: {path.rstrip('/') or '/'}",
+            message("the path ends with '/'"),
+            message("drop the trailing slash: {path}", path=path.rstrip("/") or "/"),
         )
-    verbs = [segment for segment in literals if _words(segment)[0] in rules.verbs]
+    verbs = [segment for segment in literals if words(segment)[0] in rules.verbs]
     if verbs:
         yield from rule_violation(
             rules,
             NO_VERBS_IN_PATH,
             where,
-            f"segment(s) start with a verb: {', '.join(verbs)}",
-            "name the resource and let the HTTP method say the action (GET /users, not /getUsers)",
+            message("segment(s) start with a verb: {segments}", segments=", ".join(verbs)),
+            message(
+                "name the resource and let the HTTP method say the action"
+                " (GET /users, not /getUsers)"
+            ),
         )
     if (
         not version_in_servers
@@ -210,9 +165,12 @@ def _path_style(rules: OpenApiRules, path: str, version_in_servers: bool) -> Ite
             rules,
             VERSIONED_BASE_PATH,
             where,
-            "neither the servers url nor the path carries an API version",
-            "put the version in the base path, e.g. servers url https://api.example.com/v1"
-            " or path /v1" + path,
+            message("neither the servers url nor the path carries an API version"),
+            message(
+                "put the version in the base path, e.g. servers url https://api.example.com/v1"
+                " or path {path}",
+                path="/v1" + path,
+            ),
         )
 
 
@@ -225,16 +183,23 @@ def _operation_id(
             rules,
             OPERATION_ID_MISSING,
             where,
-            "the operation has no operationId",
-            "add a unique operationId such as listUsers; generated clients name methods after it",
+            message("the operation has no operationId"),
+            message(
+                "add a unique operationId such as listUsers;"
+                " generated clients name methods after it"
+            ),
         )
     elif operation_id in first_seen:
         yield from rule_violation(
             rules,
             OPERATION_ID_UNIQUE,
             where,
-            f"operationId {operation_id!r} is also used at {first_seen[operation_id]}",
-            "give each operation its own operationId",
+            message(
+                "operationId {id} is also used at {where}",
+                id=repr(operation_id),
+                where=first_seen[operation_id],
+            ),
+            message("give each operation its own operationId"),
         )
     else:
         first_seen[operation_id] = where
@@ -243,8 +208,14 @@ def _operation_id(
             rules,
             OPERATION_ID_VALID,
             where,
-            f"operationId {operation_id!r} has characters that are not allowed in a URL",
-            "use letters, digits and '-', '_' or '.', e.g. " + _camel(operation_id),
+            message(
+                "operationId {id} has characters that are not allowed in a URL",
+                id=repr(operation_id),
+            ),
+            message(
+                "use letters, digits and '-', '_' or '.', e.g. {example}",
+                example=camel(operation_id),
+            ),
         )
 
 
@@ -256,8 +227,8 @@ def _success_response(
             rules,
             SUCCESS_RESPONSE,
             f"{where}.responses",
-            "no 2xx or 3xx response defined",
-            "describe what the caller gets when the call works, e.g. 200, 201 or 204",
+            message("no 2xx or 3xx response defined"),
+            message("describe what the caller gets when the call works, e.g. 200, 201 or 204"),
         )
 
 
@@ -272,8 +243,14 @@ def _schemes_defined(
                     rules,
                     SECURITY_SCHEME_DEFINED,
                     where,
-                    f"security scheme {name!r} is not defined in components.securitySchemes",
-                    f"define {name!r} under components.securitySchemes or fix the name",
+                    message(
+                        "security scheme {name} is not defined in components.securitySchemes",
+                        name=repr(name),
+                    ),
+                    message(
+                        "define {name} under components.securitySchemes or fix the name",
+                        name=repr(name),
+                    ),
                 )
                 continue
             known = _oauth2_scopes(schemes[name])
@@ -283,8 +260,16 @@ def _schemes_defined(
                         rules,
                         SECURITY_SCHEME_DEFINED,
                         where,
-                        f"scope {scope!r} is not listed in the flows of {name!r}",
-                        f"add {scope!r} to the scopes of a flow of {name!r} or fix the name",
+                        message(
+                            "scope {scope} is not listed in the flows of {name}",
+                            scope=repr(scope),
+                            name=repr(name),
+                        ),
+                        message(
+                            "add {scope} to the scopes of a flow of {name} or fix the name",
+                            scope=repr(scope),
+                            name=repr(name),
+                        ),
                     )
 
 
@@ -306,36 +291,26 @@ def _error_responses(
     rules: OpenApiRules, where: str, operation: Mapping[str, Any]
 ) -> Iterator[Violation]:
     codes = [str(code) for code in operation.get("responses", {})]
-    missing = []
-    if not any(_CLIENT_ERROR.match(code) for code in codes):
-        missing.append("4xx response")
-    if not any(_SERVER_ERROR.match(code) or code == "default" for code in codes):
-        missing.append("5xx or default response")
-    if missing:
-        yield from rule_violation(
-            rules,
-            ERROR_RESPONSES,
-            f"{where}.responses",
-            f"no {' and no '.join(missing)} defined",
+    no_client = not any(_CLIENT_ERROR.match(code) for code in codes)
+    no_server = not any(_SERVER_ERROR.match(code) or code == "default" for code in codes)
+    if no_client and no_server:
+        finding = message("no 4xx response and no 5xx or default response defined")
+    elif no_client:
+        finding = message("no 4xx response defined")
+    elif no_server:
+        finding = message("no 5xx or default response defined")
+    else:
+        return
+    yield from rule_violation(
+        rules,
+        ERROR_RESPONSES,
+        f"{where}.responses",
+        finding,
+        message(
             "describe the errors callers must handle, e.g. 400/404 and default"
-            " with an application/problem+json body",
-        )
-
-
-def _structure(location: str, message: str) -> Violation:
-    return Violation(
-        INVALID_STRUCTURE,
-        "error",
-        location,
-        message,
-        "fix the document shape against the OpenAPI 3.x specification",
+            " with an application/problem+json body"
+        ),
     )
-
-
-def _security_shape(location: str, security: Any) -> list[Violation]:
-    if not isinstance(security, list) or not all(isinstance(item, Mapping) for item in security):
-        return [_structure(location, "security must be a list of requirement mappings")]
-    return []
 
 
 def _operations(item: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -371,35 +346,3 @@ def _expand(server: Mapping[str, Any]) -> str:
         return str(value) if value is not None else "x"
 
     return _SERVER_VARIABLE.sub(default, server["url"])
-
-
-def _is_parameter(segment: str) -> bool:
-    return segment.startswith("{") and segment.endswith("}")
-
-
-def _words(segment: str) -> list[str]:
-    return [word.lower() for word in _WORD_BOUNDARY.split(segment) if word] or [""]
-
-
-def _looks_plural(word: str, irregular: frozenset[str]) -> bool:
-    # "status" and "address" end in s but are singular; "statuses"/"addresses" pass.
-    if word in irregular:
-        return True
-    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
-
-
-def _plural(segment: str) -> str:
-    if segment.endswith(("s", "x", "ch", "sh")):
-        return segment + "es"
-    if segment.endswith("y") and segment[-2:-1] not in "aeiou":
-        return segment[:-1] + "ies"
-    return segment + "s"
-
-
-def _kebab(segment: str) -> str:
-    return "-".join(_words(segment))
-
-
-def _camel(text: str) -> str:
-    first, *rest = [word for word in re.split(r"[^A-Za-z0-9]+", text) if word] or ["x"]
-    return first + "".join(word[:1].upper() + word[1:] for word in rest)

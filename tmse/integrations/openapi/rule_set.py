@@ -1,12 +1,13 @@
 """The OpenAPI design rule set: rule ids, default severities, Spectral equivalents, and the
-per-organisation configuration (`OpenApiRules`) the checks in tmse.standards.openapi_rules read."""
+per-organisation configuration (`OpenApiRules`) the checks read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tmse.standards.violations import Severity, Violation
+from tmse.core.messages import Message
+from tmse.integrations.conformance import Severity, Violation
 
 NOT_OPENAPI3 = "oas.not-openapi3"
 INVALID_STRUCTURE = "oas.invalid-structure"
@@ -54,19 +55,65 @@ SPECTRAL_OAS_EQUIVALENTS: Mapping[str, str] = {
     INVALID_STRUCTURE: "oas3-schema",
 }
 DEFAULT_VERBS = frozenset(
-    {
-        "get", "list", "fetch", "retrieve", "find", "create", "add", "insert", "make", "new",
-        "update", "modify", "edit", "set", "save", "put", "post", "patch", "delete", "remove",
-        "destroy", "do", "run", "execute",
-    }
-)  # fmt: skip
+    [
+        "get",
+        "list",
+        "fetch",
+        "retrieve",
+        "find",
+        "create",
+        "add",
+        "insert",
+        "make",
+        "new",
+        "update",
+        "modify",
+        "edit",
+        "set",
+        "save",
+        "put",
+        "post",
+        "patch",
+        "delete",
+        "remove",
+        "destroy",
+        "do",
+        "run",
+        "execute",
+    ]
+)
 DEFAULT_OPEN_PATHS = frozenset({"/health", "/healthz", "/readyz", "/livez", "/metrics"})
 # Plurals without a trailing "s", and nouns whose singular and plural are the same.
 DEFAULT_IRREGULAR_PLURALS = frozenset(
-    {"people", "children", "men", "women", "feet", "teeth", "mice", "geese", "data", "media",
-     "criteria", "phenomena", "indices", "metadata", "series", "species", "news", "info",
-     "equipment", "feedback", "software", "staff", "sheep", "fish", "menus", "bonuses"}
-)  # fmt: skip
+    [
+        "people",
+        "children",
+        "men",
+        "women",
+        "feet",
+        "teeth",
+        "mice",
+        "geese",
+        "data",
+        "media",
+        "criteria",
+        "phenomena",
+        "indices",
+        "metadata",
+        "series",
+        "species",
+        "news",
+        "info",
+        "equipment",
+        "feedback",
+        "software",
+        "staff",
+        "sheep",
+        "fish",
+        "menus",
+        "bonuses",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -87,10 +134,10 @@ class OpenApiRules:
 
 
 def rule_violation(
-    rules: OpenApiRules, rule: str, location: str, message: str, hint: str
+    rules: OpenApiRules, rule: str, location: str, finding: Message, hint: Message
 ) -> list[Violation]:
     """The rule's violation at its configured severity; none when the rule is switched off."""
     if not rules.enabled(rule):
         return []
     severity = rules.severities.get(rule, DEFAULT_SEVERITIES[rule])
-    return [Violation(rule, severity, location, message, hint)]
+    return [Violation(rule, severity, location, finding, hint)]

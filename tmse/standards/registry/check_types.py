@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tmse.standards.openapi_rules import DEFAULT_SEVERITIES
+from tmse.integrations.openapi import DEFAULT_SEVERITIES
 
 OPENAPI_RULE_IDS = frozenset(DEFAULT_SEVERITIES)
 

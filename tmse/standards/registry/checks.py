@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from tmse.standards.log_format import LogCheckReport, check_log_lines
-from tmse.standards.openapi_rules import OpenApiRules, check_openapi
+from tmse.integrations.json_logs import LogCheckReport, check_log_lines
+from tmse.integrations.openapi import OpenApiRules, check_openapi
 from tmse.standards.registry.check_types import (
     OPENAPI_RULE_IDS,
     AdrParams,

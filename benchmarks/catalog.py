@@ -221,7 +221,7 @@ def backstage_import(url: str, entities: int, seed: int) -> dict[str, Any]:
     try:
         from catalog_import import as_files, generated_catalog
 
-        from tmse.catalog.importing import import_backstage
+        from tmse.catalog.backstage.service import import_backstage
     except ImportError as error:
         console.print(f"[yellow]Backstage import skipped:[/yellow] {error}")
         return {"skipped": str(error)}

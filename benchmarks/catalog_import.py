@@ -2,7 +2,7 @@
 
 Generates groups, domains, systems, components (with dependsOn and consumesApis), resources and
 APIs as multi-document YAML files of 100 entities each, imports them with a progress bar through
-`tmse.catalog.importing.import_backstage`, then re-imports the same files (every record found
+`tmse.catalog.backstage.service.import_backstage`, then re-imports the same files (every record found
 unchanged) and checks the audit chain. Prints seconds and entities/s; writes
 benchmarks/results/catalog_import.json. Target: the first import ≤ 30 s. Exit status 1 when the
 target is missed or the import reports errors.
@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tmse.catalog.importing import import_backstage
+from tmse.catalog.backstage.service import import_backstage
 from tmse.core.actor import Actor
 from tmse.core.audit import verify
 from tmse.core.db import Database

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.catalog import api as catalog_api
-from tmse.catalog import backstage_api as catalog_backstage_api
+from tmse.catalog.backstage import api as catalog_backstage_api
 from tmse.catalog import views as catalog_views
 from tmse.core.audit import api as audit_api
 from tmse.core.audit import head_id

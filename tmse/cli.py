@@ -238,7 +238,7 @@ def import_backstage_command(
     path: Annotated[Path, typer.Argument(help="A catalog-info.yaml file, or a folder of them.")],
 ) -> None:
     """Import Backstage descriptors (*.yaml / *.yml, folders searched recursively)."""
-    from tmse.integrations.backstage_cli import import_path
+    from tmse.catalog.backstage.cli import import_path
 
     if not import_path(_database(), CLI_ACTOR, path, console):
         raise typer.Exit(1)
@@ -263,7 +263,7 @@ def export_backstage_command(
     ] = None,
 ) -> None:
     """Write the catalog as multi-document Backstage YAML."""
-    from tmse.integrations.backstage_cli import export_to
+    from tmse.catalog.backstage.cli import export_to
 
     export_to(_database(), output, console)
 

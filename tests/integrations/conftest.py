@@ -13,7 +13,7 @@ from tests.conftest import POSTGRES_URL, postgres_schema
 from tmse.catalog.models import Api, DataStore, Dependency, Domain, Service, System
 from tmse.core.db import Database
 from tmse.core.identity.models import Team
-from tmse.integrations.backstage_cli import descriptor_files
+from tmse.integrations.backstage import descriptor_files
 from tmse.metadata import load_metadata
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "backstage" / "examples"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tmse.integrations.backstage import (
+from tmse.integrations.backstage.descriptors import (
     EntityRef,
     parse_catalog,
     parse_catalog_files,

@@ -170,7 +170,7 @@ def test_cli_imports_a_folder_reports_errors_and_exports(migrated, tmp_path: Pat
 
 
 def test_folder_import_reads_descriptors_recursively_and_leaves_other_yaml(tmp_path: Path):
-    from tmse.integrations.backstage_cli import descriptor_files
+    from tmse.integrations.backstage import descriptor_files
 
     (tmp_path / "svc" / "api").mkdir(parents=True)
     (tmp_path / "svc" / "catalog-info.yml").write_text(CATALOG)

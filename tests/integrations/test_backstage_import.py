@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
 from tests.integrations.conftest import catalog_records
-from tmse.catalog.exporting import export_backstage
-from tmse.catalog.importing import import_backstage
+from tmse.catalog.backstage.queries import export_backstage
+from tmse.catalog.backstage.service import import_backstage
 from tmse.catalog.models import Api, DataStore, Service, System
 from tmse.core.audit import AuditEntry, verify
 from tmse.core.identity.models import Team

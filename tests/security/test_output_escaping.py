@@ -11,7 +11,7 @@ from sqlalchemy import update
 from tests.helpers import SYSTEM, login
 from tests.helpers.html_audit import script_problems
 from tests.helpers.pages import post_form
-from tmse.catalog.importing import import_backstage
+from tmse.catalog.backstage.service import import_backstage
 from tmse.catalog.models import Service
 from tmse.core.safe_url import is_safe_link, url_scheme
 from tmse.standards.registry.markdown_text import render_markdown

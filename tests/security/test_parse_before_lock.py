@@ -13,10 +13,10 @@ import pytest
 from rich.console import Console
 
 from tests.helpers import SYSTEM
-from tmse.catalog import importing
+from tmse.integrations.backstage import reading as importing
 from tmse.core.db import Database
 from tmse.integrations import yaml_safe
-from tmse.integrations.backstage_cli import import_path
+from tmse.catalog.backstage.cli import import_path
 from tmse.requirements import csv_import
 from tmse.requirements.kano import csv_io
 from tmse.standards import checks_api, decisions

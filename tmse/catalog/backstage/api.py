@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
-from tmse.catalog.exporting import export_backstage
-from tmse.catalog.importing import import_parsed, parse_descriptors
+from tmse.catalog.backstage.queries import export_backstage
+from tmse.catalog.backstage.schemas import ImportResult
+from tmse.catalog.backstage.service import import_parsed
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.deps import DbSession, require
@@ -17,6 +17,7 @@ from tmse.core.errors import InvalidInput, Problem
 from tmse.core.openapi_declarations import file_answer
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.integrations.backstage import parse_descriptors
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
@@ -28,14 +29,6 @@ YAML_BODY: dict[str, Any] = {
         "content": {t: {"schema": {"type": "string"}} for t in YAML_TYPES[::2]},
     }
 }
-
-
-class ImportResult(BaseModel):
-    created: dict[str, int] = Field(description="Records created, by kind (and 'dependency').")
-    updated: dict[str, int] = Field(description="Records changed by the import, by kind.")
-    unchanged: dict[str, int] = Field(description="Records found already as described, by kind.")
-    skipped: list[str] = Field(description="Entities of kinds tmse does not map (User, ...).")
-    errors: list[dict[str, Any]] = Field(description="Always empty here; errors give a 422.")
 
 
 async def yaml_body(request: Request) -> str:

@@ -14,12 +14,7 @@ from sqlalchemy.orm import Session
 from tmse.catalog.models import DataStore, Dependency
 from tmse.core import audit
 from tmse.core.actor import Actor
-from tmse.integrations.backstage_mapping import (
-    Draft,
-)
-from tmse.integrations.backstage_resolve import (
-    TABLE_OF_KIND,
-)
+from tmse.integrations.backstage import TABLE_OF_KIND, Draft
 
 CHUNK = 2000
 

@@ -10,21 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tmse.catalog.exporting import export_documents
-from tmse.catalog.importing import ImportReport, import_parsed, parse_descriptors
+from tmse.catalog.backstage.queries import export_catalog
+from tmse.catalog.backstage.service import ImportReport, import_parsed
 from tmse.core.actor import Actor
 from tmse.core.db import Database
-from tmse.integrations.backstage import render_catalog
-
-
-def descriptor_files(path: Path) -> dict[str, str]:
-    """A file, or every *.yaml / *.yml under a folder that holds Backstage descriptors (others,
-    such as the OpenAPI documents descriptors point at, are left alone), by relative path."""
-    if path.is_file():
-        return {path.name: path.read_text(encoding="utf-8")}
-    found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    texts = {str(p.relative_to(path)): p.read_text(encoding="utf-8") for p in found}
-    return {name: text for name, text in texts.items() if "backstage.io/" in text}
+from tmse.integrations.backstage import descriptor_files, parse_descriptors
 
 
 def import_path(db: Database, actor: Actor, path: Path, console: Console) -> bool:
@@ -77,10 +67,9 @@ def print_report(report: ImportReport, files: int, console: Console) -> None:
 
 def export_to(db: Database, output: Path | None, console: Console) -> None:
     with db.session(write=False) as session:
-        documents = export_documents(session)
-    text = render_catalog(documents)
+        exported = export_catalog(session)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(exported.text)
         return
-    output.write_text(text, encoding="utf-8")
-    console.print(f"wrote {len(documents)} entities to {output}")
+    output.write_text(exported.text, encoding="utf-8")
+    console.print(f"wrote {len(exported.documents)} entities to {output}")

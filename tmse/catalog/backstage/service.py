@@ -3,39 +3,36 @@ all, references resolved across the files of one import, rows written in bulk an
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.bulk_rows import CHUNK, AuditBatch, upsert_rows, write_dependencies
+from tmse.catalog.backstage.bulk_rows import CHUNK, AuditBatch, upsert_rows, write_dependencies
 from tmse.catalog.models import Api, DataStore, Domain, Service, System
 from tmse.core.actor import Actor
 from tmse.core.identity.models import Membership, Team, User
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate
 from tmse.core.identity.service import create_team, keep_team_extra, update_team
-from tmse.integrations.backstage import Issue, parse_catalog
-from tmse.integrations.backstage_mapping import (
+from tmse.integrations.backstage import (
     EXTRA_KEY,
     KIND_OF_TABLE,
     OWNER_TEAM_KEY,
-    Draft,
-    draft_entity,
-)
-from tmse.integrations.backstage_resolve import (
     TABLE_OF_KIND,
-    duplicates,
-    group_cycles,
+    Draft,
+    Issue,
+    ParsedDescriptors,
+    Progress,
+    collector_paused,
     owner_team,
+    parse_descriptors,
     references,
     resolve,
+    ticker,
 )
 
-Progress = Callable[[int, int], None]
 MODELS: dict[str, Any] = {
     "domain": Domain,
     "system": System,
@@ -73,18 +70,6 @@ class ImportReport:
         }
 
 
-@dataclass
-class ParsedDescriptors:
-    """Descriptor files parsed and checked on their own, before the database is touched."""
-
-    files: list[str]
-    size: int
-    drafts: list[Draft] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    memberships: dict[str, list[str]] = field(default_factory=dict)
-
-
 def import_backstage(
     session: Session,
     actor: Actor,
@@ -99,55 +84,19 @@ def import_backstage(
     return import_parsed(session, actor, parse_descriptors(files, progress), progress)
 
 
-def parse_descriptors(files: dict[str, str], progress: Progress | None = None) -> ParsedDescriptors:
-    """Every file parsed and drafted, with the problems a file shows on its own (syntax, fields,
-    duplicates, group cycles). Needs no database: run it before the write transaction."""
-    parsed = ParsedDescriptors(sorted(files), sum(len(text) for text in files.values()))
-    tick = _ticker(progress, _total(parsed))
-    with _collector_paused():
-        for name in parsed.files:
-            catalog = parse_catalog(files[name], name)
-            parsed.issues += catalog.issues
-            parsed.skipped += catalog.skipped
-            parsed.memberships.update(catalog.memberships)
-            for entity in catalog.entities:
-                draft, problems = draft_entity(entity)
-                parsed.drafts.append(draft)
-                parsed.issues += problems
-            tick(len(files[name]))
-        parsed.issues += duplicates(parsed.drafts) + group_cycles(parsed.drafts)
-    return parsed
-
-
 def import_parsed(
     session: Session, actor: Actor, parsed: ParsedDescriptors, progress: Progress | None = None
 ) -> ImportReport:
     """Resolve the parsed drafts against the database and write every file without errors."""
-    with _collector_paused():
+    with collector_paused():
         return _import(session, actor, parsed, progress)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Parsing builds millions of short-lived objects that the cycle collector would keep scanning.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _total(parsed: ParsedDescriptors) -> int:
-    return 2 * max(1, parsed.size)
 
 
 def _import(
     session: Session, actor: Actor, parsed: ParsedDescriptors, progress: Progress | None
 ) -> ImportReport:
-    total = _total(parsed)
-    tick = _ticker(progress, total, done=total // 2)
+    total = parsed.work
+    tick = ticker(progress, total, done=total // 2)
     files = parsed.files
     report = ImportReport(skipped=list(parsed.skipped))
     issues = list(parsed.issues)
@@ -170,16 +119,6 @@ def _import(
         _write(session, actor, good, existing, memberships, user_teams, report, tick, total)
     tick(total)
     return report
-
-
-def _ticker(progress: Progress | None, total: int, done: int = 0) -> Callable[[int], None]:
-    def tick(step: int) -> None:
-        nonlocal done
-        done = min(total, done + step)
-        if progress is not None:
-            progress(done, total)
-
-    return tick
 
 
 def _error(issue: Issue) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tmse.integrations.backstage import parse_entity_ref
-from tmse.integrations.backstage_mapping import (
+from tmse.integrations.backstage.descriptors import parse_entity_ref
+from tmse.integrations.backstage.mapping import (
     API_VERSION,
     DEFAULT_LAYER,
     ENGINE,

@@ -1,7 +1,7 @@
 """Backstage entities → tmse catalog records: field mapping and value checks.
 
 Pure: parsed entities in, record values and issues out. The whole descriptor is kept (in the
-record's `extra`), so an export (tmse.integrations.backstage_export) can write back every field
+record's `extra`), so an export (tmse.integrations.backstage.documents) can write back every field
 tmse has no column for, and references in the form they were written."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 
 from tmse.core.safe_url import STORED_SCHEMES, url_scheme
 from tmse.integrations import yaml_safe
-from tmse.integrations.backstage import (
+from tmse.integrations.backstage.descriptors import (
     Entity,
     EntityRef,
     Issue,

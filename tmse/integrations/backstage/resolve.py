@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from tmse.integrations.backstage import Issue, parse_entity_ref
-from tmse.integrations.backstage_mapping import Draft, Reference
+from tmse.integrations.backstage.descriptors import Issue, parse_entity_ref
+from tmse.integrations.backstage.mapping import Draft, Reference
 
 
 def duplicates(drafts: list[Draft]) -> list[Issue]:

@@ -11,8 +11,8 @@ from tmse.catalog.models import Api, Dependency, Service
 from tmse.core.db import Database
 from tmse.core.identity.models import Team
 from tmse.core.links.models import TraceLink
+from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.facts.models import ServiceFact
-from tmse.standards.models import DecisionRecord
 from tmse.standards.registry.evaluation import evaluate_services
 from tmse.standards.registry.models import Standard, StandardVersion
 

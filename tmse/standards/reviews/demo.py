@@ -18,7 +18,7 @@ from tmse.core.actor import Actor
 from tmse.core.identity.models import User, UserRole
 from tmse.core.permissions import Role
 from tmse.demo.steps import DemoContext, register_step
-from tmse.standards.models import DecisionRecord
+from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import service
 from tmse.standards.reviews.models import ArchitectureReview
 from tmse.standards.reviews.schemas import (

@@ -15,7 +15,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
 from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
-from tmse.standards.models import DecisionRecord
+from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import checklist
 from tmse.standards.reviews.inputs import evaluate_checklist
 from tmse.standards.reviews.models import (

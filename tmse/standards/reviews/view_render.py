@@ -15,7 +15,7 @@ from tmse.catalog.schemas import TargetKind
 from tmse.core.actor import Actor
 from tmse.core.identity.models import Team, User, UserRole
 from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST, Role
-from tmse.standards.models import DecisionRecord
+from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import queries
 from tmse.standards.reviews.gate import architecture_gate
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus

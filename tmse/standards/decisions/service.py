@@ -21,8 +21,8 @@ from tmse.integrations.adr_tools import (
     parse_adr_folder,
     render_adr,
 )
-from tmse.standards.models import DecisionRecord
-from tmse.standards.schemas import DecisionCreate, DecisionUpdate
+from tmse.standards.decisions.models import DecisionRecord
+from tmse.standards.decisions.schemas import DecisionCreate, DecisionUpdate
 
 FIELDS = ("number", "title", "status", "date", "context", "decision", "consequences", "links")
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
@@ -17,35 +16,10 @@ from tmse.integrations import yaml_safe
 from tmse.integrations.json_logs import check_log_lines
 from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.integrations.openapi import Violation, check_openapi
+from tmse.standards.checks.schemas import LogCheckOut, LogSample, OpenApiCheckOut, ViolationOut
 
 router = APIRouter(prefix="/api/v1/standards/checks", tags=["standards"])
 Checker = Annotated[Actor, Depends(import_actor(STANDARDS_CHECK))]
-
-
-class ViolationOut(BaseModel):
-    rule: str
-    severity: Literal["error", "warning", "info"]
-    location: str
-    message: str
-    fix_hint: str
-
-
-class LogSample(BaseModel):
-    lines: list[str] = Field(max_length=100_000, description="Log lines, one entry each.")
-
-
-class LogCheckOut(BaseModel):
-    lines_checked: int
-    lines_passing: int
-    compliance_percent: float
-    counts_by_rule: dict[str, int]
-    violations: list[ViolationOut]
-
-
-class OpenApiCheckOut(BaseModel):
-    errors: int
-    warnings: int
-    violations: list[ViolationOut]
 
 
 def _out(violations: tuple[Violation, ...] | list[Violation]) -> list[ViolationOut]:

@@ -13,8 +13,8 @@ from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import DECISIONS_WRITE, READ
-from tmse.standards import decisions
-from tmse.standards.schemas import (
+from tmse.standards.decisions import service as decisions
+from tmse.standards.decisions.schemas import (
     AdrExport,
     AdrFiles,
     AdrImportResult,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tmse.core.links import service as links
 from tmse.demo.steps import DemoContext, register_step
 from tmse.integrations.adr_tools import Adr, AdrLink, adr_filename, render_adr
-from tmse.standards import decisions
-from tmse.standards.models import DecisionRecord
+from tmse.standards.decisions import service as decisions
+from tmse.standards.decisions.models import DecisionRecord
 
 LINK_TYPE = "applies_to"
 

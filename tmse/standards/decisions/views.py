@@ -19,9 +19,9 @@ from tmse.core.links import service as links_service
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DECISIONS_WRITE, LINKS_WRITE, READ
-from tmse.standards import decisions
-from tmse.standards.models import DecisionRecord
-from tmse.standards.schemas import DecisionCreate, DecisionStatus, DecisionUpdate
+from tmse.standards.decisions import service as decisions
+from tmse.standards.decisions.models import DecisionRecord
+from tmse.standards.decisions.schemas import DecisionCreate, DecisionStatus, DecisionUpdate
 from tmse.web.forms import (
     SubmittedForm,
     forbidden_page,

@@ -1,0 +1,1 @@
+"""Checks of samples against the built-in standards: log lines, OpenAPI documents."""

@@ -48,9 +48,9 @@ from tmse.requirements.review import views as requirement_review_views
 from tmse.requirements.traceability import api as traceability_api
 from tmse.requirements.traceability import views as traceability_views
 from tmse.settings import Settings, get_settings, secret_key
-from tmse.standards import api as standards_api
-from tmse.standards import checks_api as standards_checks_api
-from tmse.standards import decision_views
+from tmse.standards.checks import api as standards_checks_api
+from tmse.standards.decisions import api as decisions_api
+from tmse.standards.decisions import views as decisions_views
 from tmse.standards.facts import api as facts_api
 from tmse.standards.registry import api as registry_api
 from tmse.standards.registry import views as registry_views
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         requirement_review_api.router,
         catalog_api.router,
         catalog_backstage_api.router,
-        standards_api.router,
+        decisions_api.router,
         standards_checks_api.router,
         registry_api.router,
         facts_api.router,
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         requirements_views.router,
         registry_views.router,
         catalog_views.router,
-        decision_views.router,
+        decisions_views.router,
         pages.router,
         reviews_views.router,
         scorecards_views.router,

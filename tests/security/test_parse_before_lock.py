@@ -19,7 +19,8 @@ from tmse.integrations import yaml_safe
 from tmse.catalog.backstage.cli import import_path
 from tmse.requirements import csv_import
 from tmse.requirements.kano import csv_io
-from tmse.standards import checks_api, decisions
+from tmse.standards.checks import api as checks_api
+from tmse.standards.decisions import service as decisions
 
 DESCRIPTOR = (
     "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: payments}\n"

@@ -28,7 +28,7 @@ __all__ = ["STEP_MODULES", "DemoContext", "load_demo", "register_step"]
 STEP_MODULES: list[str] = [
     "tmse.demo.org",
     "tmse.catalog.demo",
-    "tmse.standards.demo",
+    "tmse.standards.decisions.demo",
     "tmse.standards.registry.demo",
     "tmse.standards.scorecards.demo",
     "tmse.standards.reviews.demo",

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tmse.standards.scorecards.heatmap import heat_map
-from tmse.standards.scorecards.levels import LevelDef, blocking, holds_at_least, roll_up
-from tmse.standards.scorecards.progress import (
+from tmse.standards.scorecards.campaigns.progress import (
     CampaignStatus,
     campaign_status,
     days_left,
     expected_share,
     share,
 )
+from tmse.standards.scorecards.heatmap import heat_map
+from tmse.standards.scorecards.rollup import LevelDef, blocking, holds_at_least, roll_up
 
 # Given out of rank order: the roll-up must order by rank, not by position.
 LEVELS = [

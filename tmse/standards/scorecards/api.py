@@ -13,8 +13,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Reference, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
-from tmse.standards.scorecards import campaigns, service
+from tmse.standards.scorecards import service
+from tmse.standards.scorecards.campaigns import service as campaigns
 from tmse.standards.scorecards.detail import scorecard_detail
+from tmse.standards.scorecards.levels import service as levels
 from tmse.standards.scorecards.schemas import (
     CampaignCreate,
     CampaignOut,
@@ -59,31 +61,31 @@ def list_scorecards(
 
 @router.get("/levels", response_model=list[LevelOut])
 def list_levels(session: DbSession, _: Reader) -> list[LevelOut]:
-    stored = service.stored_levels(session)
+    stored = levels.stored_levels(session)
     if stored:
         return [LevelOut.model_validate(lv) for lv in stored]
     # Not stored until the first write: the defaults, at the version a first edit must send.
     return [
         LevelOut(id=0, key=lv.key, name=lv.name, rank=lv.rank, color=lv.color, version=1)
-        for lv in service.DEFAULT_LEVELS
+        for lv in levels.DEFAULT_LEVELS
     ]
 
 
 @router.post("/levels", response_model=LevelOut, status_code=status.HTTP_201_CREATED)
 def create_level(data: LevelCreate, session: DbSession, actor: Writer) -> LevelOut:
-    return LevelOut.model_validate(service.create_level(session, actor, data))
+    return LevelOut.model_validate(levels.create_level(session, actor, data))
 
 
 @router.patch("/levels/{key}", response_model=LevelOut)
 def update_level(key: Reference, data: LevelUpdate, session: DbSession, actor: Writer) -> LevelOut:
-    return LevelOut.model_validate(service.update_level(session, actor, key, data))
+    return LevelOut.model_validate(levels.update_level(session, actor, key, data))
 
 
 @router.delete("/levels/{key}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_level(
     key: Reference, session: DbSession, actor: Writer, version: Version | None = None
 ) -> Response:
-    service.delete_level(session, actor, key, version)
+    levels.delete_level(session, actor, key, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from tmse.catalog.models import Service
 from tmse.core.identity.models import Team
 from tmse.demo.steps import DemoContext, register_step
-from tmse.standards.scorecards import campaigns
-from tmse.standards.scorecards import levels as rollup
+from tmse.standards.scorecards import rollup
+from tmse.standards.scorecards.campaigns import service as campaigns
+from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.models import Campaign, ScoreSnapshot
 from tmse.standards.scorecards.schemas import CampaignCreate, CampaignScope
-from tmse.standards.scorecards.service import level_defs, take_snapshots, today
+from tmse.standards.scorecards.service import take_snapshots, today
 
 HISTORY_DAYS = 84
 GOVERNANCE = "Standards & Governance / 标准与治理组"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tmse.standards.scorecards import levels as rollup
+from tmse.standards.scorecards import rollup
+from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.schemas import LevelGroup, RuleResultOut, ScorecardDetail
-from tmse.standards.scorecards.service import level_defs, service_named, service_results
+from tmse.standards.scorecards.service import service_named, service_results
 
 
 def _out(result: object) -> RuleResultOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tmse.standards.scorecards.levels import LevelDef
+from tmse.standards.scorecards.rollup import LevelDef
 from tmse.web.labels import N_
 from tmse.web.templating import environment
 

@@ -19,8 +19,7 @@ from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry.models import Standard
 from tmse.standards.scorecards import charts, service
-from tmse.standards.scorecards import views_campaigns as campaign_pages
-from tmse.standards.scorecards import views_levels as level_pages
+from tmse.standards.scorecards.campaigns import views as campaign_pages
 from tmse.standards.scorecards.detail import scorecard_detail
 from tmse.standards.scorecards.labels import (
     HEAT_MAP_ROW_LABELS,
@@ -29,6 +28,8 @@ from tmse.standards.scorecards.labels import (
     layer_label,
     level_palette,
 )
+from tmse.standards.scorecards.levels import views as level_pages
+from tmse.standards.scorecards.levels.service import level_defs
 from tmse.web.forms import forbidden_page, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
@@ -87,7 +88,7 @@ def scorecards_page(
         rows, total = service.list_scorecards(
             session, paging, **{k: v or None for k, v in filters.items()}
         )
-    defs = service.level_defs(session)
+    defs = level_defs(session)
     palette = level_palette(defs)
     counts = service.level_distribution(
         session, filters["team"] or None, filters["system"] or None, filters["layer"] or None
@@ -175,7 +176,7 @@ def scorecard_panel(request: Request, session: DbSession, actor: Reader, name: s
         card = scorecard_detail(session, name)
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
-    defs = service.level_defs(session)
+    defs = level_defs(session)
     return render(
         request,
         "standards/scorecard_panel.html",
@@ -198,7 +199,7 @@ def scorecard_page(request: Request, session: DbSession, actor: Reader, name: st
         return not_found_page(request, SERVICE_NOT_FOUND)
     found, _owner = service.service_named(session, name)
     points = _trend_points(session, found.id)
-    defs = service.level_defs(session)
+    defs = level_defs(session)
     return render(
         request,
         "standards/scorecard.html",

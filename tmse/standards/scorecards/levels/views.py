@@ -13,9 +13,10 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.permissions import STANDARDS_WRITE
-from tmse.standards.scorecards import service
+from tmse.standards.scorecards.forms import problem_form_errors
+from tmse.standards.scorecards.levels import service
+from tmse.standards.scorecards.queries import common_context
 from tmse.standards.scorecards.schemas import LevelCreate, LevelUpdate
-from tmse.standards.scorecards.views_campaigns import common_context, problem_form_errors
 from tmse.web.forms import (
     SubmittedForm,
     forbidden_page,

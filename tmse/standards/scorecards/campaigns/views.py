@@ -13,27 +13,28 @@ from sqlalchemy.orm import Session
 from tmse.catalog.models import Layer, System
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
+from tmse.core.errors import NotFound, Problem
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import STANDARDS_WRITE
-from tmse.standards.scorecards import campaigns, charts, service
+from tmse.standards.scorecards import charts
+from tmse.standards.scorecards.campaigns import service as campaigns
+from tmse.standards.scorecards.forms import problem_form_errors
 from tmse.standards.scorecards.labels import (
     SEVERITY_LABELS,
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    level_palette,
 )
+from tmse.standards.scorecards.levels.service import level_defs
+from tmse.standards.scorecards.queries import common_context
 from tmse.standards.scorecards.schemas import (
     CampaignCreate,
     CampaignUpdate,
 )
+from tmse.standards.scorecards.service import latest_day
 from tmse.web.forms import (
     SubmittedForm,
     forbidden_page,
     not_found_page,
     optional_int,
-    problem_errors,
     translator,
     validation_errors,
 )
@@ -45,18 +46,6 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Paging = Annotated[ListParams, Depends(list_params)]
 CAMPAIGN_NOT_FOUND = N_("This campaign does not exist.")
-
-
-def common_context(session: Session) -> dict[str, Any]:
-    defs = service.level_defs(session)
-    return {
-        "active": "scorecards",
-        "levels": defs,
-        "palette": level_palette(defs),
-        "level_names": {lv.key: lv.name for lv in defs},
-        "status_labels": STATUS_LABELS,
-        "status_colours": STATUS_COLOURS,
-    }
 
 
 @router.get("/scorecards/campaigns")
@@ -73,7 +62,7 @@ def campaigns_page(
         | {
             "page": page,
             "include_closed": include_closed,
-            "latest": service.latest_day(session),
+            "latest": latest_day(session),
             "base_url": filter_url("/scorecards/campaigns", closed="1" if include_closed else ""),
             "can_write": actor.can(STANDARDS_WRITE),
         },
@@ -133,35 +122,11 @@ def _form_errors(exc: ValidationError, request: Request) -> dict[str, str]:
     return errors
 
 
-CONFLICT_MESSAGES = {
-    "name": N_("A campaign with this name already exists."),
-    "key": N_("A level with this key already exists."),
-    "rank": N_("Another level already has this rank."),
-}
-
-
-def problem_form_errors(exc: Problem, request: Request) -> tuple[dict[str, str], str]:
-    """Form errors for a service error: unknown names were offered as choices, so say so."""
-    _ = translator(request)
-    if isinstance(exc, InvalidInput):
-        errors = {
-            str(error.get("field", "form")).removeprefix("scope."): _(
-                "Choose one of the offered values."
-            )
-            for error in exc.extra.get("errors", [])
-        }
-        return errors, _("Please correct the marked fields.")
-    field = exc.extra.get("field")
-    if isinstance(exc, Conflict) and field in CONFLICT_MESSAGES:
-        return {field: _(CONFLICT_MESSAGES[field])}, _("Please correct the marked fields.")
-    return problem_errors(exc, _)
-
-
 @router.get("/scorecards/campaigns/new")
 def new_campaign_page(request: Request, session: DbSession, actor: Reader) -> Response:
     if not actor.can(STANDARDS_WRITE):
         return forbidden_page(request, STANDARDS_WRITE)
-    defs = service.level_defs(session)
+    defs = level_defs(session)
     values = {"target_level": defs[-1].key if defs else "", "scope": {}}
     return _campaign_form(request, session, values)
 
@@ -214,7 +179,7 @@ def campaign_page(
             if series
             else None,
             "severity_labels": SEVERITY_LABELS,
-            "latest": service.latest_day(session),
+            "latest": latest_day(session),
             "can_write": actor.can(STANDARDS_WRITE),
             "flashes": saved_flash(request, saved),
         },

@@ -19,8 +19,9 @@ from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
 from tmse.standards.registry import evaluation
-from tmse.standards.scorecards import levels as rollup
-from tmse.standards.scorecards import progress
+from tmse.standards.scorecards import rollup
+from tmse.standards.scorecards.campaigns import progress
+from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.models import Campaign, ScoreSnapshot
 from tmse.standards.scorecards.schemas import (
     CampaignCreate,
@@ -33,7 +34,7 @@ from tmse.standards.scorecards.schemas import (
     ProgressPoint,
     RuleResultOut,
 )
-from tmse.standards.scorecards.service import latest_day, level_defs, today
+from tmse.standards.scorecards.service import latest_day, today
 
 FIELDS = ("name", "description", "target_level", "due_on", "scope", "owner_team_id", "closed")
 # Lagging services whose blocking rules are evaluated on one page view.

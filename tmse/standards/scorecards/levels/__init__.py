@@ -1,0 +1,1 @@
+"""Scorecard levels: the ranked levels a service holds, and their pages."""

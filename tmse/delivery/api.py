@@ -14,9 +14,8 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
-from tmse.delivery import gate_criteria, gates, iterations, phases, service, velocity
-from tmse.delivery.models import ProjectStatus
-from tmse.delivery.phase_models import Iteration, Phase
+from tmse.delivery import gate_criteria, gates, iterations, phases, queries, service, velocity
+from tmse.delivery.models import Iteration, Phase
 from tmse.delivery.schemas import (
     CriterionOut,
     CriterionResultOut,
@@ -31,22 +30,26 @@ from tmse.delivery.schemas import (
     IterationDetail,
     IterationOut,
     IterationUpdate,
-    MilestoneCreate,
-    MilestoneOut,
-    MilestoneUpdate,
     MustShareOut,
     PhaseCreate,
     PhaseOut,
     PhaseUpdate,
+    ProjectSummary,
+    VelocityOut,
+    VelocitySummaryOut,
+)
+from tmse.planning import service as planning
+from tmse.planning.models import ProjectStatus
+from tmse.planning.schemas import (
+    MilestoneCreate,
+    MilestoneOut,
+    MilestoneUpdate,
     ProjectCreate,
     ProjectOut,
-    ProjectSummary,
     ProjectUpdate,
     ReleaseCreate,
     ReleaseOut,
     ReleaseUpdate,
-    VelocityOut,
-    VelocitySummaryOut,
 )
 
 router = APIRouter(prefix="/api/v1/delivery", tags=["delivery"])
@@ -68,25 +71,25 @@ def list_projects(
     project_status: ProjectStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=100, description="Part of the key or name."),
 ) -> Page[ProjectSummary]:
-    rows, total = service.list_projects(session, paging, project_status, q)
-    items = [ProjectSummary(**s) for s in service.summaries(session, rows)]
+    rows, total = planning.list_projects(session, paging, project_status, q)
+    items = [ProjectSummary(**s) for s in queries.summaries(session, rows)]
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
 
 @router.post("/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED)
 def create_project(data: ProjectCreate, session: DbSession, actor: Writer) -> Any:
-    return service.create_project(session, actor, data)
+    return planning.create_project(session, actor, data)
 
 
 @router.get("/projects/{project_id}", response_model=ProjectSummary)
 def get_project(project_id: Id, session: DbSession, _: Reader) -> ProjectSummary:
-    project = service.get_project(session, project_id)
-    return ProjectSummary(**service.summaries(session, [project])[0])
+    project = planning.get_project(session, project_id)
+    return ProjectSummary(**queries.summaries(session, [project])[0])
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectOut)
 def update_project(project_id: Id, data: ProjectUpdate, session: DbSession, actor: Writer) -> Any:
-    return service.update_project(session, actor, project_id, data)
+    return planning.update_project(session, actor, project_id, data)
 
 
 @router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -99,13 +102,13 @@ def delete_project(project_id: Id, session: DbSession, actor: Writer, version: V
 @router.get("/projects/{project_id}/must-share", response_model=MustShareOut)
 def must_share(project_id: Id, session: DbSession, _: Reader) -> MustShareOut:
     """The project's Must-have effort share against its limit (MoSCoW balance)."""
-    return MustShareOut(**service.must_share(session, service.get_project(session, project_id)))
+    return MustShareOut(**queries.must_share(session, planning.get_project(session, project_id)))
 
 
 @router.get("/projects/{project_id}/velocity", response_model=VelocitySummaryOut)
 def project_velocity(project_id: Id, session: DbSession, _: Reader) -> VelocitySummaryOut:
     """Planned, added and completed scope per iteration, and the average of the last three."""
-    service.get_project(session, project_id)
+    planning.get_project(session, project_id)
     summary = iterations.project_velocity(session, project_id)
     return VelocitySummaryOut(
         iterations=[VelocityOut(**v.__dict__) for v in summary.iterations],
@@ -120,7 +123,7 @@ def project_velocity(project_id: Id, session: DbSession, _: Reader) -> VelocityS
 
 @router.get("/projects/{project_id}/releases", response_model=list[ReleaseOut])
 def list_releases(project_id: Id, session: DbSession, _: Reader) -> Any:
-    return service.list_releases(session, project_id)
+    return planning.list_releases(session, project_id)
 
 
 @router.post(
@@ -129,28 +132,28 @@ def list_releases(project_id: Id, session: DbSession, _: Reader) -> Any:
     status_code=status.HTTP_201_CREATED,
 )
 def create_release(project_id: Id, data: ReleaseCreate, session: DbSession, actor: Writer) -> Any:
-    return service.create_release(session, actor, project_id, data)
+    return planning.create_release(session, actor, project_id, data)
 
 
 @router.get("/releases/{release_id}", response_model=ReleaseOut)
 def get_release(release_id: Id, session: DbSession, _: Reader) -> Any:
-    return service.get_release(session, release_id)
+    return planning.get_release(session, release_id)
 
 
 @router.patch("/releases/{release_id}", response_model=ReleaseOut)
 def update_release(release_id: Id, data: ReleaseUpdate, session: DbSession, actor: Writer) -> Any:
-    return service.update_release(session, actor, release_id, data)
+    return planning.update_release(session, actor, release_id, data)
 
 
 @router.delete("/releases/{release_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_release(release_id: Id, session: DbSession, actor: Writer, version: Version) -> Response:
-    service.delete_release(session, actor, release_id, version)
+    planning.delete_release(session, actor, release_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/projects/{project_id}/milestones", response_model=list[MilestoneOut])
 def list_milestones(project_id: Id, session: DbSession, _: Reader) -> Any:
-    return service.list_milestones(session, project_id)
+    return planning.list_milestones(session, project_id)
 
 
 @router.post(
@@ -161,26 +164,26 @@ def list_milestones(project_id: Id, session: DbSession, _: Reader) -> Any:
 def create_milestone(
     project_id: Id, data: MilestoneCreate, session: DbSession, actor: Writer
 ) -> Any:
-    return service.create_milestone(session, actor, project_id, data)
+    return planning.create_milestone(session, actor, project_id, data)
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneOut)
 def get_milestone(milestone_id: Id, session: DbSession, _: Reader) -> Any:
-    return service.get_milestone(session, milestone_id)
+    return planning.get_milestone(session, milestone_id)
 
 
 @router.patch("/milestones/{milestone_id}", response_model=MilestoneOut)
 def update_milestone(
     milestone_id: Id, data: MilestoneUpdate, session: DbSession, actor: Writer
 ) -> Any:
-    return service.update_milestone(session, actor, milestone_id, data)
+    return planning.update_milestone(session, actor, milestone_id, data)
 
 
 @router.delete("/milestones/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_milestone(
     milestone_id: Id, session: DbSession, actor: Writer, version: Version
 ) -> Response:
-    service.delete_milestone(session, actor, milestone_id, version)
+    planning.delete_milestone(session, actor, milestone_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,19 +23,18 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.identity.models import Team, User
-from tmse.delivery import gate_criteria, gates, iterations, phases, service
-from tmse.delivery.models import Project
-from tmse.delivery.phase_models import GateDecision, Iteration, Phase, PhaseKind
+from tmse.delivery import gate_criteria, gates, iterations, phases
+from tmse.delivery.models import GateDecision, Iteration, Phase, PhaseKind
 from tmse.delivery.schemas import (
     DecisionIn,
     GateCreate,
     IterationCreate,
-    MilestoneCreate,
     PhaseCreate,
-    ProjectCreate,
-    ReleaseCreate,
 )
 from tmse.demo.steps import DemoContext, register_step
+from tmse.planning import service as planning
+from tmse.planning.models import Project
+from tmse.planning.schemas import MilestoneCreate, ProjectCreate, ReleaseCreate
 from tmse.requirements.models import Requirement, RequirementStatus
 
 SPRINT_DAYS = 14
@@ -161,7 +160,7 @@ def create_projects(ctx: DemoContext) -> None:
     for plan in PLANS:
         with ctx.db.session() as session:
             team_id = session.scalar(select(Team.id).where(Team.name == plan.team))
-            project = service.create_project(
+            project = planning.create_project(
                 session,
                 ctx.actor,
                 ProjectCreate(
@@ -177,7 +176,7 @@ def create_projects(ctx: DemoContext) -> None:
             )
             ctx.remember("project", project.id, plan.key)
             for name, planned, released in plan.releases:
-                release = service.create_release(
+                release = planning.create_release(
                     session,
                     ctx.actor,
                     project.id,
@@ -185,7 +184,7 @@ def create_projects(ctx: DemoContext) -> None:
                 )
                 ctx.remember("release", release.id, name)
             for name, due, reached in plan.milestones:
-                milestone = service.create_milestone(
+                milestone = planning.create_milestone(
                     session,
                     ctx.actor,
                     project.id,

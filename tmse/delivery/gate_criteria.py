@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.links.models import TraceLink
-from tmse.delivery.models import Project
-from tmse.delivery.phase_models import Phase, StageGate
+from tmse.delivery.models import Phase, StageGate
+from tmse.planning.models import Project
 from tmse.requirements.models import MoSCoW, Requirement, RequirementStatus
 from tmse.web.labels import N_
 

@@ -15,7 +15,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
 from tmse.delivery import gate_criteria
-from tmse.delivery.phase_models import (
+from tmse.delivery.models import (
     GateDecision,
     GateStatus,
     GateVote,
@@ -25,7 +25,7 @@ from tmse.delivery.phase_models import (
 )
 from tmse.delivery.phases import get_phase
 from tmse.delivery.schemas import DecisionIn, GateCreate, GateUpdate
-from tmse.delivery.service import get_project, snapshot
+from tmse.planning.service import get_project, snapshot
 
 GATE_FIELDS = (
     "phase_id",

@@ -20,10 +20,10 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.delivery import velocity
-from tmse.delivery.phase_models import Iteration, IterationItem, Phase, PhaseKind
+from tmse.delivery.models import Iteration, IterationItem, Phase, PhaseKind
 from tmse.delivery.phases import get_phase
 from tmse.delivery.schemas import IterationCreate, IterationUpdate
-from tmse.delivery.service import date_order_error, snapshot
+from tmse.planning.service import date_order_error, snapshot
 from tmse.requirements.models import Requirement, RequirementStatus
 
 ITERATION_FIELDS = ("phase_id", "name", "start_on", "end_on", "goal")

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
-from tmse.delivery.phase_models import Phase, StageGate
+from tmse.delivery.models import Phase, StageGate
 from tmse.delivery.schemas import PhaseCreate, PhaseUpdate
-from tmse.delivery.service import date_order_error, get_project, snapshot
+from tmse.planning.service import date_order_error, get_project, snapshot
 
 PHASE_FIELDS = ("project_id", "name", "kind", "position", "start_on", "end_on", "description")
 

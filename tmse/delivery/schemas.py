@@ -1,4 +1,4 @@
-"""Request and response models of the delivery API."""
+"""Request and response models of the delivery API (projects' own are planning's)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.core.input_types import INT32_MAX, Clearable, Id, IsoDate, PatchModel, Version, line
-from tmse.delivery.models import ProjectStatus
-from tmse.delivery.phase_models import GateDecision, PhaseKind
-
-VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
-KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,19}$"
+from tmse.delivery.models import GateDecision, PhaseKind
+from tmse.planning.schemas import ProjectOut
 
 
 class _Out(BaseModel):
@@ -22,107 +19,12 @@ class _Out(BaseModel):
 # --- projects ------------------------------------------------------------------------------
 
 
-class ProjectCreate(BaseModel):
-    key: str = Field(pattern=KEY_PATTERN, description="Upper case, e.g. PAY or CRM2.")
-    name: str = Field(min_length=2, max_length=200)
-    description: str = Field(default="", max_length=20000)
-    owner_id: Id | None = None
-    team_id: Id | None = None
-    status: ProjectStatus = ProjectStatus.ACTIVE
-    start_on: IsoDate | None = None
-    end_on: IsoDate | None = None
-    must_effort_limit_pct: int = Field(default=60, ge=1, le=100)
-
-
-class ProjectUpdate(PatchModel):
-    version: Version
-    key: str | None = Field(default=None, pattern=KEY_PATTERN)
-    name: str | None = Field(default=None, min_length=2, max_length=200)
-    description: str | None = Field(default=None, max_length=20000)
-    owner_id: Clearable[Id] = None
-    team_id: Clearable[Id] = None
-    status: ProjectStatus | None = None
-    start_on: Clearable[IsoDate] = None
-    end_on: Clearable[IsoDate] = None
-    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
-
-
-class ProjectOut(_Out):
-    id: int
-    key: str
-    name: str
-    description: str
-    owner_id: int | None
-    team_id: int | None
-    status: str
-    start_on: dt.date | None
-    end_on: dt.date | None
-    must_effort_limit_pct: int
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
 class ProjectSummary(ProjectOut):
     mode: str = Field(description="iterative, gated, hybrid, or none (no phases yet).")
     owner: str | None
     team: str | None
     phase_count: int
     requirement_count: int
-
-
-class VersionIn(BaseModel):
-    version: Version
-
-
-# --- releases and milestones -----------------------------------------------------------------
-
-
-class ReleaseCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    planned_on: IsoDate | None = None
-    released_on: IsoDate | None = None
-    must_effort_limit_pct: int | None = Field(default=None, ge=1, le=100)
-
-
-class ReleaseUpdate(PatchModel):
-    version: Version
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    planned_on: Clearable[IsoDate] = None
-    released_on: Clearable[IsoDate] = None
-    must_effort_limit_pct: Clearable[int] = Field(default=None, ge=1, le=100)
-
-
-class ReleaseOut(_Out):
-    id: int
-    project_id: int
-    name: str
-    planned_on: dt.date | None
-    released_on: dt.date | None
-    must_effort_limit_pct: int | None
-    version: int
-
-
-class MilestoneCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    due_on: IsoDate
-    reached_on: IsoDate | None = None
-
-
-class MilestoneUpdate(PatchModel):
-    version: Version
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    due_on: IsoDate | None = None
-    reached_on: Clearable[IsoDate] = None
-
-
-class MilestoneOut(_Out):
-    id: int
-    project_id: int
-    name: str
-    due_on: dt.date
-    reached_on: dt.date | None
-    version: int
 
 
 # --- phases and iterations -------------------------------------------------------------------

@@ -14,11 +14,13 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
-from tmse.delivery import gates, service, view_forms
-from tmse.delivery.models import ProjectStatus
-from tmse.delivery.schemas import DecisionIn, ProjectCreate, ProjectUpdate
-from tmse.delivery.view_labels import labels
-from tmse.delivery.view_render import people, render_project
+from tmse.delivery import forms, gates, queries
+from tmse.delivery.labels import labels
+from tmse.delivery.project_page import render_project
+from tmse.delivery.schemas import DecisionIn
+from tmse.planning import service as planning
+from tmse.planning.models import ProjectStatus
+from tmse.planning.schemas import ProjectCreate, ProjectUpdate
 from tmse.web.forms import (
     SubmittedForm,
     forbidden_page,
@@ -33,7 +35,7 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(view_forms.router)
+router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
@@ -64,7 +66,7 @@ def projects_page(
 ) -> Response:
     status = status if status in [str(s) for s in ProjectStatus] else ""
     q = q.strip()[:100]
-    rows, total = service.list_projects(
+    rows, total = planning.list_projects(
         session, ListParams(limit=paging.limit, offset=paging.offset), status or None, q or None
     )
     return render(
@@ -73,7 +75,7 @@ def projects_page(
         {
             "active": "projects",
             "page": {
-                "items": service.summaries(session, rows),
+                "items": queries.summaries(session, rows),
                 "total": total,
                 "limit": paging.limit,
                 "offset": paging.offset,
@@ -97,7 +99,7 @@ def _render_new(
     status_code: int = 200,
     project: Any = None,
 ) -> Response:
-    users, teams = people(session)
+    users, teams = queries.people(session)
     return render(
         request,
         "delivery/project_form.html",
@@ -156,7 +158,7 @@ def create_project(
         )
     try:
         with session.begin_nested():
-            project = service.create_project(session, actor, data)
+            project = planning.create_project(session, actor, data)
     except InvalidInput as exc:
         return _render_new(
             request,
@@ -178,7 +180,7 @@ def edit_project_page(
     if not actor.can(DELIVERY_WRITE):
         return forbidden_page(request, DELIVERY_WRITE)
     try:
-        project = service.get_project(session, project_id)
+        project = planning.get_project(session, project_id)
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     values = {f: getattr(project, f) for f in PROJECT_FORM_FIELDS} | {"version": project.version}
@@ -194,7 +196,7 @@ def edit_project(
         return forbidden_page(request, DELIVERY_WRITE)
     _ = translator(request)
     try:
-        project = service.get_project(session, project_id)
+        project = planning.get_project(session, project_id)
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     values, body = _submitted_project(form)
@@ -212,7 +214,7 @@ def edit_project(
         return _render_new(request, session, values, errors, message, 422, project)
     try:
         with session.begin_nested():
-            service.update_project(session, actor, project_id, data)
+            planning.update_project(session, actor, project_id, data)
     except InvalidInput as exc:
         return _render_new(request, session, values, _field_errors(exc), message, 422, project)
     except Problem as exc:
@@ -226,7 +228,7 @@ def project_page(
     request: Request, session: DbSession, actor: Reader, project_id: int, saved: str = ""
 ) -> Response:
     try:
-        project = service.get_project(session, project_id)
+        project = planning.get_project(session, project_id)
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     return render_project(request, session, actor, project, flashes=saved_flash(request, saved))
@@ -246,7 +248,7 @@ def decide_gate(
     _ = translator(request)
     values = {"decision": str(form.get("decision", "")), "note": str(form.get("note", "")).strip()}
     try:
-        project = service.get_project(session, project_id)
+        project = planning.get_project(session, project_id)
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     try:

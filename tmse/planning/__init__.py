@@ -1,1 +1,1 @@
-"""Projects, releases, milestones and freeze windows: the plan that requirements are scheduled into."""
+"""Projects, releases, milestones and freeze windows: the plan requirements are put into."""

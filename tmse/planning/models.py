@@ -1,6 +1,5 @@
-"""Projects, their releases and milestones, and freeze windows.
-
-Phases, iterations and stage gates live in delivery/phases (models of their own)."""
+"""Projects, their releases and milestones, and freeze windows: the plan that requirements and
+delivery both refer to. Table names keep their historical `delivery_` prefix."""
 
 from __future__ import annotations
 

@@ -13,8 +13,9 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, check_version
-from tmse.core.permissions import Role
-from tmse.delivery.models import FreezeWindow
+from tmse.core.events import publish
+from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, Role
+from tmse.planning.models import FreezeWindow
 from tmse.requirements.changes import freeze
 from tmse.requirements.changes.models import (
     BoardSeat,
@@ -24,8 +25,14 @@ from tmse.requirements.changes.models import (
     Decision,
 )
 from tmse.requirements.changes.schemas import DecisionIn
-from tmse.requirements.changes.service import get_change_request, requirement_of, snapshot
+from tmse.requirements.changes.service import (
+    get_change_request,
+    requester_actions,
+    requirement_of,
+    snapshot,
+)
 from tmse.requirements.models import Requirement
+from tmse.requirements.service import apply_changes, validate_changes
 
 S = ChangeRequestStatus
 
@@ -175,32 +182,51 @@ def decide(
     if change_request.status == S.APPROVED:
         _apply(session, actor, change_request, requirement)
     if change_request.status in (S.APPLIED, S.REJECTED):
-        _notify_requester(session, actor, change_request, requirement)
+        publish(
+            session,
+            "change_request.decided",
+            change_request_id=change_request.id,
+            actor_user_id=actor.user_id,
+        )
     return change_request
 
 
-def _notify_requester(
+def open_seat(
     session: Session, actor: Actor, change_request: ChangeRequest, requirement: Requirement
-) -> None:
-    from tmse.core.notifications.service import notify
+) -> BoardSeat | None:
+    """The seat this person would take deciding the request now; None when none is open."""
+    if actor.user_id is None or change_request.status != S.SUBMITTED:
+        return None
+    approvals = approvals_of(session, change_request.id)
+    if any(a.user_id == actor.user_id for a in approvals):
+        return None
+    taken = {a.seat for a in approvals}
+    return next((s for s in seats_for(session, actor, requirement) if s not in taken), None)
 
-    if change_request.requested_by_id in (None, actor.user_id):
-        return
-    notify(
-        session,
-        [change_request.requested_by_id],
-        "change-request-decided",
-        f"{change_request.key} was {change_request.status}: {requirement.key} {requirement.title}",
-        f"/changes/{change_request.id}",
-    )
+
+def allowed_actions(
+    session: Session, actor: Actor, change_request: ChangeRequest | None
+) -> frozenset[str]:
+    """What `actor` may do now: to a request (edit, submit, withdraw, decide), or on the board
+    itself when `change_request` is None (request, decide)."""
+    if change_request is None:
+        board_member = Role.COMMITTEE in actor.roles or Role.PRODUCT_MANAGER in actor.roles
+        actions = {"request"} if actor.can(CHANGES_REQUEST) else set()
+        if actor.can(CHANGES_DECIDE) and board_member:
+            actions.add("decide")
+        return frozenset(actions)
+    actions = set(requester_actions(actor, change_request))
+    if actor.can(CHANGES_DECIDE):
+        requirement = requirement_of(session, change_request.requirement_id)
+        if open_seat(session, actor, change_request, requirement) is not None:
+            actions.add("decide")
+    return frozenset(actions)
 
 
 def _apply(
     session: Session, actor: Actor, change_request: ChangeRequest, requirement: Requirement
 ) -> None:
     """Apply every proposed change or none: a requirement changed since the proposal refuses."""
-    from tmse.requirements.service import apply_changes, validate_changes
-
     if requirement.version != change_request.requirement_version:
         raise Conflict(
             f"{requirement.key} changed after {change_request.key} was written (version "

@@ -1,19 +1,20 @@
-"""English labels of change request statuses, board seats, decisions and the fields a change
-request may propose, marked for the catalogs; pages translate them where they are shown."""
+"""The translatable names of change request statuses, board seats, decisions, the fields a change
+request may propose and the kinds an impact reaches; pages render them in the reader's language."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tmse.web.labels import N_
+from tmse.core.messages import N_, NP_, Message
 
-STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted"),
-    "approved": N_("Approved"),
-    "applied": N_("Applied"),
-    "rejected": N_("Rejected"),
-    "withdrawn": N_("Withdrawn"),
+# "Approved" and "Rejected" are both a request's status and one seat's decision: two contexts.
+STATUS_LABELS: dict[str, Message] = {
+    "draft": NP_("change request status", "Draft"),
+    "submitted": NP_("change request status", "Submitted"),
+    "approved": NP_("change request status", "Approved"),
+    "applied": NP_("change request status", "Applied"),
+    "rejected": NP_("change request status", "Rejected"),
+    "withdrawn": NP_("change request status", "Withdrawn"),
 }
 STATUS_COLOURS = {
     "draft": "bg-secondary-lt",
@@ -33,7 +34,10 @@ STATUS_CHART_COLOURS = {
     "withdrawn": "#cfd4da",
 }
 SEAT_LABELS = {"committee": N_("Technical committee"), "product_manager": N_("Product manager")}
-DECISION_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected")}
+DECISION_LABELS: dict[str, Message] = {
+    "approve": NP_("board decision", "Approved"),
+    "reject": NP_("board decision", "Rejected"),
+}
 FIELD_LABELS = {
     "title": N_("Title"),
     "description": N_("Description"),
@@ -66,6 +70,7 @@ KIND_LABELS = {
 
 
 def labels() -> dict[str, Any]:
+    """Every label table of the change pages, as the templates read them."""
     return {
         "status": STATUS_LABELS,
         "status_colour": STATUS_COLOURS,

@@ -1,4 +1,5 @@
-"""Reading change requests: filtered pages, the board's queue, and the response models."""
+"""Reading change requests: filtered pages, the board's queue, the response models, and the names,
+impact closure, freeze windows and metrics their pages show."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import CHANGES_DECIDE, Role
-from tmse.delivery.models import FreezeWindow, Release
+from tmse.planning.models import FreezeWindow, Milestone, Project, Release
 from tmse.requirements.changes import freeze
 from tmse.requirements.changes.board import approvals_of
+from tmse.requirements.changes.impact_queries import labels_of
+from tmse.requirements.changes.metrics_queries import release_change_metrics
 from tmse.requirements.changes.models import (
     OPEN_STATUSES,
     BoardSeat,
@@ -29,6 +32,11 @@ from tmse.requirements.changes.schemas import (
     FreezeOut,
 )
 from tmse.requirements.models import Requirement
+
+# Downstream nodes listed per kind on a change request's page.
+IMPACT_LISTED = 300
+# Releases shown in the metrics chart: those with the most recent change requests.
+METRIC_RELEASES = 8
 
 SORTABLE = {
     "id": ChangeRequest.id,
@@ -240,3 +248,143 @@ def change_request_out(session: Session, change_request: ChangeRequest) -> Chang
         impact_computed_at=change_request.impact_computed_at,
         approvals=approvals,
     )
+
+
+def release_names(session: Session, release_ids: set[int]) -> dict[int, str]:
+    """{release id: "PAY 2026.12"}: the release's name, after its project's key."""
+    if not release_ids:
+        return {}
+    rows = session.execute(
+        select(Release.id, Release.name, Project.key)
+        .join(Project, Project.id == Release.project_id)
+        .where(Release.id.in_(sorted(release_ids)))
+    )
+    # Release names often start with the project's key already ("PAY 2.0").
+    return {
+        row.id: row.name if row.name.startswith(row.key) else f"{row.key} {row.name}"
+        for row in rows
+    }
+
+
+def place_names(
+    session: Session, impact: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
+) -> dict[str, dict[int, str]]:
+    project_ids = set(impact.get("projects", []))
+    release_ids = set(impact.get("releases", []))
+    milestone_ids = set(impact.get("milestones", []))
+    for values in (before, after):
+        for name, target in (
+            ("project_id", project_ids),
+            ("release_id", release_ids),
+            ("milestone_id", milestone_ids),
+        ):
+            if isinstance(values.get(name), int):
+                target.add(values[name])
+    projects = {}
+    if project_ids:
+        rows = session.execute(
+            select(Project.id, Project.key, Project.name).where(Project.id.in_(project_ids))
+        )
+        projects = {r.id: f"{r.key} · {r.name}" for r in rows}
+    milestones = {}
+    if milestone_ids:
+        rows = session.execute(
+            select(Milestone.id, Milestone.name, Milestone.due_on).where(
+                Milestone.id.in_(milestone_ids)
+            )
+        )
+        milestones = {r.id: f"{r.name} ({r.due_on.isoformat()})" for r in rows}
+    return {
+        "project": projects,
+        "release": release_names(session, release_ids),
+        "milestone": milestones,
+    }
+
+
+def impact_closure(session: Session, impact: dict[str, Any]) -> list[dict[str, Any]]:
+    """The impact's downstream nodes grouped by kind, with names and levels, for listing."""
+    depths = impact.get("depths", {})
+    groups: list[tuple[str, list[int]]] = [("requirement", impact.get("requirements", []))]
+    groups += sorted((impact.get("entities") or {}).items())
+    refs = [(kind, entity_id) for kind, ids in groups for entity_id in ids[:IMPACT_LISTED]]
+    names = labels_of(session, refs, limit=len(refs))
+    listed = []
+    for kind, ids in groups:
+        if not ids:
+            continue
+        rows = []
+        for entity_id in ids[:IMPACT_LISTED]:
+            ref = f"{kind}:{entity_id}"
+            label = names.get(ref, ref)
+            url = None
+            if kind == "requirement":
+                url = f"/requirements/{entity_id}"
+            elif kind == "service" and ref in names:
+                url = f"/catalog/services/{label}"
+            row = {"ref": ref, "id": entity_id, "label": label, "url": url}
+            rows.append(row | {"depth": depths.get(ref)})
+        rows.sort(key=lambda r: (r["depth"] or 0, r["id"]))
+        listed.append({"kind": kind, "rows": rows, "total": len(ids)})
+    return listed
+
+
+def _project_keys(session: Session, project_ids: set[int]) -> dict[int, str]:
+    if not project_ids:
+        return {}
+    rows = session.execute(select(Project.id, Project.key).where(Project.id.in_(project_ids)))
+    return {row.id: row.key for row in rows}
+
+
+def freeze_rows(session: Session) -> list[dict[str, Any]]:
+    """Windows in force or to come (and the last ten days'), soonest first."""
+    today = freeze.today()
+    windows = list(
+        session.scalars(
+            select(FreezeWindow)
+            .where(FreezeWindow.ends_on >= today - dt.timedelta(days=10))
+            .order_by(FreezeWindow.starts_on, FreezeWindow.id)
+            .limit(20)
+        )
+    )
+    releases = release_names(session, {w.release_id for w in windows if w.release_id})
+    projects = _project_keys(session, {w.project_id for w in windows if w.project_id})
+    rows = []
+    for w in windows:
+        state = "active" if w.starts_on <= today <= w.ends_on else "past"
+        if w.starts_on > today:
+            state = "upcoming"
+        scope = releases.get(w.release_id or 0) or projects.get(w.project_id or 0, "—")
+        rows.append({"window": w, "scope": scope, "state": state})
+    return rows
+
+
+def release_metric_rows(session: Session) -> list[dict[str, Any]]:
+    """The releases with the most recent change requests, by name, each with its metrics."""
+    recent = session.execute(
+        select(ChangeRequest.release_id, func.max(ChangeRequest.id).label("last"))
+        .where(ChangeRequest.release_id.is_not(None))
+        .group_by(ChangeRequest.release_id)
+        .order_by(func.max(ChangeRequest.id).desc())
+        .limit(METRIC_RELEASES)
+    ).all()
+    release_ids = [row.release_id for row in recent]
+    names = release_names(session, set(release_ids))
+    rows = []
+    for release_id in sorted(release_ids, key=lambda r: names.get(r, "")):
+        _release, metrics = release_change_metrics(session, release_id)
+        rows.append({"release_id": release_id, "name": names.get(release_id), "m": metrics})
+    return rows
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(ChangeRequest.status, func.count()).group_by(ChangeRequest.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def releases_of_project(session: Session, project_id: int | None) -> list[Release]:
+    if project_id is None:
+        return []
+    stmt = select(Release).where(Release.project_id == project_id).order_by(Release.name)
+    return list(session.scalars(stmt))

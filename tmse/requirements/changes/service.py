@@ -17,8 +17,8 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
-from tmse.core.identity.models import UserRole
-from tmse.core.permissions import Role
+from tmse.core.events import publish
+from tmse.core.permissions import CHANGES_REQUEST, Role
 from tmse.requirements.changes.impact_queries import compute_impact
 from tmse.requirements.changes.models import (
     OPEN_STATUSES,
@@ -28,6 +28,7 @@ from tmse.requirements.changes.models import (
 )
 from tmse.requirements.changes.schemas import ChangeRequestCreate, ChangeRequestEdit
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
+from tmse.requirements.service import validate_changes
 
 S = ChangeRequestStatus
 
@@ -82,8 +83,6 @@ def _validated_changes(
 ) -> dict[str, Any]:
     """The proposed changes checked by the requirements service, or one 422 whose fields are
     named `changes.<field>`."""
-    from tmse.requirements.service import validate_changes
-
     if not changes:
         raise InvalidInput(
             "A change request proposes at least one change",
@@ -182,32 +181,17 @@ def create_change_request(
         snapshot(change_request),
     )
     if change_request.status == S.SUBMITTED:
-        notify_board(session, actor, change_request, requirement)
+        _published_submitted(session, actor, change_request)
     return change_request
 
 
-def notify_board(
-    session: Session, actor: Actor, change_request: ChangeRequest, requirement: Requirement
-) -> None:
-    """Tell who may take a seat: the committee and the requirement's product manager (every
-    product manager when it has none)."""
-    from tmse.core.notifications.service import notify
-
-    seats = [Role.COMMITTEE]
-    if requirement.product_manager_id is None:
-        seats.append(Role.PRODUCT_MANAGER)
-    recipients: set[int | None] = set(
-        session.scalars(select(UserRole.user_id).where(UserRole.role.in_(seats)))
-    )
-    recipients.add(requirement.product_manager_id)
-    recipients.discard(actor.user_id)
-    notify(
+def _published_submitted(session: Session, actor: Actor, change_request: ChangeRequest) -> None:
+    """Tell subscribers (the board's notifications) a request now awaits the change board."""
+    publish(
         session,
-        recipients,
-        "change-request-submitted",
-        f"{change_request.key} awaits the change board: {requirement.key} {requirement.title}",
-        f"/changes/{change_request.id}",
-        change_request.reason[:500],
+        "change_request.submitted",
+        change_request_id=change_request.id,
+        actor_user_id=actor.user_id,
     )
 
 
@@ -231,9 +215,25 @@ def _require_open(change_request: ChangeRequest, doing: str) -> None:
         )
 
 
+def _is_requester(actor: Actor, change_request: ChangeRequest) -> bool:
+    return change_request.requested_by_id == actor.user_id or Role.ADMIN in actor.roles
+
+
 def _require_requester(actor: Actor, change_request: ChangeRequest, doing: str) -> None:
-    if change_request.requested_by_id != actor.user_id and Role.ADMIN not in actor.roles:
+    if not _is_requester(actor, change_request):
         raise Forbidden(f"Only the requester of {change_request.key} (or an admin) may {doing} it.")
+
+
+def requester_actions(actor: Actor, change_request: ChangeRequest) -> frozenset[str]:
+    """What the requester's side may do to this request now: edit, submit, withdraw."""
+    if not actor.can(CHANGES_REQUEST) or not _is_requester(actor, change_request):
+        return frozenset()
+    actions: set[str] = set()
+    if change_request.status in OPEN_STATUSES:
+        actions |= {"edit", "withdraw"}
+    if change_request.status == S.DRAFT:
+        actions.add("submit")
+    return frozenset(actions)
 
 
 def edit_change_request(
@@ -297,9 +297,7 @@ def submit_change_request(
         before,
         snapshot(change_request),
     )
-    notify_board(
-        session, actor, change_request, requirement_of(session, change_request.requirement_id)
-    )
+    _published_submitted(session, actor, change_request)
     return change_request
 
 

@@ -1,128 +1,42 @@
-"""HTML pages of change control: the change board (my queue, open requests, freeze windows,
-metrics per release with a chart) and a change request's page."""
+"""HTML pages of change control and their form posts: the change board (my queue, open
+requests, freeze windows, metrics per release with a chart), a change request's page, and
+proposing, editing, submitting, withdrawing and deciding a change request."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.errors import NotFound
+from tmse.core.errors import InvalidInput, NotFound, Problem, StaleVersion
+from tmse.core.messages import N_
 from tmse.core.pagination import ListParams, list_params
-from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, READ, Role
-from tmse.delivery.models import FreezeWindow, Project
-from tmse.requirements.changes import freeze, queries, service, view_forms
-from tmse.requirements.changes.metrics_queries import release_change_metrics
-from tmse.requirements.changes.models import (
-    OPEN_STATUSES,
-    ChangeRequest,
-    ChangeRequestStatus,
-)
-from tmse.requirements.changes.view_labels import STATUS_CHART_COLOURS, labels
-from tmse.requirements.changes.view_render import release_names, render_change_request
-from tmse.web.forms import not_found_page, translator
-from tmse.web.labels import N_
+from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, READ
+from tmse.requirements.changes import board, forms, queries, service
+from tmse.requirements.changes.labels import labels
+from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest, ChangeRequestStatus
+from tmse.requirements.changes.pages import metrics_chart, render_change_request, render_form
+from tmse.requirements.models import Requirement
+from tmse.web.forms import STALE_MESSAGE, SubmittedForm, not_found_page, optional_int, translator
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(view_forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
+Requester = Annotated[Actor, Depends(require(CHANGES_REQUEST))]
+Decider = Annotated[Actor, Depends(require(CHANGES_DECIDE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 register_nav(NavItem("changes", N_("Change board"), "/changes", READ, order=6, group="strategy"))
 
-# Releases shown in the metrics chart: those with the most recent change requests.
-METRIC_RELEASES = 8
-IMPACT_LISTED = 300
-
-
-def _project_keys(session: Session, project_ids: set[int]) -> dict[int, str]:
-    if not project_ids:
-        return {}
-    rows = session.execute(select(Project.id, Project.key).where(Project.id.in_(project_ids)))
-    return {row.id: row.key for row in rows}
-
-
-def _freeze_rows(session: Session) -> list[dict[str, Any]]:
-    """Windows in force or to come (and the last ten days'), soonest first."""
-    today = freeze.today()
-    windows = list(
-        session.scalars(
-            select(FreezeWindow)
-            .where(FreezeWindow.ends_on >= today - dt.timedelta(days=10))
-            .order_by(FreezeWindow.starts_on, FreezeWindow.id)
-            .limit(20)
-        )
-    )
-    releases = release_names(session, {w.release_id for w in windows if w.release_id})
-    projects = _project_keys(session, {w.project_id for w in windows if w.project_id})
-    rows = []
-    for w in windows:
-        state = "active" if w.starts_on <= today <= w.ends_on else "past"
-        if w.starts_on > today:
-            state = "upcoming"
-        scope = releases.get(w.release_id or 0) or projects.get(w.project_id or 0, "—")
-        rows.append({"window": w, "scope": scope, "state": state})
-    return rows
-
-
-def _metrics(session: Session, _: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Per release with change requests: the metrics, and a stacked bar chart of counts."""
-    recent = session.execute(
-        select(ChangeRequest.release_id, func.max(ChangeRequest.id).label("last"))
-        .where(ChangeRequest.release_id.is_not(None))
-        .group_by(ChangeRequest.release_id)
-        .order_by(func.max(ChangeRequest.id).desc())
-        .limit(METRIC_RELEASES)
-    ).all()
-    release_ids = [row.release_id for row in recent]
-    names = release_names(session, set(release_ids))
-    rows = []
-    for release_id in sorted(release_ids, key=lambda r: names.get(r, "")):
-        _release, metrics = release_change_metrics(session, release_id)
-        rows.append({"release_id": release_id, "name": names.get(release_id), "m": metrics})
-    if not rows:
-        return [], None
-    statuses = [str(s) for s in ChangeRequestStatus]
-    status_labels = labels()["status"]
-    option = {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"bottom": 0},
-        "grid": {"left": 40, "right": 50, "top": 30, "bottom": 60},
-        "xAxis": {"type": "category", "data": [r["name"] for r in rows]},
-        "yAxis": [
-            {"type": "value", "name": _("Change requests"), "minInterval": 1},
-            {"type": "value", "name": _("Scope churn %"), "position": "right"},
-        ],
-        "series": [
-            {
-                "name": _(status_labels[status]),
-                "type": "bar",
-                "stack": "count",
-                "itemStyle": {"color": STATUS_CHART_COLOURS[status]},
-                "data": [r["m"].by_status.get(status, 0) for r in rows],
-            }
-            for status in statuses
-            if any(r["m"].by_status.get(status) for r in rows)
-        ]
-        + [
-            {
-                "name": _("Scope churn %"),
-                "type": "line",
-                "yAxisIndex": 1,
-                "itemStyle": {"color": "#f76707"},
-                "data": [r["m"].scope_churn_pct for r in rows],
-            }
-        ],
-    }
-    return rows, option
+NO_REQUIREMENT = N_("This requirement does not exist.")
+NO_CHANGE_REQUEST = N_("This change request does not exist.")
 
 
 @router.get("/changes")
@@ -134,7 +48,6 @@ def change_board(
     status: str = "",
     saved: str = "",
 ) -> Response:
-    _ = translator(request)
     statuses = [str(s) for s in ChangeRequestStatus]
     status = status if status in statuses or status == "all" else ""
     filters: dict[str, Any] = (
@@ -145,13 +58,12 @@ def change_board(
     )
     items = queries.summaries(session, rows)
     mine = queries.summaries(session, queries.awaiting_decision(session, actor))
-    counts = dict(
-        session.execute(
-            select(ChangeRequest.status, func.count()).group_by(ChangeRequest.status)
-        ).all()
+    counts = queries.status_counts(session)
+    metric_rows = queries.release_metric_rows(session)
+    releases = queries.release_names(
+        session, {i.release_id for i in [*items, *mine] if i.release_id}
     )
-    metric_rows, chart = _metrics(session, _)
-    releases = release_names(session, {i.release_id for i in [*items, *mine] if i.release_id})
+    actions = board.allowed_actions(session, actor, None)
     return render(
         request,
         "requirements/changes/board.html",
@@ -171,13 +83,10 @@ def change_board(
             "all_count": sum(counts.values()),
             "base_url": filter_url("/changes", status=status),
             "release_names": releases,
-            "freeze_windows": _freeze_rows(session),
+            "freeze_windows": queries.freeze_rows(session),
             "metric_rows": metric_rows,
-            "metrics_chart": chart,
-            "is_board_member": bool(
-                actor.can(CHANGES_DECIDE) and actor.roles & {Role.COMMITTEE, Role.PRODUCT_MANAGER}
-            ),
-            "can_request": actor.can(CHANGES_REQUEST),
+            "metrics_chart": metrics_chart(request, metric_rows),
+            "actions": actions,
             "flashes": saved_flash(request, saved),
             "labels": labels(),
         },
@@ -188,10 +97,9 @@ def change_board(
 def change_request_page(
     request: Request, session: DbSession, actor: Reader, change_request_id: int, saved: str = ""
 ) -> Response:
-    try:
-        change_request = service.get_change_request(session, change_request_id)
-    except NotFound:
-        return not_found_page(request, N_("This change request does not exist."))
+    change_request = _change_request(session, change_request_id)
+    if change_request is None:
+        return not_found_page(request, NO_CHANGE_REQUEST)
     return render_change_request(
         request, session, actor, change_request, flashes=saved_flash(request, saved)
     )
@@ -201,3 +109,212 @@ def change_request_page(
 def change_request_alias(change_request_id: int, _: Reader) -> Response:
     """The same page under the resource's API name, for links written that way."""
     return RedirectResponse(f"/changes/{change_request_id}", status_code=308)
+
+
+def _requirement_or_none(session: Session, requirement_id: int | None) -> Requirement | None:
+    return session.get(Requirement, requirement_id) if requirement_id else None
+
+
+def _change_request(session: Session, change_request_id: int) -> ChangeRequest | None:
+    try:
+        return service.get_change_request(session, change_request_id)
+    except NotFound:
+        return None
+
+
+@router.get("/changes/new")
+def new_change_request(
+    request: Request, session: DbSession, actor: Requester, requirement: str = ""
+) -> Response:
+    found = _requirement_or_none(session, optional_int(requirement))
+    if found is None:
+        return not_found_page(request, NO_REQUIREMENT)
+    values = forms.current_values(found) | {"reason": "", "emergency": False, "submit": True}
+    return render_form(request, session, found, values)
+
+
+def _save(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    requirement: Requirement,
+    values: dict[str, Any],
+    change_request: ChangeRequest | None,
+) -> Response:
+    _ = translator(request)
+    changes = forms.proposed_changes(requirement, values)
+    if change_request is not None:
+        # Fields proposed through the API that the form does not show are kept.
+        kept = {k: v for k, v in change_request.changes.items() if k not in forms.FORM_FIELDS}
+        changes = kept | changes
+
+    def again(status_code: int, message: str, errors: dict[str, str] | None = None) -> Response:
+        return render_form(
+            request,
+            session,
+            requirement,
+            values,
+            change_request=change_request,
+            errors=errors,
+            message=message,
+            status_code=status_code,
+        )
+
+    try:
+        if change_request is None:
+            created = forms.create_data(requirement, values, changes)
+        else:
+            edited = forms.edit_data(values, changes)
+    except ValidationError:
+        errors = {"reason": _("This field is required.")}
+        return again(422, _("Please correct the marked fields."), errors)
+    try:
+        with session.begin_nested():
+            if change_request is None:
+                saved = service.create_change_request(session, actor, created)
+            else:
+                saved = service.edit_change_request(session, actor, change_request.id, edited)
+    except InvalidInput as exc:
+        errors = forms.field_errors(exc, _)
+        message = _("Please correct the marked fields.")
+        if "changes" in errors and len(errors) == 1:
+            message = _("Change at least one field: the proposal equals the requirement now.")
+        return again(422, message, errors)
+    except StaleVersion as exc:
+        return again(409, _(STALE_MESSAGE) % {"version": exc.extra.get("current_version", "?")})
+    except Problem as exc:
+        return again(exc.status, exc.detail)
+    return RedirectResponse(f"/changes/{saved.id}?saved=1", status_code=303)
+
+
+@router.post("/changes/new")
+def create_change_request(
+    request: Request, session: DbSession, actor: Requester, form: SubmittedForm
+) -> Response:
+    requirement = _requirement_or_none(session, optional_int(form.get("requirement_id")))
+    if requirement is None:
+        return not_found_page(request, NO_REQUIREMENT)
+    values = forms.form_values(form, requirement)
+    return _save(request, session, actor, requirement, values, None)
+
+
+@router.get("/changes/{change_request_id:id}/edit")
+def edit_change_request_page(
+    request: Request, session: DbSession, actor: Requester, change_request_id: int
+) -> Response:
+    change_request = _change_request(session, change_request_id)
+    if change_request is None:
+        return not_found_page(request, NO_CHANGE_REQUEST)
+    requirement = session.get(Requirement, change_request.requirement_id)
+    assert requirement is not None
+    values = forms.edit_values(requirement, change_request)
+    return render_form(request, session, requirement, values, change_request=change_request)
+
+
+@router.post("/changes/{change_request_id:id}/edit")
+def edit_change_request(
+    request: Request,
+    session: DbSession,
+    actor: Requester,
+    change_request_id: int,
+    form: SubmittedForm,
+) -> Response:
+    change_request = _change_request(session, change_request_id)
+    if change_request is None:
+        return not_found_page(request, NO_CHANGE_REQUEST)
+    requirement = session.get(Requirement, change_request.requirement_id)
+    assert requirement is not None
+    values = forms.form_values(form, requirement)
+    return _save(request, session, actor, requirement, values, change_request)
+
+
+def _act(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    change_request_id: int,
+    action: Callable[[ChangeRequest], object],
+    values: dict[str, Any] | None = None,
+) -> Response:
+    change_request = _change_request(session, change_request_id)
+    if change_request is None:
+        return not_found_page(request, NO_CHANGE_REQUEST)
+    _ = translator(request)
+    try:
+        with session.begin_nested():
+            action(change_request)
+    except InvalidInput as exc:
+        errors = {str(e.get("field")): _(str(e.get("message", ""))) for e in exc.extra["errors"]}
+        session.refresh(change_request)
+        message = _("Please correct the marked fields.")
+        return render_change_request(
+            request,
+            session,
+            actor,
+            change_request,
+            errors=errors,
+            values=values,
+            message=message,
+            status_code=422,
+        )
+    except Problem as exc:
+        session.refresh(change_request)
+        message = forms.problem_message(exc, _)
+        return render_change_request(
+            request,
+            session,
+            actor,
+            change_request,
+            values=values,
+            message=message,
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/changes/{change_request_id}?saved=1", status_code=303)
+
+
+@router.post("/changes/{change_request_id:id}/submit")
+def submit(
+    request: Request,
+    session: DbSession,
+    actor: Requester,
+    change_request_id: int,
+    form: SubmittedForm,
+) -> Response:
+    version = optional_int(form.get("version")) or 0
+
+    def submitted(cr: ChangeRequest) -> ChangeRequest:
+        return service.submit_change_request(session, actor, cr.id, version)
+
+    return _act(request, session, actor, change_request_id, submitted)
+
+
+@router.post("/changes/{change_request_id:id}/withdraw")
+def withdraw(
+    request: Request,
+    session: DbSession,
+    actor: Requester,
+    change_request_id: int,
+    form: SubmittedForm,
+) -> Response:
+    version = optional_int(form.get("version")) or 0
+
+    def withdrawn(cr: ChangeRequest) -> ChangeRequest:
+        return service.withdraw_change_request(session, actor, cr.id, version)
+
+    return _act(request, session, actor, change_request_id, withdrawn)
+
+
+@router.post("/changes/{change_request_id:id}/decisions")
+def decide(
+    request: Request,
+    session: DbSession,
+    actor: Decider,
+    change_request_id: int,
+    form: SubmittedForm,
+) -> Response:
+    data = forms.decision_data(form)
+
+    def decided(cr: ChangeRequest) -> ChangeRequest:
+        return board.decide(session, actor, cr.id, data)
+
+    return _act(request, session, actor, change_request_id, decided, {"comment": data.comment})

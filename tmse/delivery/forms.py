@@ -17,9 +17,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.permissions import DELIVERY_WRITE, READ
-from tmse.delivery import gates, iterations, phases, service
+from tmse.delivery import gates, iterations, phases
+from tmse.delivery.project_page import render_project
 from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
-from tmse.delivery.view_render import render_project
+from tmse.planning import service as planning
 from tmse.web.forms import (
     SubmittedForm,
     forbidden_page,
@@ -55,7 +56,7 @@ def _plan(
         return forbidden_page(request, DELIVERY_WRITE)
     _ = translator(request)
     try:
-        project = service.get_project(session, project_id)
+        project = planning.get_project(session, project_id)
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     try:

@@ -14,10 +14,11 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.identity.models import Team, User
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE
-from tmse.delivery import gate_criteria, gates, iterations, phases, service, timeline, velocity
-from tmse.delivery.models import Project
-from tmse.delivery.phase_models import PhaseKind
-from tmse.delivery.view_labels import labels
+from tmse.delivery import gate_criteria, gates, iterations, phases, queries, timeline, velocity
+from tmse.delivery.labels import labels
+from tmse.delivery.models import PhaseKind
+from tmse.planning import service as planning
+from tmse.planning.models import Project
 from tmse.web.forms import translator
 from tmse.web.templating import render
 
@@ -83,7 +84,7 @@ def _gate_view(session: Session, actor: Actor, gate: Any) -> dict[str, Any]:
 
 
 def project_context(session: Session, actor: Actor, project: Project) -> dict[str, Any]:
-    summary = service.summaries(session, [project])[0]
+    summary = queries.summaries(session, [project])[0]
     phase_rows = phases.list_phases(session, project.id)
     gate_by_phase = phases.gates_by_phase(session, [p.id for p in phase_rows])
     all_iterations = iterations.project_iterations(session, project.id)
@@ -103,7 +104,7 @@ def project_context(session: Session, actor: Actor, project: Project) -> dict[st
                 "gate": _gate_view(session, actor, gate) if gate is not None else None,
             }
         )
-    milestones = service.list_milestones(session, project.id)
+    milestones = planning.list_milestones(session, project.id)
     chart = timeline.build_timeline(
         [
             timeline.PhaseBar(
@@ -128,9 +129,9 @@ def project_context(session: Session, actor: Actor, project: Project) -> dict[st
         "has_iterative": any(p.kind == PhaseKind.ITERATIVE for p in phase_rows),
         "velocity": summary_velocity,
         "timeline": chart,
-        "releases": service.list_releases(session, project.id),
+        "releases": planning.list_releases(session, project.id),
         "milestones": milestones,
-        "must_share": service.must_share(session, project),
+        "must_share": queries.must_share(session, project),
         "owner": session.get(User, project.owner_id) if project.owner_id else None,
         "team": session.get(Team, project.team_id) if project.team_id else None,
     }

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.api_definitions import DefinitionError, parse_document
-from tmse.catalog.layers import edge_violation
+from tmse.catalog.apis.definitions import DefinitionError, parse_document
+from tmse.catalog.graph.layers import edge_violation
+from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Api, ApiType, Dependency, Service
-from tmse.catalog.rules import current_layer_rules
 from tmse.core.identity.models import Team
 from tmse.core.links.models import TraceLink
 from tmse.standards.facts.models import ServiceFact

@@ -15,7 +15,7 @@ from tmse.core.errors import NotFound
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
-from tmse.standards.registry import results, service, views_forms
+from tmse.standards.registry import forms, results, service
 from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS
 from tmse.standards.registry.markdown_text import render_markdown
 from tmse.standards.registry.models import Category, Standard
@@ -25,7 +25,7 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(views_forms.router)
+router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require())]
 Paging = Annotated[ListParams, Depends(list_params)]
 NOT_FOUND = N_("This standard does not exist.")

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz
 
-from tmse.catalog.duplicates import name_tokens
-from tmse.catalog.layers import LayerRules, edge_violation
+from tmse.catalog.duplicates.similarity import name_tokens
+from tmse.catalog.graph.layers import LayerRules, edge_violation
 
 # Names whose normalised similarity reaches this are reported as possible duplicates.
 SIMILAR_NAME_MIN = 0.85

@@ -19,6 +19,7 @@ from tmse.core.input_types import parse_int32
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import service
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
+from tmse.standards.reviews.pages import render_new, render_review
 from tmse.standards.reviews.schemas import (
     CommentIn,
     ConditionTick,
@@ -26,7 +27,6 @@ from tmse.standards.reviews.schemas import (
     OpinionIn,
     ReviewCreate,
 )
-from tmse.standards.reviews.view_render import render_new, render_review
 from tmse.web.forms import (
     SubmittedForm,
     Translate,

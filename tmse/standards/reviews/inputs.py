@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog import graph as graph_analysis
-from tmse.catalog.checks import load_graph
-from tmse.catalog.layers import LayerRules
+from tmse.catalog.graph import analysis as graph_analysis
+from tmse.catalog.graph.checks import load_graph
+from tmse.catalog.graph.layers import LayerRules
+from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Api, DataStore, Dependency, Service
-from tmse.catalog.rules import current_layer_rules
 from tmse.core.identity.models import Team
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.reviews import checklist

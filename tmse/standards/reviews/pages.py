@@ -18,9 +18,9 @@ from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST, Role
 from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import queries
 from tmse.standards.reviews.gate import architecture_gate
+from tmse.standards.reviews.labels import labels
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus
 from tmse.standards.reviews.service import OPEN, OVERRIDE_ROLES
-from tmse.standards.reviews.view_labels import labels
 from tmse.web.templating import render
 
 # Pages of the other ends a review links to.

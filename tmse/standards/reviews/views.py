@@ -12,17 +12,17 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, REVIEWS_REQUEST
-from tmse.standards.reviews import queries, service, view_forms
+from tmse.standards.reviews import forms, queries, service
+from tmse.standards.reviews.labels import labels
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus
-from tmse.standards.reviews.view_labels import labels
-from tmse.standards.reviews.view_render import render_new, render_review
+from tmse.standards.reviews.pages import render_new, render_review
 from tmse.web.forms import forbidden_page, not_found_page
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(view_forms.router)
+router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 

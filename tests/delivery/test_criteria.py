@@ -14,8 +14,10 @@ from tmse.core.actor import Actor
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate, UserCreate
 from tmse.core.links.service import create_link
-from tmse.delivery import gates, phases, service
-from tmse.delivery.schemas import GateCreate, PhaseCreate, ProjectCreate, ReleaseCreate
+from tmse.delivery import gates, phases
+from tmse.delivery.schemas import GateCreate, PhaseCreate
+from tmse.planning import service
+from tmse.planning.schemas import ProjectCreate, ReleaseCreate
 from tmse.requirements.baselines import service as baselines
 from tmse.requirements.baselines.schemas import BaselineCreate
 from tmse.requirements.changes.models import ChangeRequest

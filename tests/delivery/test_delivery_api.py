@@ -15,8 +15,8 @@ from tmse.core.audit import AuditEntry
 from tmse.core.db import utcnow
 from tmse.delivery import gate_criteria, iterations
 from tmse.delivery.gate_criteria import CriterionResult
-from tmse.delivery.models import Project
-from tmse.delivery.phase_models import IterationItem
+from tmse.delivery.models import IterationItem
+from tmse.planning.models import Project
 from tmse.requirements.models import Requirement
 
 API = "/api/v1/delivery"

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from tests.helpers import SYSTEM
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate, UserCreate
-from tmse.delivery import demo, gates, service
-from tmse.delivery.models import Project
-from tmse.delivery.phase_models import GateVote, Iteration, IterationItem, StageGate
+from tmse.delivery import demo, gates, queries
+from tmse.delivery.models import GateVote, Iteration, IterationItem, StageGate
 from tmse.demo.steps import DemoContext
+from tmse.planning.models import Project
 from tmse.requirements.models import Requirement
 
 
@@ -36,7 +36,7 @@ def test_demo_projects_iterations_and_gates(db):
         modes = {
             key: s["mode"]
             for key, s in zip(
-                projects, service.summaries(session, list(projects.values())), strict=True
+                projects, queries.summaries(session, list(projects.values())), strict=True
             )
         }
         assert modes == {"PAY": "hybrid", "CDP": "gated", "MOB": "iterative", "LEG": "hybrid"}

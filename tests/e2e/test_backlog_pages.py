@@ -23,9 +23,9 @@ from tmse.core.db import Database
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import UserCreate
 from tmse.core.links.service import create_link
-from tmse.delivery.models import Project, Release
 from tmse.metadata import load_metadata
 from tmse.migrations import upgrade
+from tmse.planning.models import Project, Release
 from tmse.requirements import custom_fields, service
 
 pytestmark = pytest.mark.e2e

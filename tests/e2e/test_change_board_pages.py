@@ -27,8 +27,8 @@ from tmse.core.identity import service as identity
 from tmse.core.identity.models import Team
 from tmse.core.identity.schemas import UserCreate
 from tmse.core.links import service as links
-from tmse.delivery.models import Milestone, Project, Release
 from tmse.migrations import upgrade
+from tmse.planning.models import Milestone, Project, Release
 from tmse.requirements import service as requirements
 from tmse.requirements.baselines import service as baselines
 from tmse.requirements.baselines.schemas import BaselineCreate

@@ -25,17 +25,12 @@ from tests.helpers import PASSWORD, SYSTEM
 from tmse.core.db import Database, utcnow
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate, UserCreate
-from tmse.delivery import gates, iterations, phases, service
-from tmse.delivery.schemas import (
-    GateCreate,
-    IterationCreate,
-    MilestoneCreate,
-    PhaseCreate,
-    ProjectCreate,
-    ReleaseCreate,
-)
+from tmse.delivery import gates, iterations, phases
+from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
 from tmse.metadata import load_metadata
 from tmse.migrations import upgrade
+from tmse.planning import service
+from tmse.planning.schemas import MilestoneCreate, ProjectCreate, ReleaseCreate
 from tmse.requirements.models import Requirement
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tmse.delivery.models import Project, Release
+from tmse.planning.models import Project, Release
 from tmse.requirements.models import Requirement
 
 FIXTURES = Path(__file__).parent / "fixtures"

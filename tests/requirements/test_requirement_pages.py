@@ -4,7 +4,7 @@ and custom columns, the intake form (channel web), edit errors, detail, import, 
 from __future__ import annotations
 
 from tests.helpers import login
-from tmse.delivery.models import Project, Release
+from tmse.planning.models import Project, Release
 
 
 def _post(client, url: str, data: dict, **kwargs):  # type: ignore[no-untyped-def]

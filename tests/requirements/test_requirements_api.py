@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import SYSTEM
 from tmse.core.errors import InvalidInput
-from tmse.delivery.models import Project, Release
+from tmse.planning.models import Project, Release
 from tmse.requirements import service
 
 

@@ -16,8 +16,8 @@ from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
-from tmse.delivery.models import Project, Release
 from tmse.demo.steps import DemoContext
+from tmse.planning.models import Project, Release
 from tmse.requirements import custom_fields, moscow
 from tmse.requirements.demo import create_requirements
 from tmse.requirements.models import Channel, MoSCoW, Requirement, RequirementStatus

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
-from tmse.delivery.models import Project, Release
 from tmse.integrations.csv_table import CsvRefused, read_table
+from tmse.planning.models import Project, Release
 from tmse.requirements import custom_fields, service
 from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Mapping, Row
 from tmse.requirements.models import CONTENT_FIELDS, Requirement

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from tmse.catalog.demo_large import BulkWriter
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
-from tmse.delivery.models import Milestone, Release
 from tmse.demo.steps import DemoContext
+from tmse.planning.models import Milestone, Release
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
 from tmse.requirements.scoring import (
     RICE_COMPONENTS,

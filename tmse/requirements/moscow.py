@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tmse.core.version_memo import VersionMemo
+from tmse.planning.models import Project, Release
 
 DEFAULT_LIMIT_PCT = 60
 NOT_PLANNED = ("rejected", "duplicate")
@@ -41,8 +42,6 @@ def must_share(total_effort: float, must_effort: float, limit_pct: int) -> MustS
 
 def effort_limit(session: Session, project_id: int | None, release_id: int | None) -> int:
     """The release's limit, else its (or the given) project's, else 60."""
-    from tmse.delivery.models import Project, Release
-
     if release_id is not None:
         release = session.get(Release, release_id)
         if release is not None:
@@ -93,7 +92,6 @@ def releases_over_limit(session: Session, project_id: int | None = None) -> list
 
 
 def _releases_over_limit(session: Session, project_id: int | None) -> list[ReleaseShare]:
-    from tmse.delivery.models import Project, Release
     from tmse.requirements.models import MoSCoW, Requirement
 
     effort = func.coalesce(Requirement.effort_days, 0)

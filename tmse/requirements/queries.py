@@ -3,15 +3,19 @@ requirement's trace links and history, the change requests naming it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tmse.core.audit import AuditEntry
-from tmse.core.links.models import TraceLink
+from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.planning.models import Milestone, Project, Release
+from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest
 from tmse.requirements.changes.service import change_requests_for
 from tmse.requirements.models import (
     Channel,
@@ -20,6 +24,8 @@ from tmse.requirements.models import (
     RequirementStatus,
     RequirementType,
 )
+from tmse.requirements.moscow import MustShare
+from tmse.requirements.moscow import must_effort_share as _must_effort_share
 
 # Pages of the other ends of trace links, by linkable type.
 ENTITY_PAGES = {
@@ -108,3 +114,166 @@ def trace_links(session: Session, requirement: Requirement) -> dict[str, list[di
 def change_requests(session: Session, requirement_id: int) -> list[Any]:
     """The change requests naming this requirement."""
     return list(change_requests_for(session, requirement_id))
+
+
+# --- read models for delivery and strategy ----------------------------------------------------
+
+# Requirements that will not be delivered: gates and plans leave them out.
+NOT_DELIVERED = frozenset({RequirementStatus.REJECTED, RequirementStatus.DUPLICATE})
+
+
+@dataclass(frozen=True)
+class RequirementFacts:
+    """What planning and delivery read of one requirement."""
+
+    id: int
+    title: str
+    status: str
+    moscow: str | None
+    effort_days: Decimal | None
+    project_id: int | None
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    id: int
+    title: str
+    status: str
+
+
+@dataclass(frozen=True)
+class LinkedRequirement:
+    id: int
+    title: str
+    status: str
+    state: str
+
+
+def requirement_counts_by_project(session: Session, project_ids: Iterable[int]) -> dict[int, int]:
+    """How many requirements each project has (projects without any are left out)."""
+    ids = list(project_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Requirement.project_id, func.count())
+        .where(Requirement.project_id.in_(ids))
+        .group_by(Requirement.project_id)
+    )
+    return {project_id: count for project_id, count in rows}
+
+
+def must_effort_share(session: Session, project_id: int) -> MustShare:
+    """The project's Must-have effort against its limit (the MoSCoW balance)."""
+    return _must_effort_share(session, project_id=project_id)
+
+
+def must_requirement_statuses(
+    session: Session, project_id: int, release_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, status) of the Must requirements of a release, else of a project, that will be
+    delivered (rejected and duplicate left out), by id."""
+    stmt = select(Requirement.id, Requirement.status).where(
+        Requirement.moscow == MoSCoW.MUST, Requirement.status.not_in(list(NOT_DELIVERED))
+    )
+    if release_id is not None:
+        stmt = stmt.where(Requirement.release_id == release_id)
+    else:
+        stmt = stmt.where(Requirement.project_id == project_id)
+    return [(row.id, row.status) for row in session.execute(stmt.order_by(Requirement.id))]
+
+
+def traced_target_ids(session: Session, project_id: int, target_type: str) -> list[int]:
+    """Ids of the `target_type` entities that the project's requirements have trace links to."""
+    requirement_ids = select(Requirement.id).where(Requirement.project_id == project_id)
+    stmt = select(TraceLink.target_id).where(
+        TraceLink.source_type == "requirement",
+        TraceLink.source_id.in_(requirement_ids),
+        TraceLink.target_type == target_type,
+    )
+    return sorted(set(session.scalars(stmt)))
+
+
+def open_change_request_ids(session: Session, project_id: int) -> list[int]:
+    """Change requests of the project that are still drafts or waiting for the board, by id."""
+    stmt = select(ChangeRequest.id).where(
+        ChangeRequest.project_id == project_id, ChangeRequest.status.in_(list(OPEN_STATUSES))
+    )
+    return list(session.scalars(stmt.order_by(ChangeRequest.id)))
+
+
+def _facts_query() -> Any:
+    return select(
+        Requirement.id,
+        Requirement.title,
+        Requirement.status,
+        Requirement.moscow,
+        Requirement.effort_days,
+        Requirement.project_id,
+    )
+
+
+def requirement_facts(session: Session, ids: Iterable[int]) -> dict[int, RequirementFacts]:
+    """The facts of these requirements by id; unknown ids are left out."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    stmt = _facts_query().where(Requirement.id.in_(wanted))
+    return {row.id: RequirementFacts(*row) for row in session.execute(stmt)}
+
+
+def project_requirement_facts(
+    session: Session, project_id: int, statuses: Iterable[str] | None = None
+) -> list[RequirementFacts]:
+    """The project's requirements (of these statuses, when given), by id."""
+    stmt = _facts_query().where(Requirement.project_id == project_id)
+    if statuses is not None:
+        stmt = stmt.where(Requirement.status.in_(list(statuses)))
+    return [RequirementFacts(*row) for row in session.execute(stmt.order_by(Requirement.id))]
+
+
+def existing_requirement_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Those of these ids that are requirements."""
+    wanted = list(set(ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Requirement.id).where(Requirement.id.in_(wanted))))
+
+
+def requirement_statuses(session: Session) -> dict[int, str]:
+    """Every requirement's status by id (one narrow read of the whole table)."""
+    table = Requirement.__table__.c
+    return dict(session.connection().execute(select(table.id, table.status)).tuples().all())
+
+
+def requirement_rows(session: Session, ids: list[int]) -> list[RequirementRow]:
+    """(id, title, status) of these requirements, in the order given; unknown ids left out."""
+    if not ids:
+        return []
+    stmt = select(Requirement.id, Requirement.title, Requirement.status)
+    found = {r.id: RequirementRow(*r) for r in session.execute(stmt.where(Requirement.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def linked_requirements(
+    session: Session,
+    link_type: str,
+    source_type: str,
+    source_id: int,
+    limit: int,
+    offset: int,
+) -> tuple[list[LinkedRequirement], int]:
+    """A page of the requirements one entity links to (valid links), by id, and their total."""
+    stmt = (
+        select(Requirement.id, Requirement.title, Requirement.status, TraceLink.state)
+        .join(TraceLink, TraceLink.target_id == Requirement.id)
+        .where(
+            TraceLink.link_type == link_type,
+            TraceLink.source_type == source_type,
+            TraceLink.source_id == source_id,
+            TraceLink.target_type == "requirement",
+            TraceLink.state != LinkState.INVALID,
+        )
+    )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(stmt.order_by(Requirement.id).limit(limit).offset(offset))
+    return [LinkedRequirement(*row) for row in rows], total

@@ -16,7 +16,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
-from tmse.delivery.models import Milestone, Project, Release
+from tmse.planning.models import Milestone, Project, Release
 from tmse.requirements import custom_fields
 from tmse.requirements.models import (
     CONTENT_FIELDS,

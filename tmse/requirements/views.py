@@ -19,7 +19,7 @@ from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
-from tmse.delivery.models import Milestone, Project, Release
+from tmse.planning.models import Milestone, Project, Release
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
 from tmse.requirements.history import history
 from tmse.requirements.import_messages import translated_csv_errors

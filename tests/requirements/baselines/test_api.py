@@ -13,7 +13,7 @@ from tmse.app import create_app
 from tmse.core.audit import AuditEntry
 from tmse.core.db import Database
 from tmse.core.links.service import create_link
-from tmse.delivery.models import Project
+from tmse.planning.models import Project
 from tmse.requirements.baselines.models import Baseline
 from tmse.requirements.models import Requirement
 from tmse.settings import Settings

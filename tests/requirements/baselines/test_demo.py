@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tests.helpers import SYSTEM
 from tmse.core.db import Database
-from tmse.delivery.models import Project
 from tmse.demo.steps import DemoContext
+from tmse.planning.models import Project
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.demo import create_baselines
 from tmse.requirements.baselines.models import Baseline

@@ -10,7 +10,7 @@ from tests.helpers import SYSTEM
 from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.core.links.service import create_link
-from tmse.delivery.models import Project
+from tmse.planning.models import Project
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.models import (
     Baseline,

@@ -20,7 +20,7 @@ from tmse.core.identity.models import Team
 from tmse.core.links import service as links
 from tmse.core.links.models import TraceLink
 from tmse.core.notifications.models import Notification
-from tmse.delivery.models import Milestone, Project, Release
+from tmse.planning.models import Milestone, Project, Release
 from tmse.requirements import service as requirements
 from tmse.requirements.baselines import service as baselines
 from tmse.requirements.baselines.schemas import BaselineCreate

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.identity.models import User, UserRole
 from tmse.core.permissions import Role
-from tmse.delivery.models import Project
 from tmse.demo.steps import DemoContext, register_step
+from tmse.planning.models import Project
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.schemas import BaselineCreate
 from tmse.requirements.models import Requirement, RequirementStatus

@@ -21,7 +21,7 @@ from tmse.core.identity.models import User
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import BASELINES_WRITE, allows, permissions_for
-from tmse.delivery.models import Project, Release
+from tmse.planning.models import Project, Release
 from tmse.requirements.baselines import diff as diffing
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.baselines.schemas import BaselineCreate

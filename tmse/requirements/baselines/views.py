@@ -20,7 +20,7 @@ from tmse.core.identity.models import User, UserRole
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import BASELINES_WRITE, READ, ROLE_PERMISSIONS
-from tmse.delivery.models import Project, Release
+from tmse.planning.models import Project, Release
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.models import Baseline, BaselineStatus
 from tmse.requirements.baselines.schemas import BaselineCreate

@@ -14,7 +14,7 @@ from tmse.core.errors import Forbidden
 from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
-from tmse.delivery.models import FreezeWindow
+from tmse.planning.models import FreezeWindow
 from tmse.requirements.changes import board, freeze, queries, service
 from tmse.requirements.changes.impact_queries import compute_impact
 from tmse.requirements.changes.metrics_queries import release_change_metrics

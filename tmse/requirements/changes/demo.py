@@ -20,8 +20,8 @@ from tmse.core.db import utcnow
 from tmse.core.identity.models import User, UserRole
 from tmse.core.links.models import TraceLink
 from tmse.core.permissions import Role
-from tmse.delivery.models import Release
 from tmse.demo.steps import DemoContext, register_step
+from tmse.planning.models import Release
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.changes import board, freeze, service
 from tmse.requirements.changes.schemas import ChangeRequestCreate, DecisionIn, FreezeWindowCreate

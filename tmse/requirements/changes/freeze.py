@@ -14,7 +14,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.pagination import ListParams, paginate
-from tmse.delivery.models import FreezeWindow, Project, Release
+from tmse.planning.models import FreezeWindow, Project, Release
 from tmse.requirements.changes.schemas import FreezeWindowCreate, FreezeWindowEdit
 from tmse.requirements.models import Requirement
 

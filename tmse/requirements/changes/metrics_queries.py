@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.errors import NotFound
-from tmse.delivery.models import Release
+from tmse.planning.models import Release
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.changes.metrics import ChangeFacts, ChangeMetrics, change_metrics
 from tmse.requirements.changes.models import ChangeRequest

@@ -205,3 +205,13 @@ def graph_page_data(
         "cycles": cycles,
         "violations": violations,
     }
+
+
+def service_names_by_id(session: Session, service_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of these services, by name; unknown ids left out."""
+    if not service_ids:
+        return []
+    rows = session.execute(
+        select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
+    )
+    return [(row.id, row.name) for row in rows]

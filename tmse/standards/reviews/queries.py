@@ -17,6 +17,7 @@ from tmse.standards.reviews.checklist import blocking_failures
 from tmse.standards.reviews.models import (
     ArchitectureReview,
     ReviewComment,
+    ReviewKind,
     ReviewReviewer,
     ReviewStatus,
 )
@@ -226,3 +227,26 @@ def review_out(session: Session, review: ArchitectureReview) -> ReviewOut:
         ],
         links=_links(session, review.id),
     )
+
+
+def reviewed_service_names(session: Session, services: dict[int, str]) -> set[str]:
+    """Names among `services` (id to name) with a review that is not withdrawn, of the service
+    itself or of the new-service proposal that created it."""
+    kept = ArchitectureReview.status != ReviewStatus.WITHDRAWN
+    reviewed = {
+        services[service_id]
+        for service_id in session.scalars(
+            select(ArchitectureReview.service_id).where(
+                kept, ArchitectureReview.service_id.in_(list(services))
+            )
+        )
+        if service_id is not None
+    }
+    proposals = session.scalars(
+        select(ArchitectureReview.proposal).where(
+            kept, ArchitectureReview.kind == ReviewKind.NEW_SERVICE
+        )
+    )
+    names = set(services.values())
+    reviewed |= {str(p.get("name")) for p in proposals if p and p.get("name") in names}
+    return reviewed

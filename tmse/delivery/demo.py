@@ -289,7 +289,7 @@ def _approvers(session: Session, names: tuple[str, ...]) -> list[Actor]:
 
 
 def _baseline_of(session: Session, project_id: int) -> int | None:
-    from tmse.requirements.baselines.service import latest_approved_baseline
+    from tmse.requirements.baselines.queries import latest_approved_baseline
 
     baseline = latest_approved_baseline(session, project_id)
     return baseline.id if baseline is not None else None

@@ -44,7 +44,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tmse.catalog import checks
+from tmse.catalog.graph import checks
 from tmse.core import version_memo
 from tmse.core.actor import Actor
 from tmse.core.db import Database

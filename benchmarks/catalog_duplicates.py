@@ -20,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tmse.catalog.duplicates import Candidate, candidate_pairs, find_duplicates
+from tmse.catalog.duplicates.similarity import Candidate, candidate_pairs, find_duplicates
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_SECONDS = 60.0

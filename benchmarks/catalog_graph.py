@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from rich.console import Console
 from rich.table import Table
 
-from tmse.catalog.graph import (
+from tmse.catalog.graph.analysis import (
     Graph,
     Node,
     blast_radius,
@@ -29,7 +29,7 @@ from tmse.catalog.graph import (
     orphans,
     single_points_of_failure,
 )
-from tmse.catalog.layers import DEFAULT_LAYERS, layer_violations
+from tmse.catalog.graph.layers import DEFAULT_LAYERS, layer_violations
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BLAST_RADIUS_MS, CYCLES_AND_LAYERS_MS = 100.0, 1000.0

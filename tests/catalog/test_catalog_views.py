@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import login
 from tests.helpers.pages import audit_entries, post_form
-from tmse.catalog import views_data
+from tmse.catalog import queries as views_data
 
 
 def _post(client, admin, path, body):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tmse.catalog.duplicates import (
+from tmse.catalog.duplicates.similarity import (
     Candidate,
     DuplicatePair,
     find_duplicates,

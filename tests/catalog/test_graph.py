@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmse.catalog.graph import (
+from tmse.catalog.graph.analysis import (
     Graph,
     Node,
     blast_radius,
@@ -15,7 +15,7 @@ from tmse.catalog.graph import (
     orphans,
     single_points_of_failure,
 )
-from tmse.catalog.layers import LayerRules, Violation, layer_violations
+from tmse.catalog.graph.layers import LayerRules, Violation, layer_violations
 
 
 def graph_of(edges: list[tuple[str, str]], *extra: str) -> Graph:

@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from tests.catalog.catalog_client import Catalog
 from tests.helpers import SYSTEM
-from tmse.catalog import graph_cache, service
+from tmse.catalog import service
+from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
 from tmse.core.errors import NotFound
 from tmse.core.version_memo import VersionMemo

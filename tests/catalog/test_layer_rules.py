@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.catalog.catalog_client import Catalog
-from tmse.catalog.layers import LayerRules
-from tmse.catalog.rules import current_layer_rules
+from tmse.catalog.graph.layers import LayerRules
+from tmse.catalog.layer_rules.service import current_layer_rules
 
 DEFAULT_ORDER = ["frontend", "gateway", "business", "data", "infrastructure"]
 

@@ -20,9 +20,9 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_shell import switch_language
 from tests.helpers import PASSWORD, SYSTEM
-from tmse.catalog import data_stores
+from tmse.catalog.data_stores import service as data_stores
 from tmse.catalog import service as catalog
-from tmse.catalog.entity_schemas import DataStoreCreate
+from tmse.catalog.data_stores.schemas import DataStoreCreate
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
 from tmse.core.db import Database
 from tmse.core.identity import service as identity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tmse.catalog.layers import LayerRules
+from tmse.catalog.graph.layers import LayerRules
 from tmse.standards.reviews.checklist import (
     ProposedEdge,
     Subject,

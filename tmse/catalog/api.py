@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from tmse.catalog import checks, entities_api, overview, service
-from tmse.catalog.checks import BlastRadius, DuplicatePairOut, GraphChecks
+from tmse.catalog import service
+from tmse.catalog.apis import api as apis_api
+from tmse.catalog.data_stores import api as data_stores_api
+from tmse.catalog.duplicates import api as duplicates_api
+from tmse.catalog.graph import api as graph_api
+from tmse.catalog.graph import checks, overview
+from tmse.catalog.graph.checks import BlastRadius
+from tmse.catalog.graph.overview import ServiceDetail
+from tmse.catalog.layer_rules import api as layer_rules_api
 from tmse.catalog.models import Layer, Lifecycle
-from tmse.catalog.overview import GraphView, ServiceDetail
 from tmse.catalog.schemas import (
     DependencyCreate,
     DependencyOut,
@@ -18,6 +24,7 @@ from tmse.catalog.schemas import (
     ServiceUpdate,
     TargetKind,
 )
+from tmse.catalog.systems import api as systems_api
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Reference, Version
@@ -99,35 +106,6 @@ def service_blast_radius(name: Reference, session: DbSession, _: Reader) -> Resp
     return Response(checks.blast_radius(session, name).json, media_type="application/json")
 
 
-@router.get("/checks/graph", response_model=GraphChecks)
-def check_graph(session: DbSession, _: Reader) -> GraphChecks:
-    """Cycles, layering violations (stored rules), orphans and single points of failure."""
-    return checks.graph_checks(session)
-
-
-@router.get("/checks/duplicates", response_model=list[DuplicatePairOut])
-def check_duplicates(
-    session: DbSession,
-    _: Reader,
-    threshold: float = Query(0.5, ge=0, le=1, description="Lowest score reported."),
-    kind: Literal["service", "api"] | None = Query(None, description="Only services or APIs."),
-) -> list[DuplicatePairOut]:
-    """Services and APIs that likely do the same job, ranked, with the matching evidence."""
-    return checks.likely_duplicates(session, threshold, kind)
-
-
-@router.get("/graph", response_model=GraphView)
-def graph(
-    session: DbSession,
-    _: Reader,
-    system: str | None = Query(None, max_length=200, description="System's name."),
-    team: str | None = Query(None, max_length=200, description="Owning team's name."),
-    layer: Layer | None = None,
-) -> GraphView:
-    """Nodes and edges for the dependency graph view, filtered, with layering verdicts."""
-    return overview.graph_view(session, system=system, team=team, layer=layer)
-
-
 @router.get("/dependencies", response_model=Page[DependencyOut])
 def list_dependencies(
     session: DbSession,
@@ -166,4 +144,5 @@ def delete_dependency(dependency_id: Id, session: DbSession, actor: Writer) -> N
     service.delete_dependency(session, actor, dependency_id)
 
 
-router.include_router(entities_api.router)
+for part in (graph_api, duplicates_api, systems_api, apis_api, data_stores_api, layer_rules_api):
+    router.include_router(part.router)

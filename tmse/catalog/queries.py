@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog import graph_cache
-from tmse.catalog.catalog_graph import store_key
-from tmse.catalog.checks import graph_checks
-from tmse.catalog.layers import DEFAULT_LAYERS
+from tmse.catalog.graph import cache as graph_cache
+from tmse.catalog.graph.catalog_graph import store_key
+from tmse.catalog.graph.checks import graph_checks
+from tmse.catalog.graph.layers import DEFAULT_LAYERS
+from tmse.catalog.graph.overview import GraphView, graph_view
 from tmse.catalog.models import Api, DataStore, Service, System
-from tmse.catalog.overview import GraphView, graph_view
 from tmse.catalog.service import services_query
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team

@@ -91,3 +91,12 @@ class DependencyOut(BaseModel):
     target_kind: TargetKind
     protocol: str
     created_at: dt.datetime
+
+
+class Stamped(BaseModel):
+    """The identity and timestamps every stored catalog record answers with."""
+
+    id: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime

@@ -9,11 +9,18 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import overview, page_cache, service, views_data, views_graph, views_lists
-from tmse.catalog.layers import DEFAULT_LAYERS
+from tmse.catalog import page_cache, service
+from tmse.catalog import queries as views_data
+from tmse.catalog.apis import views as apis_views
+from tmse.catalog.data_stores import views as data_stores_views
+from tmse.catalog.duplicates import views as duplicates_views
+from tmse.catalog.graph import overview
+from tmse.catalog.graph import views as graph_views
+from tmse.catalog.graph.layers import DEFAULT_LAYERS
+from tmse.catalog.labels import LAYER_COLOURS
 from tmse.catalog.models import Lifecycle, Service
 from tmse.catalog.schemas import ServiceCreate, ServiceUpdate
-from tmse.catalog.views_labels import LAYER_COLOURS
+from tmse.catalog.systems import views as systems_views
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
@@ -36,8 +43,8 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(views_graph.router)
-router.include_router(views_lists.router)
+for part in (graph_views, duplicates_views, systems_views, apis_views, data_stores_views):
+    router.include_router(part.router)
 Reader = Annotated[Actor, Depends(require())]
 Paging = Annotated[ListParams, Depends(list_params)]
 SERVICE_NOT_FOUND = N_("This service does not exist.")

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tmse.catalog.demo_large import BulkWriter
+from tmse.catalog.demo.large import BulkWriter
 from tmse.core.identity.models import User
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements import custom_fields

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.demo_large import BulkWriter
+from tmse.catalog.demo.large import BulkWriter
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.demo.steps import DemoContext

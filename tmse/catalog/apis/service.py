@@ -8,8 +8,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.api_definitions import DefinitionError, validate_definition
-from tmse.catalog.entities import (
+from tmse.catalog.apis.definitions import DefinitionError, validate_definition
+from tmse.catalog.apis.schemas import ApiCreate, ApiDetail, ApiOut, ApiUpdate
+from tmse.catalog.models import Api, ApiType, Dependency, Service, System
+from tmse.catalog.records import (
     STAMP_FIELDS,
     apply_changes,
     by_name,
@@ -21,8 +23,6 @@ from tmse.catalog.entities import (
     remove,
     snapshot,
 )
-from tmse.catalog.entity_schemas import ApiCreate, ApiDetail, ApiOut, ApiUpdate
-from tmse.catalog.models import Api, ApiType, Dependency, Service, System
 from tmse.catalog.references import References, names_by_id
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.entities import (
+from tmse.catalog.data_stores.schemas import DataStoreCreate, DataStoreOut, DataStoreUpdate
+from tmse.catalog.models import DataStore, Dependency, System
+from tmse.catalog.records import (
     STAMP_FIELDS,
     apply_changes,
     by_name,
@@ -19,8 +21,6 @@ from tmse.catalog.entities import (
     remove,
     snapshot,
 )
-from tmse.catalog.entity_schemas import DataStoreCreate, DataStoreOut, DataStoreUpdate
-from tmse.catalog.models import DataStore, Dependency, System
 from tmse.catalog.references import References, names_by_id
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput

@@ -14,13 +14,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tmse.catalog import apis, data_stores, entities, service
-from tmse.catalog import demo_dependencies as deps
-from tmse.catalog import demo_plan as plan
-from tmse.catalog.demo_apis import ALL_APIS, ApiPlan, definition
-from tmse.catalog.entity_schemas import ApiCreate, DataStoreCreate, DomainCreate, SystemCreate
+from tmse.catalog import service
+from tmse.catalog.apis import service as apis
+from tmse.catalog.apis.schemas import ApiCreate
+from tmse.catalog.data_stores import service as data_stores
+from tmse.catalog.data_stores.schemas import DataStoreCreate
+from tmse.catalog.demo import dependencies as deps
+from tmse.catalog.demo import plan
+from tmse.catalog.demo.apis import ALL_APIS, ApiPlan, definition
 from tmse.catalog.models import ApiType, StoreKind
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate, TargetKind
+from tmse.catalog.systems import service as entities
+from tmse.catalog.systems.schemas import DomainCreate, SystemCreate
 from tmse.demo.steps import DemoContext, register_step
 
 GITLAB = "https://git.acme.example"
@@ -171,7 +176,7 @@ def create_catalog(ctx: DemoContext) -> None:
             for source in consumers[api.name]:
                 writer.dependency(source, api.name, "api", API_PROTOCOL[api.type])
     if ctx.large:
-        from tmse.catalog.demo_large import create_bulk_catalog
+        from tmse.catalog.demo.large import create_bulk_catalog
 
         create_bulk_catalog(ctx)
 

@@ -18,8 +18,8 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import aggregate_strings
 
-from tmse.catalog.catalog_graph import CatalogGraph, load_catalog_graph
-from tmse.catalog.layers import LayerRules
+from tmse.catalog.graph.catalog_graph import CatalogGraph, load_catalog_graph
+from tmse.catalog.graph.layers import LayerRules
 from tmse.catalog.models import Api, Dependency, Service
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team

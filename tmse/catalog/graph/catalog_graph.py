@@ -16,8 +16,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog import graph as graph_analysis
-from tmse.catalog.layers import LayerRules, edge_violation
+from tmse.catalog.graph import analysis as graph_analysis
+from tmse.catalog.graph.layers import LayerRules, edge_violation
 from tmse.catalog.models import Api, DataStore, Dependency, Service, System
 from tmse.core.identity.models import Team
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tmse.catalog.graph import Graph
+from tmse.catalog.graph.analysis import Graph
 
 DEFAULT_LAYERS: tuple[str, ...] = ("frontend", "gateway", "business", "data", "infrastructure")
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from tmse.catalog import graph as graph_analysis
-from tmse.catalog import graph_cache
-from tmse.catalog.catalog_graph import CatalogGraph, Entity, store_key
-from tmse.catalog.checks import LayerViolationOut, violations_out
-from tmse.catalog.rules import current_layer_rules
+from tmse.catalog.graph import analysis as graph_analysis
+from tmse.catalog.graph import cache as graph_cache
+from tmse.catalog.graph.catalog_graph import CatalogGraph, Entity, store_key
+from tmse.catalog.graph.checks import LayerViolationOut, violations_out
+from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.schemas import ServiceOut
 from tmse.catalog.service import get_service, service_out
 

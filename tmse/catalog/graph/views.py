@@ -7,15 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from tmse.catalog import checks, views_data
-from tmse.catalog.layers import DEFAULT_LAYERS
-from tmse.catalog.views_labels import LAYER_COLOURS, LAYER_LABELS
+from tmse.catalog import queries as views_data
+from tmse.catalog.graph.layers import DEFAULT_LAYERS
+from tmse.catalog.labels import LAYER_COLOURS, LAYER_LABELS
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params
 from tmse.web.forms import translator
 from tmse.web.labels import N_
-from tmse.web.page_context import filter_url
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -145,34 +144,5 @@ def graph_page(
             "cycles": data["cycles"][:SIDE_LIST],
             "violations": data["violations"][:SIDE_LIST],
             "side_list": SIDE_LIST,
-        },
-    )
-
-
-@router.get("/catalog/duplicates")
-def duplicates_page(
-    request: Request, session: DbSession, _actor: Reader, paging: Paging, threshold: str = ""
-) -> Response:
-    try:
-        level = min(max(float(threshold), 0.0), 1.0) if threshold else 0.5
-    except ValueError:
-        level = 0.5
-    pairs = checks.likely_duplicates(session, level)
-    page = {
-        "items": pairs[paging.offset : paging.offset + paging.limit],
-        "total": len(pairs),
-        "limit": paging.limit,
-        "offset": paging.offset,
-    }
-    return render(
-        request,
-        "catalog/duplicates.html",
-        {
-            "active": "catalog",
-            "tab": "duplicates",
-            "page": page,
-            "threshold": level,
-            "thresholds": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
-            "base_url": filter_url("/catalog/duplicates", threshold=threshold),
         },
     )

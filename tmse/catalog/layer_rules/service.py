@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.entity_schemas import LayerRulesIn, LayerRulesOut
-from tmse.catalog.layers import DEFAULT_LAYERS, LayerRules
+from tmse.catalog.graph.layers import DEFAULT_LAYERS, LayerRules
+from tmse.catalog.layer_rules.schemas import LayerRulesIn, LayerRulesOut
 from tmse.catalog.models import LayerRuleSet
 from tmse.core import audit
 from tmse.core.actor import Actor

@@ -1,0 +1,1 @@
+"""APIs: definitions, conformance, pages."""

@@ -1,0 +1,1 @@
+"""Data stores and their read replicas."""

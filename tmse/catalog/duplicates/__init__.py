@@ -1,0 +1,1 @@
+"""Likely duplicate services: similarity and the page that lists them."""

@@ -1,0 +1,1 @@
+"""The dependency graph: loading, analysis, layer checks, blast radius, overview pages."""

@@ -1,0 +1,1 @@
+"""The layering rules the dependency checks apply."""

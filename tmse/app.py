@@ -27,7 +27,6 @@ from tmse.core.events import load_subscribers
 from tmse.core.identity import api as identity_api
 from tmse.core.links import api as links_api
 from tmse.core.notifications import api as notifications_api
-from tmse.core.notifications import views as notifications_views
 from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.openapi_declarations import install_api_declarations
 from tmse.core.parameter_bounds import refuse_out_of_range_integers
@@ -60,7 +59,7 @@ from tmse.standards.scorecards import api as scorecards_api
 from tmse.standards.scorecards import views as scorecards_views
 from tmse.strategy import api as strategy_api
 from tmse.strategy import views as strategy_views
-from tmse.web import api_docs, pages
+from tmse.web import api_docs, notification_pages, pages
 from tmse.web import views as web_views
 from tmse.web.csrf import CsrfMiddleware
 from tmse.web.error_pages import install_error_pages
@@ -122,7 +121,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_docs.router)
     for router in (
         web_views.router,
-        notifications_views.router,
+        notification_pages.router,
         requirement_review_views.router,
         requirements_views.router,
         registry_views.router,

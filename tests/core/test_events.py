@@ -113,7 +113,7 @@ def test_an_event_nobody_subscribed_to_is_harmless(db):
 
 def test_load_subscribers_imports_every_subscribers_module_once(tmp_path, monkeypatch):
     root = tmp_path / "plugin_probe"
-    for folder in (root, root / "alpha", root / "beta" / "deep"):
+    for folder in (root, root / "alpha", root / "beta", root / "beta" / "deep"):
         folder.mkdir(parents=True)
         (folder / "__init__.py").write_text("")
     subscriber = textwrap.dedent(

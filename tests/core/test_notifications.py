@@ -7,8 +7,17 @@ from sqlalchemy import select
 
 from tests.helpers import login
 from tests.helpers.pages import post_form
+from tmse.core.actor import Actor
 from tmse.core.audit import AuditEntry
+from tmse.core.identity.service import set_locale
+from tmse.core.messages import message
 from tmse.core.notifications.service import notify
+
+
+def _reset(number: int):  # type: ignore[no-untyped-def]
+    return message(
+        "{key} changed; approvals were reset: {title}", key=f"REQ-{number}", title="Refunds"
+    )
 
 
 def test_notifications_story(client, db, make_account):
@@ -16,25 +25,32 @@ def test_notifications_story(client, db, make_account):
     bob = make_account("product_manager")
     with db.session() as session:
         people = [alice.id, alice.id, None, bob.id]
-        title = "Review requested: REQ-1 Refunds"
-        sent = notify(session, people, "review-requested", title, "/requirements/1", "please look")
+        title = message("Review requested: {key} {title}", key="REQ-1", title="Refunds")
+        note = message("{note}", note="please look")
+        sent = notify(session, people, "review-requested", title, "/requirements/1", note)
         assert sent == 2  # one per distinct user, None skipped
         for number in range(2, 5):
-            notify(
-                session, [alice.id], "approvals-reset", f"REQ-{number} changed", "/requirements/2"
-            )
-        assert notify(session, [], "x", "nobody", "/") == 0
+            notify(session, [alice.id], "approvals-reset", _reset(number), "/requirements/2")
+        assert notify(session, [], "x", message("nobody"), "/") == 0
 
     page = client.get("/api/v1/notifications?limit=2", headers=alice.headers).json()
     assert page["total"] == 4 and len(page["items"]) == 2
-    assert [i["title"] for i in page["items"]] == ["REQ-4 changed", "REQ-3 changed"]
+    assert [i["title"] for i in page["items"]] == [
+        "REQ-4 changed; approvals were reset: Refunds",
+        "REQ-3 changed; approvals were reset: Refunds",
+    ]
     rest = client.get("/api/v1/notifications?limit=2&offset=2", headers=alice.headers).json()
     assert [i["title"] for i in rest["items"]] == [
-        "REQ-2 changed",
+        "REQ-2 changed; approvals were reset: Refunds",
         "Review requested: REQ-1 Refunds",
     ]
     oldest = rest["items"][1]
     assert oldest["body"] == "please look" and oldest["read"] is False
+    assert oldest["title_message"] == {
+        "id": "Review requested: {key} {title}",
+        "params": {"key": "REQ-1", "title": "Refunds"},
+    }
+    assert rest["items"][0]["body"] == "" and rest["items"][0]["body_message"] is None
 
     # Only the addressee may read one; reading it again changes nothing.
     bobs_view = client.post(f"/api/v1/notifications/{oldest['id']}/read", headers=bob.headers)
@@ -75,9 +91,33 @@ def test_notifications_story(client, db, make_account):
     assert opened.status_code == 303 and opened.headers["location"] == "/requirements/1"
     assert 'data-read="yes"' in client.get("/notifications").text
     with db.session() as session:
-        notify(session, [bob.id], "review-requested", "Another", "https://example.com/phish")
+        phish = message("Review requested: {key} {title}", key="REQ-9", title="Phish")
+        notify(session, [bob.id], "review-requested", phish, "https://example.com/phish")
     latest = client.get("/api/v1/notifications", headers=bob.headers).json()["items"][0]
     opened = post_form(client, f"/notifications/{latest['id']}/read", {})
     assert opened.headers["location"] == "/notifications"  # never another site
-    zh = client.get("/notifications", headers={"Accept-Language": "zh-CN"})
-    assert zh.status_code == 200
+
+
+def test_a_chinese_reader_reads_notifications_in_chinese_whoever_caused_them(
+    client, db, make_account
+):
+    reader = make_account("architect")
+    with db.session() as session:
+        title = message("Review requested: {key} {title}", key="REQ-7", title="退款")
+        notify(session, [reader.id], "review-requested", title, "/requirements/7")
+        notify(session, [reader.id], "from-a-newer-module", message("Notifications"), "/")
+    english = client.get("/api/v1/notifications", headers=reader.headers).json()["items"]
+    assert [i["title"] for i in english] == ["Notifications", "Review requested: REQ-7 退款"]
+
+    with db.session() as session:
+        set_locale(session, Actor(user_id=reader.id, username=reader.username), "zh_CN")
+    chinese = client.get("/api/v1/notifications", headers=reader.headers).json()["items"]
+    assert [i["title"] for i in chinese] == ["通知", "请求评审：REQ-7 退款"]
+
+    login(client, reader.username)
+    page = client.get("/notifications").text
+    assert "请求评审：REQ-7 退款" in page
+    assert 'data-kind="review-requested">请求评审<' in page
+    # A kind this version has no badge for still reads as a word, not as its slug.
+    assert 'data-kind="from-a-newer-module">通知<' in page
+    assert "Review requested" not in page

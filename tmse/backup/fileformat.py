@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, Enum, Interval, LargeBinary, Numeric, Time, Uuid
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from tmse.core.messages import Message
+
 FORMAT = "tmse-backup"
 FORMAT_VERSION = 1
 
@@ -40,6 +42,8 @@ def _encode(value: Any) -> Any:
         return value // dt.timedelta(microseconds=1)
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Message):  # a MessageColumn value; restored through the same column
+        return value.to_json()
     raise TypeError(f"a {type(value).__name__} cannot be written to a backup")
 
 

@@ -58,7 +58,6 @@ def register_nav(item: NavItem) -> None:
 def _template_dirs() -> list[str]:
     dirs = [PACKAGE_DIR / "web" / "templates"]
     dirs += sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
-    dirs += sorted(PACKAGE_DIR.glob("core/*/templates"))
     return [str(d) for d in dirs]
 
 

@@ -1,14 +1,19 @@
-"""JSON routes of the signed-in user's notifications under /api/v1/notifications."""
+"""JSON routes of the signed-in user's notifications under /api/v1/notifications.
+
+`title` and `body` are rendered in the user's chosen language (else the server default);
+`title_message` and `body_message` carry the stored message ids and parameters."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
+from tmse.core.i18n import choose_locale
 from tmse.core.input_types import Id
+from tmse.core.messages import render
 from tmse.core.notifications import service
 from tmse.core.notifications.models import Notification
 from tmse.core.notifications.schemas import NotificationOut, ReadAllOut, UnreadCount
@@ -21,13 +26,20 @@ Reader = Annotated[Actor, Depends(require(READ))]
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
 
 
-def notification_out(row: Notification) -> NotificationOut:
+def reader_locale(request: Request, actor: Actor) -> str:
+    """The user's saved language, else the server's; not Accept-Language, which caches ignore."""
+    return choose_locale(actor.locale, None, None, request.app.state.settings.default_locale)
+
+
+def notification_out(row: Notification, locale: str) -> NotificationOut:
     return NotificationOut(
         id=row.id,
         kind=row.kind,
-        title=row.title,
+        title=render(row.title, locale),
+        title_message=row.title.to_json(),
         url=row.url,
-        body=row.body,
+        body=render(row.body, locale),
+        body_message=row.body.to_json() if row.body else None,
         created_at=row.created_at,
         read_at=row.read_at,
         read=row.read_at is not None,
@@ -36,6 +48,7 @@ def notification_out(row: Notification) -> NotificationOut:
 
 @router.get("", response_model=Page[NotificationOut])
 def list_notifications(
+    request: Request,
     session: DbSession,
     actor: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id"))],
@@ -43,7 +56,8 @@ def list_notifications(
 ) -> Page[NotificationOut]:
     """My notifications, newest first."""
     rows, total = service.list_mine(session, actor, paging, unread=unread)
-    items = [notification_out(r) for r in rows]
+    locale = reader_locale(request, actor)
+    items = [notification_out(r, locale) for r in rows]
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
 
@@ -59,5 +73,8 @@ def read_all(session: DbSession, actor: Owner) -> ReadAllOut:
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
-def read_one(notification_id: Id, session: DbSession, actor: Owner) -> NotificationOut:
-    return notification_out(service.mark_read(session, actor, notification_id))
+def read_one(
+    request: Request, notification_id: Id, session: DbSession, actor: Owner
+) -> NotificationOut:
+    found = service.mark_read(session, actor, notification_id)
+    return notification_out(found, reader_locale(request, actor))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tmse.core.db import Base, utcnow
+from tmse.core.messages import Message, MessageColumn
 
 
 class Notification(Base):
@@ -18,8 +19,9 @@ class Notification(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # What happened, e.g. "review-requested", "approvals-reset"; the page shows it as a badge.
     kind: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(300))
+    # Message ids and parameters, rendered in the reader's language when shown.
+    title: Mapped[Message] = mapped_column(MessageColumn)
     url: Mapped[str] = mapped_column(String(500), default="")
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[Message | None] = mapped_column(MessageColumn)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column()

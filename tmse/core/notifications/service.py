@@ -1,5 +1,6 @@
-"""Send, list and mark notifications. Sending is a side effect of an audited action (the
-action's audit entry names who was notified); marking read is audited as the reader's write."""
+"""Send, list and mark notifications; sending is a side effect of an audited action.
+
+Title and body are messages, rendered in the reader's language; marking read is audited."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import NotFound
+from tmse.core.messages import Message
 from tmse.core.notifications.models import Notification
 from tmse.core.pagination import ListParams, paginate
 
@@ -20,22 +22,25 @@ def notify(
     session: Session,
     user_ids: Iterable[int | None],
     kind: str,
-    title: str,
+    title: Message | str,
     url: str,
-    body: str = "",
+    body: Message | str | None = None,
 ) -> int:
     """One notification per distinct user (None ids are skipped); returns how many were sent."""
     recipients = sorted({uid for uid in user_ids if uid is not None})
     if not recipients:
         return 0
     now = utcnow()
+    # A plain string is taken as a message id until every caller passes a Message.
+    title_message = Message.from_json(title)
+    body_message = Message.from_json(body) if body else None
     rows = [
         {
             "user_id": uid,
             "kind": kind,
-            "title": title[:300],
+            "title": title_message,
             "url": url,
-            "body": body,
+            "body": body_message,
             "created_at": now,
         }
         for uid in recipients

@@ -12,6 +12,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.local_url import local_path
 from tmse.core.notifications import service
+from tmse.core.notifications.labels import kind_label
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import PROFILE_WRITE, READ
 from tmse.web.forms import not_found_page
@@ -25,15 +26,6 @@ Reader = Annotated[Actor, Depends(require(READ))]
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
-# Badges of the kinds of notification sent today; an unknown kind shows as it is stored.
-KIND_LABELS = {
-    "review-requested": N_("Review requested"),
-    "approvals-reset": N_("Approvals reset"),
-    "requirement-approved": N_("Approved"),
-    "changes-requested": N_("Changes requested"),
-    "review-withdrawn": N_("Review withdrawn"),
-}
-
 
 @router.get("/notifications")
 def notifications_page(
@@ -45,14 +37,14 @@ def notifications_page(
     )
     return render(
         request,
-        "notifications/notifications.html",
+        "web/notifications.html",
         {
             "active": "notifications",
             "page": {"items": rows, "total": total, "limit": paging.limit, "offset": paging.offset},
             "unread_total": service.unread_count(session, actor.user_id),
             "only_unread": only_unread,
             "base_url": filter_url("/notifications", unread="1" if only_unread else ""),
-            "kind_labels": KIND_LABELS,
+            "kind_label": kind_label,
         },
     )
 
@@ -61,7 +53,7 @@ def notifications_page(
 def bell(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     """The fragment the top bar loads: a bell linking to the page, with the unread count."""
     count = service.unread_count(session, actor.user_id)
-    return render(request, "notifications/bell.html", {"unread": count})
+    return render(request, "web/notification_bell.html", {"unread": count})
 
 
 @router.post("/notifications/read-all")

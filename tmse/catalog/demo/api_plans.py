@@ -273,7 +273,10 @@ def definition(api: ApiPlan) -> str:
     """The stored definition text: OpenAPI as YAML, the others as written."""
     if api.type != "openapi":
         return api.definition
-    return yaml.safe_dump(openapi_document(api), sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.safe_dump(
+        openapi_document(api), sort_keys=False, allow_unicode=True, width=100
+    )
+    return text
 
 
 def _json_of(resource: str) -> dict[str, Any]:

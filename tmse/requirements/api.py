@@ -17,8 +17,8 @@ from tmse.core.pagination import MAX_LIMIT
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
-from tmse.requirements.history import history
 from tmse.requirements.models import Channel
+from tmse.requirements.queries import history
 from tmse.requirements.schemas import (
     BacklogPage,
     CustomFieldIn,

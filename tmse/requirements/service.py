@@ -16,8 +16,10 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
+from tmse.core.permissions import REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.planning.models import Milestone, Project, Release
-from tmse.requirements import custom_fields
+from tmse.requirements import custom_fields, workflow
+from tmse.requirements.baselines import queries as baselines
 from tmse.requirements.models import (
     CONTENT_FIELDS,
     Channel,
@@ -26,6 +28,7 @@ from tmse.requirements.models import (
     RequirementStatus,
     RequirementType,
 )
+from tmse.requirements.review import service as review
 from tmse.requirements.scoring import RICE_CONFIDENCES, RICE_IMPACTS, WSJF_SCALE
 
 TEXT_LIMITS = {"title": 300, "description": 20000, "acceptance_criteria": 20000, "requester": 200}
@@ -338,24 +341,14 @@ def apply_changes(
     audit.record(session, actor, "update", "requirement", requirement.id, changes=entry)
     content = [name for name in changed if name in CONTENT_FIELDS]
     if content:
-        _reset_approvals(session, actor, requirement, f"content changed: {', '.join(content)}")
+        review.reset_approvals(
+            session, actor, requirement, f"content changed: {', '.join(content)}"
+        )
     return requirement
 
 
-def _reset_approvals(session: Session, actor: Actor, requirement: Requirement, reason: str) -> None:
-    try:
-        from tmse.requirements.review.service import reset_approvals
-    except ImportError:  # joint review not installed
-        return
-    reset_approvals(session, actor, requirement, reason)
-
-
 def in_approved_baseline(session: Session, requirement_id: int) -> bool:
-    try:
-        from tmse.requirements.baselines.service import in_approved_baseline as check
-    except ImportError:  # baselines not installed
-        return False
-    return bool(check(session, requirement_id))
+    return bool(baselines.in_approved_baseline(session, requirement_id))
 
 
 def update_requirement(
@@ -375,3 +368,20 @@ def update_requirement(
             fields=content,
         )
     return apply_changes(session, actor, requirement, clean)
+
+
+# What a page may offer on the backlog and on a requirement (besides its workflow transitions).
+CREATE, IMPORT, CONFIGURE_FIELDS, EDIT = "create", "import", "configure-fields", "edit"
+
+
+def allowed_actions(actor: Actor, requirement: Requirement | None = None) -> frozenset[str]:
+    """What the actor may do now: on the backlog (no requirement) or to this requirement, with
+    the workflow transitions its status and the actor's roles allow."""
+    allowed: set[str] = set()
+    if actor.can(REQUIREMENTS_WRITE):
+        allowed |= {CREATE, IMPORT} if requirement is None else {EDIT}
+    if requirement is None and actor.can(REQUIREMENTS_CONFIGURE):
+        allowed.add(CONFIGURE_FIELDS)
+    if requirement is not None:
+        allowed |= {str(a) for a in workflow.available(frozenset(actor.roles), requirement.status)}
+    return frozenset(allowed)

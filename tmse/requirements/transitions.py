@@ -16,10 +16,10 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
+from tmse.core.events import publish
 from tmse.core.identity.models import User, UserRole
 from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
-from tmse.core.notifications.service import notify
 from tmse.core.permissions import Role
 from tmse.requirements import workflow
 from tmse.requirements.models import DUPLICATES, Requirement, RequirementStatus
@@ -366,13 +366,15 @@ def _request_review(
                 )
             )
     session.flush()
-    notify(
+    publish(
         session,
-        reviewers,
-        "review-requested",
-        f"Review requested: {requirement.key} {requirement.title}",
-        review.requirement_url(requirement.id),
-        note,
+        "requirement.review_requested",
+        requirement_id=requirement.id,
+        key=requirement.key,
+        title=requirement.title,
+        involved=sorted(reviewers),
+        actor_id=actor.user_id,
+        note=note,
     )
     return {"reviewers": reviewers}
 
@@ -410,12 +412,14 @@ def _approve(
     if filled >= {c.value for c in Capacity}:
         requirement.status = RequirementStatus.APPROVED
         _close_requests(session, requirement.id)
-        notify(
+        publish(
             session,
-            _interested(session, requirement) - {actor.user_id},
-            "requirement-approved",
-            f"Approved by product and technical review: {requirement.key} {requirement.title}",
-            review.requirement_url(requirement.id),
+            "requirement.approved",
+            requirement_id=requirement.id,
+            key=requirement.key,
+            title=requirement.title,
+            involved=sorted(_interested(session, requirement)),
+            actor_id=actor.user_id,
         )
     return {"capacity": capacity, "comment": comment}
 
@@ -454,16 +458,18 @@ def _end_review(
     _close_requests(session, requirement.id)
     requirement.status = RequirementStatus.ACCEPTED
     requirement.status_reason = note
-    titles = {
-        "changes-requested": f"Changes requested: {requirement.key} {requirement.title}",
-        "review-withdrawn": f"Review withdrawn: {requirement.key} {requirement.title}",
+    events = {
+        "changes-requested": "requirement.changes_requested",
+        "review-withdrawn": "requirement.review_withdrawn",
     }
-    notify(
+    publish(
         session,
-        involved - {actor.user_id},
-        kind,
-        titles[kind],
-        review.requirement_url(requirement.id),
-        note,
+        events[kind],
+        requirement_id=requirement.id,
+        key=requirement.key,
+        title=requirement.title,
+        involved=sorted(involved),
+        actor_id=actor.user_id,
+        note=note,
     )
     return {"approvals_voided": len(voided)}

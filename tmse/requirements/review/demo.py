@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.db import utcnow
+from tmse.core.events import publish
 from tmse.core.identity.models import User, UserRole
-from tmse.core.notifications.service import notify
 from tmse.core.permissions import Role
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements.models import Requirement, RequirementStatus
@@ -73,6 +73,10 @@ def _summarised(changes: list[audit.Change], large: bool) -> list[audit.Change]:
     return [audit.Change(a, "requirement", "demo", {"requirements": n}) for a, n in counts.items()]
 
 
+def _tell(session: Session, event: str, rid: int, title: str, user_id: int) -> None:
+    publish(session, event, requirement_id=rid, key=f"REQ-{rid}", title=title, involved=[user_id])
+
+
 def create_review_history(ctx: DemoContext) -> None:
     pick = ctx.random
     with ctx.db.session() as session:
@@ -90,9 +94,16 @@ def create_review_history(ctx: DemoContext) -> None:
 
     def approve(rid: int, user_id: int, capacity: Capacity, at: dt.datetime) -> None:
         approvals.append(
-            {"requirement_id": rid, "user_id": user_id, "capacity": capacity,
-             "decision": Decision.APPROVED, "comment": "", "at": at, "void_reason": ""}
-        )  # fmt: skip
+            {
+                "requirement_id": rid,
+                "user_id": user_id,
+                "capacity": capacity,
+                "decision": Decision.APPROVED,
+                "comment": "",
+                "at": at,
+                "void_reason": "",
+            }
+        )
         changes.append(audit.Change("approve", "requirement", rid, {"capacity": capacity}))
 
     for rid, _title, pm_id in delivered:
@@ -120,9 +131,14 @@ def create_review_history(ctx: DemoContext) -> None:
         at = now - dt.timedelta(days=pick.randint(0, 14), hours=pick.randint(0, 23))
         for reviewer in dict.fromkeys([product, technical]):
             requests.append(
-                {"requirement_id": rid, "reviewer_id": reviewer, "requested_by_id": requester,
-                 "requested_at": at, "done": False}
-            )  # fmt: skip
+                {
+                    "requirement_id": rid,
+                    "reviewer_id": reviewer,
+                    "requested_by_id": requester,
+                    "requested_at": at,
+                    "done": False,
+                }
+            )
             asked.setdefault(reviewer, []).append((rid, title))
         changes.append(
             audit.Change("request-review", "requirement", rid, {"reviewers": [product, technical]})
@@ -138,14 +154,12 @@ def create_review_history(ctx: DemoContext) -> None:
         _write(session, RequirementReviewRequest, requests)
         audit.record_many(session, ctx.actor, _summarised(changes, ctx.large))
         for name, user_id in personas.items():
+            # The personas' bells: published as the review would, so the subscribers word them.
             for rid, title in asked.get(user_id, [])[:6]:
-                notify(session, [user_id], "review-requested", f"Review requested: REQ-{rid} "
-                       f"{title}", f"/requirements/{rid}")  # fmt: skip
+                _tell(session, "requirement.review_requested", rid, title, user_id)
             if delivered and name in ("pm", "architect"):
                 rid, title, _ = delivered[0]
-                notify(session, [user_id], "requirement-approved",
-                       f"Approved by product and technical review: REQ-{rid} {title}",
-                       f"/requirements/{rid}")  # fmt: skip
+                _tell(session, "requirement.approved", rid, title, user_id)
     ctx.advance()
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
+from tmse.core.events import publish
 from tmse.core.identity.models import User, UserRole
-from tmse.core.notifications.service import notify
 from tmse.core.pagination import ListParams, paginate
 from tmse.requirements import workflow
 from tmse.requirements.models import Requirement, RequirementStatus
@@ -102,13 +102,15 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
     if requirement.status == RequirementStatus.IN_REVIEW:
         ask_again(session, actor, requirement.id, notified)
     session.flush()
-    notify(
+    publish(
         session,
-        notified - {actor.user_id},
-        "approvals-reset",
-        f"{requirement.key} changed; approvals were reset: {requirement.title}",
-        requirement_url(requirement.id),
-        reason,
+        "requirement.approvals_reset",
+        requirement_id=requirement.id,
+        key=requirement.key,
+        title=requirement.title,
+        involved=sorted(notified),
+        actor_id=actor.user_id,
+        note=reason,
     )
     audit.record(
         session,

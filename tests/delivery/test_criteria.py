@@ -14,6 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate, UserCreate
 from tmse.core.links.service import create_link
+from tmse.core.messages import render
 from tmse.delivery import gates, phases
 from tmse.delivery.schemas import GateCreate, PhaseCreate
 from tmse.planning import service
@@ -28,7 +29,7 @@ ALL = ["all-must-approved", "baseline-exists", "architecture-reviews-passed"]
 
 
 def _results(session, gate):  # type: ignore[no-untyped-def]
-    return {r.key: (r.passed, r.detail) for r in gates.evaluate(session, gate)}
+    return {r.key: (r.passed, render(r.detail, "en")) for r in gates.evaluate(session, gate)}
 
 
 def test_built_in_criteria_follow_the_data(db):

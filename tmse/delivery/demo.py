@@ -35,7 +35,9 @@ from tmse.demo.steps import DemoContext, register_step
 from tmse.planning import service as planning
 from tmse.planning.models import Project
 from tmse.planning.schemas import MilestoneCreate, ProjectCreate, ReleaseCreate
-from tmse.requirements.models import Requirement, RequirementStatus
+from tmse.requirements import queries as requirement_queries
+from tmse.requirements.baselines import queries as baseline_queries
+from tmse.requirements.models import RequirementStatus
 
 SPRINT_DAYS = 14
 # Requirements a sprint takes of each kind (done, started).
@@ -188,7 +190,7 @@ def create_projects(ctx: DemoContext) -> None:
                     session,
                     ctx.actor,
                     project.id,
-                    MilestoneCreate(name=name, due_on=day(due), reached_on=day(reached)),  # type: ignore[arg-type]
+                    MilestoneCreate(name=name, due_on=day(due), reached_on=day(reached)),
                 )
                 ctx.remember("milestone", milestone.id, name)
             number = 0
@@ -199,9 +201,9 @@ def create_projects(ctx: DemoContext) -> None:
                     project.id,
                     PhaseCreate(
                         name=phase_plan.name,
-                        kind=phase_plan.kind,  # type: ignore[arg-type]
-                        start_on=day(phase_plan.start),  # type: ignore[arg-type]
-                        end_on=day(phase_plan.end),  # type: ignore[arg-type]
+                        kind=phase_plan.kind,
+                        start_on=day(phase_plan.start),
+                        end_on=day(phase_plan.end),
                     ),
                 )
                 ctx.remember("phase", phase.id, f"{plan.key}/{phase_plan.name}")
@@ -242,12 +244,8 @@ def _fill_iterations(ctx: DemoContext, session: Session, project: Project) -> No
     if not sprints:
         return
     by_status: dict[str, list[int]] = {}
-    for rid, status in session.execute(
-        select(Requirement.id, Requirement.status)
-        .where(Requirement.project_id == project.id)
-        .order_by(Requirement.id)
-    ):
-        by_status.setdefault(status, []).append(rid)
+    for requirement in requirement_queries.project_requirement_facts(session, project.id):
+        by_status.setdefault(requirement.status, []).append(requirement.id)
     finished = [s for s in sprints if s.end_on < today]
     running = [s for s in sprints if s.start_on <= today <= s.end_on]
     upcoming = [s for s in sprints if s.start_on > today]
@@ -289,9 +287,7 @@ def _approvers(session: Session, names: tuple[str, ...]) -> list[Actor]:
 
 
 def _baseline_of(session: Session, project_id: int) -> int | None:
-    from tmse.requirements.baselines.queries import latest_approved_baseline
-
-    baseline = latest_approved_baseline(session, project_id)
+    baseline = baseline_queries.latest_signed_baseline(session, project_id)
     return baseline.id if baseline is not None else None
 
 
@@ -317,7 +313,7 @@ def _gate(
         phase.id,
         GateCreate(
             name=name,
-            criteria=[{"key": key} for key in criteria],  # type: ignore[misc]
+            criteria=[{"key": key} for key in criteria],
             required_baseline_id=_baseline_of(session, phase.project_id),
             approver_ids=[a.user_id for a in approvers if a.user_id is not None],
         ),

@@ -1,8 +1,8 @@
 """The registry of stage-gate criteria: automatic checks evaluated from data. Later modules add
 their own with `register_criterion` (coverage, SLOs, runbooks, ...); the built-ins are here.
 
-An evaluator gets the session, the project, the gated phase and the criterion's params from
-the gate, and answers `CriterionResult(passed, detail)`; it must not write.
+An evaluator gets the session, the project, the gated phase and the criterion's params, and
+answers `CriterionResult(passed, detail)` with the detail as a message; it must not write.
 """
 
 from __future__ import annotations
@@ -14,25 +14,41 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.core.links.models import TraceLink
+from tmse.catalog.queries import service_names_by_id
+from tmse.core.messages import N_, NP_, Message, message, render
 from tmse.delivery.models import Phase, StageGate
 from tmse.planning.models import Project
-from tmse.requirements.models import MoSCoW, Requirement, RequirementStatus
-from tmse.web.labels import N_
+from tmse.requirements import queries as requirement_queries
+from tmse.requirements.baselines import queries as baseline_queries
+from tmse.requirements.models import RequirementStatus
+from tmse.standards.reviews.gate import GateResult, architecture_gate
+from tmse.standards.reviews.queries import reviewed_service_names
 
 # A requirement is approved "or later" in these states.
 APPROVED_OR_LATER = frozenset(
     {RequirementStatus.APPROVED, RequirementStatus.IN_PROGRESS, RequirementStatus.DONE}
 )
-# Requirements that will not be delivered do not hold a gate back.
-NOT_DELIVERED = frozenset({RequirementStatus.REJECTED, RequirementStatus.DUPLICATE})
 LISTED = 5
+# Statuses named inside details; the English words stay the stored slugs the API showed.
+BASELINE_STATES = {
+    "draft": NP_("baseline state", "draft"),
+    "approved": NP_("baseline state", "approved"),
+    "discarded": NP_("baseline state", "discarded"),
+}
+REVIEW_STATES = {
+    "requested": NP_("review state", "requested"),
+    "in-review": NP_("review state", "in-review"),
+    "approved": NP_("review state", "approved"),
+    "approved-with-conditions": NP_("review state", "approved-with-conditions"),
+    "rejected": NP_("review state", "rejected"),
+    "withdrawn": NP_("review state", "withdrawn"),
+}
 
 
 @dataclass(frozen=True)
 class CriterionResult:
     passed: bool
-    detail: str
+    detail: Message
 
 
 Evaluator = Callable[[Session, Project, Phase, dict[str, Any]], CriterionResult]
@@ -53,7 +69,16 @@ class EvaluatedCriterion:
     label: str
     params: dict[str, Any]
     passed: bool
-    detail: str
+    detail: Message
+
+    def stored(self) -> dict[str, Any]:
+        """The result as a gate decision keeps it: the English detail and its message."""
+        return {
+            "key": self.key,
+            "passed": self.passed,
+            "detail": render(self.detail, "en"),
+            "detail_message": self.detail.to_json(),
+        }
 
 
 _registry: dict[str, Criterion] = {}
@@ -89,23 +114,25 @@ def evaluate_criteria(
         key, params = str(entry.get("key", "")), dict(entry.get("params") or {})
         criterion = _registry.get(key)
         if criterion is None:
-            results.append(
-                EvaluatedCriterion(key, key, params, False, f"no criterion '{key}' is registered")
-            )
+            detail = message("no criterion '{key}' is registered", key=key)
+            results.append(EvaluatedCriterion(key, key, params, False, detail))
             continue
         try:
             outcome = criterion.evaluate(session, project, phase, params)
         except Exception as exc:  # one broken check must not hide the others' results
-            outcome = CriterionResult(False, f"the check failed: {exc}")
+            outcome = CriterionResult(False, message("the check failed: {error}", error=str(exc)))
         results.append(
             EvaluatedCriterion(key, criterion.label, params, outcome.passed, outcome.detail)
         )
     return results
 
 
-def _keys(ids: list[int]) -> str:
-    shown = ", ".join(f"REQ-{i}" for i in ids[:LISTED])
-    return shown + (f" and {len(ids) - LISTED} more" if len(ids) > LISTED else "")
+def _joined(parts: list[Message]) -> Message:
+    """Messages listed with '; ' between them (each translated on its own)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = message("{first}; {rest}", first=joined, rest=part)
+    return joined
 
 
 def all_must_approved(
@@ -113,23 +140,34 @@ def all_must_approved(
 ) -> CriterionResult:
     """Every Must requirement of the project (or of `params["release_id"]`) is approved or
     later; rejected and duplicate ones are left out."""
-    stmt = select(Requirement.id, Requirement.status).where(
-        Requirement.moscow == MoSCoW.MUST, Requirement.status.not_in(list(NOT_DELIVERED))
-    )
     release_id = params.get("release_id")
-    if release_id:
-        stmt = stmt.where(Requirement.release_id == int(release_id))
-    else:
-        stmt = stmt.where(Requirement.project_id == project.id)
-    rows = session.execute(stmt.order_by(Requirement.id)).all()
-    waiting = [row.id for row in rows if row.status not in APPROVED_OR_LATER]
+    rows = requirement_queries.must_requirement_statuses(
+        session, project.id, int(release_id) if release_id else None
+    )
+    waiting = [requirement_id for requirement_id, status in rows if status not in APPROVED_OR_LATER]
     if not rows:
-        return CriterionResult(True, "no Must requirement in scope")
+        return CriterionResult(True, message("no Must requirement in scope"))
     if waiting:
-        return CriterionResult(
-            False, f"{len(waiting)} of {len(rows)} Must requirements not approved: {_keys(waiting)}"
-        )
-    return CriterionResult(True, f"all {len(rows)} Must requirements approved or later")
+        keys = ", ".join(f"REQ-{i}" for i in waiting[:LISTED])
+        if len(waiting) > LISTED:
+            detail = message(
+                "{count} of {total} Must requirements not approved: {keys} and {more} more",
+                count=len(waiting),
+                total=len(rows),
+                keys=keys,
+                more=len(waiting) - LISTED,
+            )
+        else:
+            detail = message(
+                "{count} of {total} Must requirements not approved: {keys}",
+                count=len(waiting),
+                total=len(rows),
+                keys=keys,
+            )
+        return CriterionResult(False, detail)
+    return CriterionResult(
+        True, message("all {count} Must requirements approved or later", count=len(rows))
+    )
 
 
 def baseline_exists(
@@ -137,67 +175,57 @@ def baseline_exists(
 ) -> CriterionResult:
     """The gate's required baseline exists and is signed, or (none required) a signed baseline
     of the project exists."""
-    from tmse.requirements.baselines.models import Baseline, BaselineStatus
-    from tmse.requirements.baselines.service import latest_approved_baseline
-
     required_id = session.scalar(
         select(StageGate.required_baseline_id).where(StageGate.phase_id == phase.id)
     )
     if required_id is not None:
-        required = session.get(Baseline, required_id)
+        required = baseline_queries.baseline_ref(session, required_id)
         if required is None:
-            return CriterionResult(False, f"required baseline #{required_id} does not exist")
-        if required.status != BaselineStatus.APPROVED:
             return CriterionResult(
-                False, f"required baseline '{required.name}' is {required.status}, not signed"
+                False, message("required baseline #{id} does not exist", id=required_id)
             )
-        return CriterionResult(True, f"required baseline '{required.name}' is signed")
-    baseline = latest_approved_baseline(session, project.id)
+        if not required.signed:
+            status = BASELINE_STATES.get(required.status, required.status)
+            detail = message(
+                "required baseline '{name}' is {status}, not signed",
+                name=required.name,
+                status=status,
+            )
+            return CriterionResult(False, detail)
+        return CriterionResult(
+            True, message("required baseline '{name}' is signed", name=required.name)
+        )
+    baseline = baseline_queries.latest_signed_baseline(session, project.id)
     if baseline is None:
-        return CriterionResult(False, "the project has no approved baseline")
-    return CriterionResult(True, f"approved baseline '{baseline.name}' (#{baseline.id})")
+        return CriterionResult(False, message("the project has no approved baseline"))
+    return CriterionResult(
+        True, message("approved baseline '{name}' (#{id})", name=baseline.name, id=baseline.id)
+    )
 
 
 def touched_services(session: Session, project_id: int) -> list[tuple[int, str]]:
     """(id, name) of the services the project's requirements touch (trace links), by name."""
-    from tmse.catalog.models import Service
-
-    requirement_ids = select(Requirement.id).where(Requirement.project_id == project_id)
-    service_ids = select(TraceLink.target_id).where(
-        TraceLink.source_type == "requirement",
-        TraceLink.source_id.in_(requirement_ids),
-        TraceLink.target_type == "service",
-    )
-    rows = session.execute(
-        select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    service_ids = requirement_queries.traced_target_ids(session, project_id, "service")
+    return service_names_by_id(session, service_ids)
 
 
-def _reviewed(session: Session, services: list[tuple[int, str]]) -> set[str]:
-    """Names among `services` with any review that is not withdrawn (of the service itself or
-    of the proposal that created it); only these need the full architecture gate."""
-    from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus
-
-    kept = ArchitectureReview.status != ReviewStatus.WITHDRAWN
-    by_id = dict(services)
-    reviewed = {
-        by_id[service_id]
-        for service_id in session.scalars(
-            select(ArchitectureReview.service_id).where(
-                kept, ArchitectureReview.service_id.in_(list(by_id))
-            )
+def _review_reason(name: str, result: GateResult) -> Message:
+    """Why a service has not passed its architecture review, in words a reader's language has."""
+    if result.review_id is None:
+        return message("'{name}' has no architecture review", name=name)
+    if result.open_conditions:
+        return message(
+            "review {review} approved with {count} open condition(s)",
+            review=result.review_id,
+            count=len(result.open_conditions),
         )
-        if service_id is not None
-    }
-    proposals = session.scalars(
-        select(ArchitectureReview.proposal).where(
-            kept, ArchitectureReview.kind == ReviewKind.NEW_SERVICE
-        )
+    if result.status == "rejected":
+        return message("review {review} was rejected", review=result.review_id)
+    return message(
+        "review {review} is still {status}",
+        review=result.review_id,
+        status=REVIEW_STATES.get(str(result.status), str(result.status)),
     )
-    names = set(by_id.values())
-    reviewed |= {p.get("name") for p in proposals if p and p.get("name") in names}
-    return reviewed
 
 
 def architecture_reviews_passed(
@@ -205,50 +233,47 @@ def architecture_reviews_passed(
 ) -> CriterionResult:
     """Every service touched by the project's requirements has passed architecture review
     (`tmse.standards.reviews.gate.architecture_gate`)."""
-    from tmse.standards.reviews.gate import architecture_gate
-
     services = touched_services(session, project.id)
     if not services:
-        return CriterionResult(True, "no requirement of the project touches a service")
-    reviewed = _reviewed(session, services)
-    failing: list[tuple[str, str]] = []
+        return CriterionResult(True, message("no requirement of the project touches a service"))
+    reviewed = reviewed_service_names(session, dict(services))
+    failing: list[Message] = []
     for _, name in services:
         # A service no review names fails the gate for that reason; asking the gate for each
         # of hundreds of unreviewed services would only repeat it.
         if name not in reviewed:
-            failing.append((name, f"'{name}' has no architecture review"))
-            continue
-        result = architecture_gate(session, name)
-        if not result.passed:
-            failing.append((name, result.reason))
+            reason = message("'{name}' has no architecture review", name=name)
+        else:
+            result = architecture_gate(session, name)
+            if result.passed:
+                continue
+            reason = _review_reason(name, result)
+        failing.append(message("{name}: {reason}", name=name, reason=reason))
     if failing:
-        reasons = "; ".join(f"{name}: {reason}" for name, reason in failing[:LISTED])
-        return CriterionResult(
-            False, f"{len(failing)} of {len(services)} services not passed — {reasons}"
+        detail = message(
+            "{count} of {total} services not passed — {reasons}",
+            count=len(failing),
+            total=len(services),
+            reasons=_joined(failing[:LISTED]),
         )
-    return CriterionResult(True, f"all {len(services)} touched services passed review")
+        return CriterionResult(False, detail)
+    return CriterionResult(
+        True, message("all {count} touched services passed review", count=len(services))
+    )
 
 
 def no_open_change_requests(
     session: Session, project: Project, phase: Phase, params: dict[str, Any]
 ) -> CriterionResult:
     """No change request of the project is still open (draft or submitted)."""
-    from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest
-
-    open_ids = list(
-        session.scalars(
-            select(ChangeRequest.id)
-            .where(
-                ChangeRequest.project_id == project.id,
-                ChangeRequest.status.in_(list(OPEN_STATUSES)),
-            )
-            .order_by(ChangeRequest.id)
-        )
-    )
+    open_ids = requirement_queries.open_change_request_ids(session, project.id)
     if open_ids:
         shown = ", ".join(f"#{i}" for i in open_ids[:LISTED])
-        return CriterionResult(False, f"{len(open_ids)} open change request(s): {shown}")
-    return CriterionResult(True, "no open change request")
+        return CriterionResult(
+            False,
+            message("{count} open change request(s): {ids}", count=len(open_ids), ids=shown),
+        )
+    return CriterionResult(True, message("no open change request"))
 
 
 register_criterion(

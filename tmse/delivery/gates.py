@@ -14,6 +14,8 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
+from tmse.core.messages import render
+from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE
 from tmse.delivery import gate_criteria
 from tmse.delivery.models import (
     GateDecision,
@@ -26,6 +28,7 @@ from tmse.delivery.models import (
 from tmse.delivery.phases import get_phase
 from tmse.delivery.schemas import DecisionIn, GateCreate, GateUpdate
 from tmse.planning.service import get_project, snapshot
+from tmse.requirements.baselines import queries as baseline_queries
 
 GATE_FIELDS = (
     "phase_id",
@@ -71,13 +74,8 @@ def _check(session: Session, values: dict[str, Any]) -> list[dict[str, Any]]:
                 {"field": f"approver_ids[{index}]", "message": f"no active user {user_id}"}
             )
     baseline_id = values.get("required_baseline_id")
-    if baseline_id is not None:
-        from tmse.requirements.baselines.models import Baseline
-
-        if session.get(Baseline, baseline_id) is None:
-            errors.append(
-                {"field": "required_baseline_id", "message": f"no baseline {baseline_id}"}
-            )
+    if baseline_id is not None and baseline_queries.baseline_ref(session, baseline_id) is None:
+        errors.append({"field": "required_baseline_id", "message": f"no baseline {baseline_id}"})
     return errors
 
 
@@ -128,10 +126,26 @@ def evaluate(session: Session, gate: StageGate) -> list[gate_criteria.EvaluatedC
     return gate_criteria.evaluate_criteria(session, project, phase, list(gate.criteria or []))
 
 
+def is_approver(actor: Actor, gate: StageGate) -> bool:
+    return actor.user_id is not None and actor.user_id in (gate.approver_ids or [])
+
+
+def allowed_actions(actor: Actor, gate: StageGate) -> frozenset[str]:
+    """What `actor` may do to this gate now: "decide" (an approver of an open gate who holds
+    the gate permission) and "edit" (a planner, while the gate is open)."""
+    actions: set[str] = set()
+    if gate.status not in CLOSED:
+        if is_approver(actor, gate) and actor.can(GATES_DECIDE):
+            actions.add("decide")
+        if actor.can(DELIVERY_WRITE):
+            actions.add("edit")
+    return frozenset(actions)
+
+
 def decide(session: Session, actor: Actor, gate_id: int, data: DecisionIn) -> StageGate:
     """One of the gate's approvers decides; a Go while criteria fail is a 409 naming them."""
     gate = get_gate(session, gate_id)
-    if actor.user_id is None or actor.user_id not in (gate.approver_ids or []):
+    if not is_approver(actor, gate):
         raise Forbidden(f"You are not an approver of gate '{gate.name}'.")
     check_version("Gate", gate.version, data.version)
     if gate.status in CLOSED:
@@ -142,11 +156,11 @@ def decide(session: Session, actor: Actor, gate_id: int, data: DecisionIn) -> St
     results = evaluate(session, gate)
     failing = [r for r in results if not r.passed]
     if data.decision == GateDecision.GO and failing:
-        listed = "; ".join(f"{r.key} ({r.detail})" for r in failing)
+        listed = "; ".join(f"{r.key} ({render(r.detail, 'en')})" for r in failing)
         raise Conflict(
             f"Go is refused: {len(failing)} criterion(s) fail: {listed}.",
             failing=[r.key for r in failing],
-            results=[_result_json(r) for r in results],
+            results=[r.stored() for r in results],
         )
     before = snapshot(gate, GATE_FIELDS)
     now = utcnow()
@@ -160,17 +174,13 @@ def decide(session: Session, actor: Actor, gate_id: int, data: DecisionIn) -> St
             username=actor.username,
             decision=data.decision,
             note=data.note,
-            criteria_results=[_result_json(r) for r in results],
+            criteria_results=[r.stored() for r in results],
             decided_at=now,
         )
     )
     session.flush()
     audit.record(session, actor, "decide", "gate", gate.id, before, snapshot(gate, GATE_FIELDS))
     return gate
-
-
-def _result_json(result: gate_criteria.EvaluatedCriterion) -> dict[str, Any]:
-    return {"key": result.key, "passed": result.passed, "detail": result.detail}
 
 
 def decisions(session: Session, gate_id: int) -> list[GateVote]:

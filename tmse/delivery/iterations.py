@@ -10,6 +10,8 @@ another module's audit entries and stays one indexed query.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, inspect, select, update
@@ -24,6 +26,7 @@ from tmse.delivery.models import Iteration, IterationItem, Phase, PhaseKind
 from tmse.delivery.phases import get_phase
 from tmse.delivery.schemas import IterationCreate, IterationUpdate
 from tmse.planning.service import date_order_error, snapshot
+from tmse.requirements import queries as requirement_queries
 from tmse.requirements.models import Requirement, RequirementStatus
 
 ITERATION_FIELDS = ("phase_id", "name", "start_on", "end_on", "goal")
@@ -126,7 +129,9 @@ def add_item(
     """Put a requirement in an iteration; added after the start day it is scope added."""
     iteration = get_iteration(session, iteration_id)
     phase = get_phase(session, iteration.phase_id)
-    requirement = session.get(Requirement, requirement_id)
+    requirement = requirement_queries.requirement_facts(session, [requirement_id]).get(
+        requirement_id
+    )
     if requirement is None:
         raise InvalidInput(
             "Unknown requirement",
@@ -189,30 +194,51 @@ def remove_item(session: Session, actor: Actor, iteration_id: int, requirement_i
     )
 
 
-def item_rows(session: Session, iteration_ids: list[int]) -> list[Any]:
+@dataclass(frozen=True)
+class ItemRow:
+    """An iteration item with its requirement's facts."""
+
+    iteration_id: int
+    requirement_id: int
+    added_at: dt.datetime
+    completed_at: dt.datetime | None
+    title: str
+    status: str
+    moscow: str | None
+    effort_days: Decimal | None
+
+
+def item_rows(session: Session, iteration_ids: list[int]) -> list[ItemRow]:
     """Items with their requirement's facts, for velocity and the tables."""
     if not iteration_ids:
         return []
-    return list(
-        session.execute(
-            select(
-                IterationItem.iteration_id,
-                IterationItem.requirement_id,
-                IterationItem.added_at,
-                IterationItem.completed_at,
-                Requirement.title,
-                Requirement.status,
-                Requirement.moscow,
-                Requirement.effort_days,
+    items = session.scalars(
+        select(IterationItem)
+        .where(IterationItem.iteration_id.in_(iteration_ids))
+        .order_by(IterationItem.iteration_id, IterationItem.added_at, IterationItem.id)
+    ).all()
+    facts_by_id = requirement_queries.requirement_facts(session, [i.requirement_id for i in items])
+    rows = []
+    for item in items:
+        req = facts_by_id.get(item.requirement_id)
+        if req is None:  # the foreign key cascades; a row mid-deletion is simply not shown
+            continue
+        rows.append(
+            ItemRow(
+                item.iteration_id,
+                item.requirement_id,
+                item.added_at,
+                item.completed_at,
+                req.title,
+                req.status,
+                req.moscow,
+                req.effort_days,
             )
-            .join(Requirement, Requirement.id == IterationItem.requirement_id)
-            .where(IterationItem.iteration_id.in_(iteration_ids))
-            .order_by(IterationItem.iteration_id, IterationItem.added_at, IterationItem.id)
-        ).all()
-    )
+        )
+    return rows
 
 
-def facts(iterations: list[Iteration], rows: list[Any]) -> list[velocity.IterationFacts]:
+def facts(iterations: list[Iteration], rows: list[ItemRow]) -> list[velocity.IterationFacts]:
     by_iteration: dict[int, list[velocity.ItemFacts]] = {i.id: [] for i in iterations}
     for row in rows:
         by_iteration[row.iteration_id].append(

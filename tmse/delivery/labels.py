@@ -1,18 +1,18 @@
-"""English labels of project statuses, modes, phase kinds and gate decisions, marked for the
-catalogs; pages translate them where they are shown."""
+"""The translatable names of project statuses, modes, phase kinds and gate decisions, with a
+message context where one English word means something else elsewhere ("Pending", "Closed")."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tmse.web.labels import N_
+from tmse.core.messages import N_, NP_
 
 STATUS_LABELS = {
-    "planned": N_("Planned"),
-    "active": N_("Under way"),
-    "on-hold": N_("On hold"),
-    "closed": N_("Closed"),
-    "cancelled": N_("Cancelled"),
+    "planned": NP_("project status", "Planned"),
+    "active": NP_("project status", "Under way"),
+    "on-hold": NP_("project status", "On hold"),
+    "closed": NP_("project status", "Closed"),
+    "cancelled": NP_("project status", "Cancelled"),
 }
 STATUS_COLOURS = {
     "planned": "bg-blue-lt",
@@ -35,11 +35,11 @@ MODE_COLOURS = {
 }
 KIND_LABELS = {"iterative": N_("Iterative"), "gated": N_("Stage-gated")}
 GATE_LABELS = {
-    "pending": N_("Pending"),
-    "go": N_("Go"),
-    "kill": N_("Kill"),
-    "hold": N_("Hold"),
-    "recycle": N_("Recycle"),
+    "pending": NP_("gate status", "Pending"),
+    "go": NP_("gate status", "Go"),
+    "kill": NP_("gate status", "Kill"),
+    "hold": NP_("gate status", "Hold"),
+    "recycle": NP_("gate status", "Recycle"),
 }
 GATE_COLOURS = {
     "pending": "bg-secondary-lt",

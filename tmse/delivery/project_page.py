@@ -7,18 +7,17 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.identity.models import Team, User
-from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE
 from tmse.delivery import gate_criteria, gates, iterations, phases, queries, timeline, velocity
 from tmse.delivery.labels import labels
-from tmse.delivery.models import PhaseKind
+from tmse.delivery.models import PhaseKind, StageGate
 from tmse.planning import service as planning
 from tmse.planning.models import Project
+from tmse.requirements.baselines import queries as baseline_queries
 from tmse.web.forms import translator
 from tmse.web.templating import render
 
@@ -64,22 +63,19 @@ def velocity_chart(summary: velocity.VelocitySummary, words: dict[str, str]) -> 
     }
 
 
-def _gate_view(session: Session, actor: Actor, gate: Any) -> dict[str, Any]:
+def _gate_view(session: Session, actor: Actor, gate: StageGate) -> dict[str, Any]:
     out = gates.gate_out(session, gate)
     results = gates.evaluate(session, gate)
     baseline = None
     if gate.required_baseline_id is not None:
-        from tmse.requirements.baselines.models import Baseline
-
-        baseline = session.get(Baseline, gate.required_baseline_id)
-    is_approver = actor.user_id is not None and actor.user_id in (gate.approver_ids or [])
+        baseline = baseline_queries.baseline_ref(session, gate.required_baseline_id)
     return {
         **out,
         "results": results,
         "passed": all(r.passed for r in results),
         "baseline": baseline,
-        "can_decide": is_approver and actor.can(GATES_DECIDE) and gate.status not in gates.CLOSED,
-        "is_approver": is_approver,
+        "actions": gates.allowed_actions(actor, gate),
+        "is_approver": gates.is_approver(actor, gate),
     }
 
 
@@ -163,7 +159,8 @@ def render_project(
     context["timeline_option"] = timeline.chart_option(context["timeline"], words)
     context["timeline_height"] = timeline.chart_height(context["timeline"])
     context["velocity_option"] = velocity_chart(context["velocity"], words)
-    if actor.can(DELIVERY_WRITE):
+    actions = planning.project_actions(actor)
+    if "plan" in actions:
         context["plan"] = plan_choices(session, project, context["phases"])
     return render(
         request,
@@ -172,7 +169,7 @@ def render_project(
             "active": "projects",
             **context,
             "labels": labels(),
-            "can_write": actor.can(DELIVERY_WRITE),
+            "actions": actions,
             "message": message,
             "errors": errors or {},
             "values": values or {},
@@ -182,24 +179,10 @@ def render_project(
     )
 
 
-def people(session: Session) -> tuple[list[User], list[Team]]:
-    users = list(
-        session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
-    )
-    return users, list(session.scalars(select(Team).order_by(Team.name)))
-
-
 def plan_choices(session: Session, project: Project, phase_views: list[Any]) -> dict[str, Any]:
     """What the planning forms offer: phases, iterations, gate-less gated phases, criteria,
     approvers and the project's signed baselines."""
-    from tmse.requirements.baselines.models import Baseline, BaselineStatus
-
-    users, _ = people(session)
-    baselines = session.scalars(
-        select(Baseline)
-        .where(Baseline.project_id == project.id, Baseline.status == BaselineStatus.APPROVED)
-        .order_by(Baseline.id.desc())
-    )
+    users, _ = queries.people(session)
     return {
         "iterative": [v["phase"] for v in phase_views if v["phase"].kind == PhaseKind.ITERATIVE],
         "iterations": [
@@ -212,6 +195,6 @@ def plan_choices(session: Session, project: Project, phase_views: list[Any]) -> 
         ],
         "criteria": gate_criteria.registered_criteria(),
         "users": users,
-        "baselines": list(baselines),
+        "baselines": baseline_queries.signed_baselines(session, project.id),
         "kinds": list(PhaseKind),
     }

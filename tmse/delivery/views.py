@@ -23,7 +23,6 @@ from tmse.planning.models import ProjectStatus
 from tmse.planning.schemas import ProjectCreate, ProjectUpdate
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -37,6 +36,8 @@ from tmse.web.templating import NavItem, register_nav, render
 router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
+Decider = Annotated[Actor, Depends(require(GATES_DECIDE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 register_nav(NavItem("projects", N_("Projects"), "/projects", READ, order=7, group="strategy"))
@@ -84,7 +85,7 @@ def projects_page(
             "filtered": bool(status or q),
             "statuses": list(ProjectStatus),
             "base_url": filter_url("/projects", status=status, q=q),
-            "can_write": actor.can(DELIVERY_WRITE),
+            "actions": planning.project_actions(actor),
             "labels": labels(),
         },
     )
@@ -119,9 +120,7 @@ def _render_new(
 
 
 @router.get("/projects/new")
-def new_project_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(DELIVERY_WRITE):
-        return forbidden_page(request, DELIVERY_WRITE)
+def new_project_page(request: Request, session: DbSession, actor: Writer) -> Response:
     values = {"status": "active", "must_effort_limit_pct": "60", "owner_id": actor.user_id}
     return _render_new(request, session, values)
 
@@ -143,10 +142,8 @@ def _field_errors(exc: InvalidInput) -> dict[str, str]:
 
 @router.post("/projects")
 def create_project(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(DELIVERY_WRITE):
-        return forbidden_page(request, DELIVERY_WRITE)
     _ = translator(request)
     values, body = _submitted_project(form)
     try:
@@ -174,11 +171,7 @@ def create_project(
 
 
 @router.get("/projects/{project_id}/edit")
-def edit_project_page(
-    request: Request, session: DbSession, actor: Reader, project_id: int
-) -> Response:
-    if not actor.can(DELIVERY_WRITE):
-        return forbidden_page(request, DELIVERY_WRITE)
+def edit_project_page(request: Request, session: DbSession, _: Writer, project_id: int) -> Response:
     try:
         project = planning.get_project(session, project_id)
     except NotFound:
@@ -190,10 +183,8 @@ def edit_project_page(
 
 @router.post("/projects/{project_id}/edit")
 def edit_project(
-    request: Request, session: DbSession, actor: Reader, project_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, project_id: int, form: SubmittedForm
 ) -> Response:
-    if not actor.can(DELIVERY_WRITE):
-        return forbidden_page(request, DELIVERY_WRITE)
     _ = translator(request)
     try:
         project = planning.get_project(session, project_id)
@@ -238,13 +229,11 @@ def project_page(
 def decide_gate(
     request: Request,
     session: DbSession,
-    actor: Reader,
+    actor: Decider,
     project_id: int,
     gate_id: int,
     form: SubmittedForm,
 ) -> Response:
-    if not actor.can(GATES_DECIDE):
-        return forbidden_page(request, GATES_DECIDE)
     _ = translator(request)
     values = {"decision": str(form.get("decision", "")), "note": str(form.get("note", "")).strip()}
     try:

@@ -14,6 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team, User
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import DELIVERY_WRITE
 from tmse.planning.models import Milestone, Project, Release
 from tmse.planning.schemas import (
     MilestoneCreate,
@@ -59,6 +60,14 @@ def _raise(detail: str, errors: list[dict[str, Any]]) -> None:
 
 
 # --- projects --------------------------------------------------------------------------------
+
+
+def project_actions(actor: Actor) -> frozenset[str]:
+    """What `actor` may do to projects: "create", "edit" and "plan" (phases, iterations, gates)
+    for planners; nothing for readers. The rule is the same for every project."""
+    if actor.can(DELIVERY_WRITE):
+        return frozenset({"create", "edit", "plan"})
+    return frozenset()
 
 
 def get_project(session: Session, project_id: int) -> Project:

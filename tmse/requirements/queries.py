@@ -159,7 +159,7 @@ def requirement_counts_by_project(session: Session, project_ids: Iterable[int]) 
         .where(Requirement.project_id.in_(ids))
         .group_by(Requirement.project_id)
     )
-    return {project_id: count for project_id, count in rows}
+    return {project_id: count for project_id, count in rows if project_id is not None}
 
 
 def must_effort_share(session: Session, project_id: int) -> MustShare:

@@ -12,7 +12,7 @@ from tests.helpers import SYSTEM
 from tmse.core.db import Database
 from tmse.demo.steps import DemoContext
 from tmse.planning.models import Project
-from tmse.requirements.baselines import service
+from tmse.requirements.baselines import queries, service
 from tmse.requirements.baselines.demo import create_baselines
 from tmse.requirements.baselines.models import Baseline
 from tmse.requirements.models import Requirement
@@ -50,6 +50,6 @@ def test_demo_step_signs_one_baseline_and_drafts_another_per_project(
             ("PAY BL-2 · Payments", "draft", 3),
             ("OPS BL-2 · Ops", "draft", 1),
         ]
-        names = service.usernames(session, [b.approver_id for b in rows] + [rows[0].created_by_id])
+        names = queries.usernames(session, [b.approver_id for b in rows] + [rows[0].created_by_id])
         assert names[rows[0].approver_id] == "pm" and names[rows[0].created_by_id] == "anna"
         assert service.verify_baseline(session, rows[0].id, "demo-key")["valid"] is True

@@ -11,7 +11,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.core.links.service import create_link
 from tmse.planning.models import Project
-from tmse.requirements.baselines import service
+from tmse.requirements.baselines import queries, service
 from tmse.requirements.baselines.models import (
     Baseline,
     BaselineItem,
@@ -52,10 +52,10 @@ def test_signed_baseline_and_items_are_immutable(db: Database, make_account) -> 
         )
         baseline_id = draft.id
         assert draft.item_count == 2
-        assert service.latest_approved_baseline(session, project_id) is None
-        assert service.in_approved_baseline(session, ids[0]) is False
+        assert queries.latest_approved_baseline(session, project_id) is None
+        assert queries.in_approved_baseline(session, ids[0]) is False
     with db.session() as session:
-        items = service.baseline_snapshot(session, baseline_id)
+        items = queries.baseline_snapshot(session, baseline_id)
         assert [i.requirement_id for i in items] == [ids[0], ids[1]]
         assert items[0].fields["title"] == "Refunds"
         assert items[0].links == [
@@ -80,10 +80,10 @@ def test_signed_baseline_and_items_are_immutable(db: Database, make_account) -> 
     with db.session() as session:
         baseline = session.get(Baseline, baseline_id)
         assert baseline is not None and baseline.status == BaselineStatus.APPROVED
-        assert service.in_approved_baseline(session, ids[0]) is True
-        assert service.in_approved_baseline(session, ids[2]) is False
-        assert service.approved_baseline_ids_for(session, ids[1]) == [baseline_id]
-        latest = service.latest_approved_baseline(session, project_id)
+        assert queries.in_approved_baseline(session, ids[0]) is True
+        assert queries.in_approved_baseline(session, ids[2]) is False
+        assert queries.approved_baseline_ids_for(session, ids[1]) == [baseline_id]
+        latest = queries.latest_approved_baseline(session, project_id)
         assert latest is not None and latest.id == baseline_id
         assert service.verify_baseline(session, baseline_id, SECRET)["valid"] is True
         assert service.verify_baseline(session, baseline_id, "another")["valid"] is False

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.helpers import login
-from tests.requirements.baselines.test_api import _seed
 from tests.helpers.pages import post_form
+from tests.requirements.baselines.test_api import _seed
 from tmse.core.db import Database
 from tmse.requirements.models import Requirement
 
@@ -76,7 +76,7 @@ def test_baseline_pages(client: TestClient, db: Database, make_account) -> None:
     # The title is content: the link a → b turned Suspect, a change on both ends.
     assert 'data-count="changed">2<' in diff
     assert f'data-requirement-id="{b}" data-field="links"' in diff
-    assert '<span class="tmse-after px-1 rounded">suspect</span>' in diff
+    assert '<span data-link-state="suspect">Suspect</span>' in diff
     assert f'data-requirement-id="{a}" data-field="title"' in diff
     assert "Refunds v2" in diff and "Refunds" in diff
 
@@ -85,4 +85,6 @@ def test_baseline_pages(client: TestClient, db: Database, make_account) -> None:
     assert "基线" in zh_list and "已签署" in zh_list
     zh_diff = client.get(f"{url}/diff", headers={"accept-language": "zh-CN"}).text
     assert "当前需求" in zh_diff and "标题" in zh_diff
+    # The link's state is named, not shown as its slug.
+    assert '<span data-link-state="suspect">可疑</span>' in zh_diff
     assert client.get(f"{url}/diff?against=999999").status_code == 404

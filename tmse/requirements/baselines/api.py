@@ -13,7 +13,7 @@ from tmse.core.errors import NotFound
 from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import BASELINES_WRITE, READ
-from tmse.requirements.baselines import service
+from tmse.requirements.baselines import comparison, queries, service
 from tmse.requirements.baselines.models import Baseline, BaselineStatus
 from tmse.requirements.baselines.schemas import (
     BaselineCreate,
@@ -32,7 +32,7 @@ Writer = Annotated[Actor, Depends(require(BASELINES_WRITE))]
 
 
 def baseline_outs(session: DbSession, baselines: list[Baseline]) -> list[BaselineOut]:
-    names = service.usernames(
+    names = queries.usernames(
         session, [uid for b in baselines for uid in (b.created_by_id, b.approver_id)]
     )
     return [
@@ -70,7 +70,7 @@ def list_baselines(
     baseline_status: BaselineStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=200, description="Part of the name."),
 ) -> Page[BaselineOut]:
-    rows, total = service.list_baselines(
+    rows, total = queries.list_baselines(
         session, paging, project_id=project_id, status=baseline_status, q=q
     )
     return Page(
@@ -93,8 +93,8 @@ def get_baseline(
     paging: Annotated[ListParams, Depends(sorted_by("requirement_id"))],
 ) -> BaselineDetail:
     """The baseline with one page of its items (?limit=&offset=)."""
-    baseline = service.get_baseline(session, baseline_id)
-    items, total = service.items_page(session, baseline_id, paging)
+    baseline = queries.get_baseline(session, baseline_id)
+    items, total = queries.items_page(session, baseline_id, paging)
     out = baseline_outs(session, [baseline])[0]
     return BaselineDetail(
         **out.model_dump(),
@@ -138,7 +138,7 @@ def diff_baseline(
     against: str = Query("now", max_length=20, description="Another baseline's id, or 'now'."),
 ) -> DiffOut:
     """From this baseline (before) to the other baseline or to the requirements now (after)."""
-    result = service.diff_baseline(session, baseline_id, against)
+    result = comparison.diff_baseline(session, baseline_id, against)
     return DiffOut(baseline_id=baseline_id, against=against, **result.as_dict())
 
 
@@ -147,7 +147,7 @@ def requirement_baselines(
     requirement_id: Id, session: DbSession, _: Reader
 ) -> list[RequirementBaselineOut]:
     """The baselines holding this requirement, newest first (a deleted requirement's too)."""
-    baselines = service.baselines_for_requirement(session, requirement_id)
+    baselines = queries.baselines_for_requirement(session, requirement_id)
     if not baselines and session.get(Requirement, requirement_id) is None:
         raise NotFound(f"Requirement {requirement_id} does not exist")
     return [

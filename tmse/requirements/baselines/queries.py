@@ -1,13 +1,22 @@
-"""Read models of baselines for other domains (delivery's gates): plain rows, no tables."""
+"""Reading baselines: the questions other domains ask (is this requirement baselined? which is a
+project's latest signed baseline?), lists, snapshots, and the names their pages show."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, exists, select
 from sqlalchemy.orm import Session
 
-from tmse.requirements.baselines.models import Baseline, BaselineStatus
+from tmse.core.errors import NotFound
+from tmse.core.identity.models import User, UserRole
+from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import BASELINES_WRITE, ROLE_PERMISSIONS
+from tmse.planning.models import Project, Release
+from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
+from tmse.requirements.baselines.snapshot import SnapshotItem
 
 
 @dataclass(frozen=True)
@@ -53,3 +62,197 @@ def signed_baselines(session: Session, project_id: int) -> list[BaselineRef]:
         .order_by(Baseline.id.desc())
     )
     return [_ref(b) for b in session.scalars(stmt)]
+
+
+# --- questions other parts ask -----------------------------------------------------------
+
+
+def in_approved_baseline(session: Session, requirement_id: int) -> bool:
+    """Whether a signed baseline holds this requirement (its content then needs a change
+    request to change)."""
+    stmt = select(
+        exists().where(
+            BaselineItem.requirement_id == requirement_id,
+            BaselineItem.baseline_id == Baseline.id,
+            Baseline.status == BaselineStatus.APPROVED,
+        )
+    )
+    return bool(session.scalar(stmt))
+
+
+def approved_baseline_ids_for(session: Session, requirement_id: int) -> list[int]:
+    """Ids of the signed baselines holding this requirement, oldest first."""
+    stmt = (
+        select(Baseline.id)
+        .join(BaselineItem, BaselineItem.baseline_id == Baseline.id)
+        .where(
+            BaselineItem.requirement_id == requirement_id,
+            Baseline.status == BaselineStatus.APPROVED,
+        )
+        .order_by(Baseline.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def baselines_for_requirement(session: Session, requirement_id: int) -> list[Baseline]:
+    """Every baseline (draft, approved or discarded) holding this requirement, newest first."""
+    stmt = (
+        select(Baseline)
+        .join(BaselineItem, BaselineItem.baseline_id == Baseline.id)
+        .where(BaselineItem.requirement_id == requirement_id)
+        .order_by(Baseline.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def latest_approved_baseline(session: Session, project_id: int) -> Baseline | None:
+    """The project's most recently signed baseline, if any."""
+    stmt = (
+        select(Baseline)
+        .where(Baseline.project_id == project_id, Baseline.status == BaselineStatus.APPROVED)
+        .order_by(Baseline.signed_at.desc(), Baseline.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def baseline_snapshot(session: Session, baseline_id: int) -> list[SnapshotItem]:
+    """The requirements as the baseline holds them, sorted by requirement id."""
+    get_baseline(session, baseline_id)
+    rows = session.execute(
+        select(BaselineItem.requirement_id, BaselineItem.fields, BaselineItem.links)
+        .where(BaselineItem.baseline_id == baseline_id)
+        .order_by(BaselineItem.requirement_id)
+    )
+    return [SnapshotItem(rid, fields or {}, links or []) for rid, fields, links in rows]
+
+
+def get_baseline(session: Session, baseline_id: int) -> Baseline:
+    baseline = session.get(Baseline, baseline_id)
+    if baseline is None:
+        raise NotFound(f"Baseline {baseline_id} does not exist")
+    return baseline
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+SORTABLE = {
+    "id": Baseline.id,
+    "name": Baseline.name,
+    "status": Baseline.status,
+    "created_at": Baseline.created_at,
+    "signed_at": Baseline.signed_at,
+    "item_count": Baseline.item_count,
+}
+
+
+def list_baselines(
+    session: Session,
+    params: ListParams,
+    *,
+    project_id: int | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> tuple[list[Baseline], int]:
+    stmt: Select[Any] = select(Baseline)
+    if project_id is not None:
+        stmt = stmt.where(Baseline.project_id == project_id)
+    if status:
+        stmt = stmt.where(Baseline.status == status)
+    if q:
+        stmt = stmt.where(Baseline.name.ilike(f"%{q}%"))
+    return paginate(session, stmt, params, SORTABLE, "-id", Baseline.id)
+
+
+def items_page(
+    session: Session, baseline_id: int, params: ListParams
+) -> tuple[list[BaselineItem], int]:
+    stmt: Select[Any] = select(BaselineItem).where(BaselineItem.baseline_id == baseline_id)
+    sortable = {"requirement_id": BaselineItem.requirement_id}
+    return paginate(session, stmt, params, sortable, "requirement_id", BaselineItem.id)
+
+
+def usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = {uid for uid in user_ids if uid is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+    return {uid: name for uid, name in rows}
+
+
+# --- what the pages show ---------------------------------------------------------------------
+
+
+def approvers(session: Session) -> list[str]:
+    """Usernames of active users whose roles let them approve baselines."""
+    roles = [
+        str(role)
+        for role, granted in ROLE_PERMISSIONS.items()
+        if "*" in granted or BASELINES_WRITE in granted
+    ]
+    stmt = (
+        select(User.username)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.is_active.is_(True), UserRole.role.in_(roles))
+        .distinct()
+        .order_by(User.username)
+    )
+    return list(session.scalars(stmt))
+
+
+def project_choices(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(select(Project.id, Project.name).order_by(Project.name))
+    return [{"id": pid, "name": name} for pid, name in rows]
+
+
+def release_choices(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Release.id, Release.name, Project.name)
+        .join(Project, Project.id == Release.project_id)
+        .order_by(Project.name, Release.name)
+    )
+    return [{"id": rid, "name": f"{pname} · {name}"} for rid, name, pname in rows]
+
+
+def _project_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Project.id, Project.name).where(Project.id.in_(wanted)))
+    return {pid: name for pid, name in rows}
+
+
+def _release_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Release.id, Release.name).where(Release.id.in_(wanted)))
+    return {rid: name for rid, name in rows}
+
+
+def list_rows(session: Session, baselines: list[Baseline]) -> list[dict[str, Any]]:
+    """Each baseline with the names of its approver, creator, project and release."""
+    users = usernames(session, [uid for b in baselines for uid in (b.created_by_id, b.approver_id)])
+    projects = _project_names(session, {b.project_id for b in baselines})
+    releases = _release_names(session, {b.release_id for b in baselines})
+    return [
+        {
+            "baseline": b,
+            "approver": users.get(b.approver_id, "—"),
+            "created_by": users.get(b.created_by_id, "—") if b.created_by_id else "—",
+            "project": projects.get(b.project_id) if b.project_id else None,
+            "release": releases.get(b.release_id) if b.release_id else None,
+        }
+        for b in baselines
+    ]
+
+
+def comparable_baselines(session: Session, baseline_id: int) -> Sequence[Row[int, str]]:
+    """The other baselines (not discarded) one can compare this one with, newest first."""
+    stmt = (
+        select(Baseline.id, Baseline.name)
+        .where(Baseline.id != baseline_id, Baseline.status != BaselineStatus.DISCARDED)
+        .order_by(Baseline.id.desc())
+        .limit(200)
+    )
+    return session.execute(stmt).all()

@@ -1,5 +1,4 @@
-"""Taking, signing, discarding, verifying and comparing baselines, and the questions other parts
-ask about them (is this requirement baselined? which is a project's latest approved baseline?).
+"""Taking, signing, discarding and verifying baselines, and what a person may do to one.
 
 Every write is audited. Nothing here updates a signed baseline: the models' flush guard refuses
 it anyway."""
@@ -7,151 +6,26 @@ it anyway."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, exists, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tmse.core.errors import Conflict, Forbidden, InvalidInput
 from tmse.core.identity.models import User
-from tmse.core.input_types import parse_int32
-from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import BASELINES_WRITE, allows, permissions_for
 from tmse.planning.models import Project, Release
-from tmse.requirements.baselines import diff as diffing
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
+from tmse.requirements.baselines.queries import baseline_snapshot, get_baseline
 from tmse.requirements.baselines.schemas import BaselineCreate
-from tmse.requirements.baselines.snapshot import (
-    SnapshotItem,
-    capture,
-    sign_digest,
-    snapshot_digest,
-)
+from tmse.requirements.baselines.snapshot import capture, sign_digest, snapshot_digest
 from tmse.requirements.models import Requirement, RequirementStatus
 
-NOW = "now"
 # Items are written in batches of this many rows.
 INSERT_BATCH = 1000
-
-
-# --- questions other parts ask -------------------------------------------------------------
-
-
-def in_approved_baseline(session: Session, requirement_id: int) -> bool:
-    """Whether a signed baseline holds this requirement (its content then needs a change
-    request to change)."""
-    stmt = select(
-        exists().where(
-            BaselineItem.requirement_id == requirement_id,
-            BaselineItem.baseline_id == Baseline.id,
-            Baseline.status == BaselineStatus.APPROVED,
-        )
-    )
-    return bool(session.scalar(stmt))
-
-
-def approved_baseline_ids_for(session: Session, requirement_id: int) -> list[int]:
-    """Ids of the signed baselines holding this requirement, oldest first."""
-    stmt = (
-        select(Baseline.id)
-        .join(BaselineItem, BaselineItem.baseline_id == Baseline.id)
-        .where(
-            BaselineItem.requirement_id == requirement_id,
-            Baseline.status == BaselineStatus.APPROVED,
-        )
-        .order_by(Baseline.id)
-    )
-    return list(session.scalars(stmt))
-
-
-def baselines_for_requirement(session: Session, requirement_id: int) -> list[Baseline]:
-    """Every baseline (draft, approved or discarded) holding this requirement, newest first."""
-    stmt = (
-        select(Baseline)
-        .join(BaselineItem, BaselineItem.baseline_id == Baseline.id)
-        .where(BaselineItem.requirement_id == requirement_id)
-        .order_by(Baseline.id.desc())
-    )
-    return list(session.scalars(stmt))
-
-
-def latest_approved_baseline(session: Session, project_id: int) -> Baseline | None:
-    """The project's most recently signed baseline, if any."""
-    stmt = (
-        select(Baseline)
-        .where(Baseline.project_id == project_id, Baseline.status == BaselineStatus.APPROVED)
-        .order_by(Baseline.signed_at.desc(), Baseline.id.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
-
-
-def baseline_snapshot(session: Session, baseline_id: int) -> list[SnapshotItem]:
-    """The requirements as the baseline holds them, sorted by requirement id."""
-    get_baseline(session, baseline_id)
-    rows = session.execute(
-        select(BaselineItem.requirement_id, BaselineItem.fields, BaselineItem.links)
-        .where(BaselineItem.baseline_id == baseline_id)
-        .order_by(BaselineItem.requirement_id)
-    )
-    return [SnapshotItem(rid, fields or {}, links or []) for rid, fields, links in rows]
-
-
-def get_baseline(session: Session, baseline_id: int) -> Baseline:
-    baseline = session.get(Baseline, baseline_id)
-    if baseline is None:
-        raise NotFound(f"Baseline {baseline_id} does not exist")
-    return baseline
-
-
-# --- lists ---------------------------------------------------------------------------------
-
-SORTABLE = {
-    "id": Baseline.id,
-    "name": Baseline.name,
-    "status": Baseline.status,
-    "created_at": Baseline.created_at,
-    "signed_at": Baseline.signed_at,
-    "item_count": Baseline.item_count,
-}
-
-
-def list_baselines(
-    session: Session,
-    params: ListParams,
-    *,
-    project_id: int | None = None,
-    status: str | None = None,
-    q: str | None = None,
-) -> tuple[list[Baseline], int]:
-    stmt: Select[Any] = select(Baseline)
-    if project_id is not None:
-        stmt = stmt.where(Baseline.project_id == project_id)
-    if status:
-        stmt = stmt.where(Baseline.status == status)
-    if q:
-        stmt = stmt.where(Baseline.name.ilike(f"%{q}%"))
-    return paginate(session, stmt, params, SORTABLE, "-id", Baseline.id)
-
-
-def items_page(
-    session: Session, baseline_id: int, params: ListParams
-) -> tuple[list[BaselineItem], int]:
-    stmt: Select[Any] = select(BaselineItem).where(BaselineItem.baseline_id == baseline_id)
-    sortable = {"requirement_id": BaselineItem.requirement_id}
-    return paginate(session, stmt, params, sortable, "requirement_id", BaselineItem.id)
-
-
-def usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
-    wanted = {uid for uid in user_ids if uid is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return {uid: name for uid, name in rows}
 
 
 # --- create --------------------------------------------------------------------------------
@@ -294,6 +168,31 @@ def create_baseline(session: Session, actor: Actor, data: BaselineCreate) -> Bas
 # --- sign, discard, verify -----------------------------------------------------------------
 
 
+def _may_sign(actor: Actor, baseline: Baseline) -> bool:
+    return actor.user_id is not None and actor.user_id == baseline.approver_id
+
+
+def _may_discard(actor: Actor, baseline: Baseline) -> bool:
+    return actor.user_id is not None and actor.user_id in (
+        baseline.created_by_id,
+        baseline.approver_id,
+    )
+
+
+def allowed_actions(actor: Actor, baseline: Baseline | None) -> frozenset[str]:
+    """What `actor` may do now: to a baseline (sign, discard), or "create" when it is None."""
+    if not actor.can(BASELINES_WRITE):
+        return frozenset()
+    if baseline is None:
+        return frozenset({"create"})
+    if baseline.status != BaselineStatus.DRAFT:
+        return frozenset()
+    actions = {"sign"} if _may_sign(actor, baseline) else set()
+    if _may_discard(actor, baseline):
+        actions.add("discard")
+    return frozenset(actions)
+
+
 def _require_draft(baseline: Baseline, doing: str) -> None:
     if baseline.status != BaselineStatus.DRAFT:
         raise Conflict(
@@ -305,7 +204,7 @@ def _require_draft(baseline: Baseline, doing: str) -> None:
 def sign_baseline(session: Session, actor: Actor, baseline_id: int, secret: str) -> Baseline:
     """The named approver signs the draft: it becomes approved and immutable."""
     baseline = get_baseline(session, baseline_id)
-    if actor.user_id is None or actor.user_id != baseline.approver_id:
+    if not _may_sign(actor, baseline):
         raise Forbidden(f"Only the approver named on baseline {baseline.id} can sign it.")
     _require_draft(baseline, "signed")
     signed_at = utcnow().replace(microsecond=0)
@@ -332,7 +231,7 @@ def sign_baseline(session: Session, actor: Actor, baseline_id: int, secret: str)
 def discard_baseline(session: Session, actor: Actor, baseline_id: int) -> Baseline:
     """Its creator or its approver drops a draft; it stays on record, marked discarded."""
     baseline = get_baseline(session, baseline_id)
-    if actor.user_id not in (baseline.created_by_id, baseline.approver_id):
+    if not _may_discard(actor, baseline):
         raise Forbidden(
             f"Only the creator or the approver of baseline {baseline.id} can discard it."
         )
@@ -381,55 +280,3 @@ def verify_baseline(session: Session, baseline_id: int, secret: str) -> dict[str
         valid=digest_ok and signature_ok,
     )
     return result
-
-
-# --- diff ----------------------------------------------------------------------------------
-
-
-def current_items(session: Session, baseline: Baseline) -> list[SnapshotItem]:
-    """The baseline's requirements as they are now, plus those its selection matches now."""
-    ids = set(
-        session.scalars(
-            select(BaselineItem.requirement_id).where(BaselineItem.baseline_id == baseline.id)
-        )
-    )
-    selection = baseline.selection or {}
-    if "requirement_ids" not in selection and (
-        selection.get("project_id") is not None or selection.get("release_id") is not None
-    ):
-        stmt = select(Requirement.id)
-        if selection.get("project_id") is not None:
-            stmt = stmt.where(Requirement.project_id == selection["project_id"])
-        if selection.get("release_id") is not None:
-            stmt = stmt.where(Requirement.release_id == selection["release_id"])
-        if selection.get("statuses"):
-            stmt = stmt.where(Requirement.status.in_(selection["statuses"]))
-        ids |= set(session.scalars(stmt))
-    return capture(session, ids)
-
-
-def parse_against(against: str) -> int | str:
-    if against == NOW:
-        return NOW
-    if (baseline_id := parse_int32(against)) is not None:
-        return baseline_id
-    raise InvalidInput(
-        "Bad comparison", [{"field": "against", "message": "a baseline id or 'now'"}]
-    )
-
-
-def diff_baseline(session: Session, baseline_id: int, against: str) -> diffing.Diff:
-    """From baseline `baseline_id` (before) to another baseline or to now (after)."""
-    target = parse_against(against)
-    baseline = get_baseline(session, baseline_id)
-    before = baseline_snapshot(session, baseline.id)
-    if target == NOW:
-        after = current_items(session, baseline)
-    else:
-        assert isinstance(target, int)
-        if session.get(Baseline, target) is None:
-            raise InvalidInput(
-                "Bad comparison", [{"field": "against", "message": f"no baseline {target}"}]
-            )
-        after = baseline_snapshot(session, target)
-    return diffing.diff(before, after)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.errors import InvalidInput, NotFound
 from tmse.core.version_memo import VersionMemo
+from tmse.requirements.baselines.queries import baseline_snapshot, get_baseline
 from tmse.requirements.traceability import queries
 from tmse.requirements.traceability.levels import REGISTRY, Level
 from tmse.requirements.traceability.matrix import (
@@ -112,8 +113,6 @@ def _baselined(
 ) -> tuple[str, list[int], dict[int, str], dict[tuple[str, str], list[Link]]]:
     """The baseline's name, its requirements (by title, then id), their titles, and the links
     leaving them — to derived requirements and to the next level — as the snapshot holds them."""
-    from tmse.requirements.baselines.service import baseline_snapshot, get_baseline
-
     try:
         baseline = get_baseline(session, baseline_id)
     except NotFound:

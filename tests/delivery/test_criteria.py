@@ -102,6 +102,14 @@ def test_built_in_criteria_follow_the_data(db):
             f"1 of 2 Must requirements not approved: REQ-{must_r2.id}",
         )
         assert results["baseline-exists"] == (False, "the project has no approved baseline")
+        # The same details read in the reader's language.
+        in_chinese = {
+            r.key: render(r.detail, "zh_CN") for r in gates.evaluate(session, release_gate)
+        }
+        assert in_chinese["all-must-approved"] == (
+            f"2 个 Must 需求中有 1 个未批准：REQ-{must_r2.id}"
+        )
+        assert in_chinese["baseline-exists"] == "项目没有已批准的基线"
         assert results["architecture-reviews-passed"] == (
             False,
             "2 of 2 services not passed — ledger: 'ledger' has no architecture review; "

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_names_by_id
-from tmse.core.messages import N_, NP_, Message, message, render
+from tmse.core.messages import N_, Message, message, render
+from tmse.delivery.labels import BASELINE_STATES, REVIEW_STATES
 from tmse.delivery.models import Phase, StageGate
 from tmse.planning.models import Project
 from tmse.requirements import queries as requirement_queries
@@ -29,20 +30,6 @@ APPROVED_OR_LATER = frozenset(
     {RequirementStatus.APPROVED, RequirementStatus.IN_PROGRESS, RequirementStatus.DONE}
 )
 LISTED = 5
-# Statuses named inside details; the English words stay the stored slugs the API showed.
-BASELINE_STATES = {
-    "draft": NP_("baseline state", "draft"),
-    "approved": NP_("baseline state", "approved"),
-    "discarded": NP_("baseline state", "discarded"),
-}
-REVIEW_STATES = {
-    "requested": NP_("review state", "requested"),
-    "in-review": NP_("review state", "in-review"),
-    "approved": NP_("review state", "approved"),
-    "approved-with-conditions": NP_("review state", "approved-with-conditions"),
-    "rejected": NP_("review state", "rejected"),
-    "withdrawn": NP_("review state", "withdrawn"),
-}
 
 
 @dataclass(frozen=True)

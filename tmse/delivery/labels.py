@@ -55,6 +55,21 @@ GATE_HINTS = {
     "recycle": N_("Recycle: repeat the phase, then decide again."),
 }
 
+# Statuses named inside details; the English words stay the stored slugs the API showed.
+BASELINE_STATES = {
+    "draft": NP_("baseline state", "draft"),
+    "approved": NP_("baseline state", "approved"),
+    "discarded": NP_("baseline state", "discarded"),
+}
+REVIEW_STATES = {
+    "requested": NP_("review state", "requested"),
+    "in-review": NP_("review state", "in-review"),
+    "approved": NP_("review state", "approved"),
+    "approved-with-conditions": NP_("review state", "approved-with-conditions"),
+    "rejected": NP_("review state", "rejected"),
+    "withdrawn": NP_("review state", "withdrawn"),
+}
+
 
 def labels() -> dict[str, Any]:
     return {
@@ -66,4 +81,5 @@ def labels() -> dict[str, Any]:
         "gate": GATE_LABELS,
         "gate_colour": GATE_COLOURS,
         "gate_hint": GATE_HINTS,
+        "baseline_state": BASELINE_STATES,
     }

@@ -12,6 +12,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import DECISIONS_WRITE, LINKS_WRITE
 from tmse.integrations.adr_tools import (
     Adr,
     AdrFormatError,
@@ -158,3 +159,16 @@ def store_adrs(session: Session, actor: Actor, adrs: list[Adr]) -> tuple[int, in
             )
             updated += 1
     return created, updated
+
+
+# What a page may offer on the register (no record) and on one record.
+CREATE, EDIT, LINK = "create", "edit", "link"
+
+
+def allowed_actions(actor: Actor, record: DecisionRecord | None = None) -> frozenset[str]:
+    """What the actor may do now: record a decision, or edit this one and link it to services."""
+    if not actor.can(DECISIONS_WRITE):
+        return frozenset()
+    if record is None:
+        return frozenset({CREATE})
+    return frozenset({EDIT, LINK}) if actor.can(LINKS_WRITE) else frozenset({EDIT})

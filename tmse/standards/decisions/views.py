@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-import tmse.catalog.views_labels  # noqa: F401 - registers the status label filter
+import tmse.catalog.labels  # noqa: F401 - registers the status label filter
 from tmse.catalog import service as catalog_service
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -24,7 +24,6 @@ from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.decisions.schemas import DecisionCreate, DecisionStatus, DecisionUpdate
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -37,6 +36,8 @@ from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
+Writer = Annotated[Actor, Depends(require(DECISIONS_WRITE))]
+Linker = Annotated[Actor, Depends(require(LINKS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 NOT_FOUND = N_("This decision record does not exist.")
 LINK_TYPE = "decides"  # adr:N → service:M, as the decisions API documents
@@ -81,7 +82,7 @@ def decisions_page(
             "sort": sort,
             "base_url": filter_url("/decisions", sort=paging.sort or "", **filters),
             "sort_url": filter_url("/decisions", **filters),
-            "can_write": actor.can(DECISIONS_WRITE),
+            "allowed": decisions.allowed_actions(actor),
             "flashes": saved_flash(request, saved),
         },
     )
@@ -127,9 +128,7 @@ def _fix(_: Any) -> str:
 
 
 @router.get("/decisions/new")
-def new_decision_page(request: Request, actor: Reader) -> Response:
-    if not actor.can(DECISIONS_WRITE):
-        return forbidden_page(request, DECISIONS_WRITE)
+def new_decision_page(request: Request, actor: Writer) -> Response:
     values = {f: "" for f in FIELDS} | {
         "status": DecisionStatus.PROPOSED,
         "date": dt.date.today().isoformat(),
@@ -139,10 +138,8 @@ def new_decision_page(request: Request, actor: Reader) -> Response:
 
 @router.post("/decisions")
 def create_decision(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(DECISIONS_WRITE):
-        return forbidden_page(request, DECISIONS_WRITE)
     _ = translator(request)
     values = _submitted(form)
     data = {k: v for k, v in values.items() if k != "version"}
@@ -172,10 +169,8 @@ def _record_values(record: DecisionRecord) -> dict[str, Any]:
 
 @router.get("/decisions/{number}/edit")
 def edit_decision_page(
-    request: Request, session: DbSession, actor: Reader, number: int
+    request: Request, session: DbSession, actor: Writer, number: int
 ) -> Response:
-    if not actor.can(DECISIONS_WRITE):
-        return forbidden_page(request, DECISIONS_WRITE)
     try:
         record = decisions.get_decision(session, number)
     except NotFound:
@@ -185,10 +180,8 @@ def edit_decision_page(
 
 @router.post("/decisions/{number}/edit")
 def update_decision(
-    request: Request, session: DbSession, actor: Reader, number: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, number: int, form: SubmittedForm
 ) -> Response:
-    if not actor.can(DECISIONS_WRITE):
-        return forbidden_page(request, DECISIONS_WRITE)
     _ = translator(request)
     values = _submitted(form)
     try:
@@ -253,8 +246,7 @@ def _record_page(
             "links": record.links,
             "superseding": superseding,
             "services": _linked_services(session, record),
-            "can_write": actor.can(DECISIONS_WRITE),
-            "can_link": actor.can(DECISIONS_WRITE) and actor.can(LINKS_WRITE),
+            "allowed": decisions.allowed_actions(actor, record),
             "flashes": flashes,
             "link_error": link_error,
             "link_value": link_value,
@@ -276,11 +268,14 @@ def decision_page(
 
 @router.post("/decisions/{number}/services")
 def link_service(
-    request: Request, session: DbSession, actor: Reader, number: int, form: SubmittedForm
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    _linker: Linker,
+    number: int,
+    form: SubmittedForm,
 ) -> Response:
     """Link the record to a service by name: a trace link adr → service of type `decides`."""
-    if not (actor.can(DECISIONS_WRITE) and actor.can(LINKS_WRITE)):
-        return forbidden_page(request, DECISIONS_WRITE)
     _ = translator(request)
     try:
         record = decisions.get_decision(session, number)

@@ -26,7 +26,6 @@ from tmse.standards.registry.models import Category
 from tmse.standards.registry.schemas import StandardCreate, VersionPublish
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -38,6 +37,7 @@ from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
+Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 NOT_FOUND = N_("This standard does not exist.")
 
 
@@ -70,19 +70,15 @@ def _create_form(
 
 
 @router.get("/standards/new")
-def new_standard_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def new_standard_page(request: Request, session: DbSession, actor: Writer) -> Response:
     values = {"key": "", "name": "", "category": Category.CUSTOM.value, "owner": ""}
     return _create_form(request, session, values)
 
 
 @router.post("/standards")
 def create_standard(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     _ = translator(request)
     values = {
         name: str(form.get(name, "")).strip() for name in ("key", "name", "category", "owner")
@@ -131,9 +127,7 @@ def _publish_form(
 
 
 @router.get("/standards/{key}/publish")
-def publish_page(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def publish_page(request: Request, session: DbSession, actor: Writer, key: str) -> Response:
     try:
         detail = service.standard_detail(session, key)
     except NotFound:
@@ -151,10 +145,8 @@ def publish_page(request: Request, session: DbSession, actor: Reader, key: str) 
 
 @router.post("/standards/{key}/publish")
 def publish_version(
-    request: Request, session: DbSession, actor: Reader, key: str, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, key: str, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     _ = translator(request)
     try:
         standard = service.get_standard(session, key)
@@ -218,10 +210,8 @@ def _field(location: tuple[Any, ...]) -> str:
 
 @router.post("/standards/{key}/retire")
 def retire_standard(
-    request: Request, session: DbSession, actor: Reader, key: str, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, key: str, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     try:
         with session.begin_nested():
             service.retire_standard(session, actor, key, optional_int(form.get("version")) or 0)
@@ -234,9 +224,7 @@ def retire_standard(
 
 
 @router.post("/standards/seed")
-def seed_standards(request: Request, session: DbSession, actor: Reader) -> Response:
+def seed_standards(request: Request, session: DbSession, actor: Writer) -> Response:
     """Add the built-in standards that are missing."""
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     seed_builtin_standards(session, actor)
     return RedirectResponse("/standards?saved=1", status_code=303)

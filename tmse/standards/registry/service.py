@@ -15,6 +15,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.models import Standard, StandardVersion
 from tmse.standards.registry.schemas import (
@@ -316,3 +317,19 @@ def diff_versions(session: Session, key: str, first: int, second: int) -> Versio
         removed=[rule for rule_key, rule in before.items() if rule_key not in after],
         changed=sorted(changed, key=lambda change: change.key),
     )
+
+
+# What a page may offer on the standards list (no standard) and on one standard.
+CREATE, SEED, PUBLISH, RETIRE = "create", "seed", "publish", "retire"
+
+
+def allowed_actions(
+    actor: Actor, standard: Standard | StandardDetail | None = None
+) -> frozenset[str]:
+    """What the actor may do now: on the list (create, seed) or to this standard (publish, retire
+    while it is in force)."""
+    if not actor.can(STANDARDS_WRITE):
+        return frozenset()
+    if standard is None:
+        return frozenset({CREATE, SEED})
+    return frozenset() if standard.retired else frozenset({PUBLISH, RETIRE})

@@ -14,7 +14,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
-from tmse.core.permissions import READ, STANDARDS_WRITE
+from tmse.core.permissions import READ
 from tmse.standards.registry import forms, results, service
 from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS
 from tmse.standards.registry.markdown_text import render_markdown
@@ -86,7 +86,7 @@ def standards_page(
             "any_standard": any_standard,
             "categories": list(Category),
             "base_url": filter_url("/standards", **filters),
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": service.allowed_actions(actor),
             "flashes": saved_flash(request, saved),
             **_labels(),
         },
@@ -204,7 +204,7 @@ def _standard_page(
             "diff_numbers": numbers,
             "tally": tally,
             "failing_shown": FAILING_SHOWN,
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": service.allowed_actions(actor, detail),
             "flashes": saved_flash(request, saved),
             **_labels(),
         },

@@ -16,7 +16,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.input_types import parse_int32
-from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
+from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.reviews import service
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
 from tmse.standards.reviews.pages import render_new, render_review
@@ -30,7 +30,6 @@ from tmse.standards.reviews.schemas import (
 from tmse.web.forms import (
     SubmittedForm,
     Translate,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -40,7 +39,8 @@ from tmse.web.forms import (
 from tmse.web.labels import N_
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require(READ))]
+Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]
+Decider = Annotated[Actor, Depends(require(REVIEWS_DECIDE))]
 _SPLIT = re.compile(r"[\s,]+")
 TARGET_KINDS = ("service", "api", "data-store")
 
@@ -155,10 +155,8 @@ def _request_body(values: dict[str, Any], dependencies: list[dict[str, str]]) ->
 
 @router.post("/reviews")
 def create_review(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, form: SubmittedForm
 ) -> Response:
-    if not actor.can(REVIEWS_REQUEST):
-        return forbidden_page(request, REVIEWS_REQUEST)
     _ = translator(request)
     values = _submitted_request(form)
     dependencies, bad_line = parse_dependencies(values["dependencies"])
@@ -203,13 +201,10 @@ def _act(
     session: Session,
     actor: Actor,
     review_id: int,
-    permission: str,
     change: Callable[[], Any],
     values: dict[str, Any] | None = None,
 ) -> Response:
     """Run one change of a review page's form; errors show the review page again."""
-    if not actor.can(permission):
-        return forbidden_page(request, permission)
     _ = translator(request)
     try:
         with session.begin_nested():
@@ -238,22 +233,22 @@ def _act(
 
 @router.post("/reviews/{review_id}/comments")
 def comment(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, review_id: int, form: SubmittedForm
 ) -> Response:
     values = {"body": str(form.get("body", "")).strip()}
     return _act(
-        request, session, actor, review_id, REVIEWS_REQUEST,
+        request, session, actor, review_id,
         lambda: service.add_comment(session, actor, review_id, CommentIn(**values)), values,
     )  # fmt: skip
 
 
 @router.post("/reviews/{review_id}/opinion")
 def opinion(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, review_id: int, form: SubmittedForm
 ) -> Response:
     values = {"opinion": _text(form, "opinion"), "opinion_comment": _text(form, "comment")}
     return _act(
-        request, session, actor, review_id, REVIEWS_REQUEST,
+        request, session, actor, review_id,
         lambda: service.give_opinion(
             session, actor, review_id,
             OpinionIn(opinion=values["opinion"], comment=values["opinion_comment"]),  # type: ignore[arg-type]
@@ -276,7 +271,7 @@ def _conditions(form: SubmittedForm) -> list[dict[str, Any]]:
 
 @router.post("/reviews/{review_id}/decision")
 def decision(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Decider, review_id: int, form: SubmittedForm
 ) -> Response:
     values = {
         "status": _text(form, "status"),
@@ -295,7 +290,7 @@ def decision(
         "conditions": _conditions(form),
     }
     return _act(
-        request, session, actor, review_id, REVIEWS_DECIDE,
+        request, session, actor, review_id,
         lambda: service.decide(session, actor, review_id, DecisionIn.model_validate(body)),
         values,
     )  # fmt: skip
@@ -305,14 +300,14 @@ def decision(
 def tick(
     request: Request,
     session: DbSession,
-    actor: Reader,
+    actor: Decider,
     review_id: int,
     index: int,
     form: SubmittedForm,
 ) -> Response:
     data = {"version": optional_int(form.get("version")), "done": bool(form.get("done"))}
     return _act(
-        request, session, actor, review_id, REVIEWS_DECIDE,
+        request, session, actor, review_id,
         lambda: service.tick_condition(
             session, actor, review_id, index, ConditionTick.model_validate(data)
         ),
@@ -321,29 +316,29 @@ def tick(
 
 @router.post("/reviews/{review_id}/refresh")
 def refresh(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, review_id: int, form: SubmittedForm
 ) -> Response:
     version = optional_int(form.get("version")) or 0
     return _act(
-        request, session, actor, review_id, REVIEWS_REQUEST,
+        request, session, actor, review_id,
         lambda: service.refresh_checklist(session, actor, review_id, version),
     )  # fmt: skip
 
 
 @router.post("/reviews/{review_id}/withdraw")
 def withdraw(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, review_id: int, form: SubmittedForm
 ) -> Response:
     version = optional_int(form.get("version")) or 0
     return _act(
-        request, session, actor, review_id, REVIEWS_REQUEST,
+        request, session, actor, review_id,
         lambda: service.withdraw(session, actor, review_id, version),
     )  # fmt: skip
 
 
 @router.post("/reviews/{review_id}/adrs")
 def link_adr(
-    request: Request, session: DbSession, actor: Reader, review_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Requester, review_id: int, form: SubmittedForm
 ) -> Response:
     values = {"number": _text(form, "number")}
 
@@ -353,4 +348,4 @@ def link_adr(
             raise InvalidInput("Unknown ADR", [{"field": "number", "message": "not a number"}])
         service.link_adr(session, actor, review_id, number)
 
-    return _act(request, session, actor, review_id, REVIEWS_REQUEST, change, values)
+    return _act(request, session, actor, review_id, change, values)

@@ -14,13 +14,12 @@ from tmse.catalog.models import Layer, Service
 from tmse.catalog.schemas import TargetKind
 from tmse.core.actor import Actor
 from tmse.core.identity.models import Team, User, UserRole
-from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST, Role
+from tmse.core.permissions import Role
 from tmse.standards.decisions.models import DecisionRecord
-from tmse.standards.reviews import queries
+from tmse.standards.reviews import queries, service
 from tmse.standards.reviews.gate import architecture_gate
 from tmse.standards.reviews.labels import labels
-from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus
-from tmse.standards.reviews.service import OPEN, OVERRIDE_ROLES
+from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
 from tmse.web.templating import render
 
 # Pages of the other ends a review links to.
@@ -93,12 +92,6 @@ def render_review(
     status_code: int = 200,
 ) -> HTMLResponse:
     out = queries.review_out(session, review)
-    assigned = actor.username in out.reviewers
-    is_open = review.status in OPEN
-    own = review.requested_by_id is not None and review.requested_by_id == actor.user_id
-    may_decide = (
-        actor.can(REVIEWS_DECIDE) and not own and (assigned or bool(actor.roles & OVERRIDE_ROLES))
-    )
     subject = out.subject
     service_exists = (
         session.scalar(select(Service.id).where(Service.name == subject)) is not None
@@ -111,13 +104,7 @@ def render_review(
         {
             "active": "reviews",
             "review": out,
-            "is_open": is_open,
-            "can_request": actor.can(REVIEWS_REQUEST),
-            "can_withdraw": is_open and (own or actor.can(REVIEWS_DECIDE)),
-            "can_opine": is_open and assigned and actor.can(REVIEWS_REQUEST),
-            "can_decide": is_open and may_decide,
-            "can_tick": review.status == ReviewStatus.APPROVED_WITH_CONDITIONS
-            and actor.can(REVIEWS_DECIDE),
+            "allowed": service.allowed_actions(session, actor, review),
             "my_opinion": next(
                 (r for r in out.reviewer_opinions if r.username == actor.username), None
             ),

@@ -8,29 +8,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
 from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
+from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import checklist
 from tmse.standards.reviews.inputs import evaluate_checklist
 from tmse.standards.reviews.models import (
     ArchitectureReview,
     ReviewComment,
-    ReviewKind,
     ReviewReviewer,
     ReviewStatus,
 )
+from tmse.standards.reviews.request_validation import validated_subject
 from tmse.standards.reviews.reviewers import choose_reviewers
 from tmse.standards.reviews.schemas import (
     CommentIn,
     ConditionTick,
     DecisionIn,
-    DependencyIn,
     OpinionIn,
     ReviewCreate,
 )
@@ -102,66 +101,9 @@ def _require_open(review: ArchitectureReview, doing: str) -> None:
         )
 
 
-def _check_dependencies(
-    field: str, name: str, dependencies: list[DependencyIn], errors: list[dict[str, Any]]
-) -> None:
-    seen: set[tuple[str, str]] = set()
-    for index, dependency in enumerate(dependencies):
-        key = (str(dependency.kind), dependency.target)
-        where = f"{field}[{index}].target"
-        if key in seen:
-            errors.append({"field": where, "message": f"'{dependency.target}' is listed twice"})
-        elif dependency.kind == "service" and dependency.target == name:
-            errors.append({"field": where, "message": "a service cannot depend on itself"})
-        seen.add(key)
-
-
-def _validated_subject(
-    session: Session, data: ReviewCreate
-) -> tuple[Service | None, dict[str, Any], str | None]:
-    """(the reviewed service, the proposal to store, the owner team's name) or one 422."""
-    errors: list[dict[str, Any]] = []
-    service: Service | None = None
-    proposal: dict[str, Any] = {}
-    owner: str | None = None
-    if data.kind == ReviewKind.NEW_SERVICE:
-        if data.proposal is None:
-            errors.append({"field": "proposal", "message": "a new service needs a proposal"})
-        else:
-            _check_dependencies(
-                "proposal.dependencies", data.proposal.name, data.proposal.dependencies, errors
-            )
-            proposal = data.proposal.model_dump(mode="json")
-            owner = data.proposal.owner
-        if data.service is not None:
-            errors.append({"field": "service", "message": "only a significant change names one"})
-        if data.dependencies:
-            errors.append(
-                {"field": "dependencies", "message": "put a new service's in proposal.dependencies"}
-            )
-    else:
-        if data.proposal is not None:
-            errors.append({"field": "proposal", "message": "only a new service has a proposal"})
-        if not data.service:
-            errors.append({"field": "service", "message": "name the service that changes"})
-        else:
-            service = session.scalar(select(Service).where(Service.name == data.service))
-            if service is None:
-                errors.append({"field": "service", "message": f"no service named '{data.service}'"})
-            else:
-                _check_dependencies("dependencies", service.name, data.dependencies, errors)
-                proposal = {"dependencies": [d.model_dump(mode="json") for d in data.dependencies]}
-    for index, number in enumerate(data.adrs):
-        if session.scalar(select(DecisionRecord.id).where(DecisionRecord.number == number)) is None:
-            errors.append({"field": f"adrs[{index}]", "message": f"no ADR numbered {number}"})
-    if errors:
-        raise InvalidInput("The review request is not valid", errors)
-    return service, proposal, owner
-
-
 def request_review(session: Session, actor: Actor, data: ReviewCreate) -> ArchitectureReview:
     """Store a review request with its reviewers and its checklist, evaluated now."""
-    service, proposal, owner = _validated_subject(session, data)
+    service, proposal, owner = validated_subject(session, data)
     owner_team_id = service.owner_team_id if service is not None else None
     reviewers = choose_reviewers(session, data.reviewers, actor.user_id, owner_team_id, owner)
     review = ArchitectureReview(
@@ -220,7 +162,7 @@ def link_adr(session: Session, actor: Actor, review_id: int, number: int) -> Arc
 def withdraw(session: Session, actor: Actor, review_id: int, version: int) -> ArchitectureReview:
     """The requester (or a decider) takes an undecided request back."""
     review = get_review(session, review_id)
-    if review.requested_by_id != actor.user_id and not actor.can("reviews:decide"):
+    if review.requested_by_id != actor.user_id and not actor.can(REVIEWS_DECIDE):
         raise Forbidden("Only the requester or an architect can withdraw this review.")
     check_version("Review", review.version, version)
     before = snapshot(review)
@@ -376,3 +318,45 @@ def tick_condition(
     session.flush()
     audit.record(session, actor, "condition", "review", review.id, before, snapshot(review))
     return review
+
+
+# What a page may offer on the review list (no review) and on one review.
+REQUEST, REFRESH, WITHDRAW, COMMENT, OPINE, LINK_ADR = (
+    "request",
+    "refresh",
+    "withdraw",
+    "comment",
+    "opine",
+    "link-adr",
+)
+DECIDE, TICK = "decide", "tick"
+
+
+def allowed_actions(
+    session: Session, actor: Actor, review: ArchitectureReview | None = None
+) -> frozenset[str]:
+    """What the actor may do now: request a review, or act on this one as its requester, one of
+    its reviewers or an architect; the same rules the changes above enforce."""
+    may_request, may_decide = actor.can(REVIEWS_REQUEST), actor.can(REVIEWS_DECIDE)
+    if review is None:
+        return frozenset({REQUEST} if may_request else ())
+    is_open = review.status in OPEN
+    own = review.requested_by_id is not None and review.requested_by_id == actor.user_id
+    assigned = _assignment(session, review, actor) is not None
+    actions: set[str] = set()
+    if may_request:
+        actions |= {REQUEST, LINK_ADR}
+        if review.status != ReviewStatus.WITHDRAWN:
+            actions.add(COMMENT)
+        if is_open:
+            actions.add(REFRESH)
+        if is_open and (own or may_decide):
+            actions.add(WITHDRAW)
+        if is_open and assigned:
+            actions.add(OPINE)
+    if may_decide:
+        if is_open and not own and (assigned or actor.roles & OVERRIDE_ROLES):
+            actions.add(DECIDE)
+        if review.status == ReviewStatus.APPROVED_WITH_CONDITIONS:
+            actions.add(TICK)
+    return frozenset(actions)

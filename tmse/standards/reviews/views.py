@@ -16,7 +16,7 @@ from tmse.standards.reviews import forms, queries, service
 from tmse.standards.reviews.labels import labels
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus
 from tmse.standards.reviews.pages import render_new, render_review
-from tmse.web.forms import forbidden_page, not_found_page
+from tmse.web.forms import not_found_page
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
@@ -24,6 +24,7 @@ from tmse.web.templating import NavItem, register_nav, render
 router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
+Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 register_nav(NavItem("reviews", N_("Reviews"), "/reviews", READ, order=47, group="architecture"))
@@ -73,7 +74,7 @@ def reviews_page(
             "kinds": list(ReviewKind),
             "base_url": filter_url("/reviews", status=status, kind=kind, mine=mine),
             "status_url": filter_url("/reviews", kind=kind, mine=mine),
-            "can_request": actor.can(REVIEWS_REQUEST),
+            "allowed": service.allowed_actions(session, actor),
             "labels": labels(),
         },
     )
@@ -83,11 +84,9 @@ def reviews_page(
 def new_review_page(
     request: Request,
     session: DbSession,
-    actor: Reader,
+    actor: Requester,
     service_name: str = Query("", alias="service"),
 ) -> Response:
-    if not actor.can(REVIEWS_REQUEST):
-        return forbidden_page(request, REVIEWS_REQUEST)
     kind = ReviewKind.SIGNIFICANT_CHANGE if service_name else ReviewKind.NEW_SERVICE
     values = {"kind": str(kind), "service": service_name, "layer": "business", "reviewers": []}
     return render_new(request, session, values)

@@ -18,6 +18,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.registry import evaluation
 from tmse.standards.scorecards import rollup
 from tmse.standards.scorecards.heatmap import Cell, HeatMap, heat_map
@@ -262,3 +263,11 @@ def _heat_map_in_sql(session: Session, day: dt.date, by: str, dialect: str) -> H
         standards=sorted({c.standard for c in cells}),
         cells=cells,
     )
+
+
+SNAPSHOT = "snapshot"
+
+
+def allowed_actions(actor: Actor) -> frozenset[str]:
+    """What the actor may do on the scorecard list: score every service now."""
+    return frozenset({SNAPSHOT}) if actor.can(STANDARDS_WRITE) else frozenset()

@@ -30,13 +30,14 @@ from tmse.standards.scorecards.labels import (
 )
 from tmse.standards.scorecards.levels import views as level_pages
 from tmse.standards.scorecards.levels.service import level_defs
-from tmse.web.forms import forbidden_page, not_found_page, translator
+from tmse.web.forms import not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
+Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 SERVICE_NOT_FOUND = N_("This service does not exist.")
 TREND_DAYS = 90
@@ -120,16 +121,14 @@ def scorecards_page(
             "sort": paging.sort or "service",
             "base_url": filter_url("/scorecards", **filters, standard=standard, sort=paging.sort),
             "sort_url": filter_url("/scorecards", **filters, standard=standard, limit=paging.limit),
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": service.allowed_actions(actor),
             "flashes": flashes,
         },
     )
 
 
 @router.post("/scorecards/snapshots")
-def take_snapshots(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def take_snapshots(request: Request, session: DbSession, actor: Writer) -> Response:
     service.take_snapshots(session, actor)
     return RedirectResponse("/scorecards?saved=1", status_code=303)
 

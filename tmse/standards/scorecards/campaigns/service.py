@@ -18,6 +18,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.registry import evaluation
 from tmse.standards.scorecards import rollup
 from tmse.standards.scorecards.campaigns import progress
@@ -291,3 +292,14 @@ def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
         lagging=lagging,
         series=progress_series(session, campaign),
     )
+
+
+# What a page may offer on the campaign list (no campaign) and on one campaign.
+CREATE, EDIT, DELETE = "create", "edit", "delete"
+
+
+def allowed_actions(actor: Actor, campaign: Campaign | None = None) -> frozenset[str]:
+    """What the actor may do now: start a campaign, or edit and delete this one."""
+    if not actor.can(STANDARDS_WRITE):
+        return frozenset()
+    return frozenset({CREATE}) if campaign is None else frozenset({EDIT, DELETE})

@@ -32,7 +32,6 @@ from tmse.standards.scorecards.schemas import (
 from tmse.standards.scorecards.service import latest_day
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     translator,
@@ -44,6 +43,7 @@ from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
+Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 CAMPAIGN_NOT_FOUND = N_("This campaign does not exist.")
 
@@ -64,7 +64,7 @@ def campaigns_page(
             "include_closed": include_closed,
             "latest": latest_day(session),
             "base_url": filter_url("/scorecards/campaigns", closed="1" if include_closed else ""),
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": campaigns.allowed_actions(actor),
         },
     )
 
@@ -123,9 +123,7 @@ def _form_errors(exc: ValidationError, request: Request) -> dict[str, str]:
 
 
 @router.get("/scorecards/campaigns/new")
-def new_campaign_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def new_campaign_page(request: Request, session: DbSession, actor: Writer) -> Response:
     defs = level_defs(session)
     values = {"target_level": defs[-1].key if defs else "", "scope": {}}
     return _campaign_form(request, session, values)
@@ -133,10 +131,8 @@ def new_campaign_page(request: Request, session: DbSession, actor: Reader) -> Re
 
 @router.post("/scorecards/campaigns")
 def create_campaign(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     values = _submitted_campaign(form)
     try:
         data = CampaignCreate.model_validate(
@@ -180,7 +176,7 @@ def campaign_page(
             else None,
             "severity_labels": SEVERITY_LABELS,
             "latest": latest_day(session),
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": campaigns.allowed_actions(actor, found),
             "flashes": saved_flash(request, saved),
         },
     )
@@ -188,10 +184,8 @@ def campaign_page(
 
 @router.get("/scorecards/campaigns/{campaign_id}/edit")
 def edit_campaign_page(
-    request: Request, session: DbSession, actor: Reader, campaign_id: int
+    request: Request, session: DbSession, actor: Writer, campaign_id: int
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     try:
         found = campaigns.campaign_out(session, campaigns.get_campaign(session, campaign_id))
     except NotFound:
@@ -203,10 +197,8 @@ def edit_campaign_page(
 
 @router.post("/scorecards/campaigns/{campaign_id}/edit")
 def update_campaign(
-    request: Request, session: DbSession, actor: Reader, campaign_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, campaign_id: int, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     values = _submitted_campaign(form)
     if values["due_on"] is None:
         errors = {"due_on": translator(request)("This field is required.")}
@@ -229,10 +221,8 @@ def update_campaign(
 
 @router.post("/scorecards/campaigns/{campaign_id}/delete")
 def delete_campaign(
-    request: Request, session: DbSession, actor: Reader, campaign_id: int
+    request: Request, session: DbSession, actor: Writer, campaign_id: int
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     try:
         campaigns.delete_campaign(session, actor, campaign_id)
     except NotFound:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, NotFound, check_version
+from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.scorecards import rollup
 from tmse.standards.scorecards.models import Campaign, ScorecardLevel
 from tmse.standards.scorecards.schemas import LevelCreate, LevelUpdate
@@ -113,3 +114,17 @@ def delete_level(session: Session, actor: Actor, key: str, version: int | None =
     session.delete(level)
     session.flush()
     audit.record(session, actor, "delete", "scorecard-level", key, before, None)
+
+
+# What the levels page may offer.
+CREATE, EDIT, DELETE = "create", "edit", "delete"
+
+
+def allowed_actions(session: Session, actor: Actor) -> frozenset[str]:
+    """What the actor may do to the levels now: add and edit them, and delete one unless it is
+    the last."""
+    if not actor.can(STANDARDS_WRITE):
+        return frozenset()
+    if len(level_defs(session)) > 1:
+        return frozenset({CREATE, EDIT, DELETE})
+    return frozenset({CREATE, EDIT})

@@ -19,7 +19,6 @@ from tmse.standards.scorecards.queries import common_context
 from tmse.standards.scorecards.schemas import LevelCreate, LevelUpdate
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     translator,
@@ -31,6 +30,7 @@ from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
+Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 LEVEL_NOT_FOUND = N_("This level does not exist.")
 
 
@@ -43,7 +43,7 @@ def levels_page(request: Request, session: DbSession, actor: Reader, saved: str 
         common_context(session)
         | {
             "stored": stored,
-            "can_write": actor.can(STANDARDS_WRITE),
+            "allowed": service.allowed_actions(session, actor),
             "flashes": saved_flash(request, saved),
         },
     )
@@ -78,19 +78,15 @@ def _submitted_level(form: SubmittedForm) -> dict[str, Any]:
 
 
 @router.get("/scorecards/levels/new")
-def new_level_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def new_level_page(request: Request, session: DbSession, actor: Writer) -> Response:
     top = max((lv.rank for lv in service.level_defs(session)), default=0)
     return _level_form(request, session, {"rank": top + 1, "color": ""})
 
 
 @router.post("/scorecards/levels")
 def create_level(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     _ = translator(request)
     values = _submitted_level(form)
     try:
@@ -108,9 +104,7 @@ def create_level(
 
 
 @router.get("/scorecards/levels/{key}/edit")
-def edit_level_page(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def edit_level_page(request: Request, session: DbSession, actor: Writer, key: str) -> Response:
     found = next((lv for lv in service.level_defs(session) if lv.key == key), None)
     if found is None:
         return not_found_page(request, LEVEL_NOT_FOUND)
@@ -121,10 +115,8 @@ def edit_level_page(request: Request, session: DbSession, actor: Reader, key: st
 
 @router.post("/scorecards/levels/{key}/edit")
 def update_level(
-    request: Request, session: DbSession, actor: Reader, key: str, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, key: str, form: SubmittedForm
 ) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
     _ = translator(request)
     values = _submitted_level(form)
     try:
@@ -144,9 +136,7 @@ def update_level(
 
 
 @router.post("/scorecards/levels/{key}/delete")
-def delete_level(request: Request, session: DbSession, actor: Reader, key: str) -> Response:
-    if not actor.can(STANDARDS_WRITE):
-        return forbidden_page(request, STANDARDS_WRITE)
+def delete_level(request: Request, session: DbSession, actor: Writer, key: str) -> Response:
     try:
         with session.begin_nested():
             service.delete_level(session, actor, key)
@@ -166,7 +156,7 @@ def delete_level(request: Request, session: DbSession, actor: Reader, key: str) 
             common_context(session)
             | {
                 "stored": stored,
-                "can_write": True,
+                "allowed": service.allowed_actions(session, actor),
                 "flashes": [{"kind": "danger", "text": text}],
             },
             status_code=exc.status,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import html
 import json
 import re
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -16,6 +18,10 @@ from tmse.core.audit import AuditEntry
 from tmse.core.audit.activity import writes_per_day
 from tmse.core.identity import service
 from tmse.core.identity.schemas import TeamCreate
+from tmse.requirements.workflow import Action
+from tmse.web.labels import ACTION_LABELS
+
+TMSE = Path(__file__).resolve().parents[2] / "tmse"
 
 
 def _chart(page_html: str, element_id: str) -> dict:
@@ -168,3 +174,46 @@ def test_verify_chain_reports_intact_then_the_first_bad_entry(client, db, make_a
     assert 'data-intact="false"' in broken.text
     assert "First bad entry: #2" in broken.text
     assert 'id="audit-table"' in broken.text
+
+
+def _actions_written_in_code() -> dict[str, str]:
+    """Every constant action passed to audit.record / record_many's Change, with where."""
+    found: dict[str, str] = {}
+    for path in sorted(TMSE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            name = name or (node.func.id if isinstance(node.func, ast.Name) else "")
+            position = {"record": 2, "Change": 0, "_record": 2}.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            action = node.args[position]
+            if isinstance(action, ast.Constant) and isinstance(action.value, str):
+                found.setdefault(action.value, f"{path.relative_to(TMSE.parent)}:{node.lineno}")
+    return found
+
+
+def test_every_audit_action_written_anywhere_has_a_label():
+    written = _actions_written_in_code() | {str(a): "workflow.Action" for a in Action}
+    assert {"create", "login", "revoke", "sign", "approve"} <= set(written)  # the scan works
+    unlabelled = {a: where for a, where in written.items() if a not in ACTION_LABELS}
+    assert not unlabelled, f"audit actions without a label in tmse/web/labels.py: {unlabelled}"
+
+
+def test_a_chinese_reader_sees_actions_in_chinese(client, db, make_account):
+    seed_org(db)
+    make_account("committee", username="chair")
+    login(client, "chair")
+    with db.session() as session:
+        audit.record(session, SYSTEM, "approve", "requirement", 1)
+        audit.record(session, SYSTEM, "from-a-newer-module", "requirement", 1)
+    post_form(client, "/language", {"locale": "zh_CN"})
+
+    table = client.get("/audit").text.split('id="audit-table"')[1]
+
+    assert 'data-action="create">创建<' in table
+    assert 'data-action="approve">批准<' in table
+    # An action this version has no label for shows as the code it is stored as.
+    assert 'data-action="from-a-newer-module">from-a-newer-module<' in table
+    assert ">Created<" not in table and ">Approved<" not in table

@@ -1,16 +1,10 @@
-"""English labels of roles, unit kinds, link states and audit actions, marked for the catalogs.
-
-`N_` marks a msgid for extraction (babel keyword `N_`) without translating it; pages translate
-the label when they render it, in the reader's language.
-"""
+"""Translatable names of roles, unit kinds, link states and audit actions."""
 
 from __future__ import annotations
 
+from tmse.core.messages import N_, NP_, Message
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name
-    """Mark `message` for the catalogs; translation happens where it is shown."""
-    return message
-
+__all__ = ["ACTION_LABELS", "N_", "action_label", "kind_label", "link_state_label", "role_label"]
 
 ROLE_LABELS = {
     "admin": N_("Administrator"),
@@ -35,14 +29,50 @@ LINK_STATE_LABELS = {
     "invalid": N_("Invalid"),
 }
 
-ACTION_LABELS = {
-    "create": N_("Created"),
-    "update": N_("Updated"),
-    "delete": N_("Deleted"),
-    "revoke": N_("Revoked"),
-    "clear": N_("Cleared"),
-    "login": N_("Signed in"),
-    "login_failed": N_("Sign-in failed"),
+# Every action an audit entry is written with (tests/web/test_audit_page.py finds them in the
+# code), past tense; the context keeps "Approved" here apart from the status of that name.
+ACTION_LABELS: dict[str, Message] = {
+    "create": NP_("audit action", "Created"),
+    "update": NP_("audit action", "Updated"),
+    "delete": NP_("audit action", "Deleted"),
+    "edit": NP_("audit action", "Edited"),
+    "import": NP_("audit action", "Imported"),
+    "revoke": NP_("audit action", "Revoked"),
+    "clear": NP_("audit action", "Cleared"),
+    "login": NP_("audit action", "Signed in"),
+    "login_failed": NP_("audit action", "Sign-in failed"),
+    "read": NP_("audit action", "Marked read"),
+    "read-all": NP_("audit action", "Marked all read"),
+    "submit": NP_("audit action", "Submitted"),
+    "withdraw": NP_("audit action", "Withdrawn"),
+    "decide": NP_("audit action", "Decided"),
+    "apply": NP_("audit action", "Applied"),
+    "sign": NP_("audit action", "Signed"),
+    "discard": NP_("audit action", "Discarded"),
+    "publish": NP_("audit action", "Published"),
+    "retire": NP_("audit action", "Retired"),
+    "report": NP_("audit action", "Reported"),
+    "snapshot": NP_("audit action", "Snapshot taken"),
+    "comment": NP_("audit action", "Commented"),
+    "opinion": NP_("audit action", "Opinion given"),
+    "refresh": NP_("audit action", "Refreshed"),
+    "condition": NP_("audit action", "Condition ticked"),
+    "add-item": NP_("audit action", "Item added"),
+    "remove-item": NP_("audit action", "Item removed"),
+    "reset-approvals": NP_("audit action", "Approvals reset"),
+    # Requirement transitions (tmse.requirements.workflow.Action).
+    "accept": NP_("audit action", "Accepted"),
+    "reject": NP_("audit action", "Rejected"),
+    "snooze": NP_("audit action", "Snoozed"),
+    "unsnooze": NP_("audit action", "Woken up"),
+    "mark-duplicate": NP_("audit action", "Marked as duplicate"),
+    "reopen": NP_("audit action", "Reopened"),
+    "request-review": NP_("audit action", "Review requested"),
+    "approve": NP_("audit action", "Approved"),
+    "request-changes": NP_("audit action", "Changes requested"),
+    "withdraw-review": NP_("audit action", "Review withdrawn"),
+    "start": NP_("audit action", "Started"),
+    "complete": NP_("audit action", "Completed"),
 }
 
 
@@ -58,5 +88,6 @@ def link_state_label(state: str) -> str:
     return LINK_STATE_LABELS.get(state, state)
 
 
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+def action_label(action: str) -> Message:
+    """The action's label; an action no label knows (a newer module's) shows as its code."""
+    return ACTION_LABELS.get(action) or Message(action)

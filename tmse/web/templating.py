@@ -116,8 +116,10 @@ def _translations() -> NullTranslations:
 
 
 @pass_eval_context
-def _gettext(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+def _gettext(eval_ctx: EvalContext, message: str | Message, **variables: Any) -> str:
     """`_("Showing %(first)s", first=1)`: translated, then filled in with escaped values."""
+    if isinstance(message, Message):  # a label with a context: `_(entry.action | action_label)`
+        return _render_message(message)
     text = _translations().gettext(message)
     if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our own catalog; the variables are escaped by %

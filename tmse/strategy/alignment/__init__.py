@@ -1,0 +1,1 @@
+"""Alignment: how goals, objectives, initiatives and requirements serve each other."""

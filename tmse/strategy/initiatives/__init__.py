@@ -1,0 +1,1 @@
+"""Initiatives (tech investments) and the requirements they include."""

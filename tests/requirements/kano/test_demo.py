@@ -7,7 +7,7 @@ import time
 
 from tmse.core.actor import Actor
 from tmse.demo.steps import DemoContext
-from tmse.requirements.kano import service
+from tmse.requirements.kano import queries
 from tmse.requirements.kano.demo import create_kano_survey
 from tmse.requirements.kano.models import KanoSurvey
 
@@ -22,9 +22,9 @@ def test_demo_survey_plants_every_category(db, make_account) -> None:  # type: i
     assert time.perf_counter() - started < 2.0
     with db.session() as session:
         survey = session.get(KanoSurvey, ctx.created["kano_survey"][0])
-        assert service.response_count(session, survey.id) == 60
-        results = {r.feature.key: r.result for r in service.results(session, survey)}
-        responses = service.all_responses(session, survey.id)
+        assert queries.response_count(session, survey.id) == 60
+        results = {r.feature.key: r.result for r in queries.results(session, survey)}
+        responses = queries.all_responses(session, survey.id)
     assert {r.channel for r in responses} == {"web", "api", "csv"}
     assert {r.respondent for r in responses if r.channel == "api"} == people
     assert {key: r.category for key, r in results.items()} == {

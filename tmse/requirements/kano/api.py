@@ -16,8 +16,8 @@ from tmse.core.openapi_declarations import file_answer
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
-from tmse.requirements.kano import csv_io, service
-from tmse.requirements.kano.outputs import responses_out, results_out, survey_out
+from tmse.requirements.kano import queries, service
+from tmse.requirements.kano.queries import responses_out, results_out, survey_out
 from tmse.requirements.kano.schemas import (
     ImportOut,
     ResponseIn,
@@ -42,7 +42,7 @@ def list_surveys(
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
 ) -> Page[SurveySummary]:
-    rows, total = service.list_surveys(session, paging)
+    rows, total = queries.list_surveys(session, paging)
     items = [SurveySummary(**row) for row in rows]
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
@@ -90,7 +90,7 @@ def list_responses(
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "respondent"))],
 ) -> Page[ResponseOut]:
     service.get_survey(session, survey_id)
-    rows, total = service.list_responses(session, survey_id, paging)
+    rows, total = queries.list_responses(session, survey_id, paging)
     items = responses_out(session, rows)
     return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
@@ -121,10 +121,10 @@ def import_responses(
     if len(body) > MAX_CSV_BYTES:
         raise InvalidInput("The CSV is too large", [{"field": "body", "message": "at most 5 MB"}])
     # Read before the write transaction opens: on SQLite it locks out every other writer.
-    read = csv_io.read_responses(body.decode("utf-8-sig", errors="replace"))
+    table = service.read_csv(body.decode("utf-8-sig", errors="replace"))
     with write_session(request) as session:
         survey = service.get_survey(session, survey_id)
-        return ImportOut(imported=csv_io.import_read(session, actor, survey, read))
+        return ImportOut(imported=service.import_responses(session, actor, survey, table))
 
 
 @router.get(
@@ -136,7 +136,7 @@ def export_responses(survey_id: Id, session: DbSession, _: Reader) -> PlainTextR
     """Every response in the import format."""
     survey = service.get_survey(session, survey_id)
     return PlainTextResponse(
-        csv_io.export_responses(session, survey),
+        queries.export_responses(session, survey),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="kano-{survey_id}.csv"'},
     )

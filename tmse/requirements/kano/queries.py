@@ -1,11 +1,18 @@
-"""Kano surveys, responses and results as the API's response models (the pages use them too)."""
+"""Reading Kano surveys: features, responses, results counted in SQL and classified by the pure
+analysis, the API's response models (the pages use them too) and the CSV export."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tmse.requirements.kano import analysis, service
-from tmse.requirements.kano.models import KanoResponse, KanoSurvey
+from tmse.core.pagination import ListParams, paginate
+from tmse.integrations import kano_csv
+from tmse.requirements.kano import analysis
+from tmse.requirements.kano.models import KanoAnswer, KanoFeature, KanoResponse, KanoSurvey
 from tmse.requirements.kano.schemas import (
     AnswerPairOut,
     FeatureOut,
@@ -18,8 +25,126 @@ from tmse.requirements.kano.schemas import (
 SHARE_PATH = "/kano/respond/{token}"
 
 
+def features_of(session: Session, survey_id: int) -> list[KanoFeature]:
+    return list(
+        session.scalars(
+            select(KanoFeature)
+            .where(KanoFeature.survey_id == survey_id)
+            .order_by(KanoFeature.position, KanoFeature.id)
+        )
+    )
+
+
+def response_count(session: Session, survey_id: int) -> int:
+    stmt = select(func.count()).where(KanoResponse.survey_id == survey_id)
+    return session.scalar(stmt) or 0
+
+
+def list_surveys(session: Session, params: ListParams) -> tuple[list[dict[str, Any]], int]:
+    """Surveys with their feature and response counts, one page."""
+    features = (
+        select(func.count())
+        .where(KanoFeature.survey_id == KanoSurvey.id)
+        .correlate(KanoSurvey)
+        .scalar_subquery()
+    )
+    responses = (
+        select(func.count())
+        .where(KanoResponse.survey_id == KanoSurvey.id)
+        .correlate(KanoSurvey)
+        .scalar_subquery()
+    )
+    stmt = select(
+        KanoSurvey.id,
+        KanoSurvey.name,
+        KanoSurvey.is_open,
+        KanoSurvey.version,
+        KanoSurvey.created_at,
+        features.label("features"),
+        responses.label("responses"),
+    )
+    sortable = {"id": KanoSurvey.id, "name": KanoSurvey.name, "created_at": KanoSurvey.created_at}
+    rows, total = paginate(
+        session, stmt, params, sortable, "-created_at", KanoSurvey.id, as_rows=True
+    )
+    return [dict(row._mapping) for row in rows], total
+
+
+def answers_of(session: Session, response_ids: list[int]) -> dict[int, dict[str, tuple[str, str]]]:
+    """{response id: {feature key: (functional, dysfunctional)}}."""
+    found: dict[int, dict[str, tuple[str, str]]] = {r: {} for r in response_ids}
+    if not response_ids:
+        return found
+    rows = session.execute(
+        select(
+            KanoAnswer.response_id, KanoFeature.key, KanoAnswer.functional, KanoAnswer.dysfunctional
+        )
+        .join(KanoFeature, KanoFeature.id == KanoAnswer.feature_id)
+        .where(KanoAnswer.response_id.in_(response_ids))
+    )
+    for response_id, key, functional, dysfunctional in rows:
+        found[response_id][key] = (functional, dysfunctional)
+    return found
+
+
+def all_responses(session: Session, survey_id: int) -> list[KanoResponse]:
+    stmt = select(KanoResponse).where(KanoResponse.survey_id == survey_id)
+    return list(session.scalars(stmt.order_by(KanoResponse.id)))
+
+
+def list_responses(
+    session: Session, survey_id: int, params: ListParams
+) -> tuple[list[KanoResponse], int]:
+    stmt = select(KanoResponse).where(KanoResponse.survey_id == survey_id)
+    sortable = {
+        "id": KanoResponse.id,
+        "respondent": KanoResponse.respondent,
+        "created_at": KanoResponse.created_at,
+    }
+    return paginate(session, stmt, params, sortable, "id", KanoResponse.id)
+
+
+@dataclass(frozen=True)
+class FeatureResults:
+    feature: KanoFeature
+    result: analysis.FeatureResult
+
+
+def results(session: Session, survey: KanoSurvey, gap: float | None = None) -> list[FeatureResults]:
+    """Each feature's classification, counted in SQL by answer pair (at most 25 rows a
+    feature) and evaluated by the pure analysis."""
+    pairs: dict[int, dict[str, int]] = {}
+    rows = session.execute(
+        select(
+            KanoAnswer.feature_id,
+            KanoAnswer.functional,
+            KanoAnswer.dysfunctional,
+            func.count(),
+        )
+        .join(KanoFeature, KanoFeature.id == KanoAnswer.feature_id)
+        .where(KanoFeature.survey_id == survey.id)
+        .group_by(KanoAnswer.feature_id, KanoAnswer.functional, KanoAnswer.dysfunctional)
+    )
+    for feature_id, functional, dysfunctional, count in rows:
+        counts = pairs.setdefault(feature_id, dict.fromkeys(analysis.CATEGORIES, 0))
+        counts[analysis.classify(functional, dysfunctional)] += count
+    chosen_gap = survey.category_gap if gap is None else gap
+    return [
+        FeatureResults(f, analysis.evaluate(pairs.get(f.id, {}), chosen_gap))
+        for f in features_of(session, survey.id)
+    ]
+
+
+def export_responses(session: Session, survey: KanoSurvey) -> str:
+    """Every response in the import format, one row a respondent."""
+    keys = [f.key for f in features_of(session, survey.id)]
+    responses = all_responses(session, survey.id)
+    answers = answers_of(session, [r.id for r in responses])
+    return kano_csv.render_responses(keys, ((r.respondent, answers[r.id]) for r in responses))
+
+
 def survey_out(session: Session, survey: KanoSurvey) -> SurveyOut:
-    features = service.features_of(session, survey.id)
+    features = features_of(session, survey.id)
     return SurveyOut(
         id=survey.id,
         name=survey.name,
@@ -32,7 +157,7 @@ def survey_out(session: Session, survey: KanoSurvey) -> SurveyOut:
             FeatureOut(id=f.id, key=f.key, name=f.name, requirement_id=f.requirement_id)
             for f in features
         ],
-        responses=service.response_count(session, survey.id),
+        responses=response_count(session, survey.id),
         version=survey.version,
         created_at=survey.created_at,
         updated_at=survey.updated_at,
@@ -40,7 +165,7 @@ def survey_out(session: Session, survey: KanoSurvey) -> SurveyOut:
 
 
 def responses_out(session: Session, responses: list[KanoResponse]) -> list[ResponseOut]:
-    answers = service.answers_of(session, [r.id for r in responses])
+    answers = answers_of(session, [r.id for r in responses])
     return [
         ResponseOut(
             id=r.id,
@@ -58,10 +183,10 @@ def responses_out(session: Session, responses: list[KanoResponse]) -> list[Respo
 
 
 def results_out(session: Session, survey: KanoSurvey, gap: float | None = None) -> ResultsOut:
-    rows = service.results(session, survey, gap)
+    rows = results(session, survey, gap)
     return ResultsOut(
         survey_id=survey.id,
-        respondents=service.response_count(session, survey.id),
+        respondents=response_count(session, survey.id),
         category_gap=survey.category_gap if gap is None else gap,
         features=[
             FeatureResultOut(

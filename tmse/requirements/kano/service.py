@@ -1,5 +1,5 @@
-"""Every change and query of Kano surveys: create and edit surveys, take responses (API, share
-form, CSV), and compute the results. Bad input is refused before anything is written."""
+"""Every change to Kano surveys: create and edit surveys, take responses (API, share form, CSV)
+and say what a person may do to a survey. Bad input is refused before anything is written."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
-from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import KANO_WRITE
+from tmse.integrations import kano_csv
+from tmse.integrations.csv_table import CsvRefused
+from tmse.requirements.csv_import import not_csv
 from tmse.requirements.kano import analysis
 from tmse.requirements.kano.models import KanoAnswer, KanoFeature, KanoResponse, KanoSurvey
+from tmse.requirements.kano.queries import features_of
 from tmse.requirements.kano.schemas import SurveyCreate, SurveyUpdate
 from tmse.requirements.models import Requirement
 
@@ -76,51 +80,6 @@ def survey_by_token(session: Session, token: str) -> KanoSurvey:
     if survey is None or not token:
         raise NotFound("No survey has this share link")
     return survey
-
-
-def features_of(session: Session, survey_id: int) -> list[KanoFeature]:
-    return list(
-        session.scalars(
-            select(KanoFeature)
-            .where(KanoFeature.survey_id == survey_id)
-            .order_by(KanoFeature.position, KanoFeature.id)
-        )
-    )
-
-
-def response_count(session: Session, survey_id: int) -> int:
-    stmt = select(func.count()).where(KanoResponse.survey_id == survey_id)
-    return session.scalar(stmt) or 0
-
-
-def list_surveys(session: Session, params: ListParams) -> tuple[list[dict[str, Any]], int]:
-    """Surveys with their feature and response counts, one page."""
-    features = (
-        select(func.count())
-        .where(KanoFeature.survey_id == KanoSurvey.id)
-        .correlate(KanoSurvey)
-        .scalar_subquery()
-    )
-    responses = (
-        select(func.count())
-        .where(KanoResponse.survey_id == KanoSurvey.id)
-        .correlate(KanoSurvey)
-        .scalar_subquery()
-    )
-    stmt = select(
-        KanoSurvey.id,
-        KanoSurvey.name,
-        KanoSurvey.is_open,
-        KanoSurvey.version,
-        KanoSurvey.created_at,
-        features.label("features"),
-        responses.label("responses"),
-    )
-    sortable = {"id": KanoSurvey.id, "name": KanoSurvey.name, "created_at": KanoSurvey.created_at}
-    rows, total = paginate(
-        session, stmt, params, sortable, "-created_at", KanoSurvey.id, as_rows=True
-    )
-    return [dict(row._mapping) for row in rows], total
 
 
 def create_survey(session: Session, actor: Actor, data: SurveyCreate) -> KanoSurvey:
@@ -325,66 +284,47 @@ def delete_response(session: Session, actor: Actor, survey_id: int, response_id:
     audit.record(session, actor, "delete", "kano_response", response_id, before, None)
 
 
-def answers_of(session: Session, response_ids: list[int]) -> dict[int, dict[str, tuple[str, str]]]:
-    """{response id: {feature key: (functional, dysfunctional)}}."""
-    found: dict[int, dict[str, tuple[str, str]]] = {r: {} for r in response_ids}
-    if not response_ids:
-        return found
-    rows = session.execute(
-        select(
-            KanoAnswer.response_id, KanoFeature.key, KanoAnswer.functional, KanoAnswer.dysfunctional
-        )
-        .join(KanoFeature, KanoFeature.id == KanoAnswer.feature_id)
-        .where(KanoAnswer.response_id.in_(response_ids))
-    )
-    for response_id, key, functional, dysfunctional in rows:
-        found[response_id][key] = (functional, dysfunctional)
-    return found
+def allowed_actions(actor: Actor, survey: KanoSurvey | None) -> frozenset[str]:
+    """What `actor` may do now: to a survey (close or reopen, import answers), or "create"."""
+    if not actor.can(KANO_WRITE):
+        return frozenset()
+    if survey is None:
+        return frozenset({"create"})
+    return frozenset({"close" if survey.is_open else "reopen", "import"})
 
 
-def all_responses(session: Session, survey_id: int) -> list[KanoResponse]:
-    stmt = select(KanoResponse).where(KanoResponse.survey_id == survey_id)
-    return list(session.scalars(stmt.order_by(KanoResponse.id)))
+def read_csv(text: str) -> kano_csv.ResponseTable:
+    """A response CSV read with no database at hand (imports run it before their write
+    transaction); a damaged file or header is a 422 naming each line."""
+    try:
+        return kano_csv.parse_responses(text)
+    except CsvRefused as refused:
+        raise not_csv(refused) from None
 
 
-def list_responses(
-    session: Session, survey_id: int, params: ListParams
-) -> tuple[list[KanoResponse], int]:
-    stmt = select(KanoResponse).where(KanoResponse.survey_id == survey_id)
-    sortable = {
-        "id": KanoResponse.id,
-        "respondent": KanoResponse.respondent,
-        "created_at": KanoResponse.created_at,
-    }
-    return paginate(session, stmt, params, sortable, "id", KanoResponse.id)
-
-
-@dataclass(frozen=True)
-class FeatureResults:
-    feature: KanoFeature
-    result: analysis.FeatureResult
-
-
-def results(session: Session, survey: KanoSurvey, gap: float | None = None) -> list[FeatureResults]:
-    """Each feature's classification, counted in SQL by answer pair (at most 25 rows a
-    feature) and evaluated by the pure analysis."""
-    pairs: dict[int, dict[str, int]] = {}
-    rows = session.execute(
-        select(
-            KanoAnswer.feature_id,
-            KanoAnswer.functional,
-            KanoAnswer.dysfunctional,
-            func.count(),
-        )
-        .join(KanoFeature, KanoFeature.id == KanoAnswer.feature_id)
-        .where(KanoFeature.survey_id == survey.id)
-        .group_by(KanoAnswer.feature_id, KanoAnswer.functional, KanoAnswer.dysfunctional)
-    )
-    for feature_id, functional, dysfunctional, count in rows:
-        counts = pairs.setdefault(feature_id, dict.fromkeys(analysis.CATEGORIES, 0))
-        counts[analysis.classify(functional, dysfunctional)] += count
-    chosen_gap = survey.category_gap if gap is None else gap
-    return [
-        FeatureResults(f, analysis.evaluate(pairs.get(f.id, {}), chosen_gap))
-        for f in features_of(session, survey.id)
+def import_responses(
+    session: Session, actor: Actor, survey: KanoSurvey, table: kano_csv.ResponseTable
+) -> int:
+    """Store every row of a read CSV or none; errors name the line and the CSV column."""
+    known = {f.key for f in features_of(session, survey.id)}
+    unknown = [
+        {"line": 1, "field": column, "message": f"no feature '{key}'"}
+        for key, columns in table.columns.items()
+        if key not in known
+        for column in columns
     ]
+    if unknown:
+        raise InvalidInput("The CSV header is not valid", unknown)
+    rows = [SubmittedResponse(r.respondent, r.answers, line=r.line) for r in table.rows]
+    try:
+        stored = submit_responses(session, actor, survey, rows, channel="csv")
+    except InvalidInput as exc:
+        errors = [
+            {**e, "field": kano_csv.column_of(str(e.get("field", "")))} for e in exc.extra["errors"]
+        ]
+        errors.sort(key=lambda e: (e.get("line") or 0, e["field"]))
+        lines = sorted({e["line"] for e in errors if e.get("line")})
+        raise InvalidInput(
+            f"{len(lines)} rows are not valid; nothing was imported", errors
+        ) from None
+    return len(stored)

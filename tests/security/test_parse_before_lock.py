@@ -18,7 +18,7 @@ from tmse.core.db import Database
 from tmse.integrations import yaml_safe
 from tmse.catalog.backstage.cli import import_path
 from tmse.requirements import csv_import
-from tmse.requirements.kano import csv_io
+from tmse.integrations.kano_csv import responses as csv_io
 from tmse.standards.checks import api as checks_api
 from tmse.standards.decisions import service as decisions
 

@@ -256,3 +256,9 @@ def comparable_baselines(session: Session, baseline_id: int) -> Sequence[Row[int
         .limit(200)
     )
     return session.execute(stmt).all()
+
+
+def baseline_choices(session: Session) -> list[tuple[int, str, str]]:
+    """Every baseline as (id, name, status), newest first, for pickers on other pages."""
+    stmt = select(Baseline.id, Baseline.name, Baseline.status).order_by(Baseline.id.desc())
+    return [(row.id, row.name, row.status) for row in session.execute(stmt)]

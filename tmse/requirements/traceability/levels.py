@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tmse.web.labels import N_
+from tmse.core.messages import N_
 
 
 @dataclass(frozen=True)

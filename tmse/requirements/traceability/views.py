@@ -8,21 +8,23 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput
 from tmse.core.input_types import parse_int32
+from tmse.core.messages import N_
+from tmse.core.messages import render as render_message
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.permissions import READ
+from tmse.requirements.baselines.labels import STATUS_LABELS as BASELINE_STATUS_LABELS
+from tmse.requirements.baselines.queries import baseline_choices
 from tmse.requirements.traceability import export, queries
 from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 from tmse.web.forms import translator
-from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -91,11 +93,15 @@ def _page_rows(view: TraceMatrix, offset: int, limit: int) -> list[dict[str, Any
     return rows
 
 
-def _baseline_choices(session: Session) -> list[tuple[int, str]]:
-    from tmse.requirements.baselines.models import Baseline
-
-    stmt = select(Baseline.id, Baseline.name, Baseline.status).order_by(Baseline.id.desc())
-    return [(row.id, f"{row.name} ({row.status})") for row in session.execute(stmt)]
+def _baseline_choices(session: Session, locale: str) -> list[tuple[int, str]]:
+    """Each baseline's id and its name with its status, in the reader's language."""
+    return [
+        (
+            baseline_id,
+            f"{name} ({render_message(BASELINE_STATUS_LABELS.get(status, status), locale)})",
+        )
+        for baseline_id, name, status in baseline_choices(session)
+    ]
 
 
 @router.get("/traceability")
@@ -141,7 +147,7 @@ def traceability_page(
             "filtered": bool(query),
             "problems": problems,
             "goals": queries.goal_choices(session, view.levels[0]),
-            "baselines": _baseline_choices(session),
+            "baselines": _baseline_choices(session, request_locale(request)),
             "base_url": filter_url("/traceability", **filters),
             "csv_url": "/api/v1/traceability/matrix.csv" + (f"?{query}" if query else ""),
             "xlsx_url": "/api/v1/traceability/matrix.xlsx" + (f"?{query}" if query else ""),

@@ -77,6 +77,27 @@ def run_rate(
     return _event_loop_run(_rate(host, port, paths, headers, rate, duration, warmup))
 
 
+def run_clients(
+    host: str, port: int, per_client: list[list[bytes]], duration: float, warmup: float
+) -> LoadResult:
+    """One closed-loop client per list of prepared requests (`request_bytes`), each cycling
+    through its own list: clients with their own credentials and URLs."""
+    return _event_loop_run(_clients(host, port, per_client, duration, warmup))
+
+
+async def _clients(
+    host: str, port: int, per_client: list[list[bytes]], duration: float, warmup: float
+) -> LoadResult:
+    result = LoadResult()
+    started = time.perf_counter()
+    measure_from, end = started + warmup, started + warmup + duration
+    await asyncio.gather(
+        *(_client(host, port, requests, measure_from, end, result) for requests in per_client)
+    )
+    result.window = duration
+    return result
+
+
 def _event_loop_run(work: Coroutine[Any, Any, LoadResult]) -> LoadResult:
     try:
         import uvloop
@@ -98,7 +119,7 @@ async def _load(
     result = LoadResult()
     started = time.perf_counter()
     measure_from, end = started + warmup, started + warmup + duration
-    requests = [_request_bytes(host, port, path, headers) for path in paths]
+    requests = [request_bytes(host, port, path, headers) for path in paths]
     await asyncio.gather(
         *(
             _client(
@@ -126,7 +147,7 @@ async def _rate(
     warmup: float,
 ) -> LoadResult:
     result = LoadResult(window=duration)
-    requests = [_request_bytes(host, port, path, headers) for path in paths]
+    requests = [request_bytes(host, port, path, headers) for path in paths]
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     started = time.perf_counter()
     measure_from = started + warmup
@@ -184,7 +205,7 @@ async def _one(
         writer.close()
 
 
-def _request_bytes(host: str, port: int, path: str, headers: dict[str, str]) -> bytes:
+def request_bytes(host: str, port: int, path: str, headers: dict[str, str]) -> bytes:
     lines = [
         f"GET {path} HTTP/1.1",
         f"Host: {host}:{port}",
@@ -201,7 +222,8 @@ async def _client(
     turn = 0
     try:
         while (sent := time.perf_counter()) < end:
-            writer.write(requests[turn % len(requests)])
+            request = requests[turn % len(requests)]
+            writer.write(request)
             turn += 1
             try:
                 status, keep_open = await _read_response(reader)
@@ -214,7 +236,7 @@ async def _client(
             if sent >= measure_from:
                 result.latencies.append(time.perf_counter() - sent)
                 if status != GOOD_STATUS:
-                    result.note_error(f"HTTP {status}")
+                    result.note_error(f"HTTP {status} {request.split(b' ', 2)[1].decode()}")
             if not keep_open:
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)

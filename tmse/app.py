@@ -17,7 +17,6 @@ from tmse.catalog import api as catalog_api
 from tmse.catalog.backstage import api as catalog_backstage_api
 from tmse.catalog import views as catalog_views
 from tmse.core.audit import api as audit_api
-from tmse.core.audit import head_id
 from tmse.core.body_limit import install_body_limit
 from tmse.core.concurrency import ConcurrencyLimitMiddleware
 from tmse.core.control_characters import refuse_control_characters
@@ -31,6 +30,7 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.openapi_declarations import install_api_declarations
 from tmse.core.parameter_bounds import refuse_out_of_range_integers
 from tmse.core.response_cache import ResponseCacheMiddleware
+from tmse.core.table_versions.tracking import current_versions
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.jobs.metrics import register_job_metrics
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if settings.response_cache_mb > 0:
         app.add_middleware(
             ResponseCacheMiddleware,
-            data_version=_data_version(app.state.db),
+            versions=_table_versions(app.state.db),
             max_bytes=settings.response_cache_mb * 1024 * 1024,
         )
     # Outside CSRF and the concurrency gate: an oversized body is refused before either reads it.
@@ -159,10 +159,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     return app
 
 
-def _data_version(db: Database) -> Callable[[], int]:
-    def read() -> int:
+def _table_versions(db: Database) -> Callable[[], dict[str, int]]:
+    def read() -> dict[str, int]:
         with db.read_engine.connect() as connection:
-            return head_id(connection)
+            return current_versions(connection)
 
     return read
 

@@ -1,9 +1,10 @@
-"""A read-through cache of API GET responses, keyed by the database's data version.
+"""A read-through cache of GET responses — the API by bearer token, pages by browser — each kept
+with the versions of the tables its computation read (`tmse.core.table_versions`).
 
-Every write in tmse appends to the audit log in its own transaction, so the newest audit id is a
-version of all data: a response computed while it was V is still right while it is V. A hit
-skips the framework, authentication included — safe because revoking a token, deactivating a
-user or changing roles are writes too and move the version on."""
+A write moves on the versions of the tables it wrote, in its own transaction, so a kept answer
+is served only while nothing it was computed from has changed; a write elsewhere leaves it be.
+An API hit skips the framework, authentication included — safe because revoking a token,
+deactivating a user or changing roles are writes to tables every authenticated answer read."""
 
 from __future__ import annotations
 
@@ -16,27 +17,39 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from sqlalchemy import event, select
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from prometheus_client import Counter
+from sqlalchemy.orm import Session
 from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tmse.core.audit import AuditEntry
 from tmse.core.db import Database
 from tmse.core.deps import SESSION_COOKIE, web_session_id
 from tmse.core.identity import credentials
+from tmse.core.table_versions.sessions import session_versions
+from tmse.core.table_versions.tracking import (
+    Versions,
+    collecting,
+    current_versions,
+    still_current,
+    versions_at,
+)
 
 # Token last-used times are kept to the minute; an entry older than that goes the full way once.
 MAX_AGE_SECONDS = 60.0
-# Responses with data that changes without an audited write.
+# Responses with data that changes without a versioned write (a token's last use).
 UNCACHED_PREFIXES = ("/api/v1/tokens",)
+# Pages that sign in and out, or show a secret once.
+UNCACHED_PAGES = ("/login", "/logout", "/tokens", "/account")
 KEPT_HEADERS = {b"content-type", b"content-disposition"}
+LOOKUPS = Counter(
+    "tmse_read_cache_lookups_total", "Read cache lookups by kind and result", ["kind", "result"]
+)
 
 
 @dataclass(frozen=True)
 class _Entry:
-    version: int
+    versions: Versions
     stored_at: float
     status: int
     headers: list[tuple[bytes, bytes]]
@@ -51,12 +64,12 @@ class ResponseCacheMiddleware:
     def __init__(
         self,
         app: ASGIApp,
-        data_version: Callable[[], int],
+        versions: Callable[[], dict[str, int]],
         max_bytes: int = 16 * 1024 * 1024,
         max_body: int = 512 * 1024,
     ) -> None:
         self.app = app
-        self.data_version = data_version
+        self.versions = versions
         self.max_bytes = max_bytes
         self.max_body = max_body
         self._entries: OrderedDict[tuple[str, bytes, str], _Entry] = OrderedDict()
@@ -65,50 +78,56 @@ class ResponseCacheMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = _cacheable_token(scope)
         if token is None:
-            page_key = _page_request(scope)
-            page = PAGES.get(page_key) if page_key is not None else None
-            if page is not None and await anyio.to_thread.run_sync(_still_valid, scope, page):
-                scope["route"] = page.route  # for the request metrics and log line
-                await _send(send, 200, page.headers, page.body)
-                return
-            await self.app(scope, receive, send)
+            key = _page_request(scope)
+            if key is None:
+                await self.app(scope, receive, send)
+            else:
+                await self._page(scope, receive, send, key)
             return
         key = (scope["path"], scope["query_string"], hashlib.sha256(token).hexdigest())
-        version = await anyio.to_thread.run_sync(self.data_version)
+        current = await anyio.to_thread.run_sync(self.versions)
         entry = self._entries.get(key)
         if (
             entry
-            and entry.version == version
+            and still_current(entry.versions, current)
             and time.monotonic() - entry.stored_at < MAX_AGE_SECONDS
         ):
             self._entries.move_to_end(key)
             scope["route"] = entry.route  # for the request metrics and log line
+            LOOKUPS.labels("api", "hit").inc()
             await _send(send, entry.status, entry.headers, entry.body)
             return
-        await self._fill(scope, receive, send, key, version)
-
-    async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes, str], version: int
-    ) -> None:
-        status, headers, chunks = 0, [], []
-
-        async def capture(message: Message) -> None:
-            nonlocal status, headers
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k in KEPT_HEADERS]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, capture)
-        body = b"".join(chunks)
+        LOOKUPS.labels("api", "miss").inc()
+        with collecting() as read:
+            status, headers, body = await _run(self.app, scope, receive, send)
         if status == 200 and len(body) <= self.max_body:
-            # Stored under the version read before the data was: if a write slipped in between,
-            # the version has moved on and this entry is never served.
-            self._store(
-                key, _Entry(version, time.monotonic(), status, headers, body, scope.get("route"))
+            # Kept at the versions read before the data was: if a write slipped in between,
+            # a version has moved on and this entry is never served.
+            entry = _Entry(
+                versions_at(current, read),
+                time.monotonic(),
+                status,
+                [(k, v) for k, v in headers if k in KEPT_HEADERS],
+                body,
+                scope.get("route"),
             )
+            self._store(key, entry)
+
+    async def _page(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes, str]
+    ) -> None:
+        page = PAGES.get(key)
+        current, user_id = await anyio.to_thread.run_sync(_signed_in_user, scope)
+        if page is not None and user_id == page.user_id and still_current(page.versions, current):
+            scope["route"] = page.route  # for the request metrics and log line
+            LOOKUPS.labels("page", "hit").inc()
+            await _send(send, 200, page.headers, page.body)
+            return
+        LOOKUPS.labels("page", "miss").inc()
+        with collecting() as read:
+            status, headers, body = await _run(self.app, scope, receive, send)
+        if user_id is not None and _plain_page(status, headers):
+            PAGES.keep(key, headers, body, versions_at(current, read), user_id, scope.get("route"))
 
     def _store(self, key: tuple[str, bytes, str], entry: _Entry) -> None:
         old = self._entries.pop(key, None)
@@ -127,6 +146,37 @@ async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], bod
     await send({"type": "http.response.body", "body": body})
 
 
+async def _run(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Run the app, passing its response on; its status, headers and body."""
+    status, headers, chunks = 0, [], []
+
+    async def capture(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+        await send(message)
+
+    await app(scope, receive, capture)
+    return status, headers, b"".join(chunks)
+
+
+def _plain_page(status: int, headers: list[tuple[bytes, bytes]]) -> bool:
+    """A 200 HTML page that sets no cookie and is no download: the same for the next visit."""
+    if status != 200:
+        return False
+    names = {name.lower(): value for name, value in headers}
+    return (
+        names.get(b"content-type", b"").startswith(b"text/html")
+        and b"set-cookie" not in names
+        and b"content-disposition" not in names
+    )
+
+
 def _cacheable_token(scope: Scope) -> bytes | None:
     if scope["type"] != "http" or scope["method"] != "GET":
         return None
@@ -139,51 +189,17 @@ def _cacheable_token(scope: Scope) -> bytes | None:
     return None
 
 
-# --- the data version a session reads, for caches inside the application ------------------------
-
-# (database, newest audit id, its hash): the id alone can come back after a rolled-back write.
-DataVersion = tuple[str, int, str]
-_WROTE = "tmse_uncommitted_writes"
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: Any) -> None:
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # committed or rolled back: nothing of its own is pending
-        session.info.pop(_WROTE, None)
-
-
-def data_version(session: Session) -> DataVersion | None:
-    """The version of all data as this session reads it, for keeping what is computed from it.
-
-    None when the session holds writes of its own not yet committed (what it reads then is a
-    state nobody else sees) or when nothing was ever audited (data loaded behind the audit log's
-    back has no version). Read it before the data: a write in between moves it on, so what is
-    computed then is kept under a version no later read asks for."""
-    if session.info.get(_WROTE):
-        return None
-    head = session.execute(
-        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    if head is None:
-        return None
-    return (str(session.connection().engine.url), int(head[0]), str(head[1]))
+def data_version(session: Session) -> Versions | None:
+    """Every table's version as this session reads it, for a page kept whatever it read
+    (`PageCache.put`); None while the session holds uncommitted writes of its own."""
+    current = session_versions(session)
+    return None if current is None else versions_at(current, current)
 
 
 @dataclass(frozen=True)
 class _Page:
     stored_at: float
-    version: DataVersion
+    versions: Versions
     user_id: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
@@ -200,10 +216,10 @@ def page_key(path: str, query: bytes, cookie: str, accept_language: str) -> tupl
 
 class PageCache:
     """Rendered pages kept in memory, at most `max_bytes` of bodies per process, least recently
-    used out first, each with the data version it was rendered at and the user it was for.
-    Only a plain 200 is kept: nothing that sets a cookie, redirects or shows a one-time message.
-    `ResponseCacheMiddleware` serves them while the version stays the same and the browser's
-    session still signs that user in."""
+    used out first, each with the versions of the tables it was rendered from and the user it
+    was for. Only a plain 200 is kept: nothing that sets a cookie, redirects or is a download.
+    `ResponseCacheMiddleware` fills it and serves a page while those versions hold and the
+    browser's session still signs that user in."""
 
     def __init__(self, max_bytes: int = 16 * 1024 * 1024, max_body: int = 1024 * 1024) -> None:
         self.max_bytes = max_bytes
@@ -224,16 +240,26 @@ class PageCache:
             return page
 
     def put(
-        self, key: Any, response: Response, version: DataVersion, user_id: int, route: Any = None
+        self, key: Any, response: Response, versions: Versions, user_id: int, route: Any = None
     ) -> None:
-        headers = response.raw_headers
-        if response.status_code != 200 or any(name == b"set-cookie" for name, _ in headers):
+        """Keep a page a route rendered (the middleware keeps every plain page by itself)."""
+        if response.status_code != 200 or any(n == b"set-cookie" for n, _ in response.raw_headers):
             return
-        body = bytes(response.body)
+        self.keep(key, response.raw_headers, bytes(response.body), versions, user_id, route)
+
+    def keep(
+        self,
+        key: Any,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        versions: Versions,
+        user_id: int,
+        route: Any = None,
+    ) -> None:
         if len(body) > self.max_body:
             return
         kept = [(name, value) for name, value in headers if name != b"content-length"]
-        page = _Page(time.monotonic(), version, user_id, kept, body, route)
+        page = _Page(time.monotonic(), versions, user_id, kept, body, route)
         with self._lock:
             self._drop(key)
             self._pages[key] = page
@@ -253,7 +279,7 @@ class PageCache:
             self._bytes -= len(old.body)
 
 
-# Filled by the routes that keep their pages; served by ResponseCacheMiddleware.
+# Filled and served by ResponseCacheMiddleware.
 PAGES = PageCache()
 
 
@@ -274,16 +300,15 @@ def _page_request(scope: Scope) -> tuple[str, bytes, str] | None:
     return page_key(scope["path"], scope["query_string"], cookie, accept_language)
 
 
-def _still_valid(scope: Scope, page: _Page) -> bool:
-    """Same data version, and the browser's session still signs in the page's user (a session
-    ended or expired, or a user deactivated, is not served): the route's own checks, in short."""
+def _signed_in_user(scope: Scope) -> tuple[dict[str, int], int | None]:
+    """Every table's version now, and the user the browser's session signs in (None when it has
+    ended or expired, or the user is deactivated): the route's own check, in short."""
     request = Request(scope)
     session_id = web_session_id(request)
-    if session_id is None:
-        return False
     db: Database = request.app.state.db
     with db.session(write=False) as session:
-        if data_version(session) != page.version:
-            return False
+        current = current_versions(session.connection())
+        if session_id is None:
+            return current, None
         user = credentials.user_for_web_session(session, session_id)
-        return user is not None and user.id == page.user_id
+        return current, user.id if user is not None else None

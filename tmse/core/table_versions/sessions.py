@@ -1,0 +1,38 @@
+"""The table versions a session reads, for keeping what is computed from its reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from tmse.core.table_versions.tracking import current_versions
+
+_WROTE = "tmse_uncommitted_writes"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed or rolled back: nothing of its own is pending
+        session.info.pop(_WROTE, None)
+
+
+def session_versions(session: Session) -> dict[str, int] | None:
+    """Every table's version as this session reads it; None while it holds writes of its own
+    not yet committed (what it reads then is a state nobody else sees). Read it before the
+    data: a write in between moves a version on, so what is computed then is never used."""
+    if session.info.get(_WROTE):
+        return None
+    return current_versions(session.connection())

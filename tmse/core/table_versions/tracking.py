@@ -1,0 +1,157 @@
+"""Which tables a statement reads and writes, seen on every engine, and their versions.
+
+Every statement any engine sends (ORM flushes, bulk DML, Core, `text()`, raw driver SQL) passes
+`before_cursor_execute`, so its SQL names the tables it touches: writes are noted on the
+connection and, when its transaction commits, the versions of those tables move on in that same
+transaction; reads are added to whatever is collecting (`collecting()`), so a kept answer knows
+the tables it was computed from. SQL tmse cannot attribute to a table (DDL, a `WITH` statement)
+moves `*`, which every kept answer depends on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, inspect, text
+
+from tmse.core.table_versions.models import TableVersion
+
+ANY = "*"
+TABLE = TableVersion.__tablename__
+# (table, version) pairs an answer was computed at, sorted: it stays right while they hold.
+Versions = tuple[tuple[str, int], ...]
+
+_WRITTEN = "tmse_tables_written"
+_OWN = "tmse_table_versions"  # execution option marking this module's own statements
+_READ_WORDS = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.IGNORECASE)
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)',
+    re.IGNORECASE,
+)
+_NOTHING_WRITTEN = re.compile(
+    r"^\s*(?:\(?\s*SELECT|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SHOW|EXPLAIN|SET\s)",
+    re.IGNORECASE,
+)
+# Bookkeeping that no answer kept by tmse shows (token lists are never kept): a token's
+# last-used time, written at most once a minute per token.
+_QUIET_WRITES = re.compile(
+    r"^UPDATE api_tokens SET last_used_at=(?:\?|%\(\w+\)s) WHERE", re.IGNORECASE
+)
+_UPSERT = text(
+    "INSERT INTO tmse_table_versions (name, version) VALUES (:name, 1) "
+    "ON CONFLICT (name) DO UPDATE SET version = tmse_table_versions.version + 1"
+)
+_ALL = text("SELECT name, version FROM tmse_table_versions")
+
+_collectors: ContextVar[tuple[set[str], ...]] = ContextVar("tmse_read_collectors", default=())
+_parsed: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+_PARSED_MAX = 4096
+_ready_engines: set[int] = set()
+
+
+def tables_of(sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(tables read, tables written) by one SQL statement; a write of `*` when unattributable."""
+    found = _parsed.get(sql)
+    if found is None:
+        if len(_parsed) >= _PARSED_MAX:  # statements with inlined lists vary without end
+            _parsed.clear()
+        found = _parsed[sql] = _parse(sql)
+    return found
+
+
+def _parse(sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    if _QUIET_WRITES.match(sql):
+        return frozenset(), frozenset()
+    written = _WRITE.match(sql)
+    if written:
+        return frozenset(), frozenset({written.group(1).lower()})
+    if not _NOTHING_WRITTEN.match(sql):
+        return frozenset(), frozenset({ANY})
+    return frozenset(name.lower() for name in _READ_WORDS.findall(sql)), frozenset()
+
+
+@contextmanager
+def collecting() -> Iterator[set[str]]:
+    """The names of the tables read inside the block (by this task or thread and what it starts)."""
+    tables: set[str] = set()
+    token = _collectors.set((*_collectors.get(), tables))
+    try:
+        yield tables
+    finally:
+        _collectors.reset(token)
+
+
+def note_read(tables: Iterable[str]) -> None:
+    """Count these tables as read by whoever is collecting (an answer taken from a memo)."""
+    for collector in _collectors.get():
+        collector.update(tables)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _seen(
+    conn: Connection,
+    _cursor: Any,
+    statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    if context is not None and context.execution_options.get(_OWN):
+        return
+    read, written = tables_of(statement)
+    if written:
+        conn.info.setdefault(_WRITTEN, set()).update(written)
+    if read:
+        for collector in _collectors.get():
+            collector.update(read)
+
+
+@event.listens_for(Engine, "begin")
+def _began(conn: Connection) -> None:
+    conn.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _rolled_back(conn: Connection) -> None:
+    conn.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Engine, "commit")
+def _committing(conn: Connection) -> None:
+    """Move the written tables' versions on inside the committing transaction, in name order
+    (two writers never wait for each other's rows in opposite orders)."""
+    written = conn.info.pop(_WRITTEN, None)
+    if not written or not _has_table(conn):
+        return
+    rows = [{"name": name} for name in sorted(written)]
+    conn.execute(_UPSERT.execution_options(**{_OWN: True}), rows)
+
+
+def _has_table(conn: Connection) -> bool:
+    # Before the migration that creates it (or in a half-built test schema) there is nothing
+    # to move on; once seen, it stays.
+    key = id(conn.engine.pool)
+    if key in _ready_engines:
+        return True
+    if inspect(conn).has_table(TABLE):
+        _ready_engines.add(key)
+        return True
+    return False
+
+
+def current_versions(conn: Connection) -> dict[str, int]:
+    """Every table's version as this connection reads it now."""
+    rows = conn.execute(_ALL.execution_options(**{_OWN: True}))
+    return {str(name): int(version) for name, version in rows}
+
+
+def versions_at(current: Mapping[str, int], tables: Iterable[str]) -> Versions:
+    """The versions of `tables` (and `*`) in `current`, to keep with what was computed from them."""
+    return tuple(sorted((name, current.get(name, 0)) for name in {*tables, ANY}))
+
+
+def still_current(kept: Versions, current: Mapping[str, int]) -> bool:
+    return all(current.get(name, 0) == version for name, version in kept)

@@ -1,0 +1,31 @@
+"""per-table data versions, moved on by every committed write
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-07 17:00:00
+
+The read caches keep an answer until a table it read is written (tmse.core.table_versions).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "tmse_table_versions",
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_tmse_table_versions")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("tmse_table_versions")

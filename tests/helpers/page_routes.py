@@ -74,8 +74,8 @@ def _values(db: Database, path: str, parameter: str) -> list[str]:
     return distinct
 
 
-def page_urls(db: Database, route: APIRoute, payload: str) -> list[str]:
-    """The route with real ids, once plain and once with `payload` in every text query parameter."""
+def page_urls(db: Database, route: APIRoute, payload: str | None = None) -> list[str]:
+    """The route with real ids; with `payload`, once more with it in every text query parameter."""
     urls = [route.path_format]
     if route.path in REQUIRED_QUERY:
         name, query = REQUIRED_QUERY[route.path]
@@ -88,7 +88,7 @@ def page_urls(db: Database, route: APIRoute, payload: str) -> list[str]:
             for value in _values(db, route.path, parameter.name)
         ]
     texts = [p.alias for p in route.dependant.query_params if _takes_text(p.field_info.annotation)]
-    if texts:
+    if texts and payload is not None:
         query = urlencode({name: payload for name in texts})
         urls += [f"{url}{'&' if '?' in url else '?'}{query}" for url in urls[:1]]
     return urls

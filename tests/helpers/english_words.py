@@ -1,0 +1,155 @@
+"""English words in text meant for a Chinese reader, and what may stay English: the words of
+the data people entered (read from the database), product names, and code identifiers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import JSON, select
+from sqlalchemy.engine import Connection
+
+from tests.helpers.hostile_data import MACHINE_COLUMNS, TEXT_JSON_COLUMNS, text_columns
+from tmse.metadata import load_metadata
+
+# Product, format and technology names: English in any language.
+_PRODUCT_NAMES = """
+tmse GitHub GitLab Jenkins Backstage OpenAPI Swagger Kano MoSCoW RICE WSJF ADR SLO SLA API CSV JSON
+YAML Markdown HTML HTTP HTTPS URL REST gRPC SQL GraphQL NoSQL Prometheus Grafana Kubernetes Jira
+OKR KPI UTC ID
+"""
+PRODUCT_NAMES = frozenset(_PRODUCT_NAMES.lower().split())
+# Units written after a number ("12 ms").
+UNITS = frozenset({"ms", "s", "min", "h", "kb", "mb", "gb"})
+# The test client's address, which the audit shows where a server shows an IP address.
+TEST_CLIENT_ADDRESS = "testclient"
+# Generated text, not user data: these columns hold what the system wrote (notification titles,
+# link-state reasons, job details) or the English side of a bilingual field, so their words are
+# not allowed just because they are stored. The demo's standards are the built-in ones.
+GENERATED_COLUMNS = frozenset(
+    {
+        "notifications.title",
+        "notifications.body",
+        "trace_links.state_reason",
+        "job_runs.detail",
+        "standards.name",
+        "standard_versions.change_note",
+        "requirement_custom_fields.label_en",
+    }
+)
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_EDGE_PUNCTUATION = "()[]{}<>\"'“”‘’«»,;:!?。，、；：！？（）【】《》…·*#|=+~^$%&"
+
+
+def is_code_identifier(token: str) -> bool:
+    """Keys, slugs, file names, paths, URLs, e-mails, versions and settings: REQ-12, snake_case,
+    a/b.py, op=exists."""
+    return (
+        any(character.isdigit() for character in token)
+        or "_" in token
+        or "-" in token.strip("-")
+        or "=" in token
+        or "@" in token
+        or "://" in token
+        or token.startswith("/")
+        or "." in token.strip(".")
+    )
+
+
+def words(text: str) -> Iterator[str]:
+    """The English words of `text`, lower-cased, code identifiers left out."""
+    for raw in text.split():
+        token = raw.strip(_EDGE_PUNCTUATION)
+        if token and not is_code_identifier(token):
+            for word in _WORD.findall(token):
+                yield word.lower()
+
+
+# Values longer than this are prose (descriptions, comments): they allow themselves, shown whole
+# or in part, but not each of their words anywhere on a page.
+NAME_LENGTH = 300
+_ELLIPSIS = ("…", "...")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What may be English on a page: the words of stored names, titles and keys, product names
+    and units, and any stretch of stored prose."""
+
+    words: frozenset[str]
+    prose: str
+    _checked: dict[str, bool] = field(default_factory=dict, compare=False)
+
+    def is_stored_prose(self, text: str) -> bool:
+        if text not in self._checked:
+            core = text.strip().removesuffix(_ELLIPSIS[0]).removesuffix(_ELLIPSIS[1]).strip()
+            self._checked[text] = len(core) > 1 and core in self.prose
+        return self._checked[text]
+
+
+def english_words(strings: Iterable[str], allowed: Vocabulary) -> dict[str, str]:
+    """Each English word not allowed, with the first string it appeared in. A JSON document (a
+    stored change shown as it is, a rule set being edited) is code, not prose."""
+    found: dict[str, str] = {}
+    for text in strings:
+        if _is_json_document(text) or allowed.is_stored_prose(text):
+            continue
+        for word in words(text):
+            if word not in allowed.words and word not in found:
+                found[word] = text
+    return found
+
+
+def vocabulary(connection: Connection) -> Vocabulary:
+    """Read from the database: the data people entered, with product names and units."""
+    stored: set[str] = set()
+    prose: list[str] = []
+    for text, is_name in stored_texts(connection):
+        if is_name and len(text) <= NAME_LENGTH:
+            stored.update(words(text))
+        else:
+            prose.append(" ".join(text.split()))
+    allowed = stored | PRODUCT_NAMES | UNITS | {TEST_CLIENT_ADDRESS}
+    return Vocabulary(frozenset(allowed), "\n".join(prose))
+
+
+def stored_texts(connection: Connection) -> Iterator[tuple[str, bool]]:
+    """The strings people entered (not machine codes, not generated text), and whether each
+    comes from a short column (a name, title or key) rather than prose."""
+    for table, column in text_columns():
+        name = f"{table.name}.{column.name}"
+        if name in MACHINE_COLUMNS or name in GENERATED_COLUMNS:
+            continue
+        length = getattr(column.type, "length", None)
+        is_name = length is not None and length <= NAME_LENGTH
+        yield from ((value, is_name) for value in connection.scalars(select(column)) if value)
+    for table in load_metadata().sorted_tables:
+        for column in table.columns:
+            if f"{table.name}.{column.name}" in TEXT_JSON_COLUMNS and isinstance(column.type, JSON):
+                for value in connection.scalars(select(column)):
+                    yield from ((text, True) for text in _json_strings(value))
+
+
+def _is_json_document(text: str) -> bool:
+    if not text.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)

@@ -1,0 +1,49 @@
+"""Every page of the small demo, read in Chinese by each role, shows no English but the data
+people entered, product names and code identifiers. The allow-list is read from the database.
+
+`pytest tests/web/test_pages_in_chinese.py -k catalog` reads the catalog's pages only;
+`python -m tests.helpers.chinese_pages` prints the words of every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests.helpers.chinese_pages import ChineseDemo, chinese_demo
+from tests.helpers.english_words import english_words
+from tests.helpers.page_routes import page_routes
+from tests.helpers.visible_text import visible_strings
+
+ROUTES = page_routes()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChineseDemo]:
+    with chinese_demo(tmp_path_factory.mktemp("zh")) as signed_in:
+        yield signed_in
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.path for route in ROUTES])
+def test_page_shows_no_english_to_a_chinese_reader(demo: ChineseDemo, route: APIRoute) -> None:
+    reading = demo.read(route)
+    problems = reading.describe()
+    assert not problems, f"{route.path}: server errors and English words by URL:\n{problems}"
+    assert reading.read > 0, f"{route.path}: no role could read the page"
+
+
+def test_the_walk_catches_english_and_allows_the_data(demo: ChineseDemo) -> None:
+    """The sign-in page is caught in English and not in Chinese; product names and the words of
+    the data (people's sign-in names) are allowed."""
+    with TestClient(demo.app) as browser:
+        pages = {
+            language: browser.get("/login", headers={"Accept-Language": language}).text
+            for language in ("zh-CN", "en")
+        }
+    chinese = english_words(visible_strings(pages["zh-CN"]), demo.allowed)
+    english = english_words(visible_strings(pages["en"], "en"), demo.allowed)
+    assert len(set(english) - set(chinese)) >= 5, english
+    assert {"api", "tmse", "admin", "architect"} <= demo.allowed.words

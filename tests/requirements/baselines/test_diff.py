@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tmse.requirements.baselines.diff import diff, diff_fields, diff_links
 from tmse.requirements.baselines.snapshot import (
     SnapshotItem,
@@ -105,15 +103,12 @@ def test_json_safe_values_and_canonical_digest() -> None:
     assert len(digest) == 64
 
 
-def test_diff_of_thousands_is_fast() -> None:
+def test_diff_of_thousands_finds_each_added_removed_and_changed_one() -> None:
     before = [_item(i, [_link("out", i + 1)], effort_days=i % 13) for i in range(5000)]
     after = [
         _item(i, [_link("out", i + 1)], effort_days=(i % 13) + (i % 10 == 0))
         for i in range(100, 5100)
     ]
-    started = time.perf_counter()
     result = diff(before, after)
-    elapsed = time.perf_counter() - started
     assert (len(result.added), len(result.removed)) == (100, 100)
     assert len(result.changed) == 490  # every tenth of 100..4999
-    assert elapsed < 1.0

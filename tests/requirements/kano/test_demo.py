@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from tmse.core.actor import Actor
 from tmse.demo.steps import DemoContext
@@ -17,9 +16,7 @@ def test_demo_survey_plants_every_category(db, make_account) -> None:  # type: i
     make_account("viewer", username="reader")
     people = {make_account("engineer").username for _ in range(12)}
     ctx = DemoContext(db, random.Random(7), "small", Actor.system("demo"), "pw")
-    started = time.perf_counter()
     create_kano_survey(ctx)
-    assert time.perf_counter() - started < 2.0
     with db.session() as session:
         survey = session.get(KanoSurvey, ctx.created["kano_survey"][0])
         assert queries.response_count(session, survey.id) == 60

@@ -9,8 +9,8 @@ from tmse.core.errors import InvalidInput
 from tmse.core.input_types import parse_int32
 from tmse.requirements.baselines import diff as diffing
 from tmse.requirements.baselines.models import Baseline, BaselineItem
-from tmse.requirements.baselines.queries import baseline_snapshot, get_baseline
-from tmse.requirements.baselines.snapshot import SnapshotItem, capture
+from tmse.requirements.baselines.queries import baseline_snapshot, capture, get_baseline
+from tmse.requirements.baselines.snapshot import SnapshotItem
 from tmse.requirements.models import Requirement
 
 NOW = "now"

@@ -3,20 +3,27 @@ project's latest signed baseline?), lists, snapshots, and the names their pages 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, select
+from sqlalchemy import Row, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import User, UserRole
+from tmse.core.links.models import TraceLink
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import BASELINES_WRITE, ROLE_PERMISSIONS
 from tmse.planning.models import Project, Release
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
-from tmse.requirements.baselines.snapshot import SnapshotItem
+from tmse.requirements.baselines.snapshot import SnapshotItem, json_safe, link_key
+from tmse.requirements.models import Requirement
+
+REQUIREMENT = "requirement"
+# Ids per IN (...) list: well under every database's parameter limit.
+CHUNK = 900
+COLUMNS: tuple[str, ...] = tuple(c.key for c in Requirement.__table__.columns)
 
 
 @dataclass(frozen=True)
@@ -262,3 +269,62 @@ def baseline_choices(session: Session) -> list[tuple[int, str, str]]:
     """Every baseline as (id, name, status), newest first, for pickers on other pages."""
     stmt = select(Baseline.id, Baseline.name, Baseline.status).order_by(Baseline.id.desc())
     return [(row.id, row.name, row.status) for row in session.execute(stmt)]
+
+
+# --- snapshots -------------------------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def capture(session: Session, requirement_ids: Iterable[int]) -> list[SnapshotItem]:
+    """The requirements with these ids (those that exist), sorted by id, with their links."""
+    ids = sorted(set(requirement_ids))
+    columns = [Requirement.__table__.c[name] for name in COLUMNS]
+    fields: dict[int, dict[str, Any]] = {}
+    links: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(select(*columns).where(Requirement.id.in_(chunk))).mappings():
+            fields[row["id"]] = {name: json_safe(row[name]) for name in COLUMNS}
+            links[row["id"]] = []
+        stmt = select(
+            TraceLink.source_type,
+            TraceLink.source_id,
+            TraceLink.target_type,
+            TraceLink.target_id,
+            TraceLink.link_type,
+            TraceLink.state,
+        ).where(
+            or_(
+                and_(TraceLink.source_type == REQUIREMENT, TraceLink.source_id.in_(chunk)),
+                and_(TraceLink.target_type == REQUIREMENT, TraceLink.target_id.in_(chunk)),
+            )
+        )
+        for s_type, s_id, t_type, t_id, link_type, state in session.execute(stmt):
+            if s_type == REQUIREMENT and s_id in links:
+                links[s_id].append(
+                    {
+                        "direction": "out",
+                        "link_type": link_type,
+                        "type": t_type,
+                        "id": t_id,
+                        "state": state,
+                    }
+                )
+            if t_type == REQUIREMENT and t_id in links:
+                links[t_id].append(
+                    {
+                        "direction": "in",
+                        "link_type": link_type,
+                        "type": s_type,
+                        "id": s_id,
+                        "state": state,
+                    }
+                )
+    return [
+        SnapshotItem(rid, fields[rid], sorted(links[rid], key=link_key))
+        for rid in ids
+        if rid in fields
+    ]

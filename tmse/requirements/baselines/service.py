@@ -19,9 +19,9 @@ from tmse.core.identity.models import User
 from tmse.core.permissions import BASELINES_WRITE, allows, permissions_for
 from tmse.planning.models import Project, Release
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
-from tmse.requirements.baselines.queries import baseline_snapshot, get_baseline
+from tmse.requirements.baselines.queries import baseline_snapshot, capture, get_baseline
 from tmse.requirements.baselines.schemas import BaselineCreate
-from tmse.requirements.baselines.snapshot import capture, sign_digest, snapshot_digest
+from tmse.requirements.baselines.snapshot import sign_digest, snapshot_digest
 from tmse.requirements.models import Requirement, RequirementStatus
 
 # Items are written in batches of this many rows.

@@ -1,5 +1,5 @@
-"""Reading requirements as they are now into snapshot items, in a few set-based queries, and the
-canonical JSON the signature is computed over."""
+"""Snapshot items, the canonical JSON the signature is computed over, its digest and signature.
+Pure: plain data in and out (tmse.requirements.baselines.queries.capture reads the items)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
-
-from tmse.core.links.models import TraceLink
-from tmse.requirements.models import Requirement
-
-REQUIREMENT = "requirement"
-# Ids per IN (...) list: well under every database's parameter limit.
-CHUNK = 900
-COLUMNS: tuple[str, ...] = tuple(c.key for c in Requirement.__table__.columns)
 _PLAIN = frozenset({str, int, float, bool})
 
 
@@ -58,64 +48,8 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def link_key(link: dict[str, Any]) -> tuple[str, str, str, int]:
     return (link["direction"], link["link_type"], link["type"], int(link["id"]))
-
-
-def capture(session: Session, requirement_ids: Iterable[int]) -> list[SnapshotItem]:
-    """The requirements with these ids (those that exist), sorted by id, with their links."""
-    ids = sorted(set(requirement_ids))
-    columns = [Requirement.__table__.c[name] for name in COLUMNS]
-    fields: dict[int, dict[str, Any]] = {}
-    links: dict[int, list[dict[str, Any]]] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(select(*columns).where(Requirement.id.in_(chunk))).mappings():
-            fields[row["id"]] = {name: json_safe(row[name]) for name in COLUMNS}
-            links[row["id"]] = []
-        stmt = select(
-            TraceLink.source_type,
-            TraceLink.source_id,
-            TraceLink.target_type,
-            TraceLink.target_id,
-            TraceLink.link_type,
-            TraceLink.state,
-        ).where(
-            or_(
-                and_(TraceLink.source_type == REQUIREMENT, TraceLink.source_id.in_(chunk)),
-                and_(TraceLink.target_type == REQUIREMENT, TraceLink.target_id.in_(chunk)),
-            )
-        )
-        for s_type, s_id, t_type, t_id, link_type, state in session.execute(stmt):
-            if s_type == REQUIREMENT and s_id in links:
-                links[s_id].append(
-                    {
-                        "direction": "out",
-                        "link_type": link_type,
-                        "type": t_type,
-                        "id": t_id,
-                        "state": state,
-                    }
-                )
-            if t_type == REQUIREMENT and t_id in links:
-                links[t_id].append(
-                    {
-                        "direction": "in",
-                        "link_type": link_type,
-                        "type": s_type,
-                        "id": s_id,
-                        "state": state,
-                    }
-                )
-    return [
-        SnapshotItem(rid, fields[rid], sorted(links[rid], key=link_key))
-        for rid in ids
-        if rid in fields
-    ]
 
 
 def canonical_json(value: Any) -> str:

@@ -204,14 +204,14 @@ def _walk(
     )
     cr_id = change_request.id
     if end in ("committee", "applied"):
-        board.decide(session, committee, cr_id, DecisionIn(
-            decision="approve", comment="Impact reviewed; fine. / 已评估影响，同意。"))  # fmt: skip
+        approve = "Impact reviewed; fine. / 已评估影响，同意。"
+        board.decide(session, committee, cr_id, DecisionIn(decision="approve", comment=approve))
     if end == "applied":
-        board.decide(session, manager, cr_id, DecisionIn(
-            decision="approve", comment="Agreed with the business. / 已与业务确认。"))  # fmt: skip
+        agreed = "Agreed with the business. / 已与业务确认。"
+        board.decide(session, manager, cr_id, DecisionIn(decision="approve", comment=agreed))
     elif end == "rejected":
-        board.decide(session, manager, cr_id, DecisionIn(
-            decision="reject", comment="Keep the agreed scope. / 保持既定范围。"))  # fmt: skip
+        keep = "Keep the agreed scope. / 保持既定范围。"
+        board.decide(session, manager, cr_id, DecisionIn(decision="reject", comment=keep))
     elif end == "withdrawn":
         service.withdraw_change_request(session, requester, cr_id, change_request.version)
     now = utcnow()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tmse.core.messages import N_
 from tmse.requirements.kano.labels import CATEGORY_LABELS, chart_colour
 from tmse.requirements.kano.schemas import FeatureResultOut
-from tmse.web.labels import N_
 
 QUADRANTS = (
     # (x from, x to, y from, y to, category)
@@ -50,11 +50,12 @@ def scatter_option(
         ]
         for x0, x1, y0, y1, category in QUADRANTS
     ]
+    tooltip = translate(N_("|Worse|, Better"))
     axis = {"min": 0, "max": 1, "interval": 0.25, "nameLocation": "middle", "nameGap": 30}
     return {
         "animation": False,
         "grid": {"left": 60, "right": 30, "top": 20, "bottom": 50},
-        "tooltip": {"trigger": "item", "formatter": "{b}<br/>|Worse|, Better: {c}"},
+        "tooltip": {"trigger": "item", "formatter": "{b}<br/>" + tooltip + ": {c}"},
         "xAxis": {"type": "value", "name": translate(N_("|Worse| (dissatisfaction)")), **axis},
         "yAxis": {"type": "value", "name": translate(N_("Better (satisfaction)")), **axis},
         "series": [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tmse.web.labels import N_
+from tmse.core.messages import N_
 
 CATEGORY_LABELS = {
     "A": N_("Attractive"),

@@ -17,7 +17,7 @@ from tmse.core.notifications.models import Notification
 from tmse.core.pagination import ListParams
 from tmse.demo.steps import DemoContext
 from tmse.requirements.models import Requirement
-from tmse.requirements.review import service as review
+from tmse.requirements.review import queries as review
 from tmse.requirements.review.demo import create_review_history
 from tmse.requirements.review.models import RequirementApproval, RequirementReviewRequest
 

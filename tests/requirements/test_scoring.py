@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 
 from tmse.core.errors import InvalidInput
+from tmse.core.messages import render
+from tmse.integrations import jira
+from tmse.integrations.jira.mapping import Lookups, map_generic, map_jira, story_points_to_job_size
+from tmse.requirements.balance import must_share
 from tmse.requirements.csv_import import read_rows
-from tmse.requirements.jira_mapping import Lookups, map_generic, map_jira, story_points_to_job_size
-from tmse.requirements.moscow import must_share
-from tmse.requirements.scoring import rice_score, scores_of, wsjf_score
+from tmse.requirements.scoring import WSJF_SCALE, rice_score, scores_of, wsjf_score
 
 
 @pytest.mark.parametrize(
@@ -130,7 +132,10 @@ def test_generic_row_resolves_project_and_release() -> None:
         "custom": {"tier": "gold"},
     }
     missing = map_generic([("title", "X"), ("project", "NOPE")], LOOKUPS)
-    assert missing.errors == [("project", "no project with key 'NOPE'")]
+    assert [(f, render(m, "en")) for f, m in missing.errors] == [
+        ("project", "no project with key 'NOPE'")
+    ]
+    assert render(missing.errors[0][1], "zh_CN") == "没有键为 'NOPE' 的项目"
 
 
 def test_csv_line_numbers_count_physical_lines() -> None:
@@ -144,3 +149,9 @@ def test_csv_line_numbers_count_physical_lines() -> None:
     assert ragged.value.extra["errors"] == [
         {"line": 6, "field": "row", "message": "the row has more cells than the header"}
     ]
+
+
+def test_jira_story_points_round_up_on_the_scale_the_wsjf_score_uses() -> None:
+    # The adapter keeps its own copy of the scale (it imports no domain); the two must agree.
+    assert jira.WSJF_SCALE == WSJF_SCALE
+    assert jira.story_points_to_job_size("4") == 5

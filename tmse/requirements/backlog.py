@@ -72,7 +72,7 @@ def _definition(
 
 def backlog_query(
     filters: BacklogFilters, known: dict[str, CustomFieldDefinition]
-) -> Select[tuple[Requirement]]:
+) -> Select[Requirement]:
     stmt = select(Requirement)
     if filters.status:
         stmt = stmt.where(

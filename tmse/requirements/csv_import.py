@@ -15,14 +15,26 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
+from tmse.core.messages import Message, message, render
 from tmse.integrations.csv_table import CsvRefused, read_table
+from tmse.integrations.jira import MAPPINGS, Lookups, Mapping, Row, map_row
 from tmse.planning.models import Project, Release
 from tmse.requirements import custom_fields, service
-from tmse.requirements.jira_mapping import MAPPINGS, Lookups, Mapping, Row
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
+
+
+class RowsRefused(InvalidInput):
+    """The 422 of rows that are not valid; `messages` holds, by position in the errors, those
+    worded as messages, so a page shows them in the reader's language (the API's are English)."""
+
+    def __init__(
+        self, detail: str, errors: list[dict[str, Any]], messages: dict[int, Message]
+    ) -> None:
+        super().__init__(detail, errors)
+        self.messages = messages
 
 
 @dataclass
@@ -111,7 +123,7 @@ def import_rows(session: Session, actor: Actor, parsed: ParsedCsv) -> ImportOutc
     mapping, records = parsed.mapping, parsed.records
     lookups = _lookups(session)
     keys = [
-        key for key in (mapping.map_row(row, lookups).external_key for _, row in records) if key
+        key for key in (map_row(mapping, row, lookups).external_key for _, row in records) if key
     ]
     existing = {
         r.external_key: r
@@ -119,20 +131,23 @@ def import_rows(session: Session, actor: Actor, parsed: ParsedCsv) -> ImportOutc
         for r in session.scalars(select(Requirement).where(Requirement.external_key.in_(chunk)))
     }
     errors: list[dict[str, Any]] = []
+    messages: dict[int, Message] = {}
     planned: list[tuple[Requirement | None, dict[str, Any], str | None]] = []
     seen: dict[str, int] = {}
+
+    def refuse(line: int, field: str, why: Message) -> dict[str, Any]:
+        messages[len(errors) + len(row_errors)] = why
+        return {"line": line, "field": field, "message": render(why, "en")}
+
     for line, row in records:
-        mapped = mapping.map_row(row, lookups)
-        row_errors = [{"line": line, "field": f, "message": m} for f, m in mapped.errors]
+        mapped = map_row(mapping, row, lookups)
+        row_errors: list[dict[str, Any]] = []
+        for field_name, why in mapped.errors:
+            row_errors.append(refuse(line, field_name, why))
         key = mapped.external_key
         if key and key in seen:
-            row_errors.append(
-                {
-                    "line": line,
-                    "field": "external_key",
-                    "message": f"{key} is also on line {seen[key]}",
-                }
-            )
+            also = message("{key} is also on line {line}", key=key, line=seen[key])
+            row_errors.append(refuse(line, "external_key", also))
         if key:
             seen.setdefault(key, line)
         current = existing.get(key) if key else None
@@ -148,22 +163,20 @@ def import_rows(session: Session, actor: Actor, parsed: ParsedCsv) -> ImportOutc
             if current is not None and not row_errors:
                 content = [f for f in service.changed_fields(current, clean) if f in CONTENT_FIELDS]
                 if content and service.in_approved_baseline(session, current.id):
-                    row_errors.append(
-                        {
-                            "line": line,
-                            "field": content[0],
-                            "message": f"{current.key} is in an approved baseline: "
-                            "propose a change request",
-                        }
+                    baselined = message(
+                        "{key} is in an approved baseline: propose a change request",
+                        key=current.key,
                     )
+                    row_errors.append(refuse(line, content[0], baselined))
         errors += row_errors
         planned.append((current, clean, key))
     if errors:
         lines = sorted({e["line"] for e in errors})
-        raise InvalidInput(
+        raise RowsRefused(
             f"{len(lines)} row(s) are not valid (lines {', '.join(map(str, lines))}); "
             "nothing was imported",
             errors,
+            messages,
         )
     return _store(session, actor, mapping.name, mapping.channel, planned)
 

@@ -247,9 +247,10 @@ def validate_values(
 def value_expression(field: CustomFieldDefinition) -> ColumnElement[Any]:
     """The stored value as SQL, typed for sorting: numbers as numbers, everything else as text."""
     element = Requirement.custom[field.key]
-    if field.kind == CustomFieldKind.NUMBER:
-        return element.as_float()
-    return element.as_string()
+    typed: ColumnElement[Any] = (
+        element.as_float() if field.kind == CustomFieldKind.NUMBER else element.as_string()
+    )
+    return typed
 
 
 def filter_expression(field: CustomFieldDefinition, value: str) -> ColumnElement[bool]:
@@ -257,7 +258,10 @@ def filter_expression(field: CustomFieldDefinition, value: str) -> ColumnElement
     if field.kind == CustomFieldKind.MULTI_SELECT:
         # The JSON text of the list holds the option in quotes on both databases.
         quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return Requirement.custom[field.key].as_string().contains(quoted, autoescape=True)
+        matches: ColumnElement[bool] = (
+            Requirement.custom[field.key].as_string().contains(quoted, autoescape=True)
+        )
+        return matches
     if field.kind == CustomFieldKind.NUMBER:
         try:
             return value_expression(field) == float(value)

@@ -129,13 +129,19 @@ def create_requirements(ctx: DemoContext) -> None:
         for requirement_id in ids:
             ctx.remember("requirement", requirement_id)
         if ctx.large:
-            base = {
-                "scope": scope, "requesters": requesters, "managers": managers, "today": today,
-                "custom_keys": custom_keys, "done": len(rows) + len(links),
-                "initiatives": initiatives or ctx.created.get("initiative", []),
-                "services": list(ctx.created.get("catalog:service", [])),
-            }  # fmt: skip
-            base["fingerprints"] = _fingerprints(session, base["initiatives"], base["services"])
+            linked_initiatives = initiatives or ctx.created.get("initiative", [])
+            linked_services = list(ctx.created.get("catalog:service", []))
+            base: dict[str, Any] = {
+                "scope": scope,
+                "requesters": requesters,
+                "managers": managers,
+                "today": today,
+                "custom_keys": custom_keys,
+                "done": len(rows) + len(links),
+                "initiatives": linked_initiatives,
+                "services": linked_services,
+                "fingerprints": _fingerprints(session, linked_initiatives, linked_services),
+            }
             create_large_requirements(ctx, writer, base)
         writer.finish()
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from tmse.core.errors import InvalidInput
 from tmse.core.input_types import parse_int32
+from tmse.core.messages import render
 from tmse.requirements import backlog
+from tmse.requirements.csv_import import RowsRefused
+from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.models import CustomFieldDefinition, CustomFieldKind, Requirement
 from tmse.web.forms import SubmittedForm
 from tmse.web.labels import N_
@@ -102,6 +105,18 @@ def field_errors(exc: InvalidInput, _: Translate) -> dict[str, str]:
             field = "cf." + field.removeprefix("custom.")
         errors.setdefault(field, translated(str(error.get("message", "")), _))
     return errors
+
+
+def import_errors(exc: InvalidInput, _: Translate, locale: str) -> list[dict[str, Any]]:
+    """The refused rows of a CSV import, each message in the reader's language."""
+    worded = exc.messages if isinstance(exc, RowsRefused) else {}
+    errors = translated_csv_errors(exc.extra.get("errors", []), _)
+    return [
+        e | {"message": render(worded[i], locale)}
+        if i in worded
+        else e | {"message": translated(str(e.get("message", "")), _)}
+        for i, e in enumerate(errors)
+    ]
 
 
 def custom_field_values(form: SubmittedForm) -> dict[str, Any]:

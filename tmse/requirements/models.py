@@ -10,11 +10,24 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, literal_column
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+    literal_column,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import ColumnClause
 
 from tmse.core.db import Base, Timestamped, Versioned
 from tmse.core.links.registry import register as register_linkable
+from tmse.requirements.scoring import refresh_scores
 
 
 class RequirementType(StrEnum):
@@ -187,7 +200,7 @@ MOSCOW_RANK_SQL = (
     "(CASE moscow WHEN 'must' THEN 1 WHEN 'should' THEN 2 WHEN 'could' THEN 3 "
     "WHEN 'wont' THEN 4 ELSE 5 END)"
 )
-MOSCOW_RANK = literal_column(MOSCOW_RANK_SQL)
+MOSCOW_RANK: ColumnClause[int] = literal_column(MOSCOW_RANK_SQL, Integer)
 Index("ix_requirements_moscow_rank", MOSCOW_RANK, Requirement.id)
 
 # Link types from a requirement (source) downstream.
@@ -211,5 +224,10 @@ for _score in (Requirement.rice_score, Requirement.wsjf_score):
         Requirement.id,
     ).ddl_if(dialect="postgresql")
 
-# Registers the before_flush hook that keeps rice_score and wsjf_score in step with their parts.
-import tmse.requirements.scoring  # noqa: E402, F401
+
+@event.listens_for(Session, "before_flush")
+def _recompute_scores(session: Session, _context: Any, _instances: Any) -> None:
+    """Keep rice_score and wsjf_score in step with their components on every flush."""
+    for entity in list(session.new) + list(session.dirty):
+        if isinstance(entity, Requirement):
+            refresh_scores(entity)

@@ -1,7 +1,5 @@
-"""The MoSCoW balance: the share of effort planned as Must-have, against a limit (60% by default).
-
-A release or project whose Must-haves take more than the limit has no room left for surprises:
-the usual DSDM guidance. Rejected and duplicate requirements are not planned work and count for
+"""Must-have effort of releases and projects from the stored requirements (the balance itself is
+computed in balance.py). Rejected and duplicate requirements are not planned work and count for
 nothing."""
 
 from __future__ import annotations
@@ -14,30 +12,10 @@ from sqlalchemy.orm import Session
 
 from tmse.core.version_memo import VersionMemo
 from tmse.planning.models import Project, Release
+from tmse.requirements.balance import DEFAULT_LIMIT_PCT, MustShare, must_share
+from tmse.requirements.models import MoSCoW, Requirement
 
-DEFAULT_LIMIT_PCT = 60
 NOT_PLANNED = ("rejected", "duplicate")
-
-
-@dataclass(frozen=True)
-class MustShare:
-    total_effort: float
-    must_effort: float
-    share_pct: float
-    limit_pct: int
-    over_limit: bool
-
-
-def must_share(total_effort: float, must_effort: float, limit_pct: int) -> MustShare:
-    """The share of Must-have effort in the total (0 when there is no effort at all)."""
-    share = round(must_effort * 100 / total_effort, 1) if total_effort > 0 else 0.0
-    return MustShare(
-        total_effort=round(total_effort, 2),
-        must_effort=round(must_effort, 2),
-        share_pct=share,
-        limit_pct=limit_pct,
-        over_limit=share > limit_pct,
-    )
 
 
 def effort_limit(session: Session, project_id: int | None, release_id: int | None) -> int:
@@ -59,7 +37,6 @@ def must_effort_share(
     session: Session, project_id: int | None = None, release_id: int | None = None
 ) -> MustShare:
     """Must-have effort (person-days) against all effort of a release, a project, or everything."""
-    from tmse.requirements.models import MoSCoW, Requirement
 
     effort = func.coalesce(Requirement.effort_days, 0)
     stmt = select(
@@ -92,8 +69,6 @@ def releases_over_limit(session: Session, project_id: int | None = None) -> list
 
 
 def _releases_over_limit(session: Session, project_id: int | None) -> list[ReleaseShare]:
-    from tmse.requirements.models import MoSCoW, Requirement
-
     effort = func.coalesce(Requirement.effort_days, 0)
     stmt = (
         select(

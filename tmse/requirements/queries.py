@@ -15,6 +15,7 @@ from tmse.core.audit import AuditEntry
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.planning.models import Milestone, Project, Release
+from tmse.requirements.balance import MustShare
 from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest
 from tmse.requirements.changes.service import change_requests_for
 from tmse.requirements.models import (
@@ -24,7 +25,6 @@ from tmse.requirements.models import (
     RequirementStatus,
     RequirementType,
 )
-from tmse.requirements.moscow import MustShare
 from tmse.requirements.moscow import must_effort_share as _must_effort_share
 
 # Pages of the other ends of trace links, by linkable type.
@@ -242,7 +242,8 @@ def existing_requirement_ids(session: Session, ids: Iterable[int]) -> set[int]:
 def requirement_statuses(session: Session) -> dict[int, str]:
     """Every requirement's status by id (one narrow read of the whole table)."""
     table = Requirement.__table__.c
-    return dict(session.connection().execute(select(table.id, table.status)).tuples().all())
+    rows = session.connection().execute(select(table.id, table.status))
+    return {requirement_id: status for requirement_id, status in rows}
 
 
 def requirement_rows(session: Session, ids: list[int]) -> list[RequirementRow]:

@@ -1,4 +1,4 @@
-"""RICE and WSJF scores from their stored components, and the hook that keeps them in step.
+"""RICE and WSJF scores from their components (pure: plain values in, scores out).
 
 RICE = reach × impact × confidence% / effort (person-months); impact on 3, 2, 1, 0.5, 0.25,
 confidence on 100, 80, 50. WSJF = (user-business value + time criticality + risk reduction or
@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 RICE_IMPACTS: tuple[Decimal, ...] = tuple(Decimal(v) for v in ("3", "2", "1", "0.5", "0.25"))
 RICE_CONFIDENCES: tuple[int, ...] = (100, 80, 50)
@@ -65,12 +62,3 @@ def refresh_scores(requirement: Any) -> None:
         requirement.rice_score = rice
     if requirement.wsjf_score != wsjf:
         requirement.wsjf_score = wsjf
-
-
-@event.listens_for(Session, "before_flush")
-def _recompute_scores(session: Session, _context: Any, _instances: Any) -> None:
-    from tmse.requirements.models import Requirement  # the models import this module
-
-    for entity in list(session.new) + list(session.dirty):
-        if isinstance(entity, Requirement):
-            refresh_scores(entity)

@@ -18,7 +18,7 @@ from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
 from tmse.core.permissions import REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.planning.models import Milestone, Project, Release
-from tmse.requirements import custom_fields, workflow
+from tmse.requirements import custom_fields
 from tmse.requirements.baselines import queries as baselines
 from tmse.requirements.models import (
     CONTENT_FIELDS,
@@ -187,7 +187,7 @@ def _check_references(
     for name in ("release_id", "milestone_id"):
         row = rows.get(name)
         elsewhere = row is not None and project_id is not None and row.project_id != project_id
-        if elsewhere and (name in given or "project_id" in given):
+        if row is not None and elsewhere and (name in given or "project_id" in given):
             errors.append(
                 {
                     "field": prefix + name,
@@ -375,13 +375,13 @@ CREATE, IMPORT, CONFIGURE_FIELDS, EDIT = "create", "import", "configure-fields",
 
 
 def allowed_actions(actor: Actor, requirement: Requirement | None = None) -> frozenset[str]:
-    """What the actor may do now: on the backlog (no requirement) or to this requirement, with
-    the workflow transitions its status and the actor's roles allow."""
+    """What the actor may do on the backlog (no requirement) or to this requirement's content;
+    its workflow transitions are review.service.allowed_actions'."""
+    if requirement is not None:
+        return frozenset({EDIT}) if actor.can(REQUIREMENTS_WRITE) else frozenset()
     allowed: set[str] = set()
     if actor.can(REQUIREMENTS_WRITE):
-        allowed |= {CREATE, IMPORT} if requirement is None else {EDIT}
-    if requirement is None and actor.can(REQUIREMENTS_CONFIGURE):
+        allowed |= {CREATE, IMPORT}
+    if actor.can(REQUIREMENTS_CONFIGURE):
         allowed.add(CONFIGURE_FIELDS)
-    if requirement is not None:
-        allowed |= {str(a) for a in workflow.available(frozenset(actor.roles), requirement.status)}
     return frozenset(allowed)

@@ -15,14 +15,14 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
+from tmse.integrations.jira import MAPPINGS
 from tmse.requirements import backlog, csv_import, custom_fields, forms, moscow, queries, service
-from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.models import Channel, CustomFieldKind, Requirement, RequirementType
-from tmse.requirements.review import service as review
+from tmse.requirements.review import queries as review
 from tmse.web.forms import SubmittedForm, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -243,7 +243,7 @@ def _render_import(
             "row_errors": errors or [],
             "detail": detail,
             "outcome": outcome,
-            "mappings": list(csv_import.MAPPINGS),
+            "mappings": list(MAPPINGS),
         },
         status_code=status_code,
     )
@@ -264,10 +264,7 @@ def import_csv(
         with write_session(request) as session:
             outcome = csv_import.import_rows(session, actor, parsed)
     except InvalidInput as exc:
-        errors = [
-            e | {"message": forms.translated(str(e.get("message", "")), _)}
-            for e in translated_csv_errors(exc.extra.get("errors", []), _)
-        ]
+        errors = forms.import_errors(exc, _, request_locale(request))
         return _render_import(request, values, errors, exc.detail, None, 422)
     return _render_import(request, {"mapping": values["mapping"], "csv": ""}, outcome=outcome)
 

@@ -2,7 +2,7 @@
 fields) and the one for a Jira CSV export ("Issue key", "Summary", "Priority", ...).
 
 A mapping turns one row into (values, external key, errors); validation of the values is the
-service's, as for every other way in."""
+caller's, as for every other way in."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tmse.requirements.models import Channel
-from tmse.requirements.scoring import WSJF_SCALE
+from tmse.core.messages import Message, message
 
 # Jira's default priorities (Highest…Lowest) and the older scheme (Blocker…Trivial).
 JIRA_PRIORITY_TO_MOSCOW = {
@@ -65,8 +64,12 @@ GENERIC_FIELDS = (
     "milestone_id",
 )
 
+# The WSJF job-size scale story points are rounded up to (requirements/scoring.py uses the same).
+WSJF_SCALE: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)
+
 Row = list[tuple[str, str]]  # (header, cell) pairs: Jira repeats some headers
-RowErrors = list[tuple[str, str]]  # (field, message)
+RowErrors = list[tuple[str, Message]]  # (field, message)
+REQUIRED = message("required")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def _references(row: Row, lookups: Lookups, values: dict[str, Any], errors: RowE
     project = _first(row, "project")
     if project:
         if project not in lookups.projects:
-            errors.append(("project", f"no project with key '{project}'"))
+            errors.append(("project", message("no project with key '{key}'", key=project)))
         else:
             values["project_id"] = lookups.projects[project]
     release = _first(row, "release")
@@ -109,7 +112,9 @@ def _references(row: Row, lookups: Lookups, values: dict[str, Any], errors: RowE
         project_id = values.get("project_id")
         release_id = lookups.releases.get((project_id, release)) if project_id else None
         if release_id is None:
-            errors.append(("release", f"no release '{release}' in the row's project"))
+            errors.append(
+                ("release", message("no release '{name}' in the row's project", name=release))
+            )
         else:
             values["release_id"] = release_id
 
@@ -152,7 +157,7 @@ def map_generic(row: Row, lookups: Lookups) -> MappedRow:
         if cell is not None:
             values[name] = cell
     if "title" not in values:
-        errors.append(("title", "required"))
+        errors.append(("title", REQUIRED))
     _references(row, lookups, values, errors)
     _custom_columns(row, lookups, values, "cf.")
     return MappedRow(values, _first(row, "external_key"), errors)
@@ -174,7 +179,7 @@ def map_jira(row: Row, lookups: Lookups) -> MappedRow:
     errors: RowErrors = []
     summary = _first(row, "Summary")
     if summary is None:
-        errors.append(("Summary", "required"))
+        errors.append(("Summary", REQUIRED))
     else:
         values["title"] = summary
     description = _first(row, "Description") or ""
@@ -182,14 +187,14 @@ def map_jira(row: Row, lookups: Lookups) -> MappedRow:
     if issue_type:
         mapped = JIRA_TYPE_TO_TYPE.get(issue_type.lower())
         if mapped is None:
-            errors.append(("Issue Type", f"unknown issue type '{issue_type}'"))
+            errors.append(("Issue Type", message("unknown issue type '{value}'", value=issue_type)))
         else:
             values["type"] = mapped
     priority = _first(row, "Priority")
     if priority:
         moscow = JIRA_PRIORITY_TO_MOSCOW.get(priority.lower())
         if moscow is None:
-            errors.append(("Priority", f"unknown priority '{priority}'"))
+            errors.append(("Priority", message("unknown priority '{value}'", value=priority)))
         else:
             values["moscow"] = moscow
     reporter = _first(row, "Reporter")
@@ -199,7 +204,12 @@ def map_jira(row: Row, lookups: Lookups) -> MappedRow:
     if points:
         size = story_points_to_job_size(points)
         if size is None:
-            errors.append(("Custom field (Story Points)", f"not a number of points: '{points}'"))
+            errors.append(
+                (
+                    "Custom field (Story Points)",
+                    message("not a number of points: '{value}'", value=points),
+                )
+            )
         else:
             values["wsjf_job_size"] = size
     labels = _cells(row, "Labels")
@@ -224,7 +234,9 @@ def map_jira(row: Row, lookups: Lookups) -> MappedRow:
         del values["custom"]
     key = _first(row, "Issue key")
     if key is None:
-        errors.append(("Issue key", "required: it keeps a re-import from adding the issue twice"))
+        errors.append(
+            ("Issue key", message("required: it keeps a re-import from adding the issue twice"))
+        )
     return MappedRow(values, key, errors)
 
 
@@ -235,7 +247,8 @@ class Mapping:
     map_row: Callable[[Row, Lookups], MappedRow]
 
 
+# The channel is the requirement's intake channel the rows arrive by.
 MAPPINGS = {
-    "generic": Mapping("generic", Channel.CSV, map_generic),
-    "jira": Mapping("jira", Channel.JIRA, map_jira),
+    "generic": Mapping("generic", "csv", map_generic),
+    "jira": Mapping("jira", "jira", map_jira),
 }

@@ -13,7 +13,7 @@ from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import transitions
 from tmse.requirements.models import Requirement
-from tmse.requirements.review import service as review
+from tmse.requirements.review import queries as review
 from tmse.requirements.review.schemas import (
     ApprovalsOut,
     QueueCounts,

@@ -1,20 +1,18 @@
-"""Joint review: approvals per capacity, review requests, the reset after a content edit, and
-what the requirement page's review panel shows."""
+"""Joint review's writes: review requests, approvals per capacity, the end of a review, and
+the reset of approvals after a content edit; and what an actor may do to a requirement now."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.events import publish
-from tmse.core.identity.models import User, UserRole
-from tmse.core.pagination import ListParams, paginate
 from tmse.requirements import workflow
 from tmse.requirements.models import Requirement, RequirementStatus
 from tmse.requirements.review.models import (
@@ -23,10 +21,6 @@ from tmse.requirements.review.models import (
     RequirementApproval,
     RequirementReviewRequest,
 )
-
-
-def requirement_url(requirement_id: int) -> str:
-    return f"/requirements/{requirement_id}"
 
 
 def live_approvals(session: Session, requirement_id: int) -> list[RequirementApproval]:
@@ -128,234 +122,142 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
     return len(voided)
 
 
-def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(User.id, User.display_name, User.username).where(User.id.in_(ids))
-    )
-    return {uid: display or username for uid, display, username in rows}
-
-
-def reviewer_choices(session: Session, limit: int = 300) -> list[dict[str, Any]]:
-    """Active users who can review in some capacity: [{id, name, capacities}] by name."""
-    reviewer_roles = set().union(*workflow.CAPACITY_ROLES.values())
-    rows = session.execute(
-        select(User.id, User.display_name, User.username, UserRole.role)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.is_active.is_(True), UserRole.role.in_(reviewer_roles))
-        .order_by(User.username)
-    )
-    people: dict[int, dict[str, Any]] = {}
-    for uid, display, username, role in rows:
-        person = people.setdefault(uid, {"id": uid, "name": display or username, "roles": set()})
-        person["roles"].add(role)
-    out = []
-    for person in list(people.values())[:limit]:
-        capacities = workflow.capacities_for(frozenset(person.pop("roles")))
-        out.append(person | {"capacities": capacities})
-    return out
-
-
-def panel_context(session: Session, actor: Actor, requirement: Requirement) -> dict[str, Any]:
-    """Everything the review panel shows, as plain data: {"review_panel": {...}}."""
-    approvals = live_approvals(session, requirement.id)
-    requests = review_requests(session, requirement.id)
-    history = list(
-        session.scalars(
-            select(RequirementApproval)
-            .where(RequirementApproval.requirement_id == requirement.id)
-            .where(
-                (RequirementApproval.voided_at.is_not(None))
-                | (RequirementApproval.decision != Decision.APPROVED)
+def request_review(
+    session: Session, actor: Actor, requirement: Requirement, reviewers: list[int], note: str
+) -> dict[str, Any]:
+    requirement.status = RequirementStatus.IN_REVIEW
+    requirement.status_reason = note
+    open_ids = {r.reviewer_id for r in review_requests(session, requirement.id, True)}
+    for reviewer_id in reviewers:
+        if reviewer_id not in open_ids:
+            session.add(
+                RequirementReviewRequest(
+                    requirement_id=requirement.id,
+                    reviewer_id=reviewer_id,
+                    requested_by_id=actor.user_id,
+                    requested_at=utcnow(),
+                    done=False,
+                )
             )
-            .order_by(RequirementApproval.id.desc())
-            .limit(20)
-        )
-    )
-    names = _names(
+    session.flush()
+    publish(
         session,
-        [a.user_id for a in approvals]
-        + [a.user_id for a in history]
-        + [r.reviewer_id for r in requests]
-        + [r.requested_by_id for r in requests],
+        "requirement.review_requested",
+        requirement_id=requirement.id,
+        key=requirement.key,
+        title=requirement.title,
+        involved=sorted(reviewers),
+        actor_id=actor.user_id,
+        note=note,
     )
-    by_capacity = {a.capacity: a for a in approvals}
-    capacities = []
-    for capacity in Capacity:
-        approval = by_capacity.get(capacity)
-        capacities.append(
-            {
-                "capacity": str(capacity),
-                "roles": sorted(str(r) for r in workflow.CAPACITY_ROLES[capacity]),
-                "approved": approval is not None,
-                "by": names.get(approval.user_id, "") if approval else "",
-                "by_id": approval.user_id if approval else None,
-                "at": approval.at if approval else None,
-                "comment": approval.comment if approval else "",
-            }
-        )
-    approved_by = {a.user_id for a in approvals}
-    pending = [
-        {"id": r.reviewer_id, "name": names.get(r.reviewer_id, ""), "requested_at": r.requested_at}
-        for r in requests
-        if not r.done and r.reviewer_id not in approved_by
-    ]
-    roles = frozenset(actor.roles)
-    actions = [str(a) for a in workflow.available(roles, requirement.status)]
-    mine = next((a.capacity for a in approvals if a.user_id == actor.user_id), None)
-    open_capacities = [
-        c for c in workflow.capacities_for(roles) if c not in by_capacity and mine is None
-    ]
-    if workflow.Action.APPROVE in actions and not open_capacities:
-        actions.remove(workflow.Action.APPROVE)
-    choices = reviewer_choices(session) if workflow.Action.REQUEST_REVIEW in actions else []
-    return {
-        "review_panel": {
-            "reviewer_choices": choices,
-            "requirement_id": requirement.id,
-            "status": requirement.status,
-            "version": requirement.version,
-            "status_reason": requirement.status_reason,
-            "snoozed_until": requirement.snoozed_until,
-            "duplicate_of_id": requirement.duplicate_of_id,
-            "capacities": capacities,
-            "pending_reviewers": pending,
-            "history": [
-                {
-                    "by": names.get(h.user_id, ""),
-                    "capacity": h.capacity,
-                    "decision": h.decision,
-                    "comment": h.comment,
-                    "at": h.at,
-                    "voided_at": h.voided_at,
-                    "void_reason": h.void_reason,
-                }
-                for h in history
-            ],
-            "actions": actions,
-            "my_capacity": mine,
-            "open_capacities": open_capacities,
-        }
-    }
+    return {"reviewers": reviewers}
 
 
-def _queue_stmt(user_id: int | None) -> Select[Requirement]:
-    """Requirements in review with an open request to this user, not yet approved by them.
-    Uncorrelated IN subqueries: each is computed once, whatever the number of requirements."""
-    asked = select(RequirementReviewRequest.requirement_id).where(
-        RequirementReviewRequest.reviewer_id == user_id,
+def close_requests(session: Session, requirement_id: int, user_id: int | None = None) -> None:
+    stmt = update(RequirementReviewRequest).where(
+        RequirementReviewRequest.requirement_id == requirement_id,
         RequirementReviewRequest.done.is_(False),
     )
-    approved = select(RequirementApproval.requirement_id).where(
-        RequirementApproval.user_id == user_id,
-        RequirementApproval.voided_at.is_(None),
-        RequirementApproval.decision == Decision.APPROVED,
-    )
-    return select(Requirement).where(
-        Requirement.status == RequirementStatus.IN_REVIEW,
-        Requirement.id.in_(asked),
-        Requirement.id.not_in(approved),
-    )
+    if user_id is not None:
+        stmt = stmt.where(RequirementReviewRequest.reviewer_id == user_id)
+    session.execute(stmt.values(done=True))
 
 
-QUEUE_SORTS = {
-    "id": Requirement.id,
-    "title": Requirement.title,
-    "updated_at": Requirement.updated_at,
-    "moscow": Requirement.moscow,
-}
-
-
-def review_queue(
-    session: Session, actor: Actor, params: ListParams
-) -> tuple[list[dict[str, Any]], int]:
-    """A page of the actor's queue, each row with the state of both capacities."""
-    rows, total = paginate(
-        session, _queue_stmt(actor.user_id), params, QUEUE_SORTS, "updated_at", Requirement.id
-    )
-    return queue_rows(session, actor, rows), total
-
-
-def queue_rows(
-    session: Session, actor: Actor, requirements: list[Requirement]
-) -> list[dict[str, Any]]:
-    ids = [r.id for r in requirements]
-    approvals: dict[int, dict[str, int]] = {}
-    requests: dict[int, RequirementReviewRequest] = {}
-    if ids:
-        for approval in session.scalars(
-            select(RequirementApproval).where(
-                RequirementApproval.requirement_id.in_(ids),
-                RequirementApproval.voided_at.is_(None),
-                RequirementApproval.decision == Decision.APPROVED,
-            )
-        ):
-            approvals.setdefault(approval.requirement_id, {})[approval.capacity] = approval.user_id
-        for request in session.scalars(
-            select(RequirementReviewRequest)
-            .where(
-                RequirementReviewRequest.requirement_id.in_(ids),
-                RequirementReviewRequest.reviewer_id == actor.user_id,
-            )
-            .order_by(RequirementReviewRequest.id)
-        ):
-            requests[request.requirement_id] = request
-    names = _names(
-        session,
-        [r.product_manager_id for r in requirements]
-        + [q.requested_by_id for q in requests.values()]
-        + [uid for a in approvals.values() for uid in a.values()],
-    )
-    mine = workflow.capacities_for(frozenset(actor.roles))
-    out = []
-    for requirement in requirements:
-        filled = approvals.get(requirement.id, {})
-        asked = requests.get(requirement.id)
-        out.append(
-            {
-                "id": requirement.id,
-                "key": requirement.key,
-                "title": requirement.title,
-                "status": requirement.status,
-                "version": requirement.version,
-                "moscow": requirement.moscow,
-                "product_manager": names.get(requirement.product_manager_id or 0, ""),
-                "requested_by": names.get(asked.requested_by_id or 0, "") if asked else "",
-                "requested_at": asked.requested_at if asked else None,
-                "product_approved_by": names.get(filled.get(Capacity.PRODUCT, 0), ""),
-                "technical_approved_by": names.get(filled.get(Capacity.TECHNICAL, 0), ""),
-                "my_capacities": [c for c in mine if c not in filled],
-                "updated_at": requirement.updated_at,
-            }
+def approve(
+    session: Session, actor: Actor, requirement: Requirement, capacity: str, comment: str
+) -> dict[str, Any]:
+    assert actor.user_id is not None  # reviewers are users: the table admits no system role alone
+    session.add(
+        RequirementApproval(
+            requirement_id=requirement.id,
+            user_id=actor.user_id,
+            capacity=capacity,
+            decision=Decision.APPROVED,
+            comment=comment,
+            at=utcnow(),
         )
-    return out
+    )
+    session.flush()
+    close_requests(session, requirement.id, actor.user_id)
+    filled = {a.capacity for a in live_approvals(session, requirement.id)}
+    # The requirement row changes with every approval, so its version moves and a reviewer's
+    # stale page cannot approve what it no longer shows.
+    requirement.updated_at = utcnow()
+    if filled >= {c.value for c in Capacity}:
+        requirement.status = RequirementStatus.APPROVED
+        close_requests(session, requirement.id)
+        publish(
+            session,
+            "requirement.approved",
+            requirement_id=requirement.id,
+            key=requirement.key,
+            title=requirement.title,
+            involved=sorted(interested(session, requirement)),
+            actor_id=actor.user_id,
+        )
+    return {"capacity": capacity, "comment": comment}
 
 
-def queue_counts(session: Session, actor: Actor) -> dict[str, int]:
-    """Awaiting me; all in review; in review still missing the product or technical approval."""
-    awaiting_me = session.scalar(
-        select(func.count()).select_from(_queue_stmt(actor.user_id).subquery())
-    )
-    in_review = session.scalar(
-        select(func.count(Requirement.id)).where(Requirement.status == RequirementStatus.IN_REVIEW)
-    )
-    missing = {}
-    for capacity in Capacity:
-        has = select(RequirementApproval.requirement_id).where(
-            RequirementApproval.capacity == capacity,
-            RequirementApproval.voided_at.is_(None),
-            RequirementApproval.decision == Decision.APPROVED,
+def interested(session: Session, requirement: Requirement) -> set[int]:
+    """Its product manager and whoever asked for its review."""
+    people = {r.requested_by_id for r in review_requests(session, requirement.id)}
+    people.add(requirement.product_manager_id)
+    return {p for p in people if p is not None}
+
+
+def request_changes(
+    session: Session, actor: Actor, requirement: Requirement, checked: dict[str, Any]
+) -> dict[str, Any]:
+    assert actor.user_id is not None
+    session.add(
+        RequirementApproval(
+            requirement_id=requirement.id,
+            user_id=actor.user_id,
+            capacity=checked["capacity"],
+            decision=Decision.CHANGES_REQUESTED,
+            comment=checked["comment"],
+            at=utcnow(),
         )
-        missing[capacity.value] = session.scalar(
-            select(func.count(Requirement.id)).where(
-                Requirement.status == RequirementStatus.IN_REVIEW, Requirement.id.not_in(has)
-            )
-        )
-    return {
-        "awaiting_me": awaiting_me or 0,
-        "in_review": in_review or 0,
-        "missing_product": missing["product"] or 0,
-        "missing_technical": missing["technical"] or 0,
+    )
+    extra = end_review(session, actor, requirement, checked["comment"], "changes-requested")
+    return extra | {"capacity": checked["capacity"], "comment": checked["comment"]}
+
+
+def end_review(
+    session: Session, actor: Actor, requirement: Requirement, note: str, kind: str
+) -> dict[str, Any]:
+    """Back to accepted: approvals void, open requests closed, everyone involved told."""
+    involved = reviewer_ids(session, requirement.id) | interested(session, requirement)
+    voided = void_approvals(session, requirement.id, f"{kind}: {note}".strip(": "))
+    close_requests(session, requirement.id)
+    requirement.status = RequirementStatus.ACCEPTED
+    requirement.status_reason = note
+    events = {
+        "changes-requested": "requirement.changes_requested",
+        "review-withdrawn": "requirement.review_withdrawn",
     }
+    publish(
+        session,
+        events[kind],
+        requirement_id=requirement.id,
+        key=requirement.key,
+        title=requirement.title,
+        involved=sorted(involved),
+        actor_id=actor.user_id,
+        note=note,
+    )
+    return {"approvals_voided": len(voided)}
+
+
+def allowed_actions(session: Session, actor: Actor, requirement: Requirement) -> frozenset[str]:
+    """The workflow actions the actor may perform on the requirement now; approve only while a
+    capacity they may fill is open and they have not approved in another one."""
+    roles = frozenset(actor.roles)
+    actions = {str(a) for a in workflow.available(roles, requirement.status)}
+    if workflow.Action.APPROVE in actions:
+        approvals = live_approvals(session, requirement.id)
+        filled = {a.capacity for a in approvals}
+        mine = any(a.user_id == actor.user_id for a in approvals)
+        if mine or all(c in filled for c in workflow.capacities_for(roles)):
+            actions.discard(workflow.Action.APPROVE)
+    return frozenset(actions)

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
 from tmse.requirements import transitions
+from tmse.requirements.labels import action_label
 from tmse.requirements.models import Requirement
-from tmse.requirements.review import service as review
+from tmse.requirements.review import queries as review
 from tmse.requirements.review.schemas import TransitionIn
 from tmse.web.forms import (
     SubmittedForm,
@@ -29,7 +31,7 @@ from tmse.web.forms import (
 )
 from tmse.web.labels import N_, role_label
 from tmse.web.page_context import saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -37,24 +39,16 @@ Transitioner = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 
 register_nav(
-    NavItem("requirement-reviews", N_("Review queue"), "/requirements/reviews", READ, order=3,
-            group="strategy")
-)  # fmt: skip
+    NavItem(
+        "requirement-reviews",
+        N_("Review queue"),
+        "/requirements/reviews",
+        READ,
+        order=3,
+        group="strategy",
+    )
+)
 
-ACTION_LABELS = {
-    "accept": N_("Accept"),
-    "reject": N_("Reject"),
-    "snooze": N_("Snooze"),
-    "unsnooze": N_("Wake up"),
-    "mark-duplicate": N_("Mark as duplicate"),
-    "reopen": N_("Reopen"),
-    "request-review": N_("Request review"),
-    "approve": N_("Approve"),
-    "request-changes": N_("Request changes"),
-    "withdraw-review": N_("Withdraw review"),
-    "start": N_("Start work"),
-    "complete": N_("Complete"),
-}
 # What each field of the transition form needs, shown at the field when it is wrong.
 FIELD_HINTS = {
     "reason": N_("A rejection needs a reason."),
@@ -77,10 +71,10 @@ def _field_errors(exc: InvalidInput, _: Translate) -> dict[str, str]:
     return shown
 
 
-def _problem_message(exc: Problem, _: Translate) -> tuple[dict[str, str], str]:
+def _problem_message(exc: Problem, _: Translate, locale: str) -> tuple[dict[str, str], str]:
     if isinstance(exc, Forbidden) and "allowed_roles" in exc.extra:
         roles = ", ".join(_(role_label(r)) for r in exc.extra["allowed_roles"])
-        action = _(ACTION_LABELS.get(exc.extra.get("action", ""), exc.extra.get("action", "")))
+        action = render_message(action_label(str(exc.extra.get("action", ""))), locale)
         return {}, _("Only these roles may do “%(action)s”: %(roles)s.") % {
             "action": action,
             "roles": roles,
@@ -249,7 +243,7 @@ def transition_form(
             return render_review_page(
                 request, session, actor, requirement, failure=failure, status_code=422
             )
-        errors, message = _problem_message(exc, _)
+        errors, message = _problem_message(exc, _, request_locale(request))
         return render_review_page(
             request,
             session,

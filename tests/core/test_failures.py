@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from tests.server_process import free_port
+from tests.helpers.server_process import free_port
 
 
 def _explode() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import PASSWORD, SYSTEM
-from tests.server_process import start_server
+from tests.helpers.server_process import start_server
 from tmse.core.audit import AuditEntry
 from tmse.core.db import Database
 from tmse.core.identity import service

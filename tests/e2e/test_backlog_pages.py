@@ -16,9 +16,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, _free_port, _skip_or_fail, screenshot
-from tests.e2e.test_shell import switch_language
 from tests.helpers import PASSWORD, SYSTEM
+from tests.helpers.browser import (
+    REPO,
+    free_port,
+    require_front_end_assets,
+    screenshot,
+    switch_language,
+)
 from tmse.core.db import Database
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import UserCreate
@@ -91,15 +96,14 @@ def _seed(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def backlog_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
-        _skip_or_fail("front-end assets are missing; run `make assets`")
+    require_front_end_assets()
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-backlog') / 'tmse.db'}"
     upgrade(url)
     database = Database(url)
     load_metadata().create_all(database.engine, checkfirst=True)  # tables not yet migrated
     database.dispose()
     _seed(url)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": "e2e-backlog",
            "TMSE_LOG_LEVEL": "WARNING"}  # fmt: skip
     process = subprocess.Popen(

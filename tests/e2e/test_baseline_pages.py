@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_shell import sign_in, switch_language
+from tests.helpers.browser import screenshot, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 

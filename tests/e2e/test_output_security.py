@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import update
 
-from tests.e2e.conftest import browser_page, running_server, screenshot
+from tests.helpers.browser import browser_page, running_server, screenshot
 from tests.helpers.hostile_data import PAYLOAD, poison
 from tmse.core.db import Database
 from tmse.core.identity.models import User

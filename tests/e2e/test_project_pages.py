@@ -13,15 +13,14 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import (
-    REPO,
-    _skip_or_fail,
+from tests.helpers import PASSWORD, SYSTEM
+from tests.helpers.browser import (
     browser_page,
+    require_front_end_assets,
     running_server,
     screenshot,
+    switch_language,
 )
-from tests.e2e.test_shell import switch_language
-from tests.helpers import PASSWORD, SYSTEM
 from tmse.core.db import Database, utcnow
 from tmse.core.identity import service as identity
 from tmse.core.identity.schemas import TeamCreate, UserCreate
@@ -160,8 +159,7 @@ def _seed(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def delivery_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
-        _skip_or_fail("front-end assets are missing; run `make assets`")
+    require_front_end_assets()
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-delivery') / 'tmse.db'}"
     upgrade(url)
     _seed(url)

@@ -11,17 +11,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import (
-    REPO,
-    _skip_or_fail,
+from tests.helpers import PASSWORD, SYSTEM
+from tests.helpers.browser import (
     browser_page,
+    require_front_end_assets,
     running_server,
     screenshot,
+    switch_language,
 )
-from tests.e2e.test_shell import switch_language
-from tests.helpers import PASSWORD, SYSTEM
-from tmse.catalog.data_stores import service as data_stores
 from tmse.catalog import service as catalog
+from tmse.catalog.data_stores import service as data_stores
 from tmse.catalog.data_stores.schemas import DataStoreCreate
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
 from tmse.core.db import Database
@@ -75,8 +74,7 @@ def _seed(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (REPO / "tmse/web/static/vendor/echarts/echarts.min.js").exists():
-        _skip_or_fail("front-end assets are missing; run `make assets`")
+    require_front_end_assets()
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-reviews') / 'tmse.db'}"
     upgrade(url)
     _seed(url)

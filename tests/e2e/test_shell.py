@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
-from tests.helpers import PASSWORD
+from tests.helpers.browser import screenshot, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, username: str = "admin", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/")
-    page.wait_for_url("**/login?next=/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#sign-in")
-    page.wait_for_url("**/")
-
-
-def switch_language(page, locale: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick a language and wait for the page it posts back to, not the one already loaded."""
-    with page.expect_navigation():
-        page.select_option("#language-select", locale)
 
 
 def test_sign_in_see_chart_switch_language_sign_out(page):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from rich.console import Console
 
-from tests.e2e.conftest import REPO, _free_port, screenshot
+from tests.helpers.browser import REPO, free_port, screenshot
 from tmse.core.db import Database
 from tmse.demo import load_demo
 from tmse.demo.sign_in import read_password
@@ -36,7 +36,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     database.dispose()
     password = read_password(credentials)
     assert password
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": "e2e-standards"}
     env["TMSE_LOG_LEVEL"] = "WARNING"
     process = subprocess.Popen(

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, _free_port, screenshot
 from tests.helpers import PASSWORD, SYSTEM
-from tests.requirements.traceability.chain import build_chain
+from tests.helpers.browser import REPO, free_port, screenshot
+from tests.helpers.traceability_chain import build_chain
 from tmse.core.db import Database
 from tmse.core.identity import service
 from tmse.core.identity.schemas import UserCreate
@@ -40,7 +40,7 @@ def chain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with database.session() as session:
         session.get(Requirement, ids["pay"]).title = "一键支付（含指纹）"
     database.dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TMSE_DATABASE_URL": url, "TMSE_SECRET_KEY": "e2e-traceability"}
     env["TMSE_LOG_LEVEL"] = "WARNING"
     process = subprocess.Popen(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import SYSTEM
-from tests.server_process import REPO, start_server
+from tests.helpers.server_process import REPO, start_server
 from tmse.core.db import Database
 from tmse.core.identity import credentials, service
 from tmse.core.identity.models import Team

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.requirements.traceability.chain import build_chain
+from tests.helpers.traceability_chain import build_chain
 from tmse.integrations.spreadsheet_cells import spreadsheet_cell
 from tmse.requirements.models import Requirement
 from tmse.strategy.models import BusinessGoal

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from tests.helpers import SYSTEM, login
-from tests.requirements.traceability.chain import build_chain
+from tests.helpers.traceability_chain import build_chain
 from tmse.core.links.service import create_link
 from tmse.requirements.models import Requirement
 from tmse.requirements.traceability.levels import REGISTRY, Level

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from tests.helpers import SYSTEM
 from tmse.core.audit import AuditEntry
 from tmse.core.db import utcnow
+from tmse.core.messages import message
 from tmse.delivery import gate_criteria, iterations
 from tmse.delivery.gate_criteria import CriterionResult
 from tmse.delivery.models import IterationItem
@@ -257,7 +258,13 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
     # --- the registry, extended by a later module's criterion -------------------------------
     def runbook_exists(session, project_obj, phase, params):  # type: ignore[no-untyped-def]
         found = params.get("service") in {"checkout"}
-        return CriterionResult(found, f"{project_obj.key}/{phase.name}: {params.get('service')}")
+        detail = message(
+            "{project}/{phase}: {service}",
+            project=project_obj.key,
+            phase=phase.name,
+            service=params.get("service"),
+        )
+        return CriterionResult(found, detail)
 
     gate_criteria.register_criterion("runbook-exists", "Runbook exists", runbook_exists)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tmse.strategy.alignment import (
+from tmse.strategy.alignment.analysis import (
     GoalRow,
     InitiativeRow,
     KeyResultRow,

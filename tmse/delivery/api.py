@@ -12,6 +12,7 @@ from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
+from tmse.core.messages import render
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
 from tmse.delivery import gate_criteria, gates, iterations, phases, queries, service, velocity
@@ -343,7 +344,17 @@ def evaluate_gate(gate_id: Id, session: DbSession, _: Reader) -> GateEvaluation:
     return GateEvaluation(
         gate_id=gate_id,
         passed=all(r.passed for r in results),
-        results=[CriterionResultOut(**r.__dict__) for r in results],
+        results=[
+            CriterionResultOut(
+                key=r.key,
+                label=r.label,
+                params=r.params,
+                passed=r.passed,
+                detail=render(r.detail, "en"),
+                detail_message=r.detail.to_json(),
+            )
+            for r in results
+        ],
     )
 
 

@@ -88,12 +88,19 @@ def add_phase(
 ) -> Response:
     values = {f: _text(form, f) for f in ("name", "kind", "start_on", "end_on")}
     return _plan(
-        request, session, actor, project_id, "phase", values,
+        request,
+        session,
+        actor,
+        project_id,
+        "phase",
+        values,
         lambda: phases.create_phase(
-            session, actor, project_id,
+            session,
+            actor,
+            project_id,
             PhaseCreate.model_validate({k: v for k, v in values.items() if v}),
         ),
-    )  # fmt: skip
+    )
 
 
 def _phase_of_project(session: Session, project_id: int, phase_id: int | None) -> int:

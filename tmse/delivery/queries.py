@@ -35,10 +35,18 @@ def summaries(session: Session, projects: list[Project]) -> list[dict[str, Any]]
     counts = requirement_queries.requirement_counts_by_project(session, ids)
     owner_ids = {p.owner_id for p in projects if p.owner_id}
     team_ids = {p.team_id for p in projects if p.team_id}
-    users = dict(
-        session.execute(select(User.id, User.username).where(User.id.in_(owner_ids))).tuples()
-    )
-    teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).tuples())
+    users: dict[int, str] = {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.username).where(User.id.in_(owner_ids))
+        )
+    }
+    teams: dict[int, str] = {
+        team_id: name
+        for team_id, name in session.execute(
+            select(Team.id, Team.name).where(Team.id.in_(team_ids))
+        )
+    }
     return [
         snapshot(p, PROJECT_FIELDS)
         | {

@@ -161,7 +161,8 @@ class CriterionResultOut(BaseModel):
     label: str
     params: dict[str, Any]
     passed: bool
-    detail: str
+    detail: str = Field(description="In English; detail_message renders in any language.")
+    detail_message: dict[str, Any] = Field(description="The detail as a message id and params.")
 
 
 class ApproverOut(BaseModel):

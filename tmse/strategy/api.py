@@ -13,8 +13,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STRATEGY_WRITE
-from tmse.strategy import alignment_queries, initiatives, queries, service
-from tmse.strategy.alignment_view import alignment_out, orphan_page
+from tmse.strategy import queries, service
+from tmse.strategy.alignment import queries as alignment_queries
+from tmse.strategy.alignment.queries import alignment_out, orphan_page
+from tmse.strategy.initiatives import service as initiatives
 from tmse.strategy.models import Initiative, StrategyStatus, TechObjective
 from tmse.strategy.schemas import (
     AlignmentOut,

@@ -12,7 +12,8 @@ from typing import Any
 
 from tmse.core.actor import Actor
 from tmse.demo.steps import DemoContext, register_step
-from tmse.strategy import initiatives, service
+from tmse.strategy import service
+from tmse.strategy.initiatives import service as initiatives
 from tmse.strategy.schemas import GoalCreate, InitiativeCreate, ObjectiveCreate
 
 YEAR = dt.date.today().year
@@ -102,41 +103,66 @@ def create_strategy(ctx: DemoContext) -> None:
         goal_ids: dict[str, int] = {}
         for key, name, owner, metric, unit, base, target, current, about in GOALS:
             goal = service.create_goal(
-                session, actor,
-                GoalCreate(name=name, owner=_owner(ctx, owner), period_start=FULL[0],
-                           period_end=FULL[1], metric=metric, unit=unit, description=about,
-                           baseline_value=Decimal(str(base)), target_value=Decimal(str(target)),
-                           current_value=Decimal(str(current))),
-            )  # fmt: skip
+                session,
+                actor,
+                GoalCreate(
+                    name=name,
+                    owner=_owner(ctx, owner),
+                    period_start=FULL[0],
+                    period_end=FULL[1],
+                    metric=metric,
+                    unit=unit,
+                    description=about,
+                    baseline_value=Decimal(str(base)),
+                    target_value=Decimal(str(target)),
+                    current_value=Decimal(str(current)),
+                ),
+            )
             goal_ids[key] = goal.id
             ctx.remember("goal", goal.id, key)
             ctx.advance()
         objective_ids: dict[str, int] = {}
         for key, name, owner, period, goals, key_results in OBJECTIVES:
             objective = service.create_objective(
-                session, actor,
-                ObjectiveCreate.model_validate({
-                    "name": name, "owner": _owner(ctx, owner), "period_start": period[0],
-                    "period_end": period[1], "goal_ids": [goal_ids[g] for g in goals],
-                    "key_results": [
-                        {"name": kr, "unit": unit, "start_value": str(start),
-                         "target_value": str(target),
-                         "current_value": None if now is None else str(now)}
-                        for kr, unit, start, target, now in key_results
-                    ],
-                }),
-            )  # fmt: skip
+                session,
+                actor,
+                ObjectiveCreate.model_validate(
+                    {
+                        "name": name,
+                        "owner": _owner(ctx, owner),
+                        "period_start": period[0],
+                        "period_end": period[1],
+                        "goal_ids": [goal_ids[g] for g in goals],
+                        "key_results": [
+                            {
+                                "name": kr,
+                                "unit": unit,
+                                "start_value": str(start),
+                                "target_value": str(target),
+                                "current_value": None if now is None else str(now),
+                            }
+                            for kr, unit, start, target, now in key_results
+                        ],
+                    }
+                ),
+            )
             objective_ids[key] = objective.id
             ctx.remember("objective", objective.id, key)
             ctx.advance()
         for name, owner, days, cost, objectives, period in INITIATIVES:
             initiative = initiatives.create_initiative(
-                session, actor,
-                InitiativeCreate(name=name, owner=_owner(ctx, owner),
-                                 planned_person_days=Decimal(days), planned_cost=Decimal(cost),
-                                 start_on=period[0], end_on=period[1],
-                                 objective_ids=[objective_ids[o] for o in objectives]),
-            )  # fmt: skip
+                session,
+                actor,
+                InitiativeCreate(
+                    name=name,
+                    owner=_owner(ctx, owner),
+                    planned_person_days=Decimal(days),
+                    planned_cost=Decimal(cost),
+                    start_on=period[0],
+                    end_on=period[1],
+                    objective_ids=[objective_ids[o] for o in objectives],
+                ),
+            )
             ctx.remember("initiative", initiative.id)
             if not objectives:
                 ctx.remember("initiative:orphan", initiative.id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core.pagination import ListParams, paginate
 from tmse.strategy import chain
-from tmse.strategy.alignment import mean_progress, progress_percent
+from tmse.strategy.alignment.analysis import mean_progress, progress_percent
 from tmse.strategy.models import (
     DRIVES,
     INCLUDES,

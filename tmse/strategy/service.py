@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
+from tmse.core.permissions import STRATEGY_WRITE
 from tmse.strategy import chain
 from tmse.strategy.models import SUPPORTS, BusinessGoal, KeyResult, TechObjective
 from tmse.strategy.schemas import (
@@ -25,10 +26,26 @@ from tmse.strategy.schemas import (
 )
 
 GOAL_FIELDS = (
-    "name", "description", "owner_id", "period_start", "period_end", "metric", "unit",
-    "baseline_value", "target_value", "current_value", "status",
-)  # fmt: skip
+    "name",
+    "description",
+    "owner_id",
+    "period_start",
+    "period_end",
+    "metric",
+    "unit",
+    "baseline_value",
+    "target_value",
+    "current_value",
+    "status",
+)
 OBJECTIVE_FIELDS = ("name", "description", "owner_id", "period_start", "period_end", "status")
+
+
+def allowed_actions(actor: Actor) -> frozenset[str]:
+    """What `actor` may do to goals, objectives, key results and initiatives: "edit" (create,
+    change, delete, record progress, include requirements) for strategists; the same for every
+    record."""
+    return frozenset({"edit"}) if actor.can(STRATEGY_WRITE) else frozenset()
 KEY_RESULT_FIELDS = ("name", "metric", "unit", "start_value", "target_value", "current_value")
 
 

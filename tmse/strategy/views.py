@@ -1,43 +1,46 @@
-"""HTML pages of strategy: goals and alignment, a goal's page and an initiative's page.
-The forms live in view_forms.py; both call the same services and reads as the API."""
+"""HTML pages of strategy: goals and alignment, a goal's page, and the goal, objective and
+key-result forms (initiatives have their own folder). Same services and reads as the API."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
-from sqlalchemy import func, select
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.errors import NotFound
+from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
-from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
-from tmse.requirements.models import Requirement
-from tmse.strategy import (
-    alignment_queries,
-    chain,
-    charts,
-    initiatives,
-    queries,
-    service,
-    view_forms,
-)
-from tmse.strategy.alignment_view import goal_node_out, orphan_page
+from tmse.strategy import chain, forms, pages, queries, service
+from tmse.strategy.alignment import charts
+from tmse.strategy.alignment import queries as alignment_queries
+from tmse.strategy.alignment.queries import goal_node_out, orphan_page
+from tmse.strategy.initiatives import views as initiative_views
 from tmse.strategy.labels import labels
-from tmse.strategy.models import INCLUDES, BusinessGoal, TechObjective
-from tmse.web.forms import not_found_page, translator
+from tmse.strategy.models import BusinessGoal, StrategyStatus, TechObjective
+from tmse.strategy.schemas import (
+    GoalCreate,
+    GoalUpdate,
+    KeyResultUpdate,
+    ObjectiveCreate,
+    ObjectiveUpdate,
+)
+from tmse.web.forms import SubmittedForm, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(view_forms.router)
+router.include_router(initiative_views.router)
 Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(STRATEGY_WRITE))]
 ORPHANS_PER_PAGE = 10
 
 register_nav(NavItem("strategy", N_("Goals"), "/strategy", READ, order=1, group="strategy"))
@@ -45,6 +48,216 @@ register_nav(NavItem("strategy", N_("Goals"), "/strategy", READ, order=1, group=
 
 def _offset(value: str) -> int:
     return parse_int32(value) or 0
+
+
+# --- goal forms --------------------------------------------------------------------------------
+
+
+@router.get("/strategy/goals/new")
+def new_goal(request: Request, session: DbSession, actor: Writer) -> Response:
+    year = dt.date.today().year
+    values = {
+        "period_start": f"{year}-01-01",
+        "period_end": f"{year}-12-31",
+        "owner": actor.username,
+        "status": StrategyStatus.ACTIVE,
+        "baseline_value": "0",
+    }
+    return pages.render_form(request, session, "goal", values)
+
+
+@router.get("/strategy/goals/{goal_id}/edit")
+def edit_goal(request: Request, session: DbSession, actor: Writer, goal_id: int) -> Response:
+    try:
+        goal = service.get_goal(session, goal_id)
+    except NotFound:
+        return not_found_page(request, N_("This goal does not exist."))
+    values = {name: getattr(goal, name) for name in service.GOAL_FIELDS if name != "owner_id"}
+    for name in ("baseline_value", "target_value", "current_value"):
+        values[name] = forms.number(values[name])
+    values |= {
+        "id": goal.id,
+        "owner": pages.owner_name(session, goal.owner_id),
+        "version": goal.version,
+    }
+    return pages.render_form(request, session, "goal", values)
+
+
+@router.post("/strategy/goals")
+def create_goal(
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
+) -> Response:
+    return _save_goal(request, session, actor, form, None)
+
+
+@router.post("/strategy/goals/{goal_id}")
+def update_goal(
+    request: Request, session: DbSession, actor: Writer, goal_id: int, form: SubmittedForm
+) -> Response:
+    return _save_goal(request, session, actor, form, goal_id)
+
+
+def _save_goal(
+    request: Request, session: Session, actor: Actor, form: SubmittedForm, goal_id: int | None
+) -> Response:
+    _ = translator(request)
+    values = forms.goal_values(form) | ({"id": goal_id} if goal_id else {})
+    body = forms.goal_body(values)
+    try:
+        with session.begin_nested():
+            if goal_id is None:
+                goal = service.create_goal(session, actor, GoalCreate.model_validate(body))
+            else:
+                data = GoalUpdate.model_validate(body | {"version": values["version"] or 0})
+                goal = service.update_goal(session, actor, goal_id, data)
+    except ValidationError as exc:
+        errors = forms.validation_messages(exc, _, [])
+        return pages.render_form(
+            request, session, "goal", values, errors, _("Please correct the marked fields."), 422
+        )
+    except Problem as exc:
+        errors, message = forms.problem_messages(exc, _, [])
+        return pages.render_form(request, session, "goal", values, errors, message, exc.status)
+    return RedirectResponse(f"/strategy/goals/{goal.id}?saved=1", status_code=303)
+
+
+@router.post("/strategy/goals/{goal_id}/delete")
+def delete_goal(
+    request: Request, session: DbSession, actor: Writer, goal_id: int, form: SubmittedForm
+) -> Response:
+    return pages.delete_and_return(request, session, actor, form, service.delete_goal, goal_id)
+
+
+# --- objective forms ---------------------------------------------------------------------------
+
+
+@router.get("/strategy/objectives/new")
+def new_objective(request: Request, session: DbSession, actor: Writer, goal: str = "") -> Response:
+    today = dt.date.today()
+    goal_id = parse_int32(goal)
+    values = {
+        "period_start": today.isoformat(),
+        "period_end": f"{today.year}-12-31",
+        "owner": actor.username,
+        "status": StrategyStatus.ACTIVE,
+        "goal_ids": [goal_id] if goal_id is not None else [],
+        "key_results": [],
+    }
+    return pages.render_form(request, session, "objective", forms.with_blank_rows(values))
+
+
+@router.get("/strategy/objectives/{objective_id}/edit")
+def edit_objective(
+    request: Request, session: DbSession, actor: Writer, objective_id: int
+) -> Response:
+    try:
+        objective = queries.objectives_out(session, [service.get_objective(session, objective_id)])[
+            0
+        ]
+    except NotFound:
+        return not_found_page(request, N_("This objective does not exist."))
+    fields = {"id", "name", "description", "period_start", "period_end", "status", "goal_ids"}
+    values = objective.model_dump(include=fields | {"version"})
+    values["owner"] = objective.owner.username if objective.owner else ""
+    values["key_results"] = [
+        {
+            "id": str(k.id),
+            "name": k.name,
+            "unit": k.unit,
+            "start_value": forms.number(k.start_value),
+            "target_value": forms.number(k.target_value),
+            "current_value": forms.number(k.current_value),
+        }
+        for k in objective.key_results
+    ]
+    return pages.render_form(request, session, "objective", forms.with_blank_rows(values))
+
+
+@router.post("/strategy/objectives")
+def create_objective(
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
+) -> Response:
+    return _save_objective(request, session, actor, form, None)
+
+
+@router.post("/strategy/objectives/{objective_id}")
+def update_objective(
+    request: Request, session: DbSession, actor: Writer, objective_id: int, form: SubmittedForm
+) -> Response:
+    return _save_objective(request, session, actor, form, objective_id)
+
+
+def _save_objective(
+    request: Request, session: Session, actor: Actor, form: SubmittedForm, objective_id: int | None
+) -> Response:
+    _ = translator(request)
+    values = forms.objective_values(form) | ({"id": objective_id} if objective_id else {})
+    body, kr_rows = forms.objective_body(values)
+    try:
+        with session.begin_nested():
+            if objective_id is None:
+                data = ObjectiveCreate.model_validate(body)
+                objective = service.create_objective(session, actor, data)
+            else:
+                update = ObjectiveUpdate.model_validate(body | {"version": values["version"] or 0})
+                objective = service.update_objective(session, actor, objective_id, update)
+    except ValidationError as exc:
+        errors = forms.validation_messages(exc, _, kr_rows)
+        return pages.render_form(
+            request,
+            session,
+            "objective",
+            values,
+            errors,
+            _("Please correct the marked fields."),
+            422,
+        )
+    except Problem as exc:
+        errors, message = forms.problem_messages(exc, _, kr_rows)
+        return pages.render_form(request, session, "objective", values, errors, message, exc.status)
+    goal_ids = body["goal_ids"]
+    target = f"/strategy/goals/{goal_ids[0]}" if goal_ids else "/strategy"
+    return RedirectResponse(f"{target}?saved=1#objective-{objective.id}", status_code=303)
+
+
+@router.post("/strategy/objectives/{objective_id}/delete")
+def delete_objective(
+    request: Request, session: DbSession, actor: Writer, objective_id: int, form: SubmittedForm
+) -> Response:
+    return pages.delete_and_return(
+        request, session, actor, form, service.delete_objective, objective_id
+    )
+
+
+@router.post("/strategy/key-results/{key_result_id}/progress")
+def record_progress(
+    request: Request, session: DbSession, actor: Writer, key_result_id: int, form: SubmittedForm
+) -> Response:
+    """The current value of a key result, from the goal page."""
+    _ = translator(request)
+    back = forms.text(form, "back")
+    back = back if back.startswith("/strategy") else "/strategy"
+    try:
+        with session.begin_nested():
+            data = KeyResultUpdate.model_validate(
+                {
+                    "version": forms.text(form, "version") or 0,
+                    "current_value": forms.optional(forms.text(form, "current_value")),
+                }
+            )
+            service.update_key_result(session, actor, key_result_id, data)
+    except ValidationError as exc:
+        return pages.refusal(
+            request, next(iter(forms.validation_messages(exc, _, []).values())), 422
+        )
+    except NotFound:
+        return not_found_page(request, N_("This key result does not exist."))
+    except Problem as exc:
+        return pages.refusal(request, forms.problem_messages(exc, _, [])[1], exc.status)
+    return RedirectResponse(f"{back}?saved=1", status_code=303)
+
+
+# --- pages ------------------------------------------------------------------------------------
 
 
 @router.get("/strategy")
@@ -89,7 +302,7 @@ def alignment_page(
             "sunburst_chart": charts.alignment_sunburst(goals, _)
             if totals["initiatives"]
             else None,
-            "can_write": actor.can(STRATEGY_WRITE),
+            "actions": service.allowed_actions(actor),
             "flashes": saved_flash(request, saved),
             "labels": labels(),
         },
@@ -136,76 +349,8 @@ def goal_page(
             "status_chart": charts.requirements_by_status(node.totals.requirements.by_status, _)
             if node.totals.requirements.total
             else None,
-            "can_write": actor.can(STRATEGY_WRITE),
+            "actions": service.allowed_actions(actor),
             "flashes": saved_flash(request, saved),
-            "labels": labels(),
-        },
-    )
-
-
-def requirements_of(
-    session: Session, initiative_id: int, params: ListParams
-) -> tuple[list[Any], int]:
-    """A page of the requirements an initiative includes: id, title, status, link state."""
-    stmt = (
-        select(Requirement.id, Requirement.title, Requirement.status, TraceLink.state)
-        .join(TraceLink, TraceLink.target_id == Requirement.id)
-        .where(
-            TraceLink.link_type == INCLUDES,
-            TraceLink.source_type == "initiative",
-            TraceLink.source_id == initiative_id,
-            TraceLink.target_type == "requirement",
-            TraceLink.state != LinkState.INVALID,
-        )
-    )
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.execute(
-        stmt.order_by(Requirement.id).limit(params.limit).offset(params.offset)
-    ).all()
-    return list(rows), total
-
-
-@router.get("/strategy/initiatives/{initiative_id}")
-def initiative_page(
-    request: Request,
-    session: DbSession,
-    actor: Reader,
-    initiative_id: int,
-    saved: str = "",
-    offset: str = "",
-) -> Response:
-    try:
-        initiative = queries.initiatives_out(
-            session, [initiatives.get_initiative(session, initiative_id)]
-        )[0]
-    except NotFound:
-        return not_found_page(request, N_("This initiative does not exist."))
-    paging = ListParams(limit=50, offset=_offset(offset))
-    rows, total = requirements_of(session, initiative_id, paging)
-    objectives = queries.objectives_out(
-        session,
-        list(
-            session.scalars(
-                select(TechObjective).where(TechObjective.id.in_(initiative.objective_ids))
-            )
-        ),
-    )
-    goal_ids = sorted({g for o in objectives for g in o.goal_ids})
-    goals = list(session.scalars(select(BusinessGoal).where(BusinessGoal.id.in_(goal_ids))))
-    return render(
-        request,
-        "strategy/initiative.html",
-        {
-            "active": "strategy",
-            "initiative": initiative,
-            "objectives": objectives,
-            "goals": goals,
-            "page": {"items": rows, "total": total, "limit": paging.limit, "offset": paging.offset},
-            "base_url": f"/strategy/initiatives/{initiative_id}?",
-            "can_write": actor.can(STRATEGY_WRITE),
-            "flashes": saved_flash(request, saved),
-            "errors": {},
-            "values": {},
             "labels": labels(),
         },
     )

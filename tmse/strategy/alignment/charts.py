@@ -80,17 +80,29 @@ def alignment_sunburst(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]
                 "emphasis": {"focus": "ancestor"},
                 "levels": [
                     {},
-                    {"r0": "12%", "r": "42%",
-                     "label": {"rotate": 0 if few else "tangential", "fontSize": 11,
-                               "minAngle": 12}},
-                    {"r0": "42%", "r": "68%",
-                     "label": {"rotate": rotate, "fontSize": 10, "minAngle": 14}},
-                    {"r0": "68%", "r": "92%",
-                     "label": {"rotate": rotate, "fontSize": 9, "minAngle": 12}},
+                    {
+                        "r0": "12%",
+                        "r": "42%",
+                        "label": {
+                            "rotate": 0 if few else "tangential",
+                            "fontSize": 11,
+                            "minAngle": 12,
+                        },
+                    },
+                    {
+                        "r0": "42%",
+                        "r": "68%",
+                        "label": {"rotate": rotate, "fontSize": 10, "minAngle": 14},
+                    },
+                    {
+                        "r0": "68%",
+                        "r": "92%",
+                        "label": {"rotate": rotate, "fontSize": 9, "minAngle": 12},
+                    },
                 ],
             }
         ],
-    }  # fmt: skip
+    }
 
 
 def requirements_by_status(by_status: dict[str, int], _: Translate) -> dict[str, Any]:

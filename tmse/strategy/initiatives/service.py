@@ -10,16 +10,23 @@ from sqlalchemy.orm import Session
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound, check_version
-from tmse.requirements.models import Requirement
+from tmse.requirements import queries as requirement_queries
 from tmse.strategy import chain
 from tmse.strategy.models import DRIVES, INCLUDES, Initiative, TechObjective
 from tmse.strategy.schemas import InitiativeCreate, InitiativeUpdate
 from tmse.strategy.service import check_unique_name, snapshot
 
 INITIATIVE_FIELDS = (
-    "name", "description", "owner_id", "planned_person_days", "planned_cost", "currency",
-    "start_on", "end_on", "status",
-)  # fmt: skip
+    "name",
+    "description",
+    "owner_id",
+    "planned_person_days",
+    "planned_cost",
+    "currency",
+    "start_on",
+    "end_on",
+    "status",
+)
 
 
 def get_initiative(session: Session, initiative_id: int) -> Initiative:
@@ -51,9 +58,13 @@ def create_initiative(session: Session, actor: Actor, data: InitiativeCreate) ->
     after = snapshot(initiative, INITIATIVE_FIELDS) | {"objective_ids": objective_ids}
     audit.record(session, actor, "create", "initiative", initiative.id, None, after)
     chain.add_links(
-        session, actor, DRIVES, "objective", "initiative",
+        session,
+        actor,
+        DRIVES,
+        "objective",
+        "initiative",
         [(o, initiative.id) for o in objective_ids],
-    )  # fmt: skip
+    )
     return initiative
 
 
@@ -87,9 +98,14 @@ def update_initiative(
     audit.record(session, actor, "update", "initiative", initiative.id, before, after)
     if data.objective_ids is not None:
         chain.replace_sources(
-            session, actor, DRIVES, "objective", "initiative", initiative.id,
+            session,
+            actor,
+            DRIVES,
+            "objective",
+            "initiative",
+            initiative.id,
             list(dict.fromkeys(data.objective_ids)),
-        )  # fmt: skip
+        )
     return initiative
 
 
@@ -112,13 +128,22 @@ def include_requirements(
     """Link the initiative to requirements it includes; already-included ones are left as they
     are. How many links were made."""
     initiative = get_initiative(session, initiative_id)
-    errors = chain.unknown_ids(session, Requirement, requirement_ids, "requirement_ids")
+    found = requirement_queries.existing_requirement_ids(session, requirement_ids)
+    errors = [
+        {"field": f"requirement_ids[{index}]", "message": f"no requirements row with id {value}"}
+        for index, value in enumerate(requirement_ids)
+        if value not in found
+    ]
     if errors:
         raise InvalidInput("Unknown requirements", errors)
     return chain.add_links(
-        session, actor, INCLUDES, "initiative", "requirement",
+        session,
+        actor,
+        INCLUDES,
+        "initiative",
+        "requirement",
         [(initiative.id, r) for r in requirement_ids],
-    )  # fmt: skip
+    )
 
 
 def exclude_requirements(
@@ -127,6 +152,10 @@ def exclude_requirements(
     """Remove the initiative's links to these requirements; how many were removed."""
     initiative = get_initiative(session, initiative_id)
     return chain.remove_links(
-        session, actor, INCLUDES, "initiative", "requirement",
+        session,
+        actor,
+        INCLUDES,
+        "initiative",
+        "requirement",
         [(initiative.id, r) for r in requirement_ids],
-    )  # fmt: skip
+    )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tmse.core.errors import InvalidInput
+from tmse.core.errors import InvalidInput, Problem
 from tmse.core.input_types import parse_int32
-from tmse.core.messages import N_
+from tmse.core.messages import N_, render
+from tmse.requirements.baselines.labels import STATUS_LABELS
 from tmse.requirements.models import RequirementStatus
-from tmse.web.forms import SubmittedForm, Translate, optional_int
+from tmse.web.forms import SubmittedForm, Translate, optional_int, problem_errors
 
 # What the form says under a field the service refused.
 FIELD_MESSAGES = {
@@ -21,6 +22,14 @@ FIELD_MESSAGES = {
     "requirement_ids": N_("Some of these requirements do not exist."),
     "statuses": N_("No requirement matches this selection."),
 }
+# Refusals of sign and discard, by slug; the API's English detail names the baseline.
+REFUSALS = {
+    "approver-only": N_("Only the approver named on this baseline can sign it."),
+    "creator-or-approver-only": N_(
+        "Only the creator or the approver of this baseline can discard it."
+    ),
+}
+STATUS_NOW = N_("This baseline is %(status)s now; only a draft can be signed or discarded.")
 _IDS = re.compile(r"[\s,;]+")
 
 
@@ -88,3 +97,13 @@ def field_errors(exc: InvalidInput, mode: str, _: Translate) -> dict[str, str]:
         message = FIELD_MESSAGES.get(field)
         errors.setdefault(field, _(message) if message else str(error.get("message", "")))
     return errors
+
+
+def problem_message(exc: Problem, _: Translate, locale: str) -> str:
+    """A refused sign or discard in the reader's language."""
+    if exc.slug in REFUSALS:
+        return _(REFUSALS[exc.slug])
+    status = exc.extra.get("status_now")
+    if status in STATUS_LABELS:
+        return _(STATUS_NOW) % {"status": render(STATUS_LABELS[status], locale)}
+    return problem_errors(exc, _)[1]

@@ -205,7 +205,9 @@ def sign_baseline(session: Session, actor: Actor, baseline_id: int, secret: str)
     """The named approver signs the draft: it becomes approved and immutable."""
     baseline = get_baseline(session, baseline_id)
     if not _may_sign(actor, baseline):
-        raise Forbidden(f"Only the approver named on baseline {baseline.id} can sign it.")
+        raise Forbidden(
+            f"Only the approver named on baseline {baseline.id} can sign it.", slug="approver-only"
+        )
     _require_draft(baseline, "signed")
     signed_at = utcnow().replace(microsecond=0)
     digest = snapshot_digest(
@@ -233,7 +235,8 @@ def discard_baseline(session: Session, actor: Actor, baseline_id: int) -> Baseli
     baseline = get_baseline(session, baseline_id)
     if not _may_discard(actor, baseline):
         raise Forbidden(
-            f"Only the creator or the approver of baseline {baseline.id} can discard it."
+            f"Only the creator or the approver of baseline {baseline.id} can discard it.",
+            slug="creator-or-approver-only",
         )
     _require_draft(baseline, "discarded")
     baseline.status = BaselineStatus.DISCARDED

@@ -27,12 +27,11 @@ from tmse.web.forms import (
     SubmittedForm,
     not_found_page,
     optional_int,
-    problem_errors,
     translator,
     validation_errors,
 )
 from tmse.web.page_context import filter_url, saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -186,7 +185,7 @@ def _act(request: Request, baseline_id: int, action: Callable[[], Baseline]) -> 
         return not_found_page(request, NO_BASELINE)
     except Problem as exc:
         _ = translator(request)
-        _errors, message = problem_errors(exc, _)
+        message = forms.problem_message(exc, _, request_locale(request))
         return render(
             request,
             "web/error.html",

@@ -75,14 +75,16 @@ def _seat(
         )
         raise Forbidden(
             f"The change board of {change_request.key} is a committee member and {who}; "
-            "you are neither."
+            "you are neither.",
+            slug="not-on-change-board",
         )
     taken = {a.seat: a for a in approvals_of(session, change_request.id)}
     mine = [a for a in taken.values() if a.user_id == actor.user_id]
     if mine:
         raise Forbidden(
             f"You already decided {change_request.key} as {mine[0].seat.replace('_', ' ')}; "
-            "one person cannot fill both seats of the change board."
+            "one person cannot fill both seats of the change board.",
+            slug="one-seat-each",
         )
     for seat in seats:
         if seat not in taken:
@@ -90,6 +92,7 @@ def _seat(
     raise Conflict(
         f"The {seats[0].replace('_', ' ')} seat of {change_request.key} is already decided by "
         f"{taken[seats[0]].username}.",
+        slug="board-seat-decided",
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from tmse.core.errors import InvalidInput, Problem, StaleVersion
-from tmse.core.messages import N_
+from tmse.core.messages import N_, render
 from tmse.requirements.changes import service
+from tmse.requirements.changes.labels import STATUS_LABELS
 from tmse.requirements.changes.models import ChangeRequest, Decision
 from tmse.requirements.changes.schemas import ChangeRequestCreate, ChangeRequestEdit, DecisionIn
 from tmse.requirements.models import Requirement
@@ -20,6 +21,20 @@ FROZEN_MESSAGE = N_(
     'Freeze window "%(name)s" freezes this requirement from %(start)s to %(end)s (%(reason)s); '
     "only emergency change requests may be approved."
 )
+# Refusals by their slug; the API's English detail names the request, the page needs no more.
+REFUSALS = {
+    "not-on-change-board": N_(
+        "The change board is a committee member and the requirement's product manager; "
+        "you are neither."
+    ),
+    "one-seat-each": N_(
+        "You already decided this change request; one person cannot fill both seats of the "
+        "change board."
+    ),
+    "board-seat-decided": N_("Your seat on the change board has been decided by someone else."),
+    "requester-only": N_("Only the requester of this change request (or an admin) may do this."),
+}
+STATUS_NOW = N_("This change request is %(status)s now; reload the page to see what you may do.")
 OUTDATED_MESSAGE = N_(
     "The requirement changed after this change request was written. Edit the change request so "
     "it is based on the current requirement; then the board decides again."
@@ -127,8 +142,9 @@ def field_errors(exc: InvalidInput, _: Translate) -> dict[str, str]:
     return shown_errors
 
 
-def problem_message(exc: Problem, _: Translate) -> str:
-    """A refused action in the reader's language: a freeze, an outdated request, a stale form."""
+def problem_message(exc: Problem, _: Translate, locale: str) -> str:
+    """A refused action in the reader's language: a freeze, an outdated request, a stale form,
+    a seat or a status that no longer allows it."""
     if exc.slug == "change-frozen":
         window = exc.extra.get("freeze_window", {})
         return _(FROZEN_MESSAGE) % {
@@ -141,4 +157,9 @@ def problem_message(exc: Problem, _: Translate) -> str:
         return _(OUTDATED_MESSAGE)
     if isinstance(exc, StaleVersion):
         return _(STALE_MESSAGE) % {"version": exc.extra.get("current_version", "?")}
+    if exc.slug in REFUSALS:
+        return _(REFUSALS[exc.slug])
+    status = exc.extra.get("status_now")
+    if status in STATUS_LABELS:
+        return _(STATUS_NOW) % {"status": render(STATUS_LABELS[status], locale)}
     return exc.detail

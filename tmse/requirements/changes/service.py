@@ -221,7 +221,10 @@ def _is_requester(actor: Actor, change_request: ChangeRequest) -> bool:
 
 def _require_requester(actor: Actor, change_request: ChangeRequest, doing: str) -> None:
     if not _is_requester(actor, change_request):
-        raise Forbidden(f"Only the requester of {change_request.key} (or an admin) may {doing} it.")
+        raise Forbidden(
+            f"Only the requester of {change_request.key} (or an admin) may {doing} it.",
+            slug="requester-only",
+        )
 
 
 def requester_actions(actor: Actor, change_request: ChangeRequest) -> frozenset[str]:

@@ -25,7 +25,7 @@ from tmse.requirements.changes.pages import metrics_chart, render_change_request
 from tmse.requirements.models import Requirement
 from tmse.web.forms import STALE_MESSAGE, SubmittedForm, not_found_page, optional_int, translator
 from tmse.web.page_context import filter_url, saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -183,7 +183,7 @@ def _save(
     except StaleVersion as exc:
         return again(409, _(STALE_MESSAGE) % {"version": exc.extra.get("current_version", "?")})
     except Problem as exc:
-        return again(exc.status, exc.detail)
+        return again(exc.status, forms.problem_message(exc, _, request_locale(request)))
     return RedirectResponse(f"/changes/{saved.id}?saved=1", status_code=303)
 
 
@@ -259,7 +259,7 @@ def _act(
         )
     except Problem as exc:
         session.refresh(change_request)
-        message = forms.problem_message(exc, _)
+        message = forms.problem_message(exc, _, request_locale(request))
         return render_change_request(
             request,
             session,

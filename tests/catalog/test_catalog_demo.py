@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from tests.conftest import BACKENDS, POSTGRES_URL, postgres_schema
 from tests.helpers import SYSTEM
 from tmse.app import create_app
+from tmse.catalog import service as catalog_service
 from tmse.catalog.demo import dependencies as deps
 from tmse.catalog.demo import large as demo_large
-from tmse.catalog import service as catalog_service
-from tmse.catalog.demo.apis import BAD_APIS, GOOD_APIS
+from tmse.catalog.demo.api_plans import BAD_APIS, GOOD_APIS
 from tmse.catalog.models import Dependency, Service
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
 from tmse.core import audit

@@ -172,8 +172,8 @@ def test_blast_radius_agrees_with_the_graph_analytics_on_a_random_catalog(client
     graph, for every service and data store of a random catalog with APIs and replicas."""
     import random
 
-    from tmse.catalog.graph import checks
     from tmse.catalog.graph import analysis as graph_analysis
+    from tmse.catalog.graph import checks
 
     client.post("/api/v1/teams", json={"name": "Core"}, headers=admin.headers)
     c = Catalog(client, admin.headers)

@@ -1,8 +1,11 @@
-"""English labels of catalog codes (layers, lifecycles, API types, store kinds, layering rules),
-marked for the catalogs and offered to templates as filters: {{ _(layer | layer_label) }}."""
+"""Translatable labels of catalog codes (layers, lifecycles, API types, store kinds, rules),
+offered to templates as filters: {{ _(layer | layer_label) }}."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from tmse.core.messages import NP_, Message
 from tmse.web.labels import N_
 from tmse.web.templating import environment
 
@@ -13,10 +16,10 @@ LAYER_LABELS = {
     "data": N_("Data"),
     "infrastructure": N_("Infrastructure"),
 }
-LIFECYCLE_LABELS = {
+LIFECYCLE_LABELS: dict[str, str | Message] = {
     "experimental": N_("Experimental"),
     "production": N_("Production"),
-    "deprecated": N_("Deprecated"),
+    "deprecated": NP_("lifecycle", "Deprecated"),
 }
 API_TYPE_LABELS = {
     "openapi": N_("OpenAPI"),
@@ -40,11 +43,11 @@ SIGNAL_LABELS = {
     "paths": N_("Same API paths"),
     "schema": N_("Shared schema fields"),
 }
-DECISION_STATUS_LABELS = {
+DECISION_STATUS_LABELS: dict[str, str | Message] = {
     "proposed": N_("Proposed"),
     "accepted": N_("Accepted"),
     "rejected": N_("Rejected"),
-    "deprecated": N_("Deprecated"),
+    "deprecated": NP_("decision status", "Deprecated"),
     "superseded": N_("Superseded"),
 }
 # Colours of the layers, the same in lanes, badges and the graph.
@@ -57,7 +60,8 @@ LAYER_COLOURS = {
 }
 
 
-def _label(labels: dict[str, str]):  # type: ignore[no-untyped-def]
+def _label(labels: Mapping[str, str | Message]) -> Callable[[object], str | Message]:
+    """A template filter: a code's label (a msgid or a message with context), "—" for none."""
     return lambda code: labels.get(str(code), str(code)) if code is not None else "—"
 
 

@@ -5,7 +5,7 @@ Each write is audited; a stale `version` is a 409; an unknown name is a 422 nami
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,6 @@ from tmse.core.errors import Conflict, NotFound, check_version
 from tmse.core.identity.models import Team
 
 STAMP_FIELDS = ("id", "version", "created_at", "updated_at")
-Record = TypeVar("Record")
 
 
 def by_name(session: Session, model: type[Any], label: str, name: str) -> Any:
@@ -38,31 +37,27 @@ def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {field: getattr(row, field) for field in fields}
 
 
-def insert(
-    session: Session, actor: Actor, kind: str, row: Record, fields: tuple[str, ...]
-) -> Record:
+def insert(session: Session, actor: Actor, kind: str, row: Any, fields: tuple[str, ...]) -> None:
     """Store a new row and audit it."""
     session.add(row)
     session.flush()
     audit.record(session, actor, "create", kind, row.id, None, snapshot(row, fields))
-    return row
 
 
 def apply_changes(
     session: Session,
     actor: Actor,
     kind: str,
-    row: Record,
+    row: Any,
     changes: dict[str, Any],
     fields: tuple[str, ...],
-) -> Record:
+) -> None:
     """Set the changed columns, flush and audit before/after."""
     before = snapshot(row, fields)
     for key, value in changes.items():
         setattr(row, key, value)
     session.flush()
     audit.record(session, actor, "update", kind, row.id, before, snapshot(row, fields))
-    return row
 
 
 def remove(

@@ -22,6 +22,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import CATALOG_WRITE
 
 SERVICE_FIELDS = (
     "name",
@@ -42,6 +43,13 @@ _OUT_FIELDS = tuple(f for f in SERVICE_FIELDS if f != "system_id")
 
 def _snapshot(service: Service) -> dict[str, Any]:
     return {f: getattr(service, f) for f in SERVICE_FIELDS}
+
+
+def allowed_actions(actor: Actor, record: Service | None = None) -> frozenset[str]:
+    """What `actor` may do now: "create" a service, and "edit" or "delete" `record`."""
+    if not actor.can(CATALOG_WRITE):
+        return frozenset()
+    return frozenset({"create"} if record is None else {"create", "edit", "delete"})
 
 
 def service_by_name(session: Session, name: str) -> Service | None:

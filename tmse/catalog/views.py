@@ -31,7 +31,6 @@ from tmse.core.pagination import ListParams, list_params, paginate
 from tmse.core.permissions import CATALOG_WRITE, READ
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -45,7 +44,8 @@ from tmse.web.templating import NavItem, register_nav, render
 router = APIRouter(include_in_schema=False)
 for part in (graph_views, duplicates_views, systems_views, apis_views, data_stores_views):
     router.include_router(part.router)
-Reader = Annotated[Actor, Depends(require())]
+Reader = Annotated[Actor, Depends(require(READ))]
+Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 SERVICE_NOT_FOUND = N_("This service does not exist.")
 LINKS_SHOWN = 100
@@ -94,7 +94,7 @@ def catalog_page(
         "layers": DEFAULT_LAYERS,
         "lifecycles": list(Lifecycle),
         "layer_colours": LAYER_COLOURS,
-        "can_write": actor.can(CATALOG_WRITE),
+        "allowed": service.allowed_actions(actor),
         "flashes": saved_flash(request, saved),
         "view_url": filter_url("/catalog", **filters),
     }
@@ -187,9 +187,7 @@ def _service_data(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/catalog/services/new")
-def new_service_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(CATALOG_WRITE):
-        return forbidden_page(request, CATALOG_WRITE)
+def new_service_page(request: Request, session: DbSession, _actor: Writer) -> Response:
     values = {f: "" for f in TEXT_FIELDS} | {"tier": "", "lifecycle": "production"}
     values["type"] = "service"
     return _service_form(request, session, values)
@@ -197,10 +195,8 @@ def new_service_page(request: Request, session: DbSession, actor: Reader) -> Res
 
 @router.post("/catalog/services")
 def create_service(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
-    if not actor.can(CATALOG_WRITE):
-        return forbidden_page(request, CATALOG_WRITE)
     _ = translator(request)
     values = _submitted_service(form)
     try:
@@ -245,9 +241,7 @@ def _service_problem(exc: Problem, _: Any) -> tuple[dict[str, str], str]:
 
 
 @router.get("/catalog/services/{name}/edit")
-def edit_service_page(request: Request, session: DbSession, actor: Reader, name: str) -> Response:
-    if not actor.can(CATALOG_WRITE):
-        return forbidden_page(request, CATALOG_WRITE)
+def edit_service_page(request: Request, session: DbSession, _actor: Writer, name: str) -> Response:
     try:
         found = service.get_service(session, name)
     except NotFound:
@@ -265,10 +259,8 @@ def edit_service_page(request: Request, session: DbSession, actor: Reader, name:
 
 @router.post("/catalog/services/{name}/edit")
 def update_service(
-    request: Request, session: DbSession, actor: Reader, name: str, form: SubmittedForm
+    request: Request, session: DbSession, actor: Writer, name: str, form: SubmittedForm
 ) -> Response:
-    if not actor.can(CATALOG_WRITE):
-        return forbidden_page(request, CATALOG_WRITE)
     _ = translator(request)
     values = _submitted_service(form)
     if values["version"] is None:
@@ -314,7 +306,7 @@ def service_page(
             "depends_on": [n for n in detail.depends_on if n.kind == "service"],
             "findings": views_data.service_findings(session, found.name),
             "decisions": _linked_decisions(session, found.id),
-            "can_write": actor.can(CATALOG_WRITE),
+            "allowed": service.allowed_actions(actor, found),
             "flashes": saved_flash(request, saved),
         },
     )

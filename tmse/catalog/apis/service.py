@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from tmse.catalog.references import References, names_by_id
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput
 from tmse.core.identity.models import Team
+from tmse.core.messages import Message
 from tmse.core.pagination import ListParams, paginate
 from tmse.integrations.openapi import check_openapi
 
@@ -51,8 +52,18 @@ class ConformanceViolation(BaseModel):
     rule: str
     severity: Literal["error", "warning", "info"]
     location: str
-    message: str
-    fix_hint: str
+    message: str = Field(description="The finding in English.")
+    fix_hint: str = Field(description="How to fix it, in English.")
+    finding_message: dict[str, Any] = Field(description="The finding as a message id and params.")
+    hint_message: dict[str, Any] = Field(description="The fix hint as a message id and params.")
+
+    @property
+    def finding(self) -> Message:
+        return Message.from_json(self.finding_message)
+
+    @property
+    def hint(self) -> Message:
+        return Message.from_json(self.hint_message)
 
 
 class ApiConformance(BaseModel):
@@ -90,7 +101,8 @@ def create_api(session: Session, actor: Actor, data: ApiCreate) -> Api:
     check_definition(data.type, data.definition)
     ensure_unique(session, Api, "API", data.name)
     row = Api(**data.model_dump(exclude=set(_REFERENCES)), **ids, extra={})
-    return insert(session, actor, "api", row, API_FIELDS)
+    insert(session, actor, "api", row, API_FIELDS)
+    return row
 
 
 def update_api(session: Session, actor: Actor, name: str, data: ApiUpdate) -> Api:
@@ -107,7 +119,8 @@ def update_api(session: Session, actor: Actor, name: str, data: ApiUpdate) -> Ap
     )
     if "type" in changes or "definition" in changes:
         check_definition(changes.get("type", row.type), changes.get("definition", row.definition))
-    return apply_changes(session, actor, "api", row, changes, API_FIELDS)
+    apply_changes(session, actor, "api", row, changes, API_FIELDS)
+    return row
 
 
 def delete_api(session: Session, actor: Actor, name: str, version: int | None = None) -> None:
@@ -197,6 +210,8 @@ def api_conformance(session: Session, name: str) -> ApiConformance:
                 location=v.location,
                 message=v.message,
                 fix_hint=v.fix_hint,
+                finding_message=v.finding.to_json(),
+                hint_message=v.hint.to_json(),
             )
             for v in violations
         ],

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from tmse.catalog.models import DataStore, Dependency
@@ -103,7 +103,7 @@ def upsert_rows(
         outcome.created = len(new)
     if changed:
         columns = [k for k in changed[0][1] if not k.startswith("_")]
-        statement = (
+        changes = (
             update(table)
             .where(table.c.id == bindparam("b_id"))
             .values({c: bindparam(f"b_{c}") for c in (*columns, "version")})
@@ -113,7 +113,7 @@ def upsert_rows(
             | {"b_id": current["id"], "b_version": current["version"] + 1}
             for current, row in changed
         ]
-        session.execute(statement, params)
+        session.execute(changes, params)
         for current, row in changed:
             before = {k: current.get(k) for k in row}
             batch.add("update", kind, current["id"], _snapshot(before, True), _snapshot(row, True))
@@ -146,6 +146,7 @@ def _set_primaries(
             )
     if params:
         table = DataStore.__table__
+        assert isinstance(table, Table)
         statement = (
             update(table)
             .where(table.c.id == bindparam("b_id"))
@@ -185,6 +186,7 @@ def write_dependencies(
         return 0
     stored: set[tuple[int, str, int]] = set()
     dependency = Dependency.__table__
+    assert isinstance(dependency, Table)
     sources = sorted({source for source, _, _ in wanted})
     for start in range(0, len(sources), CHUNK):
         chunk = sources[start : start + CHUNK]

@@ -270,7 +270,7 @@ def _write_teams(
 ) -> dict[str, int]:
     """Groups through the identity service (teams are few): create the missing ones, then set
     kinds, descriptions and parents (a group's own `parent`, else a group listing it as child)."""
-    teams = {name: session.get(Team, row["id"]) for name, row in existing.items()}
+    teams = {name: session.get_one(Team, row["id"]) for name, row in existing.items()}
     created = set()
     for draft in drafts:
         if draft.name not in teams:

@@ -82,7 +82,8 @@ def create_data_store(session: Session, actor: Actor, data: DataStoreCreate) -> 
     _check_primary(session, None, ids["primary_id"])
     ensure_unique(session, DataStore, "Data store", data.name)
     row = DataStore(**data.model_dump(exclude=set(_REFERENCES)), **ids, extra={})
-    return insert(session, actor, "data-store", row, DATA_STORE_FIELDS)
+    insert(session, actor, "data-store", row, DATA_STORE_FIELDS)
+    return row
 
 
 def update_data_store(
@@ -100,7 +101,8 @@ def update_data_store(
     )
     if "primary_id" in changes:
         _check_primary(session, row.id, changes["primary_id"])
-    return apply_changes(session, actor, "data-store", row, changes, DATA_STORE_FIELDS)
+    apply_changes(session, actor, "data-store", row, changes, DATA_STORE_FIELDS)
+    return row
 
 
 def delete_data_store(
@@ -160,7 +162,8 @@ def _replicas(session: Session, ids: list[int]) -> dict[int, list[str]]:
         .where(DataStore.primary_id.in_(ids))
         .order_by(DataStore.name)
     ):
-        found[primary_id].append(name)
+        if primary_id is not None:
+            found[primary_id].append(name)
     return found
 
 

@@ -21,7 +21,7 @@ from tmse.catalog.data_stores import service as data_stores
 from tmse.catalog.data_stores.schemas import DataStoreCreate
 from tmse.catalog.demo import dependencies as deps
 from tmse.catalog.demo import plan
-from tmse.catalog.demo.apis import ALL_APIS, ApiPlan, definition
+from tmse.catalog.demo.api_plans import ALL_APIS, ApiPlan, definition
 from tmse.catalog.models import ApiType, StoreKind
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate, TargetKind
 from tmse.catalog.systems import service as entities
@@ -170,8 +170,8 @@ def create_catalog(ctx: DemoContext) -> None:
             writer.api(api, provider.owner, provider.system)
         for source, target, protocol in edges:
             writer.dependency(source, target, "service", protocol)
-        for source, store, protocol in deps.STORE_EDGES:
-            writer.dependency(source, store, "data-store", protocol)
+        for source, store_name, protocol in deps.STORE_EDGES:
+            writer.dependency(source, store_name, "data-store", protocol)
         for api in ALL_APIS:
             for source in consumers[api.name]:
                 writer.dependency(source, api.name, "api", API_PROTOCOL[api.type])

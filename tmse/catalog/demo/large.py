@@ -53,8 +53,13 @@ CAPABILITIES = {
     "infrastructure": ("config", "registry", "queue", "cache", "storage", "scheduler",
                        "secrets", "dns", "monitor"),
 }  # fmt: skip
-CHINESE = {"frontend": "前端应用", "gateway": "网关", "business": "业务服务", "data": "数据服务",
-           "infrastructure": "基础设施组件"}  # fmt: skip
+CHINESE = {
+    "frontend": "前端应用",
+    "gateway": "网关",
+    "business": "业务服务",
+    "data": "数据服务",
+    "infrastructure": "基础设施组件",
+}
 ENGINES = (
     ("MySQL", "relational"), ("PostgreSQL", "relational"), ("Redis", "nosql"),
     ("MongoDB", "nosql"), ("Elasticsearch", "nosql"),
@@ -81,17 +86,36 @@ def create_bulk_catalog(ctx: DemoContext) -> None:
         ctx.progress.reset(ctx.task, total=units)
     with ctx.db.session() as session:
         bulk = BulkWriter(session, ctx)
-        domain_ids = bulk.insert(Domain, "domain", [
-            {"name": f"domain-{area}", "title": area.title(), "description": f"{area} 业务域",
-             "owner_team_id": rng.choice(teams), "extra": {}}
-            for area in AREAS
-        ])  # fmt: skip
-        system_ids = bulk.insert(System, "system", [
-            {"name": f"{area}-system-{n:02d}", "title": f"{area.title()} {n}",
-             "description": f"{area} capability {n}", "owner_team_id": rng.choice(teams),
-             "domain_id": domain_ids[a], "extra": {}}
-            for a, area in enumerate(AREAS) for n in range(SYSTEMS_PER_AREA)
-        ])  # fmt: skip
+        domain_ids = bulk.insert(
+            Domain,
+            "domain",
+            [
+                {
+                    "name": f"domain-{area}",
+                    "title": area.title(),
+                    "description": f"{area} 业务域",
+                    "owner_team_id": rng.choice(teams),
+                    "extra": {},
+                }
+                for area in AREAS
+            ],
+        )
+        system_ids = bulk.insert(
+            System,
+            "system",
+            [
+                {
+                    "name": f"{area}-system-{n:02d}",
+                    "title": f"{area.title()} {n}",
+                    "description": f"{area} capability {n}",
+                    "owner_team_id": rng.choice(teams),
+                    "domain_id": domain_ids[a],
+                    "extra": {},
+                }
+                for a, area in enumerate(AREAS)
+                for n in range(SYSTEMS_PER_AREA)
+            ],
+        )
         for row in (*service_rows, *primaries, *replicas):
             row["system_id"] = system_ids[row.pop("system")]
         service_ids = bulk.insert(Service, "service", service_rows)
@@ -191,7 +215,7 @@ class BulkWriter:
 
 def _plan_services(rng: Any) -> list[tuple[str, str]]:
     """(name, layer) of every generated service, layer by layer; core-identity ends business."""
-    services = []
+    services: list[tuple[str, str]] = []
     for layer, count in LAYER_COUNTS.items():
         for _ in range(count - (layer == "business")):
             area, capability = rng.choice(AREAS), rng.choice(CAPABILITIES[layer])
@@ -275,14 +299,19 @@ def _apis(
             "servers": [{"url": "https://api.acme.example/v1"}],
             "security": [{"bearerAuth": []}],
             "paths": {
-                f"/{resource}": {"get": {"operationId": f"list{resource.title()}",
-                                         "responses": {"200": {"description": "OK"},
-                                                       "400": {"description": "Bad"},
-                                                       "default": {"description": "Error"}}}},
+                f"/{resource}": {
+                    "get": {
+                        "operationId": f"list{resource.title()}",
+                        "responses": {
+                            "200": {"description": "OK"},
+                            "400": {"description": "Bad"},
+                            "default": {"description": "Error"},
+                        },
+                    }
+                },
             },
-            "components": {"securitySchemes": {"bearerAuth": {"type": "http",
-                                                              "scheme": "bearer"}}},
-        }  # fmt: skip
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        }
         apis.append(
             {
                 "name": f"{name}-api",
@@ -305,15 +334,24 @@ def _stores(rng: Any, teams: list[int]) -> tuple[list[dict[str, Any]], list[dict
     for n in range(PRIMARY_STORES):
         engine, kind = rng.choice(ENGINES)
         primaries.append(
-            {"name": f"{rng.choice(AREAS)}-{engine.lower()}-{n:04d}", "engine": engine,
-             "kind": kind, "owner_team_id": rng.choice(teams),
-             "system": rng.randrange(len(AREAS) * SYSTEMS_PER_AREA),
-             "description": f"{engine} store", "extra": {}}
-        )  # fmt: skip
+            {
+                "name": f"{rng.choice(AREAS)}-{engine.lower()}-{n:04d}",
+                "engine": engine,
+                "kind": kind,
+                "owner_team_id": rng.choice(teams),
+                "system": rng.randrange(len(AREAS) * SYSTEMS_PER_AREA),
+                "description": f"{engine} store",
+                "extra": {},
+            }
+        )
     relational = [i for i, row in enumerate(primaries) if row["kind"] == "relational"]
     replicas = [
-        {**primaries[p], "name": f"{primaries[p]['name']}-replica-{r}",
-         "description": "Read replica", "primary": p}
+        {
+            **primaries[p],
+            "name": f"{primaries[p]['name']}-replica-{r}",
+            "description": "Read replica",
+            "primary": p,
+        }
         for r, p in enumerate(sorted(rng.sample(relational, min(REPLICA_STORES, len(relational)))))
-    ]  # fmt: skip
+    ]
     return primaries, replicas

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,13 @@ from tmse.core.version_memo import VersionMemo
 # --- who depends on whom: the blast radius -----------------------------------------------------
 
 
+class ImpactedItem(TypedDict):
+    """One service a change reaches, as the blast-radius answers list it."""
+
+    name: str
+    owner: str | None
+
+
 @dataclass(frozen=True)
 class Dependents:
     """Services by id: who depends on each (directly, or through one of its APIs), their names
@@ -39,7 +46,7 @@ class Dependents:
     rank: dict[int, int]
     by_name: list[int]
     # {"name", "owner"} of each service, built once and shared by every answer.
-    items: dict[int, dict[str, str | None]]
+    items: dict[int, ImpactedItem]
 
     def reached(self, seeds: Iterable[int], exclude: int | None = None) -> list[int]:
         """Every service depending on one of `seeds`, transitively, in name order; the seeds
@@ -81,6 +88,7 @@ def _build_dependents(session: Session) -> Dependents:
             .where(Dependency.target_id.is_not(None))
             .group_by(Dependency.target_id)
         )
+        if target is not None
     }
     # Consuming an API is depending on its provider.
     for source, provider in connection.execute(
@@ -88,7 +96,8 @@ def _build_dependents(session: Session) -> Dependents:
         .join(Api, Api.id == Dependency.target_api_id)
         .where(Api.provider_service_id.is_not(None))
     ):
-        dependents.setdefault(provider, []).append(source)
+        if provider is not None:
+            dependents.setdefault(provider, []).append(source)
     by_name = [row[0] for row in services]
     return Dependents(
         ids={name: id_ for id_, name, _ in services},
@@ -96,7 +105,7 @@ def _build_dependents(session: Session) -> Dependents:
         dependents=dependents,
         rank={id_: position for position, id_ in enumerate(by_name)},
         by_name=by_name,
-        items={id_: {"name": name, "owner": owner} for id_, name, owner in services},
+        items={id_: ImpactedItem(name=name, owner=owner) for id_, name, owner in services},
     )
 
 
@@ -115,7 +124,7 @@ class Radius:
 
     service: str
     services: list[str]
-    impacted: list[dict[str, str | None]]
+    impacted: list[ImpactedItem]
 
     def as_dict(self) -> dict[str, Any]:
         return {"service": self.service, "services": self.services, "impacted": self.impacted}

@@ -157,10 +157,12 @@ def _load(session: Session, rules: LayerRules | None) -> CatalogGraph:
     for id_, name, team_id, system_id, provider_id in connection.execute(
         select(Api.id, Api.name, Api.owner_team_id, Api.system_id, Api.provider_service_id)
     ):
-        provider = service_names.get(provider_id) if provider_id else None
-        layer = services[provider].layer if provider else None
+        provider_name = service_names.get(provider_id) if provider_id else None
+        api_layer = services[provider_name].layer if provider_name else None
         api_names[id_] = name
-        apis[name] = Entity(name, "api", layer, *named(team_id, system_id), parent=provider)
+        apis[name] = Entity(
+            name, "api", api_layer, *named(team_id, system_id), parent=provider_name
+        )
     edges: list[CatalogEdge] = []
     for id_, source_id, target_id, api_id, store_id, protocol in connection.execute(
         select(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,10 +11,12 @@ from sqlalchemy.orm import Session
 from tmse.catalog.graph import analysis as graph_analysis
 from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.graph.catalog_graph import STORE_PREFIX, CatalogGraph, node_label, split_key
+from tmse.catalog.graph.findings import violation_message
 from tmse.catalog.graph.layers import LayerRules, layer_violations
 from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import DataStore, Dependency
 from tmse.core.errors import NotFound
+from tmse.core.messages import Message
 from tmse.core.version_memo import VersionMemo
 
 
@@ -41,7 +45,15 @@ class LayerViolationOut(BaseModel):
     target: str
     target_kind: str = Field(description="service or data-store.")
     rule: str
-    message: str
+    message: str = Field(description="The finding in English.")
+    finding_message: dict[str, Any] = Field(
+        description="The finding as a message id and parameters, to show in any language."
+    )
+
+    @property
+    def finding(self) -> Message:
+        """The finding to render in the reader's language."""
+        return Message.from_json(self.finding_message)
 
 
 class GraphChecks(BaseModel):
@@ -108,9 +120,17 @@ def violations_out(catalog: CatalogGraph) -> list[LayerViolationOut]:
     found = []
     for v in layer_violations(catalog.graph, catalog.rules, node_label):
         kind, target = split_key(v.target)
+        source_kind, source = split_key(v.source)
+        assert v.verdict is not None
+        finding = violation_message(source_kind, source, kind, target, v.verdict)
         found.append(
             LayerViolationOut(
-                source=v.source, target=target, target_kind=kind, rule=v.rule, message=v.message
+                source=v.source,
+                target=target,
+                target_kind=kind,
+                rule=v.rule,
+                message=v.message,
+                finding_message=finding.to_json(),
             )
         )
     return found

@@ -38,32 +38,58 @@ class LayerRules:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """The rule an edge between two layers breaks; `layers` are the skipped or unknown ones."""
+
+    rule: str  # "upward", "skips-layer" or "unknown-layer"
+    source_layer: str
+    target_layer: str
+    layers: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The verdict in English (translated text is the catalog's: graph/findings.py)."""
+        if self.rule == "unknown-layer":
+            return f"layer {self.layers[0]!r} is not in the layer order"
+        if self.rule == "upward":
+            return f"{self.source_layer} must not depend on the higher layer {self.target_layer}"
+        return f"{self.source_layer} → {self.target_layer} skips {', '.join(self.layers)}"
+
+
+@dataclass(frozen=True)
 class Violation:
-    """An edge that breaks the layering: `rule` is machine-readable, `message` is for people."""
+    """An edge that breaks the layering: `rule` is machine-readable, `message` is English."""
 
     source: str
     target: str
     rule: str  # "upward", "skips-layer" or "unknown-layer"
     message: str
+    verdict: Verdict | None = None
 
 
-def edge_violation(
-    rules: LayerRules, source_layer: str, target_layer: str
-) -> tuple[str, str] | None:
-    """The (rule, message) an edge between these layers breaks, or None when it is allowed."""
+def edge_verdict(rules: LayerRules, source_layer: str, target_layer: str) -> Verdict | None:
+    """The rule an edge between these layers breaks, or None when it is allowed."""
     if (source_layer, target_layer) in rules.allow or source_layer == target_layer:
         return None
     rank = {layer: position for position, layer in enumerate(rules.order)}
     for layer in (source_layer, target_layer):
         if layer not in rank:
-            return "unknown-layer", f"layer {layer!r} is not in the layer order"
+            return Verdict("unknown-layer", source_layer, target_layer, (layer,))
     step = rank[target_layer] - rank[source_layer]
     if step < 0:
-        return "upward", f"{source_layer} must not depend on the higher layer {target_layer}"
+        return Verdict("upward", source_layer, target_layer)
     if step > 1 and not rules.allow_skip_down:
-        skipped = ", ".join(rules.order[rank[source_layer] + 1 : rank[target_layer]])
-        return "skips-layer", f"{source_layer} → {target_layer} skips {skipped}"
+        skipped = rules.order[rank[source_layer] + 1 : rank[target_layer]]
+        return Verdict("skips-layer", source_layer, target_layer, skipped)
     return None
+
+
+def edge_violation(
+    rules: LayerRules, source_layer: str, target_layer: str
+) -> tuple[str, str] | None:
+    """The (rule, English message) an edge between these layers breaks, or None."""
+    verdict = edge_verdict(rules, source_layer, target_layer)
+    return None if verdict is None else (verdict.rule, verdict.text)
 
 
 def layer_violations(
@@ -80,7 +106,7 @@ def layer_violations(
     layers = [graph.nodes[name].layer for name in graph.names]
     known = {layer for layer in layers if layer is not None}
     verdicts = {
-        (source, target): edge_violation(rules, source, target)
+        (source, target): edge_verdict(rules, source, target)
         for source in known
         for target in known
     }
@@ -97,6 +123,6 @@ def layer_violations(
             verdict = verdicts[(source_layer, target_layer)]
             if verdict is not None:
                 source, target = names[source_index], names[target_index]
-                message = f"{label(source)} → {label(target)}: {verdict[1]}"
-                found.append(Violation(source, target, verdict[0], message))
+                message = f"{label(source)} → {label(target)}: {verdict.text}"
+                found.append(Violation(source, target, verdict.rule, message, verdict))
     return found

@@ -13,12 +13,13 @@ from tmse.catalog.labels import LAYER_COLOURS, LAYER_LABELS
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params
+from tmse.core.permissions import READ
 from tmse.web.forms import translator
 from tmse.web.labels import N_
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require())]
+Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 SIDE_LIST = 50  # cycles and violations listed beside the graph before "and N more"
 # The shape says what a node is; the colour says its layer.

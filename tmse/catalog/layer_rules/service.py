@@ -25,7 +25,9 @@ def current_layer_rules(session: Session) -> LayerRules:
     if row is None:
         return LayerRules()
     return LayerRules(
-        row.order, (tuple(pair) for pair in row.allow), allow_skip_down=row.allow_skip_down
+        row.order,
+        ((source, target) for source, target in row.allow),
+        allow_skip_down=row.allow_skip_down,
     )
 
 

@@ -50,7 +50,8 @@ def create_domain(session: Session, actor: Actor, data: DomainCreate) -> Domain:
     refs.check()
     ensure_unique(session, Domain, "Domain", data.name)
     row = Domain(**data.model_dump(exclude={"owner"}), owner_team_id=owner_id, extra={})
-    return insert(session, actor, "domain", row, DOMAIN_FIELDS)
+    insert(session, actor, "domain", row, DOMAIN_FIELDS)
+    return row
 
 
 def update_domain(session: Session, actor: Actor, name: str, data: DomainUpdate) -> Domain:
@@ -64,7 +65,8 @@ def update_domain(session: Session, actor: Actor, name: str, data: DomainUpdate)
         ("name", "owner", "description"),
         {"owner": (Team, "owner_team_id")},
     )
-    return apply_changes(session, actor, "domain", row, changes, DOMAIN_FIELDS)
+    apply_changes(session, actor, "domain", row, changes, DOMAIN_FIELDS)
+    return row
 
 
 def delete_domain(session: Session, actor: Actor, name: str, version: int | None = None) -> None:
@@ -89,7 +91,8 @@ def domain_out(session: Session, rows: list[Domain]) -> list[DomainOut]:
         .where(System.domain_id.in_(list(systems)))
         .order_by(System.name)
     ):
-        systems[domain_id].append(system)
+        if domain_id is not None:
+            systems[domain_id].append(system)
     return [
         DomainOut(
             **snapshot(r, (*DOMAIN_FIELDS, *STAMP_FIELDS)),
@@ -121,7 +124,8 @@ def create_system(session: Session, actor: Actor, data: SystemCreate) -> System:
         domain_id=domain_id,
         extra={},
     )
-    return insert(session, actor, "system", row, SYSTEM_FIELDS)
+    insert(session, actor, "system", row, SYSTEM_FIELDS)
+    return row
 
 
 def update_system(session: Session, actor: Actor, name: str, data: SystemUpdate) -> System:
@@ -135,7 +139,8 @@ def update_system(session: Session, actor: Actor, name: str, data: SystemUpdate)
         ("name", "owner", "description"),
         {"owner": (Team, "owner_team_id"), "domain": (Domain, "domain_id")},
     )
-    return apply_changes(session, actor, "system", row, changes, SYSTEM_FIELDS)
+    apply_changes(session, actor, "system", row, changes, SYSTEM_FIELDS)
+    return row
 
 
 def delete_system(session: Session, actor: Actor, name: str, version: int | None = None) -> None:

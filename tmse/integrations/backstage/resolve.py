@@ -152,9 +152,9 @@ def _check(
         if reference.ref.name not in known["team"]:
             missing(reference, "team", "child group")
     for reference in (*draft.depends_on, *draft.dependency_of):
-        table = {"Component": "service", "Resource": "data-store"}.get(reference.ref.kind)
-        if table and reference.ref.name not in known[table]:
-            missing(reference, table, "dependency target" if table else "")
+        target = {"Component": "service", "Resource": "data-store"}.get(reference.ref.kind)
+        if target and reference.ref.name not in known[target]:
+            missing(reference, target, "dependency target")
         if table == draft.table and reference.ref.name == draft.name:
             problems.append(draft.issue(reference.path, "an entity cannot depend on itself"))
     for reference in (*draft.provides, *draft.consumes):

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query, status
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.deps import DbSession, require
-from tmse.core.errors import Forbidden
 from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
@@ -161,16 +160,8 @@ def decide(
 # --- freeze windows ---------------------------------------------------------------------------
 
 
-async def _freeze_writer(actor: Reader) -> Actor:
-    if not (actor.can(DELIVERY_WRITE) or actor.can(CHANGES_DECIDE)):
-        raise Forbidden(
-            f"Your roles grant neither '{DELIVERY_WRITE}' nor '{CHANGES_DECIDE}'.",
-            permission=DELIVERY_WRITE,
-        )
-    return actor
-
-
-FreezeWriter = Annotated[Actor, Depends(_freeze_writer)]
+# Freeze windows plan delivery: every role that decides changes also writes delivery plans.
+FreezeWriter = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 
 
 def freeze_window_out(window: FreezeWindow) -> FreezeWindowOut:

@@ -3,7 +3,6 @@ again on PostgreSQL, each test in a database (or schema) of its own."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 import warnings
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -22,15 +20,13 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from tests.helpers import PASSWORD, SYSTEM, Account  # noqa: E402
+from tests.helpers.databases import BACKENDS, POSTGRES_URL, postgres_schema  # noqa: E402
 from tmse.app import create_app  # noqa: E402
 from tmse.core.db import Database  # noqa: E402
 from tmse.core.identity import credentials, service  # noqa: E402
 from tmse.core.identity.schemas import UserCreate  # noqa: E402
 from tmse.metadata import load_metadata  # noqa: E402
 from tmse.settings import Settings  # noqa: E402
-
-POSTGRES_URL = os.environ.get("TMSE_TEST_DATABASE_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -53,20 +49,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     assert POSTGRES_URL
     yield from postgres_schema(POSTGRES_URL)
-
-
-def postgres_schema(base_url: str) -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

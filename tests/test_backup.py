@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import PASSWORD, SYSTEM
+from tests.helpers.databases import POSTGRES_URL, postgres_schema
 from tmse.backup import BackupError, restore_backup, write_backup
 from tmse.core import audit
 from tmse.core.db import Database, utcnow

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 from sqlalchemy import func, select
 
-from tests.conftest import BACKENDS, POSTGRES_URL, postgres_schema
 from tests.helpers import SYSTEM
+from tests.helpers.databases import BACKENDS, POSTGRES_URL, postgres_schema
 from tmse.app import create_app
 from tmse.catalog import service as catalog_service
 from tmse.catalog.demo import dependencies as deps

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.catalog.catalog_client import Catalog
+from tests.helpers.catalog_client import Catalog
 
 
 def _openapi(paths: list[str], fields: list[str]) -> str:

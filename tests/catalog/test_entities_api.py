@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.catalog.catalog_client import Catalog
+from tests.helpers.catalog_client import Catalog
 
 OPENAPI_YAML = """\
 openapi: 3.0.3

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalog.catalog_client import Catalog
+from tests.helpers.catalog_client import Catalog
 
 #   web (frontend, Web) ──────────► gw (gateway) ──consumes──► orders-api
 #     │                                                           │ provided by

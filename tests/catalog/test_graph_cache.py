@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from tests.catalog.catalog_client import Catalog
 from tests.helpers import SYSTEM
+from tests.helpers.catalog_client import Catalog
 from tmse.catalog import service
 from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate

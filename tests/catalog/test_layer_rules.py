@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalog.catalog_client import Catalog
+from tests.helpers.catalog_client import Catalog
 from tmse.catalog.graph.layers import LayerRules
 from tmse.catalog.layer_rules.service import current_layer_rules
 

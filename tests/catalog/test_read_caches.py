@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.catalog.catalog_client import Catalog
 from tests.helpers import login
+from tests.helpers.catalog_client import Catalog
 
 
 def _behind_the_audit_log(db, sql: str, **params: str) -> None:

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import PASSWORD, SYSTEM
+from tests.helpers.databases import POSTGRES_URL, postgres_schema
 from tests.helpers.server_process import start_server
 from tmse.core.audit import AuditEntry
 from tmse.core.db import Database

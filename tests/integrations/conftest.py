@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.helpers.databases import POSTGRES_URL, postgres_schema
 from tmse.catalog.models import Api, DataStore, Dependency, Domain, Service, System
 from tmse.core.db import Database
 from tmse.core.identity.models import Team

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import SYSTEM
+from tests.helpers.databases import POSTGRES_URL, postgres_schema
 from tests.helpers.server_process import REPO, start_server
 from tmse.core.db import Database
 from tmse.core.identity import credentials, service

@@ -1,16 +1,19 @@
-"""English labels of strategy and requirement statuses, marked for the catalogs; pages translate
-them where they are shown."""
+"""The translatable names of strategy statuses (with a message context: "Draft" and "Cancelled"
+mean other things elsewhere); requirement statuses are the requirements module's own labels."""
 
 from __future__ import annotations
 
-from tmse.web.labels import N_
+from typing import Any
 
-STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "active": N_("Ongoing"),
-    "achieved": N_("Achieved"),
-    "missed": N_("Missed"),
-    "cancelled": N_("Cancelled"),
+from tmse.core.messages import NP_, Message
+from tmse.requirements.labels import STATUS_LABELS as REQUIREMENT_STATUS_LABELS
+
+STATUS_LABELS: dict[str, Message] = {
+    "draft": NP_("strategy status", "Draft"),
+    "active": NP_("strategy status", "Ongoing"),
+    "achieved": NP_("strategy status", "Achieved"),
+    "missed": NP_("strategy status", "Missed"),
+    "cancelled": NP_("strategy status", "Cancelled"),
 }
 STATUS_COLOURS = {
     "draft": "bg-secondary-lt",
@@ -18,17 +21,6 @@ STATUS_COLOURS = {
     "achieved": "bg-green-lt",
     "missed": "bg-red-lt",
     "cancelled": "bg-secondary-lt",
-}
-REQUIREMENT_STATUS_LABELS = {
-    "pending": N_("Pending"),
-    "accepted": N_("Accepted"),
-    "rejected": N_("Rejected"),
-    "snoozed": N_("Snoozed"),
-    "duplicate": N_("Duplicate"),
-    "in-review": N_("In review"),
-    "approved": N_("Approved"),
-    "in-progress": N_("In progress"),
-    "done": N_("Done"),
 }
 # ECharts colours per requirement status, in the order of the workflow.
 REQUIREMENT_STATUS_COLOURS = {
@@ -44,7 +36,7 @@ REQUIREMENT_STATUS_COLOURS = {
 }
 
 
-def labels() -> dict[str, dict[str, str]]:
+def labels() -> dict[str, dict[str, Any]]:
     """Every label table, for the templates."""
     return {
         "status": STATUS_LABELS,

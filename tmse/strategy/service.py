@@ -46,6 +46,8 @@ def allowed_actions(actor: Actor) -> frozenset[str]:
     change, delete, record progress, include requirements) for strategists; the same for every
     record."""
     return frozenset({"edit"}) if actor.can(STRATEGY_WRITE) else frozenset()
+
+
 KEY_RESULT_FIELDS = ("name", "metric", "unit", "start_value", "target_value", "current_value")
 
 

@@ -35,7 +35,7 @@ from tmse.strategy.schemas import (
 from tmse.web.forms import SubmittedForm, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 router.include_router(initiative_views.router)
@@ -346,7 +346,9 @@ def goal_page(
             "goal": goal,
             "node": node,
             "objectives": {o.id: by_id[o.id] for o in node.objectives},
-            "status_chart": charts.requirements_by_status(node.totals.requirements.by_status, _)
+            "status_chart": charts.requirements_by_status(
+                node.totals.requirements.by_status, request_locale(request)
+            )
             if node.totals.requirements.total
             else None,
             "actions": service.allowed_actions(actor),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tmse.strategy.labels import REQUIREMENT_STATUS_COLOURS, REQUIREMENT_STATUS_LABELS
+from tmse.core.messages import render
+from tmse.requirements.labels import STATUS_LABELS as REQUIREMENT_STATUS_LABELS
+from tmse.strategy.labels import REQUIREMENT_STATUS_COLOURS
 from tmse.strategy.schemas import GoalNodeOut
 
 Translate = Callable[[str], str]
@@ -105,7 +107,7 @@ def alignment_sunburst(goals: list[GoalNodeOut], _: Translate) -> dict[str, Any]
     }
 
 
-def requirements_by_status(by_status: dict[str, int], _: Translate) -> dict[str, Any]:
+def requirements_by_status(by_status: dict[str, int], locale: str) -> dict[str, Any]:
     """A doughnut of the requirements serving one goal, by status."""
     order = [s for s in REQUIREMENT_STATUS_COLOURS if by_status.get(s)]
     order += sorted(s for s in by_status if s not in REQUIREMENT_STATUS_COLOURS)
@@ -119,7 +121,7 @@ def requirements_by_status(by_status: dict[str, int], _: Translate) -> dict[str,
                 "label": {"formatter": "{b} {c}", "fontSize": 11},
                 "data": [
                     {
-                        "name": _(REQUIREMENT_STATUS_LABELS.get(s, s)),
+                        "name": render(REQUIREMENT_STATUS_LABELS.get(s, s), locale),
                         "value": by_status[s],
                         "itemStyle": {"color": REQUIREMENT_STATUS_COLOURS.get(s, "#999")},
                     }

@@ -1,4 +1,5 @@
-"""English msgids of the Kano categories and answers; pages translate them when they render."""
+"""English msgids of the Kano categories, answers and response channels; pages translate them
+when they render."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ ANSWER_LABELS = {
     "neutral": N_("I am neutral"),
     "tolerate": N_("I can live with it"),
     "dislike": N_("I dislike it"),
+}
+
+# How a response came in, as the survey page lists it.
+CHANNEL_LABELS = {
+    "api": N_("API"),
+    "web": N_("Answer form"),
+    "csv": N_("CSV import"),
 }
 
 # Colours of the categories on badges and in the chart (Tabler's palette).

@@ -23,7 +23,12 @@ from tmse.integrations import kano_csv
 from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.kano import forms, queries, service
 from tmse.requirements.kano.chart import scatter_option
-from tmse.requirements.kano.labels import ANSWER_LABELS, CATEGORY_LABELS, category_colours
+from tmse.requirements.kano.labels import (
+    ANSWER_LABELS,
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    category_colours,
+)
 from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.queries import SHARE_PATH, results_out, survey_out
 from tmse.requirements.kano.schemas import SurveyUpdate
@@ -46,6 +51,7 @@ def _common() -> dict[str, Any]:
         "active": "kano",
         "category_labels": CATEGORY_LABELS,
         "answer_labels": ANSWER_LABELS,
+        "channel_labels": CHANNEL_LABELS,
         "category_colours": category_colours(),
     }
 

@@ -14,6 +14,7 @@ from tmse.core.identity.models import User, UserRole
 from tmse.core.pagination import ListParams, paginate
 from tmse.requirements import workflow
 from tmse.requirements.models import Requirement, RequirementStatus
+from tmse.requirements.review.labels import void_reason_message
 from tmse.requirements.review.models import (
     Capacity,
     Decision,
@@ -125,6 +126,7 @@ def panel_context(session: Session, actor: Actor, requirement: Requirement) -> d
                     "at": h.at,
                     "voided_at": h.voided_at,
                     "void_reason": h.void_reason,
+                    "void_reason_message": void_reason_message(h.void_reason),
                 }
                 for h in history
             ],

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from tmse.core.events import DomainEvent, subscribe
 from tmse.core.messages import Message, message
 from tmse.core.notifications.service import notify
+from tmse.requirements.review.labels import void_reason_message
 
 REVIEW_REQUESTED = "requirement.review_requested"
 APPROVED = "requirement.approved"
@@ -89,7 +90,7 @@ def on_approvals_reset(session: Session, event: DomainEvent) -> None:
         "approvals-reset",
         message("{key} changed; approvals were reset: {title}", key=p["key"], title=p["title"]),
         requirement_url(p["requirement_id"]),
-        _note(p.get("note", "")),
+        void_reason_message(p["note"]) if p.get("note") else None,
     )
 
 

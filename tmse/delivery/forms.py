@@ -1,6 +1,5 @@
-"""The project page's planning forms: add a phase, an iteration, a requirement to an iteration,
-and define a gate. Each calls the same service as the API; errors show the page again with the
-fields marked (`<form>-<field>`), nothing stored."""
+"""The project page's planning forms (phase, iteration, requirement in an iteration, gate): the
+API's services; errors show the page again with `<form>-<field>` marked, nothing stored."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""The registry of stage-gate criteria: automatic checks evaluated from data. Later modules add
-their own with `register_criterion` (coverage, SLOs, runbooks, ...); the built-ins are here.
-
-An evaluator gets the session, the project, the gated phase and the criterion's params, and
-answers `CriterionResult(passed, detail)` with the detail as a message; it must not write.
-"""
+"""The registry of stage-gate criteria, checks evaluated from data; later modules add their own
+with `register_criterion`. An evaluator reads (never writes) and answers a message detail."""
 
 from __future__ import annotations
 

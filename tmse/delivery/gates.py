@@ -1,6 +1,5 @@
-"""Stage gates of gated phases: criteria from the registry, a required baseline, approvers, and
-decisions. Go is refused while any criterion fails; Kill, Hold and Recycle are always allowed.
-Go and Kill close the gate; Hold and Recycle leave it open for a later decision."""
+"""Stage gates of gated phases: criteria, a required baseline, approvers and decisions (Go only
+while every criterion passes; Go and Kill close the gate, Hold and Recycle leave it open)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""Iterations of an iterative phase and the requirements in them.
+"""Iterations of an iterative phase and their requirements, with when each was completed."""
 
-When a requirement's item completed: recorded on the item (`completed_at`) at the moment the
-requirement is seen turning `done`, by a flush listener, in the same transaction as the status
-change; reopening clears it. A requirement already done when it is added is completed as of
-its adding. We record it rather than read the audit log back, so velocity needs no parsing of
-another module's audit entries and stays one indexed query.
-"""
+# When a requirement's item completed: recorded on the item (`completed_at`) at the moment the
+# requirement is seen turning `done`, by a flush listener, in the same transaction as the status
+# change; reopening clears it. A requirement already done when it is added is completed as of
+# its adding. We record it rather than read the audit log back, so velocity needs no parsing of
+# another module's audit entries and stays one indexed query.
 
 from __future__ import annotations
 

@@ -109,9 +109,8 @@ def _day(value: dt.date) -> str:
 
 
 def chart_option(timeline: Timeline, labels: Mapping[str, str]) -> dict[str, Any]:
-    """The ECharts option: a time axis, one category per row (first at the top), a thick line
-    per bar, diamonds for milestones, triangles for gates and a dashed line for today.
-    `labels` holds the translated "milestones", "today" and "gate" words."""
+    """The ECharts option: rows on a time axis, diamonds for milestones, triangles for gates, a
+    dashed line for today; `labels` holds the translated "milestones", "today", "gate" words."""
     milestone_row = labels.get("milestones", "Milestones")
     categories = [f"{index + 1}. {row.label}" for index, row in enumerate(timeline.rows)]
     if timeline.milestones:

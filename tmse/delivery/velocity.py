@@ -1,15 +1,14 @@
 """Velocity of iterations: planned scope, scope added after the start, completed effort and the
-average over the last finished iterations. Pure: plain data in, plain results out.
+average over the last finished iterations. Pure: plain data in, plain results out."""
 
-Rules:
-- an item is *planned* when it was added on or before the iteration's start day (planning
-  happens on day one); added on a later day it is *scope added*;
-- an item is *completed* in an iteration when its requirement is done and was completed on or
-  before the iteration's last day; a requirement carried over and finished in the next
-  iteration counts only there;
-- velocity is the completed effort (person-days) and count; the average is taken over the last
-  `window` iterations that ended before today.
-"""
+# Rules:
+# - an item is *planned* when it was added on or before the iteration's start day (planning
+#   happens on day one); added on a later day it is *scope added*;
+# - an item is *completed* in an iteration when its requirement is done and was completed on or
+#   before the iteration's last day; a requirement carried over and finished in the next
+#   iteration counts only there;
+# - velocity is the completed effort (person-days) and count; the average is taken over the last
+#   `window` iterations that ended before today.
 
 from __future__ import annotations
 

@@ -221,9 +221,8 @@ def _initiative(session: Session, initiative: Initiative) -> InitiativeOut:
 
 @router.get("/alignment", response_model=AlignmentOut)
 def alignment(session: DbSession, _: Reader, paging: Paging) -> AlignmentOut:
-    """Per goal: its objectives (key-result progress), their initiatives (planned person-days
-    and cost) and requirement counts, with totals; and the first page of each orphan list
-    (`limit`/`offset` apply to each)."""
+    """Per goal: objectives, initiatives and requirement counts with totals; and the first page
+    of each orphan list (`limit`/`offset` apply to each)."""
     return alignment_out(session, alignment_queries.alignment(session), paging)
 
 

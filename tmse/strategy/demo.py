@@ -1,8 +1,5 @@
-"""Demo step: five business goals of the company, ten tech objectives with key results that
-support them, fifteen initiatives with planned person-days and cost, two of them on purpose
-serving no goal. The requirements step later links initiatives to requirements.
-
-Everything goes through the strategy services, so each write is audited and linked."""
+"""Demo step: five business goals, ten tech objectives with key results, fifteen initiatives (two
+serving no goal on purpose), all through the strategy services so each write is audited."""
 
 from __future__ import annotations
 

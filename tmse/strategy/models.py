@@ -1,8 +1,5 @@
-"""Business goals, tech objectives and their key results, initiatives.
-
-The chain goal → objective → initiative → requirement is stored as trace links (core/links),
-so the same suspect-link, impact and traceability machinery covers every level.
-"""
+"""Business goals, tech objectives and their key results, initiatives; the chain between them is
+stored as trace links (core/links), so suspect links and traceability cover every level."""
 
 from __future__ import annotations
 

@@ -42,9 +42,8 @@ OBJECTIVE_FIELDS = ("name", "description", "owner_id", "period_start", "period_e
 
 
 def allowed_actions(actor: Actor) -> frozenset[str]:
-    """What `actor` may do to goals, objectives, key results and initiatives: "edit" (create,
-    change, delete, record progress, include requirements) for strategists; the same for every
-    record."""
+    """What `actor` may do to any goal, objective, key result or initiative: "edit" (create,
+    change, delete, record progress, include requirements) for strategists."""
     return frozenset({"edit"}) if actor.can(STRATEGY_WRITE) else frozenset()
 
 

@@ -1,7 +1,5 @@
-"""The alignment of tech work to business goals, from plain rows: progress of goals and key
-results, the per-goal tree goal → objectives → initiatives with roll-ups, and the orphans.
-
-Pure: no database, no HTTP. alignment_queries.py reads the rows; tests feed them by hand."""
+"""The alignment of tech work to business goals from plain rows: progress, the per-goal tree with
+roll-ups, and the orphans. Pure: alignment/queries.py reads the rows; tests feed them by hand."""
 
 from __future__ import annotations
 
@@ -166,14 +164,12 @@ def build_alignment(
     status_of: Mapping[int, str] | None = None,
     closed: frozenset[str] = frozenset(),
 ) -> Alignment:
-    """The tree per goal and the orphans.
-
-    `supports` are (goal id, objective id) pairs, `drives` (objective id, initiative id),
-    `includes` (initiative id, requirement id), `derives` (requirement id, requirement derived
-    from it); `status_of` maps every requirement to its status. A requirement traces to a goal
-    when an initiative under the goal includes it or one it derives from. Totals count an
-    initiative or requirement reached twice under one goal once; requirements in a `closed`
-    status are never orphans."""
+    """The tree per goal and the orphans, from the chain's (source id, target id) pairs and every
+    requirement's status."""
+    # A requirement traces to a goal when an initiative under the goal includes it or one it
+    # derives from (`derives`: requirement id, requirement derived from it). Totals count an
+    # initiative or requirement reached twice under one goal once; requirements in a `closed`
+    # status are never orphans.
     status_of = status_of or {}
     objective_by_id = {o.id: o for o in objectives}
     initiative_by_id = {i.id: i for i in initiatives}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
-from tmse.standards.registry.builtin import BUILTIN_STANDARDS, seed_builtin_standards
+from tmse.standards.registry.builtin import seed_builtin_standards
+from tmse.standards.registry.shipped_standards import BUILTIN_STANDARDS
 from tmse.standards.registry.models import StandardVersion
 
 RESULTS = "/api/v1/standards/results"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Select, select
@@ -88,7 +88,7 @@ def _snapshot(fact: ServiceFact, service: str) -> dict[str, Any]:
     return {"service": service, "kind": fact.kind, "value": fact.value, "source": fact.source}
 
 
-def facts_query(service: str | None = None, kind: str | None = None) -> Select[Any]:
+def facts_query(service: str | None = None, kind: str | None = None) -> Select[ServiceFact, str]:
     stmt = select(ServiceFact, Service.name).join(Service, Service.id == ServiceFact.service_id)
     if service:
         stmt = stmt.where(Service.name == service)
@@ -104,8 +104,10 @@ def list_facts(session: Session, params: ListParams, **filters: Any) -> tuple[li
         "kind": ServiceFact.kind,
         "reported_at": ServiceFact.reported_at,
     }
+    # paginate() takes a one-entity select's type; this one's rows are (fact, service name).
+    query = cast("Select[Any]", facts_query(**filters))
     rows, total = paginate(
-        session, facts_query(**filters), params, sortable, "service", ServiceFact.id, as_rows=True
+        session, query, params, sortable, "service", ServiceFact.id, as_rows=True
     )
     return [fact_out(fact, name) for fact, name in rows], total
 

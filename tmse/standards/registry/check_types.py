@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tmse.core.messages import Message, render
 from tmse.integrations.openapi import DEFAULT_SEVERITIES
 
 OPENAPI_RULE_IDS = frozenset(DEFAULT_SEVERITIES)
@@ -66,13 +67,23 @@ class Subject:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One verdict; a rule may give several (one per violation found), `fix_hint` None means
-    the rule's own hint."""
+    """One verdict; a rule may give several (one per violation found), `hint` None means the
+    rule's own hint. `finding` and `hint` are shown in the reader's language."""
 
     passed: bool
-    message: str
+    finding: Message
     location: str | None = None
-    fix_hint: str | None = None
+    hint: Message | None = None
+
+    @property
+    def message(self) -> str:
+        """The finding in English."""
+        return render(self.finding, "en")
+
+    @property
+    def fix_hint(self) -> str | None:
+        """The hint in English, None when the rule's own hint applies."""
+        return None if self.hint is None else render(self.hint, "en")
 
 
 class Params(BaseModel):

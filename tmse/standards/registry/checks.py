@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from tmse.core.messages import N_, Message, message
 from tmse.integrations.json_logs import LogCheckReport, check_log_lines
 from tmse.integrations.openapi import OpenApiRules, check_openapi
 from tmse.standards.registry.check_types import (
@@ -35,14 +36,15 @@ from tmse.standards.registry.check_types import (
 
 # The pipeline step that reports each fact kind: a missing fact's fix hint names it.
 FACT_SOURCES: Mapping[str, str] = {
-    "coverage": "the test stage, after running the tests with coverage",
-    "tls": "the deploy stage, from the ingress or service-mesh TLS settings",
-    "authentication": "the deploy stage, from the gateway or service authentication settings",
-    "dependency-age": "the dependency audit step (e.g. a Renovate or Dependabot report)",
-    "secrets-scan": "the secrets scanning step (e.g. gitleaks or trufflehog)",
-    "log-sample": "the smoke-test stage, with a sample of the service's log lines",
-    "lint": "the lint step of the build",
+    "coverage": N_("the test stage, after running the tests with coverage"),
+    "tls": N_("the deploy stage, from the ingress or service-mesh TLS settings"),
+    "authentication": N_("the deploy stage, from the gateway or service authentication settings"),
+    "dependency-age": N_("the dependency audit step (e.g. a Renovate or Dependabot report)"),
+    "secrets-scan": N_("the secrets scanning step (e.g. gitleaks or trufflehog)"),
+    "log-sample": N_("the smoke-test stage, with a sample of the service's log lines"),
+    "lint": N_("the lint step of the build"),
 }
+OK = message("ok")
 
 
 _COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -59,29 +61,37 @@ _COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
 
 
 def _missing(kind: str) -> Outcome:
-    step = FACT_SOURCES.get(kind, "a pipeline step")
+    step = Message(FACT_SOURCES[kind]) if kind in FACT_SOURCES else message("a pipeline step")
     return Outcome(
         False,
-        f"no {kind} fact reported",
+        message("no {kind} fact reported", kind=kind),
         f"fact:{kind}",
-        f"{step} reports it: POST /api/v1/standards/facts with kind {kind!r}",
+        message(
+            "{step} reports it: POST /api/v1/standards/facts with kind {kind}",
+            step=step,
+            kind=repr(kind),
+        ),
     )
 
 
 def owner_set(subject: Subject, _: NoParams) -> list[Outcome]:
     if subject.owner:
-        return [Outcome(True, f"owned by {subject.owner}", "service:owner")]
-    return [Outcome(False, "no owning team", "service:owner")]
+        return [Outcome(True, message("owned by {team}", team=subject.owner), "service:owner")]
+    return [Outcome(False, message("no owning team"), "service:owner")]
 
 
 def description_length(subject: Subject, params: DescriptionParams) -> list[Outcome]:
     length = len(subject.description.strip())
     if length >= params.min_length:
-        return [Outcome(True, "ok", "service:description")]
+        return [Outcome(True, OK, "service:description")]
     return [
         Outcome(
             False,
-            f"description has {length} characters, at least {params.min_length} required",
+            message(
+                "description has {length} characters, at least {minimum} required",
+                length=length,
+                minimum=params.min_length,
+            ),
             "service:description",
         )
     ]
@@ -89,35 +99,44 @@ def description_length(subject: Subject, params: DescriptionParams) -> list[Outc
 
 def repository_set(subject: Subject, params: RepositoryParams) -> list[Outcome]:
     if not subject.repository:
-        return [Outcome(False, "no repository recorded", "service:repository")]
+        return [Outcome(False, message("no repository recorded"), "service:repository")]
     if params.pattern and not re.search(params.pattern, subject.repository):
         return [
             Outcome(
                 False,
-                f"repository {subject.repository} does not match {params.pattern}",
+                message(
+                    "repository {repository} does not match {pattern}",
+                    repository=subject.repository,
+                    pattern=params.pattern,
+                ),
                 "service:repository",
             )
         ]
-    return [Outcome(True, "ok", "service:repository")]
+    return [Outcome(True, OK, "service:repository")]
 
 
 def runtime_set(subject: Subject, params: RuntimeParams) -> list[Outcome]:
-    missing = []
-    if params.require_namespace and not subject.kubernetes_namespace:
-        missing.append("Kubernetes namespace")
-    if params.require_workload and not subject.kubernetes_workload:
-        missing.append("Kubernetes workload")
-    if missing:
-        return [Outcome(False, f"no {' and no '.join(missing)} recorded", "service:runtime")]
-    return [Outcome(True, "ok", "service:runtime")]
+    no_namespace = params.require_namespace and not subject.kubernetes_namespace
+    no_workload = params.require_workload and not subject.kubernetes_workload
+    if no_namespace and no_workload:
+        missing = message("no Kubernetes namespace and no Kubernetes workload recorded")
+    elif no_namespace:
+        missing = message("no Kubernetes namespace recorded")
+    elif no_workload:
+        missing = message("no Kubernetes workload recorded")
+    else:
+        return [Outcome(True, OK, "service:runtime")]
+    return [Outcome(False, missing, "service:runtime")]
 
 
 def adr_linked(subject: Subject, params: AdrParams) -> list[Outcome]:
     if subject.tier is None or subject.tier > params.max_tier:
-        return [Outcome(True, "not required for this tier", "service:tier")]
+        return [Outcome(True, message("not required for this tier"), "service:tier")]
     if subject.linked_adrs:
-        return [Outcome(True, f"{subject.linked_adrs} linked ADR(s)", "service:adrs")]
-    return [Outcome(False, f"tier {subject.tier} service without a linked ADR", "service:adrs")]
+        linked = message("{count} linked ADR(s)", count=subject.linked_adrs)
+        return [Outcome(True, linked, "service:adrs")]
+    missing = message("tier {tier} service without a linked ADR", tier=subject.tier)
+    return [Outcome(False, missing, "service:adrs")]
 
 
 @lru_cache(maxsize=256)
@@ -131,25 +150,26 @@ def _openapi_rules(chosen: frozenset[str]) -> OpenApiRules:
 def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
     documents = [api for api in subject.apis if api.type == "openapi"]
     if not documents:
-        return [Outcome(True, "provides no OpenAPI API", None)]
+        return [Outcome(True, message("provides no OpenAPI API"), None)]
     rules = _openapi_rules(frozenset(params.rules))
     found: list[Outcome] = []
     for api in documents:
         where = f"api:{api.name}"
         if api.error is not None:
-            hint = "store the API's OpenAPI 3.x document in the catalog"
-            found.append(Outcome(False, api.error, where, hint))
+            hint = message("store the API's OpenAPI 3.x document in the catalog")
+            found.append(Outcome(False, message("{error}", error=api.error), where, hint))
             continue
         for violation in check_openapi(api.document, rules):
             found.append(
                 Outcome(
                     False,
-                    f"{violation.rule}: {violation.message}",
+                    message("{rule}: {finding}", rule=violation.rule, finding=violation.finding),
                     f"{where} {violation.location}".rstrip(),
-                    violation.fix_hint,
+                    violation.hint,
                 )
             )
-    return found or [Outcome(True, f"{len(documents)} OpenAPI document(s) conform", None)]
+    conform = message("{count} OpenAPI document(s) conform", count=len(documents))
+    return found or [Outcome(True, conform, None)]
 
 
 def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
@@ -158,8 +178,12 @@ def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
         return [_missing("log-sample")]
     report = _log_report(tuple(str(line) for line in fact.value.get("lines", [])))
     if report.lines_checked == 0:
-        return [Outcome(False, "the log sample has no lines", "fact:log-sample")]
-    summary = f"{report.compliance_percent:g}% of {report.lines_checked} lines comply"
+        return [Outcome(False, message("the log sample has no lines"), "fact:log-sample")]
+    summary = message(
+        "{percent}% of {lines} lines comply",
+        percent=f"{report.compliance_percent:g}",
+        lines=report.lines_checked,
+    )
     if report.compliance_percent >= params.min_compliance:
         return [Outcome(True, summary, "fact:log-sample")]
     # One result per broken log rule (first place it broke), not one per line.
@@ -169,10 +193,16 @@ def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
     return [
         Outcome(
             False,
-            f"{summary} (at least {params.min_compliance:g}% required); {rule}: "
-            f"{violation.message} ({report.counts_by_rule[rule]}×)",
+            message(
+                "{summary} (at least {minimum}% required); {rule}: {finding} ({count}×)",
+                summary=summary,
+                minimum=f"{params.min_compliance:g}",
+                rule=rule,
+                finding=violation.finding,
+                count=report.counts_by_rule[rule],
+            ),
             f"fact:log-sample {violation.location}",
-            violation.fix_hint,
+            violation.hint,
         )
         for rule, violation in first.items()
     ]
@@ -190,9 +220,13 @@ def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:
         return [_missing("coverage")]
     percent = fact.value.get("percent")
     if not isinstance(percent, int | float):
-        return [Outcome(False, "the coverage fact has no percent", "fact:coverage")]
-    message = f"coverage {percent:g}%, threshold {params.threshold:g}%"
-    return [Outcome(percent >= params.threshold, message, "fact:coverage")]
+        return [Outcome(False, message("the coverage fact has no percent"), "fact:coverage")]
+    measured = message(
+        "coverage {percent}%, threshold {threshold}%",
+        percent=f"{percent:g}",
+        threshold=f"{params.threshold:g}",
+    )
+    return [Outcome(percent >= params.threshold, measured, "fact:coverage")]
 
 
 def tls(subject: Subject, _: NoParams) -> list[Outcome]:
@@ -200,7 +234,8 @@ def tls(subject: Subject, _: NoParams) -> list[Outcome]:
     if fact is None:
         return [_missing("tls")]
     enabled = fact.value.get("enabled") is True
-    return [Outcome(enabled, "TLS enabled" if enabled else "TLS is not enabled", "fact:tls")]
+    said = message("TLS enabled") if enabled else message("TLS is not enabled")
+    return [Outcome(enabled, said, "fact:tls")]
 
 
 def authentication(subject: Subject, params: AuthenticationParams) -> list[Outcome]:
@@ -209,12 +244,16 @@ def authentication(subject: Subject, params: AuthenticationParams) -> list[Outco
         return [_missing("authentication")]
     where = "fact:authentication"
     if fact.value.get("enabled") is not True:
-        return [Outcome(False, "authentication is not enabled", where)]
+        return [Outcome(False, message("authentication is not enabled"), where)]
     method = fact.value.get("method")
     if params.methods and method not in params.methods:
         allowed = ", ".join(params.methods)
-        return [Outcome(False, f"method {method!r} is not one of: {allowed}", where)]
-    return [Outcome(True, f"authentication by {method}" if method else "ok", where)]
+        refused = message(
+            "method {method} is not one of: {allowed}", method=repr(method), allowed=allowed
+        )
+        return [Outcome(False, refused, where)]
+    said = message("authentication by {method}", method=method) if method else OK
+    return [Outcome(True, said, where)]
 
 
 def dependency_age(subject: Subject, params: DependencyAgeParams) -> list[Outcome]:
@@ -223,10 +262,14 @@ def dependency_age(subject: Subject, params: DependencyAgeParams) -> list[Outcom
         return [_missing("dependency-age")]
     days = fact.value.get("max_age_days")
     if not isinstance(days, int | float):
-        message = "the dependency-age fact has no max_age_days"
-        return [Outcome(False, message, "fact:dependency-age")]
-    message = f"oldest dependency {days:g} days behind, at most {params.max_days} allowed"
-    return [Outcome(days <= params.max_days, message, "fact:dependency-age")]
+        unreadable = message("the dependency-age fact has no max_age_days")
+        return [Outcome(False, unreadable, "fact:dependency-age")]
+    behind = message(
+        "oldest dependency {days} days behind, at most {maximum} allowed",
+        days=f"{days:g}",
+        maximum=params.max_days,
+    )
+    return [Outcome(days <= params.max_days, behind, "fact:dependency-age")]
 
 
 def secrets_scan(subject: Subject, _: NoParams) -> list[Outcome]:
@@ -235,15 +278,20 @@ def secrets_scan(subject: Subject, _: NoParams) -> list[Outcome]:
         return [_missing("secrets-scan")]
     findings = fact.value.get("findings")
     if findings == 0:
-        return [Outcome(True, "no secrets found", "fact:secrets-scan")]
-    return [Outcome(False, f"{findings} secret finding(s)", "fact:secrets-scan")]
+        return [Outcome(True, message("no secrets found"), "fact:secrets-scan")]
+    found = message("{count} secret finding(s)", count=findings)
+    return [Outcome(False, found, "fact:secrets-scan")]
 
 
 def layering(subject: Subject, _: NoParams) -> list[Outcome]:
     if not subject.layer_breaches:
-        return [Outcome(True, "no layer violation", None)]
+        return [Outcome(True, message("no layer violation"), None)]
     return [
-        Outcome(False, breach.message, f"dependency:{subject.name}→{breach.target}")
+        Outcome(
+            False,
+            message("{breach}", breach=breach.message),
+            f"dependency:{subject.name}→{breach.target}",
+        )
         for breach in subject.layer_breaches
     ]
 
@@ -277,13 +325,20 @@ def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
     if params.op == "exists":
         passed = actual is not _MISSING
     elif actual is _MISSING:
-        return [Outcome(False, f"{where.partition(':')[2]} is not set", where)]
+        unset = message("{name} is not set", name=where.partition(":")[2])
+        return [Outcome(False, unset, where)]
     else:
         try:
             passed = bool(_COMPARE[params.op](actual, params.value))
         except TypeError:
             passed = False
-    return [Outcome(passed, "ok" if passed else f"expected {shown}, got {actual!r}", where)]
+    if passed:
+        return [Outcome(True, OK, where)]
+    return [
+        Outcome(
+            False, message("expected {rule}, got {actual}", rule=shown, actual=repr(actual)), where
+        )
+    ]
 
 
 RULE_KINDS: Mapping[str, RuleKind] = {

@@ -114,16 +114,23 @@ def seed_facts(session: Session, actor: Actor, rng: random.Random, services: lis
             for kind, value in reported.items():
                 source = f"{CI}/{service.name}/{rng.randint(1000, 9999)}"
                 facts.report_fact(
-                    session, actor, FactReport(service=service.name, kind=kind, value=value,
-                                               source=source)
-                )  # fmt: skip
+                    session,
+                    actor,
+                    FactReport(service=service.name, kind=kind, value=value, source=source),
+                )
         else:
             reported.pop("log-sample", None)  # keeps the large database small
             bulk.extend(
-                {"service_id": service.id, "kind": kind, "value": value, "source": CI,
-                 "reported_at": now, "reported_by": actor.username}
+                {
+                    "service_id": service.id,
+                    "kind": kind,
+                    "value": value,
+                    "source": CI,
+                    "reported_at": now,
+                    "reported_by": actor.username,
+                }
                 for kind, value in reported.items()
-            )  # fmt: skip
+            )
         stored += len(reported)
     for start in range(0, len(bulk), 5000):
         session.execute(insert(ServiceFact), bulk[start : start + 5000])

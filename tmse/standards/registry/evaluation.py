@@ -19,6 +19,7 @@ from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Api, ApiType, Dependency, Service
 from tmse.core.identity.models import Team
 from tmse.core.links.models import TraceLink
+from tmse.core.messages import Message, message, render
 from tmse.standards.facts.models import ServiceFact
 from tmse.standards.registry.check_types import (
     ApiDefinition,
@@ -30,6 +31,7 @@ from tmse.standards.registry.check_types import (
 )
 from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.models import Standard, StandardVersion
+from tmse.standards.registry.shipped_standards import shipped
 
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
@@ -43,9 +45,19 @@ class RuleResult:
     level: str  # scorecard level key the rule counts for: "bronze" | "silver" | "gold" | custom
     severity: str  # "error" | "warning" | "info"
     passed: bool
-    message: str  # why it failed (or "ok")
-    fix_hint: str
+    finding: Message  # why it failed (or "ok")
+    hint: Message
     location: str | None  # e.g. "api:orders-api paths./v1/getOrder" or "fact:coverage"
+
+    @property
+    def message(self) -> str:
+        """The finding in English, as the JSON API returns it."""
+        return render(self.finding, "en")
+
+    @property
+    def fix_hint(self) -> str:
+        """The fix hint in English, as the JSON API returns it."""
+        return render(self.hint, "en")
 
 
 @dataclass(frozen=True)
@@ -120,13 +132,14 @@ def _prepare(rules: Sequence[RuleInForce]) -> list[_Prepared]:
     for rule in rules:
         kind = RULE_KINDS.get(rule.check)
         if kind is None:
-            prepared.append((rule, None, Outcome(False, f"unknown check {rule.check!r}", None)))
+            unknown = message("unknown check {check}", check=repr(rule.check))
+            prepared.append((rule, None, Outcome(False, unknown, None)))
             continue
         try:
             prepared.append((rule, kind.evaluate, kind.params.model_validate(rule.params)))
         except ValidationError as error:
-            message = f"invalid params: {error.errors()[0]['msg']}"
-            prepared.append((rule, None, Outcome(False, message, None)))
+            invalid = message("invalid params: {problem}", problem=error.errors()[0]["msg"])
+            prepared.append((rule, None, Outcome(False, invalid, None)))
     return prepared
 
 
@@ -144,8 +157,8 @@ def _evaluate(subject: Subject, prepared: list[_Prepared]) -> list[RuleResult]:
                     level=rule.level,
                     severity=rule.severity,
                     passed=outcome.passed,
-                    message=outcome.message,
-                    fix_hint=outcome.fix_hint if outcome.fix_hint is not None else rule.fix_hint,
+                    finding=outcome.finding,
+                    hint=outcome.hint if outcome.hint is not None else shipped(rule.fix_hint),
                     location=outcome.location,
                 )
             )
@@ -184,8 +197,19 @@ def _where_in(column: Any, chunk: list[int] | None) -> Any:
     return column.in_(chunk) if chunk is not None else True
 
 
-_SERVICE_FIELDS = ("id", "name", "description", "repository", "language", "layer", "lifecycle",
-                   "type", "tier", "kubernetes_namespace", "kubernetes_workload")  # fmt: skip
+_SERVICE_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "repository",
+    "language",
+    "layer",
+    "lifecycle",
+    "type",
+    "tier",
+    "kubernetes_namespace",
+    "kubernetes_workload",
+)
 
 
 def load_subjects(
@@ -229,7 +253,8 @@ def load_subjects(
                 .where(Api.type == ApiType.OPENAPI.value)
                 .order_by(Api.name)
             ):
-                apis[provider].append(_api_definition(name, api_type, definition or ""))
+                if provider is not None:  # the query excludes it; the column type allows it
+                    apis[provider].append(_api_definition(name, api_type, definition or ""))
     adrs = _linked_adrs(session, ids) if "adrs" in needs else {}
     breaches = _layer_breaches(session, ids) if "layering" in needs else {}
     return {

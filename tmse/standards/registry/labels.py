@@ -1,8 +1,12 @@
-"""English msgids for the registry's stored codes; pages translate them."""
+"""English msgids for the registry's stored codes, and the shipped standards' texts; pages
+translate them."""
 
 from __future__ import annotations
 
+from tmse.standards.registry.shipped_standards import shipped
 from tmse.web.labels import N_
+
+__all__ = ["CATEGORY_LABELS", "LEVEL_LABELS", "SEVERITY_LABELS", "shipped"]
 
 CATEGORY_LABELS = {
     "coding-style": N_("Coding style"),

@@ -11,15 +11,30 @@ from sqlalchemy.orm import Session
 from tmse.catalog.models import Service
 from tmse.catalog.service import get_service
 from tmse.core.audit import AuditEntry
+from tmse.core.messages import render
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.registry.schemas import RuleResultOut, ServiceResults
+from tmse.standards.registry.shipped_standards import shipped
 
 # Failures first, the worst first; then by standard and rule.
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def _out(service: str, result: RuleResult) -> RuleResultOut:
-    return RuleResultOut(service=service, **result.__dict__)
+def _out(service: str, result: RuleResult, locale: str) -> RuleResultOut:
+    """The result with its title, finding and hint in `locale` (English for the JSON API)."""
+    return RuleResultOut(
+        service=service,
+        standard=result.standard,
+        standard_version=result.standard_version,
+        rule=result.rule,
+        title=render(shipped(result.title), locale),
+        level=result.level,
+        severity=result.severity,
+        passed=result.passed,
+        message=render(result.finding, locale),
+        fix_hint=render(result.hint, locale),
+        location=result.location,
+    )
 
 
 def _order(result: RuleResultOut) -> tuple[object, ...]:
@@ -32,11 +47,11 @@ def _order(result: RuleResultOut) -> tuple[object, ...]:
     )
 
 
-def service_results(session: Session, name: str) -> ServiceResults:
+def service_results(session: Session, name: str, locale: str = "en") -> ServiceResults:
     """Every rule result of one service, failures first."""
     service = get_service(session, name)
     results = evaluate_services(session, [service.id]).get(service.id, [])
-    rows = sorted((_out(service.name, r) for r in results), key=_order)
+    rows = sorted((_out(service.name, r, locale) for r in results), key=_order)
     failed = sum(not r.passed for r in rows)
     return ServiceResults(service=name, passed=len(rows) - failed, failed=failed, results=rows)
 
@@ -48,6 +63,7 @@ def filtered_results(
     passed: bool | None = None,
     severity: str | None = None,
     level: str | None = None,
+    locale: str = "en",
 ) -> list[RuleResultOut]:
     """Rule results across services matching the filters, failures first."""
     query = select(Service.id, Service.name)
@@ -56,7 +72,7 @@ def filtered_results(
     names: dict[int, str] = dict(session.execute(query).all())
     ids = list(names) if service else None
     rows = [
-        _out(names[service_id], result)
+        _out(names[service_id], result, locale)
         for service_id, results in evaluate_services(session, ids).items()
         for result in results
         if (standard is None or result.standard == standard)

@@ -79,8 +79,11 @@ def update_standard(session: Session, actor: Actor, key: str, data: StandardUpda
     standard = get_standard(session, key)
     check_version("Standard", standard.version, data.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
-    errors = [{"field": f, "message": "may not be null"} for f in ("name", "category")
-              if f in changes and changes[f] is None]  # fmt: skip
+    errors = [
+        {"field": f, "message": "may not be null"}
+        for f in ("name", "category")
+        if f in changes and changes[f] is None
+    ]
     if errors:
         raise InvalidInput("Missing value", errors)
     before = _snapshot(standard)
@@ -236,7 +239,7 @@ def standard_out(session: Session, standards: list[Standard]) -> list[StandardOu
             key=s.key,
             name=s.name,
             category=s.category,
-            owner=teams.get(s.owner_team_id),
+            owner=teams.get(s.owner_team_id) if s.owner_team_id is not None else None,
             current_version=s.current_version,
             retired=s.retired,
             rule_count=len(versions[s.id].rules) if s.id in versions else 0,

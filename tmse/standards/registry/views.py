@@ -16,13 +16,13 @@ from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
 from tmse.standards.registry import forms, results, service
-from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS
+from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS, shipped
 from tmse.standards.registry.markdown_text import render_markdown
 from tmse.standards.registry.models import Category, Standard
 from tmse.web.forms import not_found_page
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
@@ -41,6 +41,7 @@ def _labels() -> dict[str, Any]:
         "category_labels": CATEGORY_LABELS,
         "level_labels": LEVEL_LABELS,
         "severity_labels": SEVERITY_LABELS,
+        "shipped": shipped,
     }
 
 
@@ -119,6 +120,7 @@ def results_page(
         passed={"failed": False, "passed": True, "all": None}[filters["outcome"]],
         severity=filters["severity"] or None,
         level=filters["level"] or None,
+        locale=request_locale(request),
     )
     standards = session.execute(
         select(Standard.key, Standard.name)
@@ -162,8 +164,8 @@ def standard_page(
 
 def _diff_numbers(request: Request) -> tuple[int, int] | None:
     first, second = request.query_params.get("from", ""), request.query_params.get("to", "")
-    numbers = parse_int32(first), parse_int32(second)
-    return (numbers[0], numbers[1]) if None not in numbers else None
+    older, newer = parse_int32(first), parse_int32(second)
+    return (older, newer) if older is not None and newer is not None else None
 
 
 def _standard_page(

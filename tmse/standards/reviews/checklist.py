@@ -54,15 +54,32 @@ class Subject:
 
 
 class RuleResultLike(Protocol):
-    standard: str
-    standard_version: int
-    rule: str
-    title: str
-    severity: str
-    passed: bool
-    message: str
-    fix_hint: str
-    location: str | None
+    @property
+    def standard(self) -> str: ...
+
+    @property
+    def standard_version(self) -> int: ...
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def fix_hint(self) -> str: ...
+
+    @property
+    def location(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def _people(session: Session) -> tuple[Actor, list[Actor]] | None:
         architects.remove("architect")
         architects.insert(0, "architect")
     leads = with_role(Role.TECH_LEAD)
-    requester = _actor(session, "lead" if "lead" in leads else (leads or [None])[0])
+    requester = _actor(session, "lead" if "lead" in leads else (leads[0] if leads else None))
     reviewers = [a for a in (_actor(session, name) for name in architects[:2]) if a]
     if requester is None or len(reviewers) < 2:
         return None
@@ -121,10 +121,14 @@ def _plans(adrs: list[int]) -> list[dict[str, Any]]:
 
 
 def _decide(
-    session: Session, actor: Actor, review: ArchitectureReview, status: str, note: str,
+    session: Session,
+    actor: Actor,
+    review: ArchitectureReview,
+    status: str,
+    note: str,
     conditions: list[dict[str, Any]] | None = None,
-) -> ArchitectureReview:  # fmt: skip
-    data = DecisionIn(version=review.version, status=status, note=note, conditions=conditions or [])  # type: ignore[arg-type]
+) -> ArchitectureReview:
+    data = DecisionIn(version=review.version, status=status, note=note, conditions=conditions or [])
     return service.decide(session, actor, review.id, data)
 
 
@@ -138,35 +142,51 @@ def _play(
         _decide(session, lead_architect, review, "approved", "Fits the layering; reuse user-db.")
     elif outcome == "conditions":
         service.give_opinion(
-            session, lead_architect, review.id,
+            session,
+            lead_architect,
+            review.id,
             OpinionIn(opinion="approve-with-conditions", comment="Go through the gateway."),
-        )  # fmt: skip
+        )
         blocking = [i["key"] for i in review.checklist if i["blocking"]]
         review = _decide(
-            session, lead_architect, review, "approved-with-conditions",
+            session,
+            lead_architect,
+            review,
+            "approved-with-conditions",
             "Approved once the page stops reading the order database.",
-            [{"text": "Read order counts through order-service's API, not order-db",
-              "addresses": blocking},
-             {"text": "Load-test the ticker at 10x the expected audience"}],
-        )  # fmt: skip
+            [
+                {
+                    "text": "Read order counts through order-service's API, not order-db",
+                    "addresses": blocking,
+                },
+                {"text": "Load-test the ticker at 10x the expected audience"},
+            ],
+        )
         service.tick_condition(
             session, lead_architect, review.id, 1, ConditionTick(version=review.version)
         )
     elif outcome == "rejected":
         service.give_opinion(
-            session, second, review.id,
+            session,
+            second,
+            review.id,
             OpinionIn(opinion="reject", comment="Frontend must not reach data stores."),
-        )  # fmt: skip
+        )
         _decide(
-            session, lead_architect, review, "rejected",
+            session,
+            lead_architect,
+            review,
+            "rejected",
             "Rejected for layer violations: a frontend may only call the gateway. "
             "Put the flash-sale logic behind the gateway in the business layer.",
-        )  # fmt: skip
+        )
     elif outcome == "in-review":
         service.give_opinion(
-            session, lead_architect, review.id,
+            session,
+            lead_architect,
+            review.id,
             OpinionIn(opinion="approve", comment="Events are the right direction."),
-        )  # fmt: skip
+        )
         service.add_comment(
             session, second, review.id, CommentIn(body="What is the retention of the topic?")
         )

@@ -176,7 +176,7 @@ def create_review(
     except ValidationError as exc:
         # Messages come per top-level field ("proposal"); they show at the form's own field.
         by_top = validation_errors(exc, _)
-        shown = {}
+        shown: dict[str, str] = {}
         for error in exc.errors():
             location = [str(part) for part in error["loc"]]
             shown.setdefault(_form_field(".".join(location)), by_top[location[0]])
@@ -218,9 +218,15 @@ def _act(
         if isinstance(exc, ValidationError):
             errors = validation_errors(exc, _)
             return render_review(
-                request, session, actor, review, errors, _("Please correct the marked fields."),
-                values, status_code=422,
-            )  # fmt: skip
+                request,
+                session,
+                actor,
+                review,
+                errors,
+                _("Please correct the marked fields."),
+                values,
+                status_code=422,
+            )
         errors, message = problem_errors(exc, _)
         if isinstance(exc, InvalidInput):
             errors = _errors_by_form_field(exc.extra.get("errors", []), _)
@@ -237,9 +243,13 @@ def comment(
 ) -> Response:
     values = {"body": str(form.get("body", "")).strip()}
     return _act(
-        request, session, actor, review_id,
-        lambda: service.add_comment(session, actor, review_id, CommentIn(**values)), values,
-    )  # fmt: skip
+        request,
+        session,
+        actor,
+        review_id,
+        lambda: service.add_comment(session, actor, review_id, CommentIn(**values)),
+        values,
+    )
 
 
 @router.post("/reviews/{review_id}/opinion")
@@ -248,13 +258,18 @@ def opinion(
 ) -> Response:
     values = {"opinion": _text(form, "opinion"), "opinion_comment": _text(form, "comment")}
     return _act(
-        request, session, actor, review_id,
+        request,
+        session,
+        actor,
+        review_id,
         lambda: service.give_opinion(
-            session, actor, review_id,
-            OpinionIn(opinion=values["opinion"], comment=values["opinion_comment"]),  # type: ignore[arg-type]
+            session,
+            actor,
+            review_id,
+            OpinionIn(opinion=values["opinion"], comment=values["opinion_comment"]),
         ),
         values,
-    )  # fmt: skip
+    )
 
 
 def _conditions(form: SubmittedForm) -> list[dict[str, Any]]:
@@ -290,10 +305,13 @@ def decision(
         "conditions": _conditions(form),
     }
     return _act(
-        request, session, actor, review_id,
+        request,
+        session,
+        actor,
+        review_id,
         lambda: service.decide(session, actor, review_id, DecisionIn.model_validate(body)),
         values,
-    )  # fmt: skip
+    )
 
 
 @router.post("/reviews/{review_id}/conditions/{index}")
@@ -307,11 +325,14 @@ def tick(
 ) -> Response:
     data = {"version": optional_int(form.get("version")), "done": bool(form.get("done"))}
     return _act(
-        request, session, actor, review_id,
+        request,
+        session,
+        actor,
+        review_id,
         lambda: service.tick_condition(
             session, actor, review_id, index, ConditionTick.model_validate(data)
         ),
-    )  # fmt: skip
+    )
 
 
 @router.post("/reviews/{review_id}/refresh")
@@ -320,9 +341,12 @@ def refresh(
 ) -> Response:
     version = optional_int(form.get("version")) or 0
     return _act(
-        request, session, actor, review_id,
+        request,
+        session,
+        actor,
+        review_id,
         lambda: service.refresh_checklist(session, actor, review_id, version),
-    )  # fmt: skip
+    )
 
 
 @router.post("/reviews/{review_id}/withdraw")
@@ -331,9 +355,12 @@ def withdraw(
 ) -> Response:
     version = optional_int(form.get("version")) or 0
     return _act(
-        request, session, actor, review_id,
+        request,
+        session,
+        actor,
+        review_id,
         lambda: service.withdraw(session, actor, review_id, version),
-    )  # fmt: skip
+    )
 
 
 @router.post("/reviews/{review_id}/adrs")

@@ -233,16 +233,17 @@ def refresh_checklist(
 
 def _check_decision(review: ArchitectureReview, data: DecisionIn) -> None:
     blocking = checklist.blocking_failures(review.checklist or [])
-    if data.status == ReviewStatus.APPROVED_WITH_CONDITIONS and not data.conditions:
+    status = ReviewStatus(data.status)
+    if status == ReviewStatus.APPROVED_WITH_CONDITIONS and not data.conditions:
         raise InvalidInput(
             "An approval with conditions needs conditions",
             [{"field": "conditions", "message": "give at least one condition"}],
         )
-    if data.status == ReviewStatus.REJECTED or not blocking:
+    if status == ReviewStatus.REJECTED or not blocking:
         return
     keys = [item["key"] for item in blocking]
     listed = "; ".join(f"{item['key']} ({item['item']})" for item in blocking)
-    if data.status == ReviewStatus.APPROVED:
+    if status == ReviewStatus.APPROVED:
         raise InvalidInput(
             "Blocking checklist items fail",
             [

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from tmse.core.messages import render
+from tmse.standards.registry.evaluation import RuleResult
+from tmse.standards.registry.shipped_standards import shipped
 from tmse.standards.scorecards import rollup
 from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.schemas import LevelGroup, RuleResultOut, ScorecardDetail
 from tmse.standards.scorecards.service import service_named, service_results
 
 
-def _out(result: object) -> RuleResultOut:
-    return RuleResultOut.model_validate(result, from_attributes=True)
+def _out(result: RuleResult, locale: str) -> RuleResultOut:
+    """The result with its title, finding and hint in `locale` (English for the JSON API)."""
+    return RuleResultOut(
+        standard=result.standard,
+        standard_version=result.standard_version,
+        rule=result.rule,
+        title=render(shipped(result.title), locale),
+        level=result.level,
+        severity=result.severity,
+        passed=result.passed,
+        message=render(result.finding, locale),
+        fix_hint=render(result.hint, locale),
+        location=result.location,
+    )
 
 
-def scorecard_detail(session: Session, name: str) -> ScorecardDetail:
+def scorecard_detail(session: Session, name: str, locale: str = "en") -> ScorecardDetail:
+    """One service's scorecard now; texts in `locale` (English for the JSON API)."""
     service, owner = service_named(session, name)
     results = service_results(session, service.id)
     defs = level_defs(session)
@@ -36,7 +52,7 @@ def scorecard_detail(session: Session, name: str) -> ScorecardDetail:
                 passed=sum(1 for r in rules if r.passed),
                 total=len(rules),
                 held=bool(results) and level.rank <= held_rank,
-                rules=[_out(r) for r in rules],
+                rules=[_out(r, locale) for r in rules],
             )
         )
     known = {lv.key for lv in defs}
@@ -52,6 +68,6 @@ def scorecard_detail(session: Session, name: str) -> ScorecardDetail:
         total=rolled.total,
         by_standard=rolled.by_standard,
         levels=groups,
-        blocking_next_level=[_out(r) for r in blocking],
-        unlevelled=[_out(r) for r in results if r.level not in known],
+        blocking_next_level=[_out(r, locale) for r in blocking],
+        unlevelled=[_out(r, locale) for r in results if r.level not in known],
     )

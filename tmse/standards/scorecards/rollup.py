@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 SEVERITY_WEIGHTS = {"error": 3, "warning": 2, "info": 1}
 
@@ -27,6 +27,9 @@ class Result(Protocol):
     def severity(self) -> str: ...
     @property
     def passed(self) -> bool: ...
+
+
+R = TypeVar("R", bound=Result)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def rank_of(key: str | None, levels: Sequence[LevelDef]) -> int:
     return next((lv.rank for lv in levels if lv.key == key), 0)
 
 
-def blocking(results: Iterable[Result], target: str, levels: Sequence[LevelDef]) -> list[Result]:
+def blocking(results: Iterable[R], target: str, levels: Sequence[LevelDef]) -> list[R]:
     """Failing rules that keep a service from holding `target`: those at it or below."""
     ranks = {lv.key: lv.rank for lv in levels}
     target_rank = ranks.get(target, 0)

@@ -15,9 +15,11 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.identity.models import Team
+from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
 from tmse.standards.registry.models import Standard
+from tmse.standards.registry.shipped_standards import shipped
 from tmse.standards.scorecards import charts, service
 from tmse.standards.scorecards.campaigns import views as campaign_pages
 from tmse.standards.scorecards.detail import scorecard_detail
@@ -33,7 +35,7 @@ from tmse.standards.scorecards.levels.service import level_defs
 from tmse.web.forms import not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
-from tmse.web.templating import NavItem, register_nav, render
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
@@ -47,8 +49,10 @@ register_nav(
 )
 
 
-def standard_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Standard.key, Standard.name)).all())
+def standard_names(session: Session, locale: str) -> dict[str, str]:
+    """Standard key → name in `locale` (the shipped names translated, others as written)."""
+    rows = session.execute(select(Standard.key, Standard.name)).all()
+    return {key: render_message(shipped(name), locale) for key, name in rows}
 
 
 def _filter_options(session: Session) -> dict[str, Any]:
@@ -96,7 +100,7 @@ def scorecards_page(
     )
     bars = [(lv.name, counts.get(lv.key, 0), palette[lv.key]) for lv in defs]
     bars.insert(0, (_(LEVEL_NONE), counts.get(None, 0), charts.GREY))
-    names = standard_names(session)
+    names = standard_names(session, request_locale(request))
     flashes = []
     if saved:
         flashes.append(
@@ -140,7 +144,7 @@ def heat_map_page(
     _ = translator(request)
     by = by if by in service.HEAT_MAP_ROWS else "team"
     day, grid = service.organisation_heat_map(session, by)
-    names = standard_names(session)
+    names = standard_names(session, request_locale(request))
     row_names = {row: _(layer_label(row)) for row in grid.rows} if by == "layer" else {}
     return render(
         request,
@@ -172,7 +176,7 @@ def _trend_points(session: Session, service_id: int) -> list[Any]:
 def scorecard_panel(request: Request, session: DbSession, actor: Reader, name: str) -> Response:
     """The service page's scorecard card, loaded by htmx."""
     try:
-        card = scorecard_detail(session, name)
+        card = scorecard_detail(session, name, request_locale(request))
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
     defs = level_defs(session)
@@ -193,7 +197,7 @@ def scorecard_panel(request: Request, session: DbSession, actor: Reader, name: s
 def scorecard_page(request: Request, session: DbSession, actor: Reader, name: str) -> Response:
     _ = translator(request)
     try:
-        card = scorecard_detail(session, name)
+        card = scorecard_detail(session, name, request_locale(request))
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
     found, _owner = service.service_named(session, name)
@@ -208,7 +212,7 @@ def scorecard_page(request: Request, session: DbSession, actor: Reader, name: st
             "levels": defs,
             "palette": level_palette(defs),
             "level_names": {lv.key: lv.name for lv in defs},
-            "standard_names": standard_names(session),
+            "standard_names": standard_names(session, request_locale(request)),
             "severity_labels": SEVERITY_LABELS,
             "trend": charts.score_trend(points, _("Score (0–100)")) if points else None,
             "trend_days": TREND_DAYS,

@@ -1,6 +1,5 @@
 """Kano responses as CSV: columns `respondent`, then `<key>_functional` and `<key>_dysfunctional`
-per feature. Reading reports every bad row by line and column; it needs no database, so imports
-run it before their write transaction."""
+per feature; reading needs no database, so imports run it before their write transaction."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Demo step: for each demo project, one baseline of its approved requirements signed by the
-`pm` persona (or the first product manager), and one draft of its wider scope awaiting the same
-signature, taken by another product manager. Through the baseline service, so every snapshot,
-signature and audit entry is real.
+"""Demo step: per demo project, a signed baseline of its approved requirements and a draft of its
+wider scope awaiting the `pm` persona's signature, taken through the baseline service."""
 
-The instance secret is the demo's own (settings), so `verify` holds on the running instance."""
+# The draft is taken by another product manager, so `pm` sees the Sign button. Going through the
+# service makes every snapshot, signature and audit entry real; the instance secret is the
+# demo's own (settings), so `verify` holds on the running instance.
 
 from __future__ import annotations
 

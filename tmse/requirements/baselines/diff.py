@@ -1,9 +1,9 @@
-"""Differences between two snapshots: pure, plain data in and out.
+"""Differences between two snapshots: pure, plain data in and out."""
 
-Requirements are matched by id. A requirement is added when only the newer side holds it,
-removed when only the older side does, changed when a field (other than the bookkeeping ones)
-or a link differs. Links are matched by (direction, link type, other end); a link whose state
-alone differs is listed under links_changed."""
+# Requirements are matched by id. A requirement is added when only the newer side holds it,
+# removed when only the older side does, changed when a field (other than the bookkeeping ones)
+# or a link differs. Links are matched by (direction, link type, other end); a link whose state
+# alone differs is listed under links_changed.
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Baselines: a named snapshot of requirements (every field and every trace link), signed by its
-approver and immutable from then on.
+approver and immutable from then on."""
 
-The project and release a baseline was taken for are kept as plain ids (no foreign key): the
-signed record must not change, not even when a project or release is deleted later."""
+# The project and release a baseline was taken for are kept as plain ids (no foreign key): the
+# signed record must not change, not even when a project or release is deleted later.
 
 from __future__ import annotations
 
@@ -82,10 +82,9 @@ def _status_before_flush(baseline: Baseline) -> str:
 
 @event.listens_for(Session, "before_flush")
 def _guard_baselines(session: Session, _context: Any, _instances: Any) -> None:
-    """Nothing alters a signed (or discarded) baseline, and no snapshot item ever changes.
-
-    A draft may only be signed or discarded (its status and signing columns change); items are
-    written once, with their baseline, and never again. Rows are never deleted."""
+    """Nothing alters a signed (or discarded) baseline, and no snapshot item ever changes."""
+    # A draft may only be signed or discarded (its status and signing columns change); items
+    # are written once, with their baseline, and never again. Rows are never deleted.
     for obj in session.deleted:
         if isinstance(obj, Baseline):
             raise ImmutableBaseline(f"Baseline {obj.id} cannot be deleted.")

@@ -1,7 +1,5 @@
 """Taking, signing, discarding and verifying baselines, and what a person may do to one.
-
-Every write is audited. Nothing here updates a signed baseline: the models' flush guard refuses
-it anyway."""
+Every write is audited; nothing here updates a signed baseline (the models' guard refuses it)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """HTML pages of baselines and their form posts: the list, the form that takes one, a baseline's
-page (items, signature, sign and discard for the people named on it) and the diff page. The
-forms call the same service as the API; no page can change a signed baseline."""
+page (items, signature, sign and discard) and the diff page, through the API's service."""
 
 from __future__ import annotations
 

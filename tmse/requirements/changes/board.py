@@ -1,6 +1,5 @@
 """The change board: a committee member and the requirement's product manager each decide a
-submitted change request; the second approval applies it atomically. Freeze windows refuse
-approving non-emergency requests."""
+submitted request, the second approval applies it; freeze windows refuse non-emergency ones."""
 
 from __future__ import annotations
 

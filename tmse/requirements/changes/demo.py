@@ -1,9 +1,10 @@
-"""Demo step "change-requests": freeze windows (one in force today on the release with the most
-baselined requirements, one past, one to come) and about a dozen change requests on baselined
-requirements in every state. Three submitted, non-emergency requests wait behind the freeze;
-one emergency was approved and applied during it. Everything goes through the change control
-service, so impact analyses, decisions, applications and audit entries are real; only the
-submission and approval times are moved back afterwards, so lead times read like real ones."""
+"""Demo step "change-requests": three freeze windows and about a dozen change requests on
+baselined requirements in every state, through the change control service."""
+
+# One window is in force today on the release with the most baselined requirements, one past,
+# one to come. Three submitted, non-emergency requests wait behind the freeze; one emergency was
+# approved and applied during it. Only the submission and approval times are moved back
+# afterwards, so lead times read like real ones.
 
 from __future__ import annotations
 

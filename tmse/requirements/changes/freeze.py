@@ -1,6 +1,5 @@
 """Freeze windows: date ranges (inclusive) per project or release during which only emergency
-change requests may be approved. Create, edit, delete, list, and the window in force for a
-requirement on a date."""
+change requests may be approved; create, edit, delete, list, and the window in force."""
 
 from __future__ import annotations
 

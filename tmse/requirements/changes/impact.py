@@ -1,6 +1,5 @@
-"""Impact analysis of a change request: the transitive downstream trace closure of a requirement
-and what it reaches (requirements, services, APIs, data stores, projects, releases, milestones),
-with the effort delta. Pure: plain nodes and edges in, plain results out."""
+"""Impact analysis of a change request: the downstream trace closure of a requirement, what it
+reaches, and the effort delta. Pure: plain nodes and edges in, plain results out."""
 
 from __future__ import annotations
 
@@ -21,9 +20,9 @@ COUNTED = ("requirement", "service", "api", "data-store")
 
 
 def downstream_closure(start: Node, successors: Successors) -> dict[Node, int]:
-    """Every node reachable from `start` along edges, with its distance (1 = a direct target).
-    Read level by level, so a caller can fetch each level's edges in one indexed query; cycles
-    end the walk where they close. `start` itself is never part of the result."""
+    """Every node reachable from `start` (itself excluded), with its distance (1 = direct)."""
+    # Read level by level, so a caller can fetch each level's edges in one indexed query;
+    # cycles end the walk where they close.
     depth: dict[Node, int] = {start: 0}
     frontier: list[Node] = [start]
     level = 0

@@ -16,9 +16,10 @@ from tmse.requirements.changes.models import ChangeRequest
 
 
 def baselined_effort(session: Session, release: Release) -> float | None:
-    """Effort (person-days) of the release's requirements as signed: for each requirement, its
-    item in the latest approved baseline of the release or its project that holds it, counted
-    when that item places it in this release. None when no approved baseline holds any."""
+    """Effort (person-days) of the release's requirements as signed; None when no approved
+    baseline holds any."""
+    # Per requirement: its item in the latest approved baseline of the release or its project
+    # that holds it, counted when that item places it in this release.
     stmt = (
         select(BaselineItem.requirement_id, BaselineItem.fields)
         .join(Baseline, Baseline.id == BaselineItem.baseline_id)

@@ -78,9 +78,9 @@ def list_change_requests(
 
 
 def awaiting_decision(session: Session, actor: Actor, limit: int = 100) -> list[ChangeRequest]:
-    """Submitted requests where this person may still take a board seat: committee members see
-    those with no committee decision yet; a product manager those of their requirements (or of
-    requirements with no product manager) with no product-manager decision yet."""
+    """Submitted requests where this person may still take a board seat, oldest first."""
+    # Committee members see those with no committee decision yet; a product manager those of
+    # their requirements (or of requirements with no product manager) with no PM decision yet.
     if actor.user_id is None or not actor.can(CHANGES_DECIDE):
         return []
     seat_open = []

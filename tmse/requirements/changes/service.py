@@ -1,6 +1,5 @@
-"""Change requests: propose content changes to a requirement, analyse their impact, let the change
-board (a committee member and the requirement's product manager) decide, and apply an approved
-change atomically. Every write is audited; illegal moves are a 409."""
+"""Change requests: propose, edit, submit and withdraw content changes to a requirement, with
+their impact computed; every write is audited, illegal moves are a 409."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""HTML pages of change control and their form posts: the change board (my queue, open
-requests, freeze windows, metrics per release with a chart), a change request's page, and
-proposing, editing, submitting, withdrawing and deciding a change request."""
+"""HTML pages of change control and their form posts: the change board, a change request's page,
+and proposing, editing, submitting, withdrawing and deciding a change request."""
 
 from __future__ import annotations
 

@@ -133,11 +133,10 @@ def fong_significant(a: int, b: int, n: int) -> bool:
 
 
 def evaluate(counts: Mapping[str, int], gap: float = DEFAULT_GAP) -> FeatureResult:
-    """Everything the results table shows for one feature, from its category counts.
-
-    The category is the most frequent of all six; when the top two are within `gap`
-    percentage points of the answers (inclusive) and both are among M, O, A, I, the one
-    earlier in M > O > A > I is chosen."""
+    """Everything the results table shows for one feature, from its category counts."""
+    # The category is the most frequent of all six; when the top two are within `gap`
+    # percentage points of the answers (inclusive) and both are among M, O, A, I, the one
+    # earlier in M > O > A > I is chosen.
     full = {c: int(counts.get(c, 0)) for c in CATEGORIES}
     n = sum(full.values())
     better, worse = better_worse(full)

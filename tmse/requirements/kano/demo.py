@@ -1,8 +1,8 @@
 """Demo step: one Kano survey of eight shop features answered by 60 customers, with planted
-answers so that every category shows (A, O, M, I and one R), one feature is decided by the
-M > O > A > I rule, and the results are the same on every run (seeded generator).
+answers so every category shows and the results are the same on every run."""
 
-Features are linked to demo requirements whose title mentions them, when there are any."""
+# One feature is decided by the M > O > A > I rule. Features are linked to demo requirements
+# whose title mentions them, when there are any.
 
 from __future__ import annotations
 

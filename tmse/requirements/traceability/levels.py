@@ -1,9 +1,9 @@
 """The levels of the traceability chain, top to bottom: goal → objective → initiative →
-requirement → service, and whatever later modules register onward (pipeline, deployment, slo).
+requirement → service, and whatever later modules register onward (pipeline, deployment, slo)."""
 
-Each level names the linkable type (core/links) whose rows are its items, the link types that
-lead into it from the level above, and link types between two items of the level itself
-(a requirement derived from another is reached through its parent)."""
+# Each level names the linkable type (core/links) whose rows are its items, the link types that
+# lead into it from the level above, and link types between two items of the level itself
+# (a requirement derived from another is reached through its parent).
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """The traceability matrix from plain rows: one row per path down the chain of levels, with
-forward coverage, orphans and Suspect counts per level. No database, no HTTP.
+forward coverage, orphans and Suspect counts per level. No database, no HTTP."""
 
-Definitions (level L, next level L+1):
-- coverage: share of L's items with at least one link to an item of L+1 (none at the bottom);
-- orphans: items of L (below the top) that no item of L-1 links to, and that are not derived
-  (a link inside the level, e.g. requirement -derives-> requirement) from an item that is reached;
-- suspect: links leaving L's items — to L+1 or to a derived item of L — in state suspect.
-Invalid links (one end deleted) count as absent. Rows follow the items' given order; a path
-that stops early leaves blank (None) cells, and an orphan starts its rows at its own level."""
+# Definitions (level L, next level L+1):
+# - coverage: share of L's items with at least one link to an item of L+1 (none at the bottom);
+# - orphans: items of L (below the top) that no item of L-1 links to, and that are not derived
+#   (a link inside the level, e.g. requirement -derives-> requirement) from an item reached;
+# - suspect: links leaving L's items — to L+1 or to a derived item of L — in state suspect.
+# Invalid links (one end deleted) count as absent. Rows follow the items' given order; a path
+# that stops early leaves blank (None) cells, and an orphan starts its rows at its own level.
 
 from __future__ import annotations
 
@@ -193,10 +193,8 @@ def build_matrix(
     links: Links,
     top: Sequence[int] | None = None,
 ) -> Matrix:
-    """The matrix of `items` (level key → ids in display order) joined by `links`.
-
-    `top` keeps only the paths from those top-level items (e.g. one goal): the summary then
-    counts the items and links those paths reach, so nothing in it is an orphan."""
+    """The matrix of `items` (level key → ids in display order) joined by `links`; `top` keeps
+    only the paths from those top-level items (the summary then counts only what they reach)."""
     with collector_paused():
         return _build(list(levels), items, links, top)
 
@@ -242,9 +240,9 @@ def _build(
 def _adjacency(
     levels: list[str], ranks: list[dict[int, int]], links: Links
 ) -> tuple[list[dict[int, list[Cell]]], list[dict[int, list[Cell]]], list[int]]:
-    """Forward (level → next) and within-level links as cells, targets in display order; one
-    cell per pair of items, Suspect if any link between them is; Suspect links per level.
-    Links to or from an item not in `items`, and invalid links, are left out."""
+    """Forward (level → next) and within-level links as cells in display order, and Suspect
+    links per level; links to or from an item not in `items`, and invalid links, left out."""
+    # One cell per pair of items, Suspect if any link between them is.
     depth = len(levels)
     forward: list[dict[int, list[Cell]]] = [{} for _ in range(depth)]
     within: list[dict[int, list[Cell]]] = [{} for _ in range(depth)]

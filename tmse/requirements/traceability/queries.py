@@ -37,9 +37,10 @@ def level_items(session: Session, level: Level) -> tuple[list[int], dict[int, st
 
 
 def plain_rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
-    """The driver's own tuples, skipping SQLAlchemy's row objects: for a few hundred thousand
-    links that is a fifth of the matrix's time. Only for statements whose values are the
-    chain's own constants (type and link type names), rendered inline."""
+    """The driver's own tuples, skipping SQLAlchemy's row objects (a fifth of the matrix's time
+    for a few hundred thousand links)."""
+    # Only for statements whose values are the chain's own constants (type and link type
+    # names), rendered inline.
     connection = session.connection()
     sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.cursor()
@@ -63,11 +64,10 @@ def chain_steps(levels: Sequence[Level]) -> list[tuple[Level, Level, tuple[str, 
 
 
 def chain_links(session: Session, levels: Sequence[Level]) -> dict[tuple[str, str], list[Link]]:
-    """The chain's links by step, (source id, target id, state), invalid ones left out.
-
-    One pass over the links table, each row tagged with its step in SQL: a query per step
-    would let the planner walk an index on the target type for most of the table, once per
-    step, which costs twice a plain scan."""
+    """The chain's links by step, (source id, target id, state), invalid ones left out."""
+    # One pass over the links table, each row tagged with its step in SQL: a query per step
+    # would let the planner walk an index on the target type for most of the table, once per
+    # step, which costs twice a plain scan.
     steps = chain_steps(levels)
     links: dict[tuple[str, str], list[Link]] = {(u.key, lo.key): [] for u, lo, _ in steps}
     if not steps:

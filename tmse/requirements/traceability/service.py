@@ -60,8 +60,9 @@ def trace_matrix(
     session: Session, goal_id: int | None = None, baseline_id: int | None = None
 ) -> TraceMatrix:
     """The whole matrix (paths from `goal_id` only, when given); with `baseline_id`, the
-    requirement level and the links leaving it come from that baseline's snapshot. Kept until
-    the next write: paging through it, or exporting what the page shows, reads it once."""
+    requirement level and its links come from that baseline's snapshot."""
+    # Kept until the next write: paging through it, or exporting what the page shows, reads it
+    # once.
     levels = tuple(REGISTRY.levels())
     return _kept.get(
         session,

@@ -1,8 +1,4 @@
-"""The backlog query: filters, custom-field columns, ranking by RICE, WSJF or MoSCoW.
-
-A ranked page reads an index in rank order (score DESC NULLS LAST, id); the total is counted
-once per data version and filter set (the audit head versions all data, as for the catalog's
-graph), so paging through 50,000 requirements does not count them again on every request."""
+"""The backlog query: filters, custom-field columns, ranking by RICE, WSJF or MoSCoW."""
 
 from __future__ import annotations
 
@@ -17,6 +13,10 @@ from tmse.core.input_types import parse_int32
 from tmse.core.version_memo import VersionMemo
 from tmse.requirements import custom_fields
 from tmse.requirements.models import MOSCOW_RANK, CustomFieldDefinition, Requirement
+
+# A ranked page reads an index in rank order (score DESC NULLS LAST, id); the total is counted
+# once per data version and filter set (the audit head versions all data, as for the catalog's
+# graph), so paging through 50,000 requirements does not count them again on every request.
 
 MODELS = ("rice", "wsjf", "moscow")
 SORTABLE: dict[str, Any] = {
@@ -135,13 +135,35 @@ def order_by(
 ROW_COLUMNS = [
     getattr(Requirement, name)
     for name in (
-        "id", "title", "type", "status", "channel", "requester", "external_key", "project_id",
-        "release_id", "milestone_id", "product_manager_id", "moscow", "effort_days",
-        "rice_reach", "rice_impact", "rice_confidence", "rice_effort", "rice_score",
-        "wsjf_value", "wsjf_time_criticality", "wsjf_risk_reduction", "wsjf_job_size",
-        "wsjf_score", "custom", "version", "created_at", "updated_at",
+        "id",
+        "title",
+        "type",
+        "status",
+        "channel",
+        "requester",
+        "external_key",
+        "project_id",
+        "release_id",
+        "milestone_id",
+        "product_manager_id",
+        "moscow",
+        "effort_days",
+        "rice_reach",
+        "rice_impact",
+        "rice_confidence",
+        "rice_effort",
+        "rice_score",
+        "wsjf_value",
+        "wsjf_time_criticality",
+        "wsjf_risk_reduction",
+        "wsjf_job_size",
+        "wsjf_score",
+        "custom",
+        "version",
+        "created_at",
+        "updated_at",
     )
-]  # fmt: skip
+]
 _DECIMALS = ("effort_days", "rice_impact", "rice_effort")
 
 

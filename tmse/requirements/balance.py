@@ -1,11 +1,11 @@
-"""The MoSCoW balance: the share of effort planned as Must-have, against a limit (60% by default).
-
-A release or project whose Must-haves take more than the limit has no room left for surprises:
-the usual DSDM guidance. Pure: plain numbers in, the share out."""
+"""The MoSCoW balance: the share of effort planned as Must-have, against a limit (60% default)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# A release or project whose Must-haves take more than the limit has no room left for surprises:
+# the usual DSDM guidance. Pure: plain numbers in, the share out.
 
 DEFAULT_LIMIT_PCT = 60
 

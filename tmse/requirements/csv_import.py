@@ -1,8 +1,5 @@
 """CSV import of requirements, all or nothing: every row is mapped and validated first; one bad
-row and nothing is stored, and the 422 lists every bad row with its line number and field.
-
-Rows with a key seen before (Jira "Issue key", or the generic `external_key` column) update that
-requirement instead of adding another, so importing the same file twice changes nothing."""
+row and nothing is stored, and the 422 lists every bad row with its line number and field."""
 
 from __future__ import annotations
 
@@ -21,6 +18,9 @@ from tmse.integrations.jira import MAPPINGS, Lookups, Mapping, Row, map_row
 from tmse.planning.models import Project, Release
 from tmse.requirements import custom_fields, service
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
+
+# Rows with a key seen before (Jira "Issue key", or the generic `external_key` column) update
+# that requirement instead of adding another, so importing the same file twice changes nothing.
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,9 +47,9 @@ class ImportOutcome:
 
 
 def read_rows(text: str) -> tuple[list[str], list[tuple[int, Row]]]:
-    """(header, [(line number where the record starts, [(header, cell), ...]), ...]).
-    Line numbers count physical lines, so a quoted cell spanning lines keeps them true; a file
-    that is not strictly CSV (see tmse.integrations.csv_table) is a 422 naming each line."""
+    """(header, [(line where the record starts, [(header, cell), ...]), ...]); a file that is not
+    strictly CSV (see tmse.integrations.csv_table) is a 422 naming each line."""
+    # Line numbers count physical lines, so a quoted cell spanning lines keeps them true.
     try:
         header, table = read_table(text)
     except CsvRefused as refused:

@@ -1,6 +1,5 @@
-"""Custom fields of requirements: administrators define them per requirement type; every value
-is checked against its definition on input (form, API, CSV), and the backlog filters and sorts
-by them in SQL through JSON path expressions (SQLite json_extract, PostgreSQL ->>)."""
+"""Custom fields of requirements: definitions per requirement type, values checked on every
+input, and JSON path expressions the backlog filters and sorts by."""
 
 from __future__ import annotations
 
@@ -16,6 +15,8 @@ from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
 from tmse.requirements.models import CustomFieldDefinition, CustomFieldKind, Requirement
+
+# Administrators define the fields; the JSON paths are SQLite json_extract and PostgreSQL ->>.
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 SELECTS = (CustomFieldKind.SINGLE_SELECT, CustomFieldKind.MULTI_SELECT)

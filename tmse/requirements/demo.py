@@ -1,8 +1,5 @@
-"""Demo step "requirements": ~300 requirements across the demo projects, in every triage, review
-and delivery state, with MoSCoW, RICE and WSJF components, two custom fields (customer tier,
-target date), every intake channel, and trace links: initiative → requirement (includes),
-requirement → service (touches), requirement → requirement (derives, duplicates). One release
-plans more than 60% of its effort as Must-have. `--size large` adds 50,000 more (demo_large)."""
+"""Demo step "requirements": ~300 requirements in every state, with priorities, custom fields,
+every intake channel and trace links; `--size large` adds 50,000 more (demo_large)."""
 
 from __future__ import annotations
 
@@ -27,6 +24,10 @@ from tmse.requirements.demo_large import (
 )
 from tmse.requirements.models import Channel, MoSCoW, Requirement, RequirementStatus
 
+# MoSCoW, RICE and WSJF components; two custom fields (customer tier, target date); links
+# initiative → requirement (includes), requirement → service (touches), requirement →
+# requirement (derives, duplicates). One release plans more than 60% of its effort as Must-have.
+
 SMALL_REQUIREMENTS = 300
 # A few that read well at the top of the backlog.
 SHOWCASE = (
@@ -39,16 +40,28 @@ SHOWCASE = (
 
 def _custom_fields(ctx: DemoContext, session: Any) -> tuple[str, str]:
     tier = custom_fields.create_definition(
-        session, ctx.actor,
-        {"key": "customer_tier", "label_en": "Customer tier", "label_zh": "客户等级",
-         "kind": "single_select", "options": ["Enterprise / 大客户", "SMB / 中小商户",
-                                              "Consumer / 个人用户"], "position": 1},
-    )  # fmt: skip
+        session,
+        ctx.actor,
+        {
+            "key": "customer_tier",
+            "label_en": "Customer tier",
+            "label_zh": "客户等级",
+            "kind": "single_select",
+            "options": ["Enterprise / 大客户", "SMB / 中小商户", "Consumer / 个人用户"],
+            "position": 1,
+        },
+    )
     target = custom_fields.create_definition(
-        session, ctx.actor,
-        {"key": "target_date", "label_en": "Target date", "label_zh": "目标日期",
-         "kind": "date", "position": 2},
-    )  # fmt: skip
+        session,
+        ctx.actor,
+        {
+            "key": "target_date",
+            "label_en": "Target date",
+            "label_zh": "目标日期",
+            "kind": "date",
+            "position": 2,
+        },
+    )
     return tier.key, target.key
 
 
@@ -117,9 +130,15 @@ def create_requirements(ctx: DemoContext) -> None:
         first = session.scalar(select(func.max(Requirement.id))) or 0
         planned = list(range(first + 1, first + 1 + len(rows)))
         links = plan_links(
-            rng, rows, planned, initiatives, services,
-            touches=(0, 2), derives_share=0.1, includes_share=0.85,
-        )  # fmt: skip
+            rng,
+            rows,
+            planned,
+            initiatives,
+            services,
+            touches=(0, 2),
+            derives_share=0.1,
+            includes_share=0.85,
+        )
         ctx.expect(len(rows) + len(links))
         ids = insert_requirements(writer, rows)
         assert ids == planned

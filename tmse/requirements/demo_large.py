@@ -1,9 +1,5 @@
-"""Generated requirements and their trace links, written in bulk: rows planned in Python, scores
-computed by the same pure functions as the flush hook, INSERTed with executemany and audited
-with one chained entry per row (`tmse.core.audit.record_many`, through the catalog's BulkWriter).
-
-The small demo writes its ~300 requirements this way too; `--size large` writes ≥ 50,000 with
-≥ 200,000 links (includes, touches, derives, duplicates)."""
+"""Generated requirements and their trace links, written in bulk (the small demo's ~300 and the
+large size's ≥ 50,000 with ≥ 200,000 links)."""
 
 from __future__ import annotations
 
@@ -31,6 +27,10 @@ from tmse.requirements.scoring import (
     WSJF_SCALE,
     scores_of,
 )
+
+# Rows are planned in Python, scored by the same pure functions as the flush hook, INSERTed with
+# executemany and audited with one chained entry per row (`tmse.core.audit.record_many`, through
+# the catalog's BulkWriter).
 
 LARGE_REQUIREMENTS = 50_000
 STATUS_WEIGHTS = {
@@ -98,9 +98,14 @@ def load_scope(session: Session, ctx: DemoContext) -> Scope:
 
 
 def requirement_row(
-    rng: Any, index: int, scope: Scope, requesters: Sequence[str], managers: Sequence[int],
-    today: dt.date, custom_keys: tuple[str, str] | None,
-) -> dict[str, Any]:  # fmt: skip
+    rng: Any,
+    index: int,
+    scope: Scope,
+    requesters: Sequence[str],
+    managers: Sequence[int],
+    today: dt.date,
+    custom_keys: tuple[str, str] | None,
+) -> dict[str, Any]:
     """One planned requirement as a row for INSERT, scores included."""
     area, feature = rng.choice(AREAS), rng.choice(FEATURES)
     status = _pick(rng, STATUS_WEIGHTS)
@@ -252,18 +257,31 @@ def create_large_requirements(ctx: DemoContext, writer: BulkWriter, base: dict[s
     rng = ctx.random
     session = writer.session
     rows = [
-        requirement_row(rng, 10_000 + i, base["scope"], base["requesters"], base["managers"],
-                        base["today"], base["custom_keys"])
+        requirement_row(
+            rng,
+            10_000 + i,
+            base["scope"],
+            base["requesters"],
+            base["managers"],
+            base["today"],
+            base["custom_keys"],
+        )
         for i in range(LARGE_REQUIREMENTS)
-    ]  # fmt: skip
+    ]
     first = (
         session.scalar(select(Requirement.id).order_by(Requirement.id.desc()).limit(1)) or 0
     ) + 1
     planned_ids = list(range(first, first + len(rows)))
     links = plan_links(
-        rng, rows, planned_ids, base["initiatives"], base["services"],
-        touches=(2, 4), derives_share=0.6, includes_share=0.95,
-    )  # fmt: skip
+        rng,
+        rows,
+        planned_ids,
+        base["initiatives"],
+        base["services"],
+        touches=(2, 4),
+        derives_share=0.6,
+        includes_share=0.95,
+    )
     ctx.expect(base["done"] + len(rows) + len(links))
     ids = insert_requirements(writer, rows)
     assert ids == planned_ids

@@ -1,11 +1,11 @@
-"""Translatable names of requirement statuses, MoSCoW priorities and workflow actions.
-
-Each carries a Babel context: "Pending" or "Approved" of a requirement reads differently in
-Chinese from the same word on a decision or a change request."""
+"""Translatable names of requirement statuses, MoSCoW priorities and workflow actions."""
 
 from __future__ import annotations
 
 from tmse.core.messages import NP_, Message
+
+# Each carries a Babel context: "Pending" or "Approved" of a requirement reads differently in
+# Chinese from the same word on a decision or a change request.
 
 STATUS_LABELS: dict[str, Message] = {
     "pending": NP_("requirement status", "Pending"),

@@ -1,7 +1,4 @@
-"""The requirement: who asked and how, its triage and review state, its priority components.
-
-Scores (RICE, WSJF) are stored only as derived columns, so the backlog can sort in SQL; they
-are recomputed from their components on every flush (requirements/scoring.py)."""
+"""The requirement: who asked and how, its triage and review state, its priority components."""
 
 from __future__ import annotations
 
@@ -28,6 +25,9 @@ from sqlalchemy.sql.elements import ColumnClause
 from tmse.core.db import Base, Timestamped, Versioned
 from tmse.core.links.registry import register as register_linkable
 from tmse.requirements.scoring import refresh_scores
+
+# Scores (RICE, WSJF) are stored only as derived columns, so the backlog can sort in SQL; they
+# are recomputed from their components on every flush (requirements/scoring.py).
 
 
 class RequirementType(StrEnum):

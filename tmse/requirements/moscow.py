@@ -1,6 +1,5 @@
-"""Must-have effort of releases and projects from the stored requirements (the balance itself is
-computed in balance.py). Rejected and duplicate requirements are not planned work and count for
-nothing."""
+"""Must-have effort of releases and projects from the stored requirements; the balance itself
+is computed in balance.py."""
 
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ from tmse.core.version_memo import VersionMemo
 from tmse.planning.models import Project, Release
 from tmse.requirements.balance import DEFAULT_LIMIT_PCT, MustShare, must_share
 from tmse.requirements.models import MoSCoW, Requirement
+
+# Rejected and duplicate requirements are not planned work and count for nothing.
 
 NOT_PLANNED = ("rejected", "duplicate")
 

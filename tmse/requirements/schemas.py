@@ -1,7 +1,4 @@
-"""Request and response models of the requirements API (intake, backlog, custom fields).
-
-Field rules (RICE and WSJF scales, non-negative effort, custom values) are checked once, in
-service.validate_changes, for every way in: these models only give the JSON its shape."""
+"""Request and response models of the requirements API (intake, backlog, custom fields)."""
 
 from __future__ import annotations
 
@@ -21,6 +18,9 @@ from tmse.core.input_types import (
     amount,
     line,
 )
+
+# Field rules (RICE and WSJF scales, non-negative effort, custom values) are checked once, in
+# service.validate_changes, for every way in: these models only give the JSON its shape.
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
 

@@ -1,14 +1,14 @@
-"""RICE and WSJF scores from their components (pure: plain values in, scores out).
-
-RICE = reach × impact × confidence% / effort (person-months); impact on 3, 2, 1, 0.5, 0.25,
-confidence on 100, 80, 50. WSJF = (user-business value + time criticality + risk reduction or
-opportunity enablement) / job size, each on 1, 2, 3, 5, 8, 13, 20. A score is None while any of
-its components is missing: an unscored item ranks last rather than as zero."""
+"""RICE and WSJF scores from their components (pure: plain values in, scores out)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+# RICE = reach × impact × confidence% / effort (person-months); impact on 3, 2, 1, 0.5, 0.25,
+# confidence on 100, 80, 50. WSJF = (user-business value + time criticality + risk reduction or
+# opportunity enablement) / job size, each on 1, 2, 3, 5, 8, 13, 20. A score is None while any of
+# its components is missing: an unscored item ranks last rather than as zero.
 
 RICE_IMPACTS: tuple[Decimal, ...] = tuple(Decimal(v) for v in ("3", "2", "1", "0.5", "0.25"))
 RICE_CONFIDENCES: tuple[int, ...] = (100, 80, 50)

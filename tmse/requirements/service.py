@@ -1,7 +1,5 @@
 """Intake and editing of requirements: one validation for every way in (form, API, CSV, change
-requests), audited writes, approvals reset on content edits, baselined content guarded.
-
-Status is not edited here: triage, review and delivery transitions have rules of their own."""
+requests), audited writes, approvals reset on content edits, baselined content guarded."""
 
 from __future__ import annotations
 
@@ -30,6 +28,8 @@ from tmse.requirements.models import (
 )
 from tmse.requirements.review import service as review
 from tmse.requirements.scoring import RICE_CONFIDENCES, RICE_IMPACTS, WSJF_SCALE
+
+# Status is not edited here: triage, review and delivery transitions have rules of their own.
 
 TEXT_LIMITS = {"title": 300, "description": 20000, "acceptance_criteria": 20000, "requester": 200}
 WSJF_FIELDS = ("wsjf_value", "wsjf_time_criticality", "wsjf_risk_reduction", "wsjf_job_size")
@@ -208,10 +208,9 @@ def validate_changes(
     prefix: str = "changes.",
 ) -> dict[str, Any]:
     """Check proposed field changes as every write does and return them normalised; one 422
-    names every field at fault (`changes.effort_days`, `changes.custom.tier`, ...).
-
-    `custom` merges into the stored values (null removes a key) and comes back whole. With no
-    requirement, the changes describe a new one."""
+    names every field at fault (`changes.effort_days`, `changes.custom.tier`, ...)."""
+    # `custom` merges into the stored values (null removes a key) and comes back whole. With no
+    # requirement, the changes describe a new one.
     if not isinstance(changes, dict):
         raise InvalidInput(
             "Changes must be an object",

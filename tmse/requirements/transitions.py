@@ -1,6 +1,5 @@
-"""Moving a requirement through triage, joint review and delivery. Who may act, from which
-status, and where it leads is the table in workflow.py; transition_checks.py checks the payload
-first, then this writes the change and audits it (joint review's writes are review.service's)."""
+"""Moving a requirement through triage, joint review and delivery: the checks of
+transition_checks.py first, then the write and its audit entry."""
 
 from __future__ import annotations
 
@@ -20,6 +19,9 @@ from tmse.requirements.models import DUPLICATES, Requirement, RequirementStatus
 from tmse.requirements.review import service as review
 from tmse.requirements.transition_checks import forbidden, invalid, validate
 from tmse.requirements.workflow import Action, Verdict
+
+# Who may act, from which status, and where it leads is the table in workflow.py; joint
+# review's writes are review.service's.
 
 
 def get_requirement(session: Session, requirement_id: int) -> Requirement:

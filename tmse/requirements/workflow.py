@@ -1,10 +1,5 @@
-"""The requirement workflow as data: for each action, the statuses it starts from, the status it
-leads to, and the roles that own it. Pure: no database, no HTTP.
-
-`decide` answers one question for the service: may a user with these roles perform this action on
-a requirement in this status, and if so, where does it go? Who may act is checked before where
-the requirement stands, so a user who may never perform an action learns that first (403) rather
-than that the status is wrong (409)."""
+"""The requirement workflow as data: for each action, the statuses it starts from, the status
+it leads to, and the roles that own it. No database, no HTTP."""
 
 from __future__ import annotations
 
@@ -13,6 +8,11 @@ from enum import StrEnum
 
 from tmse.core.permissions import Role
 from tmse.requirements.models import RequirementStatus as S
+
+# `decide` answers one question for the service: may a user with these roles perform this
+# action on a requirement in this status, and if so, where does it go? Who may act is checked
+# before where the requirement stands, so a user who may never perform an action learns that
+# first (403) rather than that the status is wrong (409).
 
 
 class Action(StrEnum):

@@ -1,7 +1,7 @@
-"""Jira CSV exports (and tmse's own generic CSV columns) as requirement values.
+"""Jira CSV exports (and tmse's own generic CSV columns) as requirement values."""
 
-Requirements map each read row through `map_row(mapping, row, lookups)`: plain data in (the
-row's cells, the names it may resolve), plain data out. This package imports no domain."""
+# Requirements map each read row through `map_row(mapping, row, lookups)`: plain data in (the
+# row's cells, the names it may resolve), plain data out. This package imports no domain.
 
 from tmse.integrations.jira.mapping import (
     MAPPINGS,

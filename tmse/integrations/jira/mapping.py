@@ -1,8 +1,5 @@
-"""Column mappings from a CSV row to requirement values: the generic one (columns named after the
-fields) and the one for a Jira CSV export ("Issue key", "Summary", "Priority", ...).
-
-A mapping turns one row into (values, external key, errors); validation of the values is the
-caller's, as for every other way in."""
+"""Column mappings from a CSV row to requirement values: the generic one (columns named after
+the fields) and the one for a Jira CSV export ("Issue key", "Summary", "Priority", ...)."""
 
 from __future__ import annotations
 
@@ -13,6 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tmse.core.messages import Message, message
+
+# A mapping turns one row into (values, external key, errors); validation of the values is the
+# caller's, as for every other way in.
 
 # Jira's default priorities (Highest…Lowest) and the older scheme (Blocker…Trivial).
 JIRA_PRIORITY_TO_MOSCOW = {

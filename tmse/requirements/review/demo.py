@@ -1,7 +1,5 @@
-"""Demo step: the joint review history of the demo requirements. Approved, in-progress and done
-requirements get both approvals; those in review get review requests (many to the sign-in
-personas `pm`, `architect` and `lead`) and, on some, the product approval; the personas find
-notifications waiting, so the bell shows a count. Runs after the requirements step (320)."""
+"""Demo step: the joint review history of the demo requirements (approvals, review requests,
+the personas' notifications); runs after the requirements step (320)."""
 
 from __future__ import annotations
 
@@ -24,6 +22,10 @@ from tmse.requirements.review.models import (
     RequirementApproval,
     RequirementReviewRequest,
 )
+
+# Approved, in-progress and done requirements get both approvals; those in review get review
+# requests (many to the sign-in personas `pm`, `architect` and `lead`) and, on some, the product
+# approval; the personas find notifications waiting, so the bell shows a count.
 
 DELIVERED = [RequirementStatus.APPROVED, RequirementStatus.IN_PROGRESS, RequirementStatus.DONE]
 PERSONAS = {"pm": Role.PRODUCT_MANAGER, "architect": Role.ARCHITECT, "lead": Role.TECH_LEAD}

@@ -83,9 +83,8 @@ def ask_again(session: Session, actor: Actor, requirement_id: int, user_ids: Ite
 
 
 def reset_approvals(session: Session, actor: Actor, requirement: Requirement, reason: str) -> int:
-    """After a content edit: void all approvals, put an approved requirement back in review, ask
-    the reviewers again (their requests reopen, they are notified), audit. Returns the number of
-    approvals voided; 0 (and nothing written) when there were none."""
+    """After a content edit: void all approvals, back to review, ask the reviewers again, audit.
+    Returns the number of approvals voided; 0 (and nothing written) when there were none."""
     notified = reviewer_ids(session, requirement.id)
     voided = void_approvals(session, requirement.id, reason)
     if not voided:

@@ -126,6 +126,31 @@ def fields(response: Any) -> set[str]:
     return {e["field"] for e in response.json()["errors"]}
 
 
+@dataclass
+class Story:
+    """The people, the world and what earlier steps of the story leave for later ones."""
+
+    client: TestClient
+    db: Database
+    w: World
+    requester: Account
+    pm: Account
+    other_pm: Account
+    committee: Account
+    committee2: Account
+    both: Account
+    lead: Account
+    viewer: Account
+    r1_ref: str
+    cr: Any = None
+    decision: str = ""
+    first: Any = None
+    edited_cr: Any = None
+    second: Any = None
+    still: Any = None
+    window: Any = None
+
+
 def test_change_request_story(client: TestClient, db: Database, make_account: Any) -> None:
     requester = make_account("engineer", username="eve")
     pm = make_account("product_manager", username="pam")
@@ -136,8 +161,30 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     lead = make_account("tech_lead", username="ted")
     w = build(db, pm, other_pm)
     r1_ref = f"requirement:{w.r1}"
+    viewer = make_account("viewer")
+    people = (requester, pm, other_pm, committee, committee2, both, lead, viewer)
+    story = Story(client, db, w, *people, r1_ref)
+    _bad_input_changes_nothing(story)
+    _create_computes_and_stores_the_impact(story)
+    _the_board_decides_submitted_requests_with_two_seats(story)
+    _editing_resets_approvals_and_recomputes_the_impact(story)
+    _both_seats_approve_and_the_change_applies_atomically(story)
+    _an_outdated_request_is_refused_whole(story)
+    _freeze_windows_are_checked_listed_and_edited(story)
+    _a_freeze_blocks_all_but_emergencies(story)
+    _withdraw(story)
+    _filters_and_metrics(story)
+    _the_pages(story)
 
-    # --- bad input changes nothing --------------------------------------------------------------
+
+def _bad_input_changes_nothing(story: Story) -> None:
+    """Bad input changes nothing."""
+    client = story.client
+    db = story.db
+    w = story.w
+    requester = story.requester
+    pm = story.pm
+    viewer = story.viewer
     bad = client.post(
         BASE,
         json={
@@ -169,7 +216,6 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
         headers=requester.headers,
     )
     assert unknown.status_code == 422 and fields(unknown) == {"requirement_id"}
-    viewer = make_account("viewer")
     assert client.post(BASE, json={}, headers=viewer.headers).status_code == 403
     assert cr_count(db) == 0
 
@@ -181,7 +227,13 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     )
     assert direct.status_code == 409 and direct.json()["type"].endswith("change-request-required")
 
-    # --- create: the impact is computed and stored ----------------------------------------------
+
+def _create_computes_and_stores_the_impact(story: Story) -> None:
+    """Create: the impact is computed and stored."""
+    client = story.client
+    w = story.w
+    requester = story.requester
+    viewer = story.viewer
     created = client.post(
         BASE,
         json={
@@ -211,8 +263,19 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     fresh = client.get(f"{BASE}/{cr['id']}/impact", headers=viewer.headers).json()
     assert fresh["requirements"] == [w.r2, w.r3] and fresh["counts"] == impact["counts"]
     assert fresh["elapsed_ms"] >= 0
+    story.cr = cr
 
-    # --- the board decides submitted requests only, and only its two seats ----------------------
+
+def _the_board_decides_submitted_requests_with_two_seats(story: Story) -> None:
+    """The board decides submitted requests only, and only its two seats."""
+    client = story.client
+    requester = story.requester
+    pm = story.pm
+    other_pm = story.other_pm
+    committee = story.committee
+    committee2 = story.committee2
+    lead = story.lead
+    cr = story.cr
     decision = f"{BASE}/{cr['id']}/decisions"
     draft = client.post(decision, json={"decision": "approve"}, headers=committee.headers)
     assert draft.status_code == 409 and "Submit it first" in draft.json()["detail"]
@@ -243,8 +306,17 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert again.status_code == 403 and "both seats" in again.json()["detail"]
     seat_taken = client.post(decision, json={"decision": "approve"}, headers=committee2.headers)
     assert seat_taken.status_code == 409 and "cora" in seat_taken.json()["detail"]
+    story.decision = decision
+    story.first = first
 
-    # --- editing resets approvals and recomputes the impact -------------------------------------
+
+def _editing_resets_approvals_and_recomputes_the_impact(story: Story) -> None:
+    """Editing resets approvals and recomputes the impact."""
+    client = story.client
+    w = story.w
+    requester = story.requester
+    cr = story.cr
+    first = story.first
     version = first.json()["version"]
     stale = client.patch(
         f"{BASE}/{cr['id']}",
@@ -283,8 +355,24 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
         headers=requester.headers,
     ).json()
     assert second["status"] == "submitted" and second["submitted_at"]
+    story.edited_cr = edited_cr
+    story.second = second
 
-    # --- both seats approve: applied atomically, r1's links turn Suspect ------------------------
+
+def _both_seats_approve_and_the_change_applies_atomically(story: Story) -> None:
+    """Both seats approve: applied atomically, r1's links turn Suspect."""
+    client = story.client
+    db = story.db
+    w = story.w
+    requester = story.requester
+    pm = story.pm
+    committee = story.committee
+    committee2 = story.committee2
+    both = story.both
+    r1_ref = story.r1_ref
+    cr = story.cr
+    decision = story.decision
+    edited_cr = story.edited_cr
     assert link_states(db)[(r1_ref, f"requirement:{w.r2}")] == "valid"
     assert (
         client.post(decision, json={"decision": "approve"}, headers=committee.headers).status_code
@@ -339,7 +427,15 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     )
     assert after_done.status_code == 409
 
-    # --- the outdated request is refused whole ---------------------------------------------------
+
+def _an_outdated_request_is_refused_whole(story: Story) -> None:
+    """The outdated request is refused whole."""
+    client = story.client
+    db = story.db
+    w = story.w
+    pm = story.pm
+    committee = story.committee
+    second = story.second
     second_decision = f"{BASE}/{second['id']}/decisions"
     assert (
         client.post(
@@ -355,8 +451,17 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert still["status"] == "submitted" and len(still["approvals"]) == 1
     with db.session() as s:
         assert s.get(Requirement, w.r1).moscow is None  # type: ignore[union-attr]
+    story.still = still
 
-    # --- freeze windows --------------------------------------------------------------------------
+
+def _freeze_windows_are_checked_listed_and_edited(story: Story) -> None:
+    """Freeze windows: checked when written, listed by the day they cover, edited, deleted."""
+    client = story.client
+    w = story.w
+    requester = story.requester
+    committee = story.committee
+    lead = story.lead
+    viewer = story.viewer
     today = dt.datetime.now(dt.UTC).date()
     start, end = today - dt.timedelta(days=3), today + dt.timedelta(days=9)
     fw = "/api/v1/freeze-windows"
@@ -427,7 +532,14 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert client.delete(past_path, headers=requester.headers).status_code == 403
     assert client.delete(past_path, headers=committee.headers).status_code == 204
     assert client.get(past_path, headers=viewer.headers).status_code == 404
+    story.window = window
 
+
+def _a_freeze_blocks_all_but_emergencies(story: Story) -> None:
+    """A freeze window blocks approving a non-emergency request; rejecting and emergencies pass."""
+    client, w, window, second = story.client, story.w, story.window, story.second
+    requester, committee, both, viewer = story.requester, story.committee, story.both, story.viewer
+    start, end = window.json()["starts_on"], window.json()["ends_on"]
     # A request on r4 (same release, no product manager): blocked, but rejection still works.
     frozen = client.post(
         BASE,
@@ -493,7 +605,14 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     passed = client.post(e_decision, json={"decision": "approve"}, headers=committee.headers)
     assert passed.status_code == 200 and passed.json()["status"] == "applied"
 
-    # --- withdraw --------------------------------------------------------------------------------
+
+def _withdraw(story: Story) -> None:
+    """Only the requester withdraws a request."""
+    client = story.client
+    requester = story.requester
+    pm = story.pm
+    second = story.second
+    still = story.still
     w_path = f"{BASE}/{second['id']}/withdraw"
     assert (
         client.post(w_path, json={"version": still["version"]}, headers=pm.headers).status_code
@@ -502,7 +621,12 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     withdrawn = client.post(w_path, json={"version": still["version"]}, headers=requester.headers)
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
 
-    # --- filters and metrics ---------------------------------------------------------------------
+
+def _filters_and_metrics(story: Story) -> None:
+    """Filters and metrics."""
+    client = story.client
+    w = story.w
+    viewer = story.viewer
     for_r4 = client.get(f"{BASE}?requirement={w.r4}", headers=viewer.headers).json()
     assert {i["status"] for i in for_r4["items"]} == {"rejected", "applied"}
     assert (
@@ -522,7 +646,15 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert client.get(f"{BASE}/metrics?release=999", headers=viewer.headers).status_code == 404
     assert client.get(f"{BASE}/metrics", headers=viewer.headers).status_code == 422
 
-    # --- the pages -------------------------------------------------------------------------------
+
+def _the_pages(story: Story) -> None:
+    """The pages show the board, a request and its form, in English and Chinese."""
+    client = story.client
+    db = story.db
+    w = story.w
+    viewer = story.viewer
+    cr = story.cr
+    window = story.window
     login(client, "cora")
     board = client.get("/changes")
     assert board.status_code == 200, board.text
@@ -538,8 +670,13 @@ def test_change_request_story(client: TestClient, db: Database, make_account: An
     assert 'data-field="effort_days"' in detail.text and f"REQ-{w.r2}" in detail.text
     assert 'data-ref="service:' in detail.text
     csrf = client.cookies.get("tmse_csrf", "")
-    form = {"requirement_id": str(w.r2), "title": "Instalment plan API", "effort_days": "-4",
-            "reason": "Smaller", "csrf_token": csrf}  # fmt: skip
+    form = {
+        "requirement_id": str(w.r2),
+        "title": "Instalment plan API",
+        "effort_days": "-4",
+        "reason": "Smaller",
+        "csrf_token": csrf,
+    }
     refused_form = client.post("/changes/new", data=form)
     assert refused_form.status_code == 422
     assert 'data-field-error="effort_days"' in refused_form.text

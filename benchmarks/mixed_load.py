@@ -104,7 +104,12 @@ def list_cpu_ms(base: str, server_pid: int, token: str, requests: int = 200) -> 
 
 
 def measure(
-    args: argparse.Namespace, base: str, env: dict[str, str], workdir: Path, password: str
+    args: argparse.Namespace,
+    base: str,
+    env: dict[str, str],
+    workdir: Path,
+    password: str,
+    server_pid: int,
 ) -> dict[str, Any]:
     tokens = [
         tmse(env, workdir, "token", "create", "--user", "admin", "--name", f"reader {i}")
@@ -141,14 +146,24 @@ def measure(
     load_before = os.getloadavg()
     thread = threading.Thread(target=writer)
     thread.start()
+    cpu_before = cpu_seconds(server_pid)
     reads = run_clients(host, port, per_client, args.duration, args.warmup)
     thread.join()
+    server_cpu = cpu_seconds(server_pid) - cpu_before  # warm-up included, as are its reads
+    lookups = [
+        line
+        for line in httpx.get(f"{base}/metrics").text.splitlines()
+        if line.startswith("tmse_read_cache_lookups_total{")
+    ]
     return {
         "urls": {"api": len(api), "pages": len(pages)},
         "reads": reads,
         "write_latencies": written["latencies"],
         "write_failures": written["failures"],
         "load_average_before": load_before,
+        "server_cpu_s": server_cpu,
+        "cache_lookups": lookups,
+        "window_s": args.warmup + args.duration,
         "tokens": tokens,
     }
 
@@ -170,6 +185,12 @@ def figures(measured: dict[str, Any], cpu_ms: float) -> dict[str, Any]:
         "write_errors": len(failures),
         "write_error_samples": failures[:5],
         "list_cpu_ms": round(cpu_ms, 2),
+        # Server CPU over the load (both workers) per read at the measured rate: what the
+        # machine's other work does not change much.
+        "server_cpu_ms_per_read": round(
+            1000 * measured["server_cpu_s"] / max(1.0, reads.rps * measured["window_s"]), 2
+        ),
+        "server_cpu_pct": round(100 * measured["server_cpu_s"] / measured["window_s"], 1),
     }
 
 
@@ -196,7 +217,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         try:
             wait_ready(base, server)
-            measured = measure(args, base, env, workdir, password)
+            measured = measure(args, base, env, workdir, password, server.pid)
             cpu_ms = list_cpu_ms(base, server.pid, measured["tokens"][0])
         finally:
             server.terminate()
@@ -210,12 +231,17 @@ def main() -> int:
     for key in ("read_p50_ms", "read_p95_ms", "reads_per_s", "write_p50_ms", "write_p95_ms"):
         print(f"  {key}: {result[key]}")
     print(f"  list_cpu_ms (server CPU, uncached 50-row list): {result['list_cpu_ms']}")
+    print(
+        f"  server CPU: {result['server_cpu_pct']} % of a core, "
+        f"{result['server_cpu_ms_per_read']} ms per read"
+    )
     print(f"  errors: {result['read_errors']} reads, {result['write_errors']} writes")
     for sample in result["read_error_samples"] + result["write_error_samples"]:
         print(f"    {sample}")
     for name, met in checks.items():
         limit = TARGETS.get(name, 0)
         print(f"  {name}: {'met' if met else 'MISSED'} (target {limit:g})")
+    print("  read cache (whole run): " + "; ".join(measured["cache_lookups"]))
     load_before, load_after = measured["load_average_before"], os.getloadavg()
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     report = {
@@ -229,6 +255,7 @@ def main() -> int:
         },
         "urls": measured["urls"],
         "figures": result,
+        "cache_lookups": measured["cache_lookups"],
         "targets": {
             name: {"limit": TARGETS.get(name, 0), "met": met} for name, met in checks.items()
         },

@@ -132,6 +132,7 @@ def writes(client: httpx.Client) -> Iterator[tuple[str, Write]]:
     projects = _first(client, "/api/v1/delivery/projects", 3)
     goals = _first(client, "/api/v1/strategy/goals", 3)
     versions: dict[str, int] = {}
+    created: list[int] = []
 
     def version_of(path: str) -> int:
         if path not in versions:
@@ -147,7 +148,10 @@ def writes(client: httpx.Client) -> Iterator[tuple[str, Write]]:
         return answer
 
     def create_requirement(turn: int) -> httpx.Response:
-        return client.post("/api/v1/requirements", json={"title": f"Mixed load request {turn}"})
+        answer = client.post("/api/v1/requirements", json={"title": f"Mixed load request {turn}"})
+        if answer.status_code == 201:
+            created.append(int(answer.json()["id"]))
+        return answer
 
     def edit_service(turn: int) -> httpx.Response:
         name = services[turn % len(services)]
@@ -159,7 +163,8 @@ def writes(client: httpx.Client) -> Iterator[tuple[str, Write]]:
         return client.post("/api/v1/standards/facts", json=payload)
 
     def edit_requirement(turn: int) -> httpx.Response:
-        path = f"/api/v1/requirements/{requirements[turn % len(requirements)]}"
+        # One this run created: demo requirements may be in a state that takes no edits.
+        path = f"/api/v1/requirements/{(created or requirements)[-1]}"
         return edit(path, "description", f"Edited {turn}")
 
     def edit_project(turn: int) -> httpx.Response:

@@ -1,11 +1,11 @@
 """Which tables a statement reads and writes, seen on every engine, and their versions.
 
 Every statement any engine sends (ORM flushes, bulk DML, Core, `text()`, raw driver SQL) passes
-`before_cursor_execute`, so its SQL names the tables it touches: writes are noted on the
-connection and, when its transaction commits, the versions of those tables move on in that same
-transaction; reads are added to whatever is collecting (`collecting()`), so a kept answer knows
-the tables it was computed from. SQL tmse cannot attribute to a table (DDL, a `WITH` statement)
-moves `*`, which every kept answer depends on."""
+the cursor events, so its SQL names the tables it touches: writes that changed a row are noted
+on the connection and, when its transaction commits, the versions of those tables move on in
+that same transaction; reads are added to whatever is collecting (`collecting()`), so a kept
+answer knows the tables it was computed from. SQL tmse cannot attribute to a table (DDL, a
+`WITH` statement) moves `*`, which every kept answer depends on."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def note_read(tables: Iterable[str]) -> None:
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _seen(
+def _reading(
     conn: Connection,
     _cursor: Any,
     statement: str,
@@ -99,14 +99,34 @@ def _seen(
     context: Any,
     _executemany: bool,
 ) -> None:
+    collectors = _collectors.get()
+    if collectors and not (context is not None and context.execution_options.get(_OWN)):
+        read, _ = tables_of(statement)
+        for collector in collectors:
+            collector.update(read)
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _written(
+    conn: Connection,
+    cursor: Any,
+    statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
     if context is not None and context.execution_options.get(_OWN):
         return
-    read, written = tables_of(statement)
-    if written:
+    _, written = tables_of(statement)
+    if written and not _changed_nothing(cursor):
         conn.info.setdefault(_WRITTEN, set()).update(written)
-    if read:
-        for collector in _collectors.get():
-            collector.update(read)
+
+
+def _changed_nothing(cursor: Any) -> bool:
+    """An UPDATE or DELETE that matched no row (links marked suspect only when a fingerprint
+    differs, say). A statement with RETURNING counts its rows only as they are fetched, and -1
+    is a driver that does not know: both count as changes."""
+    return getattr(cursor, "description", None) is None and getattr(cursor, "rowcount", -1) == 0
 
 
 @event.listens_for(Engine, "begin")

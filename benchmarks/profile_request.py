@@ -1,0 +1,108 @@
+"""The server CPU of one uncached GET, in process, with its cProfile: where a request's time goes.
+
+    .venv/bin/python benchmarks/profile_request.py --database-url sqlite:////tmp/x/mixed.db \\
+        --user admin /api/v1/requirements?limit=50
+
+Each request carries a query parameter of its own, so the read cache never answers it; thread-pool
+hops run inline, so the profile sees the route's work as well as the framework's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+
+
+async def _inline(func: Callable[..., Any], *args: Any, **_: Any) -> Any:
+    return func(*args)
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", help="path and query, e.g. /api/v1/requirements?limit=50")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--user", default="admin", help="an API token is made for this user")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--top", type=int, default=35, help="lines of the profile to print")
+    parser.add_argument("--cookie", help="send this Cookie header instead of a token (pages)")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
+    anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
+    from tmse.app import create_app
+    from tmse.core.actor import Actor
+    from tmse.core.identity.credentials import create_token
+    from tmse.core.identity.service import user_by_name
+    from tmse.settings import Settings
+
+    settings = Settings(database_url=args.database_url, secret_key="profile", log_level="WARNING")
+    app = create_app(settings)
+    if args.cookie:
+        headers = [(b"cookie", args.cookie.encode())]
+    else:
+        with app.state.db.session() as session:
+            owner = user_by_name(session, args.user)
+            assert owner is not None, f"no user {args.user}"
+            _, token = create_token(session, Actor.system("profile"), owner, "profile")
+        headers = [(b"authorization", f"Bearer {token}".encode())]
+    path, _, query = args.path.partition("?")
+
+    async def one(turn: int) -> int:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": f"{query}&profile={turn}".encode(),
+            "headers": [(b"host", b"localhost"), *headers],
+            "client": ("127.0.0.1", 1),
+            "server": ("localhost", 80),
+            "app": app,
+        }
+        status = 0
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await app(scope, receive, send)
+        return status
+
+    async def run(first: int, count: int) -> None:
+        for turn in range(first, first + count):
+            status = await one(turn)
+            if status != 200:
+                raise SystemExit(f"{args.path} answered {status}")
+
+    asyncio.run(run(0, 20))  # first use of the route, its queries and templates
+    started = time.process_time()
+    asyncio.run(run(20, args.requests))
+    cpu_ms = 1000 * (time.process_time() - started) / args.requests
+    profile = cProfile.Profile()
+    profile.enable()
+    asyncio.run(run(20 + args.requests, args.requests))
+    profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+    print(f"{args.path}: {cpu_ms:.2f} ms CPU per request (without the profiler)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,7 @@ import yaml
 from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
-from tests.integrations.conftest import catalog_records
+from tests.helpers.backstage_examples import catalog_records
 from tmse.catalog.backstage.queries import export_backstage
 from tmse.catalog.backstage.service import import_backstage
 from tmse.catalog.models import Api, DataStore, Service, System
@@ -238,6 +238,10 @@ spec:
             "entity": "component:default/invoices",
             "field": "spec.owner",
             "message": "unknown owner 'ghost-team'",
+            "finding_message": {
+                "id": "unknown {what} '{name}'",
+                "params": {"what": {"id": "owner", "params": {}}, "name": "ghost-team"},
+            },
         }
     ]
     assert report.files_imported == ["org/groups.yaml"]

@@ -128,6 +128,7 @@ def _error(issue: Issue) -> dict[str, Any]:
         "entity": issue.entity,
         "field": issue.field,
         "message": issue.message,
+        "finding_message": issue.finding.to_json(),
     }
 
 

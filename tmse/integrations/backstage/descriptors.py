@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from tmse.core.messages import Message, message, render
 from tmse.integrations import yaml_safe
 
 API_VERSIONS = {"backstage.io/v1alpha1", "backstage.io/v1beta1"}
@@ -84,11 +85,17 @@ class Entity:
 
 @dataclass(frozen=True)
 class Issue:
+    """A problem at a line of a file: `finding` in any language, `message` in English."""
+
     source: str
     line: int
     entity: str | None
     field: str | None
-    message: str
+    finding: Message
+
+    @property
+    def message(self) -> str:
+        return render(self.finding, "en")
 
 
 @dataclass
@@ -116,7 +123,9 @@ def parse_catalog(text: str, source: str = "catalog-info.yaml") -> ParsedCatalog
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(error, "problem", None) or str(error)
-        result.issues.append(Issue(source, line, None, None, f"malformed YAML: {reason}"))
+        result.issues.append(
+            Issue(source, line, None, None, message("malformed YAML: {reason}", reason=reason))
+        )
         return result
     for node, document in documents:
         if document is None:
@@ -140,7 +149,9 @@ def parse_catalog_files(files: Mapping[str, str]) -> ParsedCatalog:
                     entity.line,
                     str(entity.ref),
                     "metadata.name",
-                    f"also defined in {first.source} line {first.line}",
+                    message(
+                        "also defined in {file} line {line}", file=first.source, line=first.line
+                    ),
                 )
             )
     return result
@@ -149,7 +160,9 @@ def parse_catalog_files(files: Mapping[str, str]) -> ParsedCatalog:
 def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source: str) -> None:
     line = node.start_mark.line + 1
     if not isinstance(document, dict):
-        result.issues.append(Issue(source, line, None, None, "a document must be a mapping"))
+        result.issues.append(
+            Issue(source, line, None, None, message("a document must be a mapping"))
+        )
         return
     kind = document.get("kind")
     raw_metadata = document.get("metadata")
@@ -157,11 +170,12 @@ def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source:
     name = metadata.get("name")
     namespace = metadata.get("namespace") or DEFAULT_NAMESPACE
     label = f"{str(kind).lower()}:{namespace}/{name}" if kind and name else None
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Message]] = []
     if document.get("apiVersion") not in API_VERSIONS:
-        problems.append(("apiVersion", f"expected one of {', '.join(sorted(API_VERSIONS))}"))
+        expected = ", ".join(sorted(API_VERSIONS))
+        problems.append(("apiVersion", message("expected one of {choices}", choices=expected)))
     if not isinstance(kind, str):
-        problems.append(("kind", "missing"))
+        problems.append(("kind", message("missing")))
     elif _canonical_kind(kind) not in REQUIRED_SPEC:
         result.skipped.append(f"{kind}:{name}")
         spec_of_skipped = document.get("spec")
@@ -174,19 +188,20 @@ def _add_document(result: ParsedCatalog, node: yaml.Node, document: Any, source:
                 result.memberships[name] = [str(g) for g in groups]
         return
     if not isinstance(name, str) or len(name) > 63 or not NAME_PATTERN.match(name):
-        problems.append(("metadata.name", "1–63 letters or digits, joined by '-', '_' or '.'"))
+        rule = message("1–63 letters or digits, joined by '-', '_' or '.'")
+        problems.append(("metadata.name", rule))
     spec = document.get("spec") if isinstance(document.get("spec"), dict) else None
     if spec is None:
-        problems.append(("spec", "missing"))
+        problems.append(("spec", message("missing")))
     elif isinstance(kind, str):
         problems += [
-            (f"spec.{key}", "required")
+            (f"spec.{key}", message("required"))
             for key in REQUIRED_SPEC[_canonical_kind(kind)]
             if key not in spec
         ]
     if problems:
-        for path, message in problems:
-            result.issues.append(Issue(source, _line_of(node, path) or line, label, path, message))
+        for path, finding in problems:
+            result.issues.append(Issue(source, _line_of(node, path) or line, label, path, finding))
         return
     assert isinstance(kind, str) and isinstance(name, str) and spec is not None
     result.entities.append(

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from tmse.core.messages import Message, message
 from tmse.core.safe_url import STORED_SCHEMES, url_scheme
 from tmse.integrations import yaml_safe
 from tmse.integrations.backstage.descriptors import (
@@ -123,20 +124,20 @@ class Draft:
     def label(self) -> str:
         return str(self.entity.ref)
 
-    def issue(self, path: str, message: str) -> Issue:
+    def issue(self, path: str, finding: Message) -> Issue:
         """An issue at a field; 'spec.definition+3' is the third line inside that field's text."""
         path, _, within = path.partition("+")
         if within:
             line = text_line_of(self.entity, path, int(within))
         else:
             line = line_of(self.entity, path)
-        return Issue(self.entity.source, line, self.label, path, message)
+        return Issue(self.entity.source, line, self.label, path, finding)
 
 
 def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
     """The record values of one entity and the problems with its field values."""
     draft = Draft(entity, TABLES[entity.kind], {})
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Message]] = []
     metadata, spec = entity.metadata, entity.spec
     limit = 2000 if entity.kind == "Group" else 4000
     description = _text(metadata.get("description"), "metadata.description", limit, problems)
@@ -182,8 +183,8 @@ def draft_entity(entity: Entity) -> tuple[Draft, list[Issue]]:
     return draft, _issues(draft, problems)
 
 
-def _issues(draft: Draft, problems: list[tuple[str, str]]) -> list[Issue]:
-    return [draft.issue(path, message) for path, message in problems]
+def _issues(draft: Draft, problems: list[tuple[str, Message]]) -> list[Issue]:
+    return [draft.issue(path, finding) for path, finding in problems]
 
 
 def _annotations(entity: Entity) -> dict[str, Any]:
@@ -191,59 +192,66 @@ def _annotations(entity: Entity) -> dict[str, Any]:
     return annotations if isinstance(annotations, dict) else {}
 
 
-def _text(value: Any, path: str, limit: int, problems: list[tuple[str, str]]) -> str:
+def _text(value: Any, path: str, limit: int, problems: list[tuple[str, Message]]) -> str:
     if value is None:
         return ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        problems.append((path, "must be text"))
+        problems.append((path, message("must be text")))
         return ""
     if len(str(value)) > limit:
-        problems.append((path, f"at most {limit} characters"))
+        problems.append((path, message("at most {limit} characters", limit=limit)))
     return str(value)
 
 
-def _choice(value: Any, path: str, allowed: tuple[str, ...], problems: list[Any]) -> str:
+def _choice(
+    value: Any, path: str, allowed: tuple[str, ...], problems: list[tuple[str, Message]]
+) -> str:
     if value not in allowed:
-        problems.append((path, f"'{value}' is not one of {', '.join(allowed)}"))
+        choices = ", ".join(allowed)
+        problems.append(
+            (path, message("'{value}' is not one of {choices}", value=value, choices=choices))
+        )
         return allowed[0]
     return str(value)
 
 
 def _reference(
-    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, str]]
+    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, Message]]
 ) -> Reference | None:
     value = spec.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.append((f"spec.{key}", "must be an entity reference such as 'name'"))
+        problems.append((f"spec.{key}", message("must be an entity reference such as 'name'")))
         return None
     return Reference(f"spec.{key}", value, parse_entity_ref(value.strip(), default_kind))
 
 
 def _references(
-    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, str]]
+    spec: dict[str, Any], key: str, default_kind: str, problems: list[tuple[str, Message]]
 ) -> list[Reference]:
     values = spec.get(key)
     if values is None:
         return []
     if not isinstance(values, list):
-        problems.append((f"spec.{key}", "must be a list of entity references"))
+        problems.append((f"spec.{key}", message("must be a list of entity references")))
         return []
     found = []
     for index, value in enumerate(values):
         path = f"spec.{key}.{index}"
         if not isinstance(value, str) or not value.strip():
-            problems.append((path, "must be an entity reference"))
+            problems.append((path, message("must be an entity reference")))
         elif not default_kind and ":" not in value:
-            problems.append((path, f"'{value}' needs a kind, e.g. component:{value}"))
+            problems.append(
+                (path, message("'{value}' needs a kind, e.g. component:{value}", value=value))
+            )
         else:
             found.append(Reference(path, value, parse_entity_ref(value.strip(), default_kind)))
     return found
 
 
 def _service_values(
-    entity: Entity, description: str, problems: list[tuple[str, str]]
+    entity: Entity, description: str, problems: list[tuple[str, Message]]
 ) -> dict[str, Any]:
     spec, annotations = entity.spec, _annotations(entity)
     values: dict[str, Any] = {
@@ -264,18 +272,19 @@ def _service_values(
     repository = values["repository"]
     if repository and (scheme := url_scheme(repository)) and scheme not in STORED_SCHEMES:
         # The same rule as the API's SafeUrl: a javascript: or data: link is never stored.
-        problems.append((f"metadata.annotations.{REPOSITORY}", f"{scheme}: links are refused"))
+        refused = message("{scheme}: links are refused", scheme=scheme)
+        problems.append((f"metadata.annotations.{REPOSITORY}", refused))
         values["repository"] = None
     return values
 
 
-def _tier(value: Any, path: str, problems: list[tuple[str, str]]) -> int | None:
+def _tier(value: Any, path: str, problems: list[tuple[str, Message]]) -> int | None:
     if value is None:
         return None
     try:
         return int(str(value))
     except ValueError:
-        problems.append((path, f"'{value}' is not a whole number"))
+        problems.append((path, message("'{value}' is not a whole number", value=value)))
         return None
 
 
@@ -287,7 +296,7 @@ def store_kind_of(engine: str) -> str:
 
 
 def _store_values(
-    entity: Entity, description: str, problems: list[tuple[str, str]]
+    entity: Entity, description: str, problems: list[tuple[str, Message]]
 ) -> dict[str, Any]:
     annotations = _annotations(entity)
     spec_type = _text(entity.spec.get("type"), "spec.type", 40, problems)
@@ -303,7 +312,7 @@ def _store_values(
 
 
 def _api_values(
-    entity: Entity, description: str, problems: list[tuple[str, str]]
+    entity: Entity, description: str, problems: list[tuple[str, Message]]
 ) -> dict[str, Any]:
     spec = entity.spec
     known_type = spec.get("type") in API_TYPES
@@ -316,12 +325,19 @@ def _api_values(
         text = definition
         problem = definition_problem(api_type, definition)
         if problem is not None:
-            offset, message = problem
-            problems.append((f"spec.definition+{offset}", message))
+            offset, finding = problem
+            problems.append((f"spec.definition+{offset}", finding))
     elif not (
         isinstance(definition, dict) and len(definition) == 1 and _is_placeholder(definition)
     ):
-        problems.append(("spec.definition", "must be the definition text or {$text: location}"))
+        problems.append(
+            (
+                "spec.definition",
+                message(
+                    "must be the definition text or {placeholder}", placeholder="{$text: location}"
+                ),
+            )
+        )
     return {
         "type": api_type,
         "lifecycle": _choice(spec.get("lifecycle"), "spec.lifecycle", LIFECYCLES, problems),
@@ -335,10 +351,10 @@ def _is_placeholder(value: dict[str, Any]) -> bool:
     return next(iter(value)) in ("$text", "$json", "$yaml", "$openapi", "$asyncapi")
 
 
-def definition_problem(api_type: str, text: str) -> tuple[int, str] | None:
+def definition_problem(api_type: str, text: str) -> tuple[int, Message] | None:
     """(line within the text, message) when an OpenAPI / AsyncAPI definition cannot be read."""
     if not text.strip():
-        return 0, "definition is empty"
+        return 0, message("definition is empty")
     if api_type not in ("openapi", "asyncapi"):
         return None
     try:
@@ -346,8 +362,12 @@ def definition_problem(api_type: str, text: str) -> tuple[int, str] | None:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
-        return (mark.line + 1 if mark else 1), f"{api_type} definition is not valid YAML: {reason}"
+        line = mark.line + 1 if mark else 1
+        return line, message(
+            "{type} definition is not valid YAML: {reason}", type=api_type, reason=reason
+        )
     keys = ("openapi", "swagger") if api_type == "openapi" else ("asyncapi",)
     if not isinstance(document, dict) or not any(k in document for k in keys):
-        return 1, f"an {api_type} definition starts with '{keys[0]}: <version>'"
+        start = f"{keys[0]}: <version>"
+        return 1, message("an {type} definition starts with '{start}'", type=api_type, start=start)
     return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from tmse.core.messages import Message, message
 from tmse.integrations.backstage.descriptors import Issue, parse_entity_ref
 from tmse.integrations.backstage.mapping import Draft, Reference
 
@@ -18,8 +19,12 @@ def duplicates(drafts: list[Draft]) -> list[Issue]:
     for draft in drafts:
         first = seen.setdefault((draft.table, draft.name), draft)
         if first is not draft:
-            where = f"{first.entity.source} line {first.entity.line}"
-            found.append(draft.issue("metadata.name", f"also defined in {where}"))
+            where = message(
+                "also defined in {file} line {line}",
+                file=first.entity.source,
+                line=first.entity.line,
+            )
+            found.append(draft.issue("metadata.name", where))
     return found
 
 
@@ -46,7 +51,8 @@ def group_cycles(drafts: list[Draft]) -> list[Issue]:
             current = parent.get(current)
         if current == name:
             path = draft.parent.path if draft.parent is not None else "metadata.name"
-            found.append(draft.issue(path, "the group would sit under itself (a parent cycle)"))
+            cycle = message("the group would sit under itself (a parent cycle)")
+            found.append(draft.issue(path, cycle))
     return found
 
 
@@ -121,43 +127,48 @@ def _check(
 ) -> list[Issue]:
     problems = []
 
-    def missing(reference: Reference, table: str, what: str) -> None:
+    def missing(reference: Reference, table: str, what: Message) -> None:
         name = reference.ref.name
         source = defined_in.get((table, name))
         if source is not None:
-            problems.append(
-                draft.issue(reference.path, f"{what} '{name}' is in {source}, which has errors")
+            finding = message(
+                "{what} '{name}' is in {file}, which has errors", what=what, name=name, file=source
             )
         else:
-            problems.append(draft.issue(reference.path, f"unknown {what} '{reference.text}'"))
+            finding = message("unknown {what} '{name}'", what=what, name=reference.text)
+        problems.append(draft.issue(reference.path, finding))
 
     if draft.owner is not None:
         if draft.owner.ref.kind not in ("Group", "User"):
-            problems.append(draft.issue(draft.owner.path, "the owner must be a group or a user"))
+            finding = message("the owner must be a group or a user")
+            problems.append(draft.issue(draft.owner.path, finding))
         elif owner_team(draft.owner, known["team"], memberships, user_teams) is None:
             if draft.owner.ref.kind == "User":
-                message = f"unknown owner '{draft.owner.text}' (no such user with a team)"
-                problems.append(draft.issue(draft.owner.path, message))
+                finding = message(
+                    "unknown owner '{name}' (no such user with a team)", name=draft.owner.text
+                )
+                problems.append(draft.issue(draft.owner.path, finding))
             else:
-                missing(draft.owner, "team", "owner")
+                missing(draft.owner, "team", message("owner"))
     for reference, table, what in (
-        (draft.system, "system", "system"),
-        (draft.domain, "domain", "domain"),
-        (draft.parent, "team", "parent group"),
-        (draft.primary, "data-store", "primary resource"),
+        (draft.system, "system", message("system")),
+        (draft.domain, "domain", message("domain")),
+        (draft.parent, "team", message("parent group")),
+        (draft.primary, "data-store", message("primary resource")),
     ):
         if reference is not None and reference.ref.name not in known[table]:
             missing(reference, table, what)
     for reference in draft.children:
         if reference.ref.name not in known["team"]:
-            missing(reference, "team", "child group")
+            missing(reference, "team", message("child group"))
     for reference in (*draft.depends_on, *draft.dependency_of):
         target = {"Component": "service", "Resource": "data-store"}.get(reference.ref.kind)
         if target and reference.ref.name not in known[target]:
-            missing(reference, target, "dependency target")
-        if table == draft.table and reference.ref.name == draft.name:
-            problems.append(draft.issue(reference.path, "an entity cannot depend on itself"))
+            missing(reference, target, message("dependency target"))
+        if target == draft.table and reference.ref.name == draft.name:
+            itself = message("an entity cannot depend on itself")
+            problems.append(draft.issue(reference.path, itself))
     for reference in (*draft.provides, *draft.consumes):
         if reference.ref.kind == "API" and reference.ref.name not in known["api"]:
-            missing(reference, "api", "API")
+            missing(reference, "api", message("API"))
     return problems

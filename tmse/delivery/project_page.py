@@ -75,7 +75,8 @@ def _gate_view(session: Session, actor: Actor, gate: StageGate) -> dict[str, Any
         "passed": all(r.passed for r in results),
         "baseline": baseline,
         "actions": gates.allowed_actions(actor, gate),
-        "is_approver": gates.is_approver(actor, gate),
+        # Open, and this reader is not one who may decide it: the page says who may.
+        "approvers_only": gate.status not in gates.CLOSED and not gates.is_approver(actor, gate),
     }
 
 
@@ -159,7 +160,7 @@ def render_project(
     context["timeline_option"] = timeline.chart_option(context["timeline"], words)
     context["timeline_height"] = timeline.chart_height(context["timeline"])
     context["velocity_option"] = velocity_chart(context["velocity"], words)
-    actions = planning.project_actions(actor)
+    actions = planning.allowed_actions(actor, project)
     if "plan" in actions:
         context["plan"] = plan_choices(session, project, context["phases"])
     return render(

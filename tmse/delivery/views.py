@@ -85,7 +85,7 @@ def projects_page(
             "filtered": bool(status or q),
             "statuses": list(ProjectStatus),
             "base_url": filter_url("/projects", status=status, q=q),
-            "actions": planning.project_actions(actor),
+            "actions": planning.allowed_actions(actor),
             "labels": labels(),
         },
     )

@@ -62,9 +62,9 @@ def _raise(detail: str, errors: list[dict[str, Any]]) -> None:
 # --- projects --------------------------------------------------------------------------------
 
 
-def project_actions(actor: Actor) -> frozenset[str]:
-    """What `actor` may do to projects: "create", "edit" and "plan" (phases, iterations, gates)
-    for planners; nothing for readers. The rule is the same for every project."""
+def allowed_actions(actor: Actor, project: Project | None = None) -> frozenset[str]:
+    """What `actor` may do to `project` (or to projects at all): "create", "edit" and "plan"
+    (phases, iterations, gates) for planners; the same for every project."""
     if actor.can(DELIVERY_WRITE):
         return frozenset({"create", "edit", "plan"})
     return frozenset()

@@ -14,7 +14,12 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
-from tmse.requirements.models import CustomFieldDefinition, CustomFieldKind, Requirement
+from tmse.requirements.models import (
+    CustomFieldDefinition,
+    CustomFieldKind,
+    Requirement,
+    RequirementType,
+)
 
 # Administrators define the fields; the JSON paths are SQLite json_extract and PostgreSQL ->>.
 
@@ -50,8 +55,6 @@ def _snapshot(field: CustomFieldDefinition) -> dict[str, Any]:
 
 
 def _check_definition(values: dict[str, Any]) -> list[dict[str, str]]:
-    from tmse.requirements.models import RequirementType
-
     errors = []
     if not KEY_PATTERN.match(values.get("key") or ""):
         errors.append(

@@ -54,6 +54,12 @@ FIELD_MESSAGES = {
     "expected a whole number ≥ 0": N_("Enter a whole number, 0 or more."),
     "expected a date YYYY-MM-DD": N_("Enter a date as YYYY-MM-DD."),
     "unknown field": N_("This field does not exist."),
+    "lower-case letters, digits and _; starts with a letter": N_(
+        "Use lower-case letters, digits and _, starting with a letter."
+    ),
+    "a select needs at least one option": N_("A select needs at least one option."),
+    "options must be distinct": N_("Each option may appear only once."),
+    "only a select has options": N_("Only a select has options."),
 }
 
 

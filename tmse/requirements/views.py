@@ -314,12 +314,15 @@ def create_custom_field(
         with session.begin_nested():
             custom_fields.create_definition(session, actor, values)
     except InvalidInput as exc:
-        errors = {str(e["field"]).split("[")[0]: str(e["message"]) for e in exc.extra["errors"]}
+        errors = {
+            str(e["field"]).split("[")[0]: forms.translated(str(e["message"]), _)
+            for e in exc.extra["errors"]
+        }
         message = _("Please correct the marked fields.")
         return _render_fields(request, session, actor, shown, errors, message, 422)
-    except Problem as exc:
-        errors = {"key": _("A custom field with this key already exists.")}
-        return _render_fields(request, session, actor, shown, errors, exc.detail, 409)
+    except Problem:
+        message = _("A custom field with this key already exists.")
+        return _render_fields(request, session, actor, shown, {"key": message}, message, 409)
     return RedirectResponse("/requirements/custom-fields", status_code=303)
 
 

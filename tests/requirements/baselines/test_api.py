@@ -4,49 +4,64 @@ baseline; and no route that could alter a baseline."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from tests.helpers import SYSTEM
+from tests.helpers import Account
+from tests.helpers.baselines import seed_requirements
 from tmse.app import create_app
 from tmse.core.audit import AuditEntry
 from tmse.core.db import Database
-from tmse.core.links.service import create_link
-from tmse.planning.models import Project
 from tmse.requirements.baselines.models import Baseline
 from tmse.requirements.models import Requirement
 from tmse.settings import Settings
 
 
-def _seed(db: Database) -> tuple[int, int, int, int]:
-    with db.session() as session:
-        project = Project(key="PAY", name="Payments")
-        other = Project(key="OPS", name="Operations")
-        session.add_all([project, other])
-        session.flush()
-        a = Requirement(
-            title="Refunds",
-            project_id=project.id,
-            status="approved",
-            effort_days=5,
-            custom={"area": "billing"},
-        )
-        b = Requirement(title="Chargebacks", project_id=project.id, status="approved")
-        c = Requirement(title="Idea", project_id=project.id, status="pending")
-        session.add_all([a, b, c, Requirement(title="Ops", project_id=other.id, status="approved")])
-        session.flush()
-        create_link(session, SYSTEM, f"requirement:{a.id}", f"requirement:{b.id}", "derives")
-        return project.id, a.id, b.id, c.id
+@dataclass
+class Story:
+    """The people, the seeded requirements and what earlier steps leave for later ones."""
+
+    client: TestClient
+    db: Database
+    approver: Account
+    creator: Account
+    engineer: Account
+    project_id: int
+    a: int
+    b: int
+    c: int
+    body: dict[str, Any] = field(default_factory=dict)
+    first: Any = None
+    second: Any = None
+    d: int = 0
 
 
 def test_baseline_story(client: TestClient, db: Database, make_account) -> None:  # type: ignore[no-untyped-def]
     approver = make_account("product_manager")
     creator = make_account("product_manager")
     engineer = make_account("engineer")
-    project_id, a, b, c = _seed(db)
-    selection = {"project_id": project_id, "statuses": ["approved"]}
+    project_id, a, b, c = seed_requirements(db)
+    story = Story(client, db, approver, creator, engineer, project_id, a, b, c)
+    _bad_input_is_refused_and_stores_nothing(story)
+    _a_draft_is_signed_by_its_approver_only(story)
+    _diffs_against_now_and_another_baseline(story)
+    _discarded_drafts_holdings_and_lists(story)
+    _tampering_is_detected(story)
 
+
+def _bad_input_is_refused_and_stores_nothing(story: Story) -> None:
+    """Bad input names every field at fault and stores nothing."""
+    client = story.client
+    db = story.db
+    approver = story.approver
+    creator = story.creator
+    engineer = story.engineer
+    a = story.a
+    selection = {"project_id": story.project_id, "statuses": ["approved"]}
     body = {"name": "Payments R1", "approver": approver.username, **selection}
     assert client.post("/api/v1/baselines", json=body, headers=engineer.headers).status_code == 403
 
@@ -79,7 +94,17 @@ def test_baseline_story(client: TestClient, db: Database, make_account) -> None:
     assert [e["field"] for e in no_rights.json()["errors"]] == ["approver"]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Baseline)) == 0
+    story.body = body
 
+
+def _a_draft_is_signed_by_its_approver_only(story: Story) -> None:
+    """A draft is taken, then signed by its approver only; signing makes it final."""
+    client = story.client
+    approver = story.approver
+    creator = story.creator
+    engineer = story.engineer
+    a, b = story.a, story.b
+    body = story.body
     created = client.post("/api/v1/baselines", json=body, headers=creator.headers)
     assert created.status_code == 201, created.text
     first = created.json()
@@ -120,7 +145,20 @@ def test_baseline_story(client: TestClient, db: Database, make_account) -> None:
     verified = client.get(f"/api/v1/baselines/{first['id']}/verify", headers=engineer.headers)
     assert verified.json()["valid"] is True
     assert verified.json()["computed_digest"] == signed.json()["digest"]
+    story.first = first
 
+
+def _diffs_against_now_and_another_baseline(story: Story) -> None:
+    """The diff against now and against another baseline."""
+    client = story.client
+    db = story.db
+    approver = story.approver
+    creator = story.creator
+    engineer = story.engineer
+    project_id = story.project_id
+    a = story.a
+    b = story.b
+    first = story.first
     # Nothing changed yet: the diff against now is empty.
     same = client.get(f"/api/v1/baselines/{first['id']}/diff", headers=engineer.headers).json()
     assert same["counts"] == {"added": 0, "removed": 0, "changed": 0, "unchanged": 2}
@@ -171,7 +209,20 @@ def test_baseline_story(client: TestClient, db: Database, make_account) -> None:
             f"/api/v1/baselines/{first['id']}/diff?against={against}", headers=engineer.headers
         )
         assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "against"
+    story.d = d
+    story.second = second
 
+
+def _discarded_drafts_holdings_and_lists(story: Story) -> None:
+    """A draft discarded by its creator; which baselines hold a requirement; lists."""
+    client = story.client
+    approver = story.approver
+    creator = story.creator
+    engineer = story.engineer
+    project_id = story.project_id
+    a, c = story.a, story.c
+    first = story.first
+    second = story.second
     # A third, discarded by its creator; which baselines hold a requirement.
     third = client.post(
         "/api/v1/baselines",
@@ -205,6 +256,15 @@ def test_baseline_story(client: TestClient, db: Database, make_account) -> None:
     by_project = client.get(f"/api/v1/baselines?project_id={project_id}", headers=engineer.headers)
     assert by_project.json()["total"] == 1
 
+
+def _tampering_is_detected(story: Story) -> None:
+    """Tampering with the stored snapshot underneath the application is detected."""
+    client = story.client
+    db = story.db
+    engineer = story.engineer
+    b = story.b
+    first = story.first
+    second = story.second
     # Tampering with the stored snapshot underneath the application is detected.
     with db.session() as session:
         session.execute(

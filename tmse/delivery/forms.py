@@ -17,7 +17,7 @@ from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.permissions import DELIVERY_WRITE
 from tmse.delivery import gates, iterations, phases
-from tmse.delivery.project_page import render_project
+from tmse.delivery.pages import render_project
 from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
 from tmse.planning import service as planning
 from tmse.web.forms import (

@@ -16,7 +16,7 @@ from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
 from tmse.delivery import forms, gates, queries
 from tmse.delivery.labels import labels
-from tmse.delivery.project_page import render_project
+from tmse.delivery.pages import render_project
 from tmse.delivery.schemas import DecisionIn
 from tmse.planning import service as planning
 from tmse.planning.models import ProjectStatus

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -35,6 +37,18 @@ def _cell(row, index):  # type: ignore[no-untyped-def]
     return None if cell is None else (cell["label"], cell["state"], cell["via"])
 
 
+@dataclass
+class Story:
+    """The chain's ids, who reads it, and the baseline a step takes for later ones."""
+
+    client: Any
+    db: Any
+    viewer: Any
+    admin: Any
+    ids: dict[str, int]
+    baseline_id: int = 0
+
+
 def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_account, admin):
     viewer = make_account("viewer")
     login(client, viewer.username)
@@ -45,7 +59,17 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
     # A content change of the requirement turns its links Suspect: in and out.
     with db.session() as session:
         session.get(Requirement, ids["pay"]).title = "一键支付（含指纹）"
+    story = Story(client, db, viewer, admin, ids)
+    _the_matrix_counts_and_pages_its_rows(story)
+    _csv_and_excel_export_every_row(story)
+    _as_of_a_baseline(story)
+    _a_level_registered_onward_appears(story)
+    _the_page_in_english_and_chinese(story)
 
+
+def _the_matrix_counts_and_pages_its_rows(story: Story) -> None:
+    """Coverage, orphans and Suspect links per level; rows by path, paged, for one goal."""
+    client, viewer, ids = story.client, story.viewer, story.ids
     body = client.get(MATRIX, headers=viewer.headers).json()
     assert _levels(body) == {
         # count, covered, coverage %, orphans, suspect
@@ -84,6 +108,10 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "goal"
     assert client.get(MATRIX, headers={"Authorization": "Bearer unknown"}).status_code == 401
 
+
+def _csv_and_excel_export_every_row(story: Story) -> None:
+    """The CSV and the Excel workbook hold every row, and the summary per level."""
+    client, viewer, ids = story.client, story.viewer, story.ids
     # CSV: every row, UTF-8 with a byte order mark.
     exported = client.get(f"{MATRIX}.csv", headers=viewer.headers)
     assert exported.status_code == 200
@@ -128,6 +156,10 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
         ["service", 3, 0, None, 1, 0],
     ]
 
+
+def _as_of_a_baseline(story: Story) -> None:
+    """As of a baseline: its requirements and their links; strategy and services as now."""
+    client, db, viewer, admin, ids = story.client, story.db, story.viewer, story.admin, story.ids
     # As of a baseline: its requirements and their links, strategy and services as they are now.
     taken = client.post(
         "/api/v1/baselines",
@@ -175,7 +207,12 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
     assert len(csv_as_of.content.decode("utf-8-sig").strip().splitlines()) == 1 + 5
     unknown = client.get(MATRIX, params={"baseline": 9999}, headers=viewer.headers)
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "baseline"
+    story.baseline_id = taken.json()["id"]
 
+
+def _a_level_registered_onward_appears(story: Story) -> None:
+    """A level registered onward appears in the summary and the rows."""
+    client, viewer = story.client, story.viewer
     # A level registered onward appears in the summary and the rows.
     REGISTRY.register(Level("api", "api", "API", 60, ("exposes",)))
     try:
@@ -187,16 +224,18 @@ def test_matrix_exports_baseline_and_page_on_a_small_chain(client, db, make_acco
     assert _levels(extended)["service"] == (3, 0, 0.0, 0, 0)
     assert all(len(r["cells"]) == 6 for r in extended["rows"]["items"])
 
+
+def _the_page_in_english_and_chinese(story: Story) -> None:
+    """The page shows the chart, Suspect cells, orphans and export links, also in Chinese."""
+    client, ids, baseline_id = story.client, story.ids, story.baseline_id
     # The page, in English and in Chinese.
     page = client.get("/traceability")
     assert page.status_code == 200
     assert 'id="chart-coverage"' in page.text and "data-suspect" in page.text
     assert 'data-orphan="objective"' in page.text
     assert 'href="/api/v1/traceability/matrix.csv"' in page.text
-    filtered = client.get(
-        "/traceability", params={"goal": ids["grow"], "baseline": taken.json()["id"]}
-    )
-    assert f"matrix.xlsx?goal={ids['grow']}&amp;baseline={taken.json()['id']}" in filtered.text
+    filtered = client.get("/traceability", params={"goal": ids["grow"], "baseline": baseline_id})
+    assert f"matrix.xlsx?goal={ids['grow']}&amp;baseline={baseline_id}" in filtered.text
     assert 'id="as-of-baseline"' in filtered.text
     chinese = client.get("/traceability", headers={"Accept-Language": "zh-CN"})
     assert "追溯矩阵" in chinese.text and "覆盖率" in chinese.text

@@ -7,28 +7,17 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.errors import NotFound, Problem
-from tmse.core.identity.models import User
 from tmse.core.input_types import parse_int32
-from tmse.strategy import forms
+from tmse.strategy import forms, queries
 from tmse.strategy.labels import labels
 from tmse.strategy.models import BusinessGoal, StrategyStatus, TechObjective
 from tmse.web.forms import SubmittedForm, error_page, not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.templating import render
-
-
-def _users(session: Session) -> list[Any]:
-    stmt = select(User.username, User.display_name).where(User.is_active.is_(True))
-    return list(session.execute(stmt.order_by(User.username).limit(300)).all())
-
-
-def _choices(session: Session, model: type[Any]) -> list[Any]:
-    return list(session.execute(select(model.id, model.name).order_by(model.name)).all())
 
 
 def render_form(
@@ -47,20 +36,14 @@ def render_form(
         "errors": errors or {},
         "message": message,
         "statuses": list(StrategyStatus),
-        "users": _users(session),
+        "users": queries.active_users(session),
         "labels": labels(),
     }
     if kind == "objective":
-        context["goal_choices"] = _choices(session, BusinessGoal)
+        context["goal_choices"] = queries.name_choices(session, BusinessGoal)
     if kind == "initiative":
-        context["objective_choices"] = _choices(session, TechObjective)
+        context["objective_choices"] = queries.name_choices(session, TechObjective)
     return render(request, f"strategy/{kind}_form.html", context, status_code=status_code)
-
-
-def owner_name(session: Session, owner_id: int | None) -> str:
-    if owner_id is None:
-        return ""
-    return session.scalar(select(User.username).where(User.id == owner_id)) or ""
 
 
 def delete_and_return(

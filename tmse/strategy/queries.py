@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from tmse.core.identity.models import User
 from tmse.core.pagination import ListParams, paginate
 from tmse.strategy import chain
 from tmse.strategy.alignment.analysis import mean_progress, progress_percent
@@ -217,3 +218,46 @@ def list_initiatives(
         "planned_cost": Initiative.planned_cost,
     }
     return paginate(session, stmt, params, sortable, "id", Initiative.id)
+
+
+# --- page reads ------------------------------------------------------------------------------
+
+
+def objectives_with_ids(session: Session, ids: list[int]) -> list[ObjectiveOut]:
+    """These objectives as the pages show them."""
+    stmt = select(TechObjective).where(TechObjective.id.in_(ids))
+    return objectives_out(session, list(session.scalars(stmt)))
+
+
+def goals_with_ids(session: Session, ids: list[int]) -> list[BusinessGoal]:
+    return list(session.scalars(select(BusinessGoal).where(BusinessGoal.id.in_(ids))))
+
+
+def goal_owner_names(session: Session, goal_ids: list[int]) -> dict[int, str]:
+    """The display name (else username) of each goal's owner, by goal id."""
+    rows = session.execute(
+        select(BusinessGoal.id, BusinessGoal.owner_id).where(BusinessGoal.id.in_(goal_ids))
+    ).all()
+    users = chain.owners(session, (owner_id for _, owner_id in rows))
+    return {
+        goal_id: users[owner_id].display_name or users[owner_id].username
+        for goal_id, owner_id in rows
+        if owner_id in users
+    }
+
+
+def active_users(session: Session) -> list[Any]:
+    """(username, display name) of active users, the owners a form offers."""
+    stmt = select(User.username, User.display_name).where(User.is_active.is_(True))
+    return list(session.execute(stmt.order_by(User.username).limit(300)).all())
+
+
+def name_choices(session: Session, model: type[BusinessGoal] | type[TechObjective]) -> list[Any]:
+    """(id, name) of every goal or objective, by name."""
+    return list(session.execute(select(model.id, model.name).order_by(model.name)).all())
+
+
+def owner_username(session: Session, owner_id: int | None) -> str:
+    if owner_id is None:
+        return ""
+    return session.scalar(select(User.username).where(User.id == owner_id)) or ""

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -18,13 +17,13 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
-from tmse.strategy import chain, forms, pages, queries, service
+from tmse.strategy import forms, pages, queries, service
 from tmse.strategy.alignment import charts
 from tmse.strategy.alignment import queries as alignment_queries
 from tmse.strategy.alignment.queries import goal_node_out, orphan_page
 from tmse.strategy.initiatives import views as initiative_views
 from tmse.strategy.labels import labels
-from tmse.strategy.models import BusinessGoal, StrategyStatus, TechObjective
+from tmse.strategy.models import StrategyStatus
 from tmse.strategy.schemas import (
     GoalCreate,
     GoalUpdate,
@@ -77,7 +76,7 @@ def edit_goal(request: Request, session: DbSession, actor: Writer, goal_id: int)
         values[name] = forms.number(values[name])
     values |= {
         "id": goal.id,
-        "owner": pages.owner_name(session, goal.owner_id),
+        "owner": queries.owner_username(session, goal.owner_id),
         "version": goal.version,
     }
     return pages.render_form(request, session, "goal", values)
@@ -291,7 +290,7 @@ def alignment_page(
         {
             "active": "strategy",
             "goals": goals,
-            "owners": _goal_owners(session, [g.id for g in goals]),
+            "owners": queries.goal_owner_names(session, [g.id for g in goals]),
             "orphans": orphans,
             "offsets": {
                 "initiatives": _offset(initiatives_offset),
@@ -309,18 +308,6 @@ def alignment_page(
     )
 
 
-def _goal_owners(session: Session, goal_ids: list[int]) -> dict[int, str]:
-    rows = session.execute(
-        select(BusinessGoal.id, BusinessGoal.owner_id).where(BusinessGoal.id.in_(goal_ids))
-    ).all()
-    users = chain.owners(session, (owner_id for _, owner_id in rows))
-    return {
-        goal_id: users[owner_id].display_name or users[owner_id].username
-        for goal_id, owner_id in rows
-        if owner_id in users
-    }
-
-
 @router.get("/strategy/goals/{goal_id}")
 def goal_page(
     request: Request, session: DbSession, actor: Reader, goal_id: int, saved: str = ""
@@ -333,10 +320,7 @@ def goal_page(
     tree = alignment_queries.alignment(session)
     node = next(goal_node_out(g) for g in tree.goals if g.row.id == goal_id)
     objective_ids = [o.id for o in node.objectives]
-    objectives = queries.objectives_out(
-        session,
-        list(session.scalars(select(TechObjective).where(TechObjective.id.in_(objective_ids)))),
-    )
+    objectives = queries.objectives_with_ids(session, objective_ids)
     by_id = {o.id: o for o in objectives}
     return render(
         request,

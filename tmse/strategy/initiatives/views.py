@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -22,7 +21,7 @@ from tmse.strategy import forms, pages, queries
 from tmse.strategy import service as strategy_service
 from tmse.strategy.initiatives import service
 from tmse.strategy.labels import labels
-from tmse.strategy.models import INCLUDES, BusinessGoal, StrategyStatus, TechObjective
+from tmse.strategy.models import INCLUDES, StrategyStatus
 from tmse.strategy.schemas import InitiativeCreate, InitiativeUpdate
 from tmse.web.forms import SubmittedForm, not_found_page, translator
 from tmse.web.labels import N_
@@ -185,16 +184,9 @@ def initiative_page(
     rows, total = requirement_queries.linked_requirements(
         session, INCLUDES, "initiative", initiative_id, paging.limit, paging.offset
     )
-    objectives = queries.objectives_out(
-        session,
-        list(
-            session.scalars(
-                select(TechObjective).where(TechObjective.id.in_(initiative.objective_ids))
-            )
-        ),
-    )
+    objectives = queries.objectives_with_ids(session, initiative.objective_ids)
     goal_ids = sorted({g for o in objectives for g in o.goal_ids})
-    goals = list(session.scalars(select(BusinessGoal).where(BusinessGoal.id.in_(goal_ids))))
+    goals = queries.goals_with_ids(session, goal_ids)
     return render(
         request,
         "strategy/initiative.html",

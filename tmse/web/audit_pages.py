@@ -15,12 +15,12 @@ from tmse.core.audit.activity import recorded_actions, writes_per_day
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params, paginate
 from tmse.core.permissions import AUDIT_READ
-from tmse.web.forms import Translate, forbidden_page, translator
+from tmse.web.forms import Translate, translator
 from tmse.web.page_context import filter_url
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require())]
+AuditReader = Annotated[Actor, Depends(require(AUDIT_READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 CHART_DAYS = 30
 
@@ -105,7 +105,7 @@ def _audit_page(
 def audit_page(
     request: Request,
     session: DbSession,
-    actor: Reader,
+    actor: AuditReader,
     paging: Paging,
     actor_filter: Annotated[str, Query(alias="actor")] = "",
     entity: str = "",
@@ -113,18 +113,14 @@ def audit_page(
     since: str = "",
     until: str = "",
 ) -> Response:
-    if not actor.can(AUDIT_READ):
-        return forbidden_page(request, AUDIT_READ)
     filters = {"actor": actor_filter.strip(), "entity": entity.strip(), "action": action}
     filters |= {"since": since, "until": until}
     return _audit_page(request, session, paging, filters)
 
 
 @router.post("/audit/verify")
-def verify_chain(request: Request, session: DbSession, actor: Reader) -> Response:
+def verify_chain(request: Request, session: DbSession, actor: AuditReader) -> Response:
     """Walk the whole chain now; htmx swaps in the result, a plain form post gets the page."""
-    if not actor.can(AUDIT_READ):
-        return forbidden_page(request, AUDIT_READ)
     report = audit.verify(session)
     if request.headers.get("hx-request"):
         return render(request, "web/audit_chain.html", {"chain": report})

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from tmse.core.errors import Problem
-from tmse.web.forms import error_page, translator
+from tmse.core.errors import Forbidden, Problem
+from tmse.web.forms import error_page, forbidden_page, translator
 from tmse.web.labels import N_
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -50,6 +50,9 @@ def _page_or(problem_handler: Handler) -> Handler:
         status = _status(exc)
         if not wants_page(request) or status not in _PAGE_MESSAGES:
             return await problem_handler(request, exc)
+        permission = exc.extra.get("permission") if isinstance(exc, Forbidden) else None
+        if isinstance(permission, str):  # refused by require(): say which permission is missing
+            return forbidden_page(request, permission)
         _ = translator(request)
         title, message = _PAGE_MESSAGES[status]
         return error_page(request, status, _(title), _(message))

@@ -14,16 +14,15 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.identity import service
-from tmse.core.identity.models import Membership, TeamKind
+from tmse.core.identity.models import Membership, Team, TeamKind
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate
 from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import MAX_LIMIT, ListParams, list_params
-from tmse.core.permissions import ORG_WRITE
+from tmse.core.permissions import ORG_WRITE, READ
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     optional_int,
     problem_errors,
@@ -36,7 +35,8 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require())]
+Reader = Annotated[Actor, Depends(require(READ))]
+OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 LINKS_SHOWN = 100
 # Ends of a trace link that have a page of their own in the shell.
@@ -68,7 +68,7 @@ def teams_page(
             "filtered": filtered,
             "kinds": list(TeamKind),
             "base_url": filter_url("/teams", q=q.strip(), kind=kind),
-            "can_write": actor.can(ORG_WRITE),
+            "allowed": service.allowed_actions(actor, Team),
         },
     )
 
@@ -117,20 +117,16 @@ def _submitted_team(form: SubmittedForm) -> dict[str, Any]:
 
 @router.get("/teams/new")
 def new_team_page(
-    request: Request, session: DbSession, actor: Reader, parent_id: str = ""
+    request: Request, session: DbSession, actor: OrgWriter, parent_id: str = ""
 ) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
     values = {"name": "", "kind": TeamKind.TEAM, "parent_id": optional_int(parent_id)}
     return _team_form(request, session, values | {"description": ""})
 
 
 @router.post("/teams")
 def create_team(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: OrgWriter, form: SubmittedForm
 ) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
     _ = translator(request)
     values = _submitted_team(form)
     try:
@@ -148,9 +144,9 @@ def create_team(
 
 
 @router.get("/teams/{team_id}/edit")
-def edit_team_page(request: Request, session: DbSession, actor: Reader, team_id: int) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
+def edit_team_page(
+    request: Request, session: DbSession, actor: OrgWriter, team_id: int
+) -> Response:
     try:
         team = service.get_team(session, team_id)
     except NotFound:
@@ -167,10 +163,8 @@ def edit_team_page(request: Request, session: DbSession, actor: Reader, team_id:
 
 @router.post("/teams/{team_id}/edit")
 def update_team(
-    request: Request, session: DbSession, actor: Reader, team_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: OrgWriter, team_id: int, form: SubmittedForm
 ) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
     _ = translator(request)
     values = _submitted_team(form)
     try:
@@ -227,7 +221,7 @@ def team_page(
             "leads": leads,
             "links": [_link_view(session, link, "team", team_id) for link in links],
             "total_links": total_links,
-            "can_write": actor.can(ORG_WRITE),
+            "allowed": service.allowed_actions(actor, team),
             "flashes": saved_flash(request, saved),
         },
     )

@@ -12,11 +12,11 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.identity import credentials, service
+from tmse.core.identity.models import ApiToken
 from tmse.core.identity.schemas import TokenCreate
-from tmse.core.permissions import TOKENS_WRITE
+from tmse.core.permissions import READ, TOKENS_WRITE
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     not_found_page,
     translator,
     validation_errors,
@@ -25,7 +25,8 @@ from tmse.web.labels import N_
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require())]
+Reader = Annotated[Actor, Depends(require(READ))]
+TokenWriter = Annotated[Actor, Depends(require(TOKENS_WRITE))]
 
 
 def _tokens_page(
@@ -36,10 +37,12 @@ def _tokens_page(
     status_code: int = 200,
 ) -> Response:
     assert actor.user_id is not None
+    tokens = credentials.tokens_of(session, actor.user_id)
     context = {
         "active": "tokens",
-        "tokens": credentials.tokens_of(session, actor.user_id),
-        "can_write": actor.can(TOKENS_WRITE),
+        "tokens": tokens,
+        "allowed": service.allowed_actions(actor, ApiToken),
+        "token_actions": {t.id: service.allowed_actions(actor, t) for t in tokens},
         "errors": {},
         "values": {"name": ""},
         "created": None,
@@ -57,10 +60,8 @@ def tokens_page(request: Request, session: DbSession, actor: Reader, revoked: st
 
 @router.post("/tokens")
 def create_token(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: TokenWriter, form: SubmittedForm
 ) -> Response:
-    if not actor.can(TOKENS_WRITE):
-        return forbidden_page(request, TOKENS_WRITE)
     assert actor.user_id is not None
     _ = translator(request)
     name = str(form.get("name", "")).strip()
@@ -78,9 +79,9 @@ def create_token(
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(request: Request, session: DbSession, actor: Reader, token_id: int) -> Response:
-    if not actor.can(TOKENS_WRITE):
-        return forbidden_page(request, TOKENS_WRITE)
+def revoke_token(
+    request: Request, session: DbSession, actor: TokenWriter, token_id: int
+) -> Response:
     try:
         credentials.revoke_token(session, actor, token_id)
     except NotFound:

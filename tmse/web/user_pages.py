@@ -14,13 +14,12 @@ from tmse.core.audit import AuditEntry, entries_query
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.identity import service
-from tmse.core.identity.models import Membership
+from tmse.core.identity.models import Membership, User
 from tmse.core.identity.schemas import UserCreate, UserUpdate
 from tmse.core.pagination import ListParams, list_params
-from tmse.core.permissions import AUDIT_READ, ORG_WRITE, Role
+from tmse.core.permissions import ORG_WRITE, READ, Role
 from tmse.web.forms import (
     SubmittedForm,
-    forbidden_page,
     int_list,
     not_found_page,
     optional_int,
@@ -34,7 +33,8 @@ from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(require())]
+Reader = Annotated[Actor, Depends(require(READ))]
+OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
 SORTS = ("username", "display_name", "created_at")
 ACTIVE_FILTERS = {"active": True, "inactive": False}
@@ -80,7 +80,7 @@ def users_page(
             "team_names": {r.unit.id: r.unit.name for r in tree},
             "base_url": filter_url("/users", **filters, sort=sort),
             "sort_url": filter_url("/users", **filters),
-            "can_write": actor.can(ORG_WRITE),
+            "allowed": service.allowed_actions(actor, User),
         },
     )
 
@@ -124,19 +124,15 @@ def _submitted_user(form: SubmittedForm) -> dict[str, Any]:
 
 
 @router.get("/users/new")
-def new_user_page(request: Request, session: DbSession, actor: Reader) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
+def new_user_page(request: Request, session: DbSession, actor: OrgWriter) -> Response:
     values = {"roles": [Role.VIEWER], "team_ids": [], "is_active": True}
     return _user_form(request, session, values)
 
 
 @router.post("/users")
 def create_user(
-    request: Request, session: DbSession, actor: Reader, form: SubmittedForm
+    request: Request, session: DbSession, actor: OrgWriter, form: SubmittedForm
 ) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
     _ = translator(request)
     values = _submitted_user(form)
     fields = ("username", "display_name", "email", "password", "roles", "team_ids")
@@ -156,9 +152,9 @@ def create_user(
 
 
 @router.get("/users/{user_id}/edit")
-def edit_user_page(request: Request, session: DbSession, actor: Reader, user_id: int) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
+def edit_user_page(
+    request: Request, session: DbSession, actor: OrgWriter, user_id: int
+) -> Response:
     try:
         user = service.user_out(session, [service.get_user(session, user_id)])[0]
     except NotFound:
@@ -169,10 +165,8 @@ def edit_user_page(request: Request, session: DbSession, actor: Reader, user_id:
 
 @router.post("/users/{user_id}/edit")
 def update_user(
-    request: Request, session: DbSession, actor: Reader, user_id: int, form: SubmittedForm
+    request: Request, session: DbSession, actor: OrgWriter, user_id: int, form: SubmittedForm
 ) -> Response:
-    if not actor.can(ORG_WRITE):
-        return forbidden_page(request, ORG_WRITE)
     _ = translator(request)
     values = _submitted_user(form)
     try:
@@ -216,8 +210,9 @@ def user_page(
     )
     team_ids = set(service.user_team_ids(session, user_id))
     memberships = [r for r in organisation_tree(session) if r.unit.id in team_ids]
+    allowed = service.allowed_actions(actor, user)
     activity: list[AuditEntry] | None = None
-    if actor.can(AUDIT_READ):
+    if "see-activity" in allowed:
         recent = entries_query(actor=user.username).order_by(AuditEntry.id.desc())
         activity = list(session.scalars(recent.limit(RECENT_ACTIVITY)))
     return render(
@@ -229,7 +224,7 @@ def user_page(
             "memberships": memberships,
             "leads": leads,
             "activity": activity,
-            "can_write": actor.can(ORG_WRITE),
+            "allowed": allowed,
             "is_me": actor.user_id == user.id,
             "flashes": saved_flash(request, saved),
         },

@@ -16,6 +16,7 @@ from tmse.core.identity.overview import organisation_overview
 from tmse.core.identity.service import set_locale
 from tmse.core.identity.sign_in_limit import TooManyAttempts, claim_attempt
 from tmse.core.local_url import local_path
+from tmse.core.permissions import READ
 from tmse.core.signing import sign
 from tmse.web.labels import N_, role_label
 from tmse.web.templating import LOCALE_COOKIE, render, request_locale
@@ -124,7 +125,9 @@ def switch_language(
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, _: Annotated[Actor, Depends(require())]) -> Response:
+def home(
+    request: Request, session: DbSession, _: Annotated[Actor, Depends(require(READ))]
+) -> Response:
     translate = i18n.translations(request_locale(request)).gettext
     overview = organisation_overview(session)
     cards = [

@@ -16,6 +16,7 @@ from tmse.core.errors import NotFound
 from tmse.core.identity.models import ApiToken, User, UserRole, WebSession
 from tmse.core.identity.passwords import verify_password
 from tmse.core.identity.sign_in_limit import Claim, give_back
+from tmse.core.permissions import ORG_WRITE, TOKENS_WRITE
 
 TOKEN_PREFIX = "tmse_"  # noqa: S105 - a public prefix, not a secret
 # Last-used times are written at most this often per token, so reads stay reads.
@@ -60,9 +61,18 @@ def create_token(session: Session, actor: Actor, user: User, name: str) -> tuple
     return token, plaintext
 
 
+def token_actions(actor: Actor, token: ApiToken) -> frozenset[str]:
+    """What `actor` may do to `token`: its owner, or whoever manages people, may revoke it."""
+    mine_to_manage = token.user_id == actor.user_id or actor.can(ORG_WRITE)
+    if token.revoked_at is None and mine_to_manage and actor.can(TOKENS_WRITE):
+        return frozenset({"revoke"})
+    return frozenset()
+
+
 def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.user_id and not actor.can("org:write")):
+    # Someone else's token is not found rather than forbidden: its existence is not told.
+    if token is None or (token.user_id != actor.user_id and not actor.can(ORG_WRITE)):
         raise NotFound(f"Token {token_id} does not exist")
     if token.revoked_at is None:
         token.revoked_at = utcnow()

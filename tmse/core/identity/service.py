@@ -11,10 +11,12 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
-from tmse.core.identity.models import Membership, Team, User, UserRole
+from tmse.core.identity.credentials import token_actions
+from tmse.core.identity.models import ApiToken, Membership, Team, User, UserRole
 from tmse.core.identity.passwords import hash_password
 from tmse.core.identity.schemas import TeamCreate, TeamUpdate, UserCreate, UserOut, UserUpdate
 from tmse.core.pagination import ListParams, paginate
+from tmse.core.permissions import AUDIT_READ, ORG_WRITE, TOKENS_WRITE
 
 TEAM_FIELDS = ("name", "kind", "parent_id", "description")
 USER_FIELDS = ("display_name", "email", "is_active", "roles", "team_ids")
@@ -318,3 +320,20 @@ def set_locale(session: Session, actor: Actor, locale: str) -> None:
         user.locale = locale
         session.flush()
         audit.record(session, actor, "update", "user", user.id, before, {"locale": locale})
+
+
+Record = Team | User | ApiToken | type[Team] | type[User] | type[ApiToken]
+
+
+def allowed_actions(actor: Actor, record: Record) -> frozenset[str]:
+    """What `actor` may do now to `record`; given a class, to that kind of record ("create")."""
+    if isinstance(record, ApiToken):
+        return token_actions(actor, record)
+    if record is ApiToken:
+        return frozenset({"create"}) if actor.can(TOKENS_WRITE) else frozenset()
+    actions: set[str] = set()
+    if actor.can(ORG_WRITE):
+        actions.add("create" if isinstance(record, type) else "edit")
+    if isinstance(record, User) and actor.can(AUDIT_READ):
+        actions.add("see-activity")  # their audit entries, shown on their page
+    return frozenset(actions)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.helpers import login
-from tests.requirements.review_support import add_requirement, move, state
 from tests.helpers.pages import post_form
+from tests.helpers.requirement_review import add_requirement, move, state
 from tmse.core.audit import AuditEntry
 from tmse.requirements.review.models import RequirementApproval
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from tests.requirements.review_support import add_requirement, move, state
-from tests.requirements.test_workflow import EXPECTED
+from tests.helpers.requirement_review import add_requirement, move, state
+from tests.helpers.requirement_workflow import EXPECTED
 from tmse.core.audit import AuditEntry
 from tmse.core.links.models import TraceLink
 from tmse.core.permissions import Role

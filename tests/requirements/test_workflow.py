@@ -1,5 +1,6 @@
 """The workflow table, exhaustively: every action × every role × every status, as written down in
-docs/requirements-review.md (the expectations below are that document's table, typed by hand)."""
+docs/requirements-review.md (the expectations, in tests/helpers/requirement_workflow.py, are that
+document's table, typed by hand)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,12 @@ import itertools
 
 import pytest
 
+from tests.helpers.requirement_workflow import ADMIN, ARCH, ENG, EXPECTED, PM, TL
 from tmse.core.permissions import Role
 from tmse.requirements import workflow
 from tmse.requirements.models import RequirementStatus
 from tmse.requirements.workflow import Action, Verdict
 
-PM, ARCH, TL, ENG, ADMIN = "product_manager", "architect", "tech_lead", "engineer", "admin"
-
-# action: (statuses it starts from, the status it leads to, the roles owning it)
-EXPECTED = {
-    "accept": ({"pending", "snoozed"}, "accepted", {PM, ADMIN}),
-    "reject": ({"pending", "snoozed", "accepted"}, "rejected", {PM, ADMIN}),
-    "snooze": ({"pending", "accepted"}, "snoozed", {PM, ADMIN}),
-    "unsnooze": ({"snoozed"}, "pending", {PM, ADMIN}),
-    "mark-duplicate": ({"pending", "snoozed", "accepted"}, "duplicate", {PM, ADMIN}),
-    "reopen": ({"rejected", "duplicate"}, "pending", {PM, ADMIN}),
-    "request-review": ({"accepted"}, "in-review", {PM, TL, ADMIN}),
-    "approve": ({"in-review"}, "approved", {PM, ARCH, TL}),
-    "request-changes": ({"in-review"}, "accepted", {PM, ARCH, TL}),
-    "withdraw-review": ({"in-review"}, "accepted", {PM, TL, ADMIN}),
-    "start": ({"approved"}, "in-progress", {TL, ENG, ADMIN}),
-    "complete": ({"in-progress"}, "done", {TL, ENG, ADMIN}),
-}
 ROLES = [r.value for r in Role]
 STATUSES = [s.value for s in RequirementStatus]
 

@@ -13,12 +13,12 @@ import pytest
 from rich.console import Console
 
 from tests.helpers import SYSTEM
-from tmse.integrations.backstage import reading as importing
+from tmse.catalog.backstage.cli import import_path
 from tmse.core.db import Database
 from tmse.integrations import yaml_safe
-from tmse.catalog.backstage.cli import import_path
-from tmse.requirements import csv_import
+from tmse.integrations.backstage import reading as importing
 from tmse.integrations.kano_csv import responses as csv_io
+from tmse.requirements import csv_import
 from tmse.standards.checks import api as checks_api
 from tmse.standards.decisions import service as decisions
 

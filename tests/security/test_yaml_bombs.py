@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from tests.helpers import Account
-from tests.integrations.test_yaml_safe import ALIAS_BOMB, MERGE_BOMB
+from tests.helpers.yaml_bombs import ALIAS_BOMB, MERGE_BOMB
 
 YAML = {"content-type": "application/yaml"}
 # A Backstage API entity whose definition text is the bomb.

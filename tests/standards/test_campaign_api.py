@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from tests.standards.test_scorecard_api import seed
+from tests.helpers.scorecards import seed
 from tmse.core.audit import AuditEntry
 from tmse.standards.scorecards.models import Campaign
 

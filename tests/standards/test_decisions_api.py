@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.standards.test_adr_format import FOLDER, POSTGRES
+from tests.helpers.adr_files import FOLDER, POSTGRES
 
 
 def test_create_numbers_records_and_audits(client, make_account):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.standards.test_scorecard_api import seed
+from tests.helpers.scorecards import seed
 
 
 def test_heat_map_by_team_pools_rule_results(client, admin, db):

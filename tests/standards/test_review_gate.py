@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import SYSTEM
-from tests.standards.test_review_world import World, new_service_request, seed_world
+from tests.helpers.review_world import World, new_service_request, seed_world
 from tmse.catalog import service as catalog
 from tmse.catalog.schemas import ServiceCreate
 from tmse.standards.reviews.gate import architecture_gate

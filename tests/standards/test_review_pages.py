@@ -8,8 +8,8 @@ import re
 import pytest
 
 from tests.helpers import login
-from tests.standards.test_review_world import World, new_service_request, seed_world
 from tests.helpers.pages import post_form
+from tests.helpers.review_world import World, new_service_request, seed_world
 from tmse.standards.reviews.models import ArchitectureReview
 
 

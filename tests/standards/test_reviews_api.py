@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
-from tests.standards.test_review_world import World, new_service_request, seed_world
 from tests.helpers.pages import audit_entries
+from tests.helpers.review_world import World, new_service_request, seed_world
 from tmse.catalog.models import Service
 from tmse.core.links.models import TraceLink
 from tmse.standards.registry.builtin import seed_builtin_standards

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from tests.standards.test_scorecard_api import seed
+from tests.helpers.scorecards import seed
 from tmse.jobs.models import JobRun
 from tmse.jobs.runs import run_job
 from tmse.jobs.schedule import last_due

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.helpers import login
-from tests.standards.test_scorecard_api import seed
+from tests.helpers.scorecards import seed
 
 TODAY = dt.datetime.now(dt.UTC).date()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.helpers import login
+from tests.helpers.baselines import seed_requirements
 from tests.helpers.pages import post_form
-from tests.requirements.baselines.test_api import _seed
 from tmse.core.db import Database
 from tmse.requirements.models import Requirement
 
@@ -15,7 +15,7 @@ from tmse.requirements.models import Requirement
 def test_baseline_pages(client: TestClient, db: Database, make_account) -> None:  # type: ignore[no-untyped-def]
     make_account("product_manager", username="pia")
     make_account("product_manager", username="paul")
-    project_id, a, b, _c = _seed(db)
+    project_id, a, b, _c = seed_requirements(db)
 
     login(client, "paul")
     empty = client.get("/baselines")

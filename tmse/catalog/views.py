@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import page_cache, service
+from tmse.catalog import forms, page_cache, service
 from tmse.catalog import queries as views_data
 from tmse.catalog.apis import views as apis_views
 from tmse.catalog.data_stores import views as data_stores_views
@@ -23,7 +23,7 @@ from tmse.catalog.schemas import ServiceCreate, ServiceUpdate
 from tmse.catalog.systems import views as systems_views
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
-from tmse.core.errors import InvalidInput, NotFound, Problem
+from tmse.core.errors import NotFound, Problem
 from tmse.core.identity.service import team_by_name
 from tmse.core.links import service as links_service
 from tmse.core.links.registry import registered_types
@@ -32,10 +32,7 @@ from tmse.core.permissions import CATALOG_WRITE, READ
 from tmse.web.forms import (
     SubmittedForm,
     not_found_page,
-    optional_int,
-    problem_errors,
     translator,
-    validation_errors,
 )
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
@@ -152,43 +149,9 @@ def _service_form(
     )
 
 
-TEXT_FIELDS = (
-    "name",
-    "layer",
-    "owner",
-    "type",
-    "lifecycle",
-    "description",
-    "repository",
-    "language",
-    "kubernetes_namespace",
-    "kubernetes_workload",
-    "system",
-)
-
-
-def _submitted_service(form: SubmittedForm) -> dict[str, Any]:
-    values: dict[str, Any] = {f: str(form.get(f, "")).strip() for f in TEXT_FIELDS}
-    tier = str(form.get("tier", "")).strip()
-    values["tier"] = tier
-    values["version"] = optional_int(form.get("version"))
-    return values
-
-
-def _service_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Form values as the schemas want them: empty optional fields are None."""
-    data = {k: (v or None) for k, v in values.items() if k != "version"}
-    data["type"] = values["type"] or "service"
-    data["description"] = values["description"]
-    data["lifecycle"] = values["lifecycle"] or Lifecycle.PRODUCTION
-    for required in ("name", "layer", "owner"):
-        data[required] = values[required]
-    return data
-
-
 @router.get("/catalog/services/new")
 def new_service_page(request: Request, session: DbSession, _actor: Writer) -> Response:
-    values = {f: "" for f in TEXT_FIELDS} | {"tier": "", "lifecycle": "production"}
+    values = {f: "" for f in forms.TEXT_FIELDS} | {"tier": "", "lifecycle": "production"}
     values["type"] = "service"
     return _service_form(request, session, values)
 
@@ -198,46 +161,19 @@ def create_service(
     request: Request, session: DbSession, actor: Writer, form: SubmittedForm
 ) -> Response:
     _ = translator(request)
-    values = _submitted_service(form)
+    values = forms.submitted_service(form)
     try:
-        data = ServiceCreate.model_validate(_service_data(values))
+        data = ServiceCreate.model_validate(forms.service_data(values))
     except ValidationError as exc:
-        errors = _form_errors(exc, values, _)
-        return _service_form(request, session, values, None, errors, _FIX_MESSAGE(_), 422)
+        errors = forms.form_errors(exc, values, _)
+        return _service_form(request, session, values, None, errors, forms.fix_message(_), 422)
     try:
         with session.begin_nested():
             created = service.create_service(session, actor, data)
     except Problem as exc:
-        errors, message = _service_problem(exc, _)
+        errors, message = forms.service_problem(exc, _)
         return _service_form(request, session, values, None, errors, message, exc.status)
     return RedirectResponse(f"/catalog/services/{created.name}?saved=1", status_code=303)
-
-
-def _form_errors(exc: ValidationError, values: dict[str, Any], _: Any) -> dict[str, str]:
-    """Field errors; an empty name says it is required rather than badly formed."""
-    errors = validation_errors(exc, _)
-    if "name" in errors and not values["name"]:
-        errors["name"] = _("This field is required.")
-    return errors
-
-
-def _FIX_MESSAGE(_: Any) -> str:  # noqa: N802 - reads like the constant message it returns
-    return str(_("Please correct the marked fields."))
-
-
-def _service_problem(exc: Problem, _: Any) -> tuple[dict[str, str], str]:
-    if exc.status == 409 and exc.extra.get("field") == "name":
-        return {"name": _("A service with this name already exists.")}, _FIX_MESSAGE(_)
-    if isinstance(exc, InvalidInput):
-        messages = {
-            "owner": _("No team has this name."),
-            "system": _("No system has this name."),
-        }
-        fields = [str(e.get("field", "")) for e in exc.extra.get("errors", [])]
-        errors = {f: messages[f] for f in fields if f in messages}
-        if errors:
-            return errors, _FIX_MESSAGE(_)
-    return problem_errors(exc, _)
 
 
 @router.get("/catalog/services/{name}/edit")
@@ -247,7 +183,7 @@ def edit_service_page(request: Request, session: DbSession, _actor: Writer, name
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
     card = views_data.service_cards(session, [found])[0]
-    values = {f: getattr(found, f, None) or "" for f in TEXT_FIELDS}
+    values = {f: getattr(found, f, None) or "" for f in forms.TEXT_FIELDS}
     values |= {
         "owner": card.owner,
         "system": card.system or "",
@@ -262,22 +198,24 @@ def update_service(
     request: Request, session: DbSession, actor: Writer, name: str, form: SubmittedForm
 ) -> Response:
     _ = translator(request)
-    values = _submitted_service(form)
+    values = forms.submitted_service(form)
     if values["version"] is None:
         message = _("This form is out of date; reload the page.")
         return _service_form(request, session, values, name, {}, message, 422)
     try:
-        data = ServiceUpdate.model_validate(_service_data(values) | {"version": values["version"]})
+        data = ServiceUpdate.model_validate(
+            forms.service_data(values) | {"version": values["version"]}
+        )
     except ValidationError as exc:
-        errors = _form_errors(exc, values, _)
-        return _service_form(request, session, values, name, errors, _FIX_MESSAGE(_), 422)
+        errors = forms.form_errors(exc, values, _)
+        return _service_form(request, session, values, name, errors, forms.fix_message(_), 422)
     try:
         with session.begin_nested():
             updated = service.update_service(session, actor, name, data)
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
     except Problem as exc:
-        errors, message = _service_problem(exc, _)
+        errors, message = forms.service_problem(exc, _)
         return _service_form(request, session, values, name, errors, message, exc.status)
     return RedirectResponse(f"/catalog/services/{updated.name}?saved=1", status_code=303)
 

@@ -96,6 +96,10 @@ def test_a_file_with_errors_is_a_422_listing_each_and_stores_nothing(client, adm
             "entity": "component:default/payment-gateway",
             "field": "spec.owner",
             "message": "unknown owner 'nobody'",
+            "finding_message": {
+                "id": "unknown {what} '{name}'",
+                "params": {"what": {"id": "owner", "params": {}}, "name": "nobody"},
+            },
         },
         {
             "file": "teams/payments.yaml",
@@ -103,6 +107,10 @@ def test_a_file_with_errors_is_a_422_listing_each_and_stores_nothing(client, adm
             "entity": "component:default/fraud-check",
             "field": "spec.lifecycle",
             "message": "'sunset' is not one of experimental, production, deprecated",
+            "finding_message": {
+                "id": "'{value}' is not one of {choices}",
+                "params": {"value": "sunset", "choices": "experimental, production, deprecated"},
+            },
         },
     ]
     assert client.get("/api/v1/teams?q=payments", headers=admin.headers).json()["total"] == 0

@@ -238,6 +238,10 @@ spec:
             "entity": "component:default/invoices",
             "field": "spec.owner",
             "message": "unknown owner 'ghost-team'",
+            "finding_message": {
+                "id": "unknown {what} '{name}'",
+                "params": {"what": {"id": "owner", "params": {}}, "name": "ghost-team"},
+            },
         }
     ]
     assert report.files_imported == ["org/groups.yaml"]

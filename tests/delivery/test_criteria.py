@@ -67,8 +67,9 @@ def test_built_in_criteria_follow_the_data(db):
             status="accepted",
             custom={},
         )
-        rejected = Requirement(title="Old", project_id=project.id, moscow="must",
-                               status="rejected", custom={})  # fmt: skip
+        rejected = Requirement(
+            title="Old", project_id=project.id, moscow="must", status="rejected", custom={}
+        )
         session.add_all([must_r1, must_r2, rejected])
         session.flush()
         for name in ("ledger", "vault"):
@@ -137,22 +138,41 @@ def test_built_in_criteria_follow_the_data(db):
         # Reviews: approved passes; approved with an open condition, rejected or withdrawn do not.
         session.add_all(
             [
-                ArchitectureReview(title="ledger", kind="significant-change", status="approved",
-                                   service_id=ledger_id, proposal={}, checklist=[], conditions=[]),
-                ArchitectureReview(title="vault", kind="significant-change", status="withdrawn",
-                                   service_id=vault_id, proposal={}, checklist=[], conditions=[]),
+                ArchitectureReview(
+                    title="ledger",
+                    kind="significant-change",
+                    status="approved",
+                    service_id=ledger_id,
+                    proposal={},
+                    checklist=[],
+                    conditions=[],
+                ),
+                ArchitectureReview(
+                    title="vault",
+                    kind="significant-change",
+                    status="withdrawn",
+                    service_id=vault_id,
+                    proposal={},
+                    checklist=[],
+                    conditions=[],
+                ),
             ]
-        )  # fmt: skip
+        )
         session.flush()
         assert _results(session, release_gate)["architecture-reviews-passed"] == (
             False,
             "1 of 2 services not passed — vault: 'vault' has no architecture review",
         )
         session.add(
-            ArchitectureReview(title="vault", kind="new-service", status="approved-with-conditions",
-                               proposal={"name": "vault"}, checklist=[],
-                               conditions=[{"text": "Rotate keys", "done": False}])
-        )  # fmt: skip
+            ArchitectureReview(
+                title="vault",
+                kind="new-service",
+                status="approved-with-conditions",
+                proposal={"name": "vault"},
+                checklist=[],
+                conditions=[{"text": "Rotate keys", "done": False}],
+            )
+        )
         session.flush()
         passed, detail = _results(session, release_gate)["architecture-reviews-passed"]
         assert not passed and "approved with 1 open condition(s)" in detail
@@ -166,9 +186,16 @@ def test_built_in_criteria_follow_the_data(db):
 
         # Open change requests hold a gate back until they are decided.
         release_gate.criteria = [{"key": "no-open-change-requests"}]
-        change = ChangeRequest(requirement_id=must_r1.id, requirement_version=1, changes={},
-                               before={}, reason="scope", status="submitted",
-                               project_id=project.id, impact={})  # fmt: skip
+        change = ChangeRequest(
+            requirement_id=must_r1.id,
+            requirement_version=1,
+            changes={},
+            before={},
+            reason="scope",
+            status="submitted",
+            project_id=project.id,
+            impact={},
+        )
         session.add(change)
         session.flush()
         assert _results(session, release_gate) == {

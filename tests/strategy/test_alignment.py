@@ -68,8 +68,17 @@ def test_tree_rolls_up_each_initiative_once_per_goal_and_finds_orphans():
     drives = [(10, 20), (11, 20), (11, 21), (11, 22), (13, 23), (10, 999)]
     # Requirements: 1-4 included by initiative 20; 5 derived from 1, 6 from 5 (and 6 back to
     # 1: a cycle); 7 included by the orphan initiative 23; 8 open and unlinked; 9 rejected.
-    status_of = {1: "approved", 2: "approved", 3: "approved", 4: "pending", 5: "pending",
-                 6: "done", 7: "accepted", 8: "pending", 9: "rejected"}  # fmt: skip
+    status_of = {
+        1: "approved",
+        2: "approved",
+        3: "approved",
+        4: "pending",
+        5: "pending",
+        6: "done",
+        7: "accepted",
+        8: "pending",
+        9: "rejected",
+    }
     tree = build_alignment(
         goals,
         objectives,
@@ -106,9 +115,16 @@ def test_tree_rolls_up_each_initiative_once_per_goal_and_finds_orphans():
 
 def test_no_goals_makes_everything_an_orphan():
     tree = build_alignment(
-        [], [ObjectiveRow(1, "O", "active")], [], [_initiative(5, 1, 1)], [], [(1, 5)],
-        includes=[(5, 10)], derives=[(10, 11)], status_of={10: "pending", 11: "done"},
-    )  # fmt: skip
+        [],
+        [ObjectiveRow(1, "O", "active")],
+        [],
+        [_initiative(5, 1, 1)],
+        [],
+        [(1, 5)],
+        includes=[(5, 10)],
+        derives=[(10, 11)],
+        status_of={10: "pending", 11: "done"},
+    )
     assert tree.goals == []
     assert (tree.orphan_objective_ids, tree.orphan_initiative_ids) == ([1], [5])
     assert tree.orphan_requirement_ids == [11, 10]

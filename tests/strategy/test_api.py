@@ -63,13 +63,22 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
             "period_end": "2026-06-30",
             "goal_ids": [goal["id"]],
             "key_results": [
-                {"name": "Checkout P95 latency", "unit": "ms", "start_value": 800,
-                 "target_value": 300, "current_value": 550},
-                {"name": "Payment success rate", "unit": "%", "start_value": 96,
-                 "target_value": 99.5},
+                {
+                    "name": "Checkout P95 latency",
+                    "unit": "ms",
+                    "start_value": 800,
+                    "target_value": 300,
+                    "current_value": 550,
+                },
+                {
+                    "name": "Payment success rate",
+                    "unit": "%",
+                    "start_value": 96,
+                    "target_value": 99.5,
+                },
             ],
         },
-    ).json()  # fmt: skip
+    ).json()
     assert objective["goal_ids"] == [goal["id"]]
     latency, success = objective["key_results"]
     assert latency["progress"] == 50.0  # (550 - 800) / (300 - 800)
@@ -81,9 +90,14 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     unknown_goal = client.post(
         f"{API}/objectives",
         headers=pm.headers,
-        json={"name": "Ghost", "period_start": "2026-01-01", "period_end": "2026-02-01",
-              "goal_ids": [999], "key_results": [{"name": "Something", "target_value": 1}]},
-    )  # fmt: skip
+        json={
+            "name": "Ghost",
+            "period_start": "2026-01-01",
+            "period_end": "2026-02-01",
+            "goal_ids": [999],
+            "key_results": [{"name": "Something", "target_value": 1}],
+        },
+    )
     assert unknown_goal.status_code == 422
     assert unknown_goal.headers["content-type"] == "application/problem+json"
     assert [e["field"] for e in unknown_goal.json()["errors"]] == ["goal_ids[0]"]
@@ -97,18 +111,28 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     backwards = client.post(
         f"{API}/goals",
         headers=pm.headers,
-        json={"name": "Backwards", "period_start": "2026-05-01", "period_end": "2026-01-01",
-              "metric": "x", "target_value": 1, "owner": "nobody"},
-    )  # fmt: skip
+        json={
+            "name": "Backwards",
+            "period_start": "2026-05-01",
+            "period_end": "2026-01-01",
+            "metric": "x",
+            "target_value": 1,
+            "owner": "nobody",
+        },
+    )
     assert sorted(e["field"] for e in backwards.json()["errors"]) == ["owner", "period_end"]
     assert _counts(db) == before
 
     initiative = client.post(
         f"{API}/initiatives",
         headers=pm.headers,
-        json={"name": "Checkout rewrite", "planned_person_days": 120.5, "planned_cost": 480000,
-              "objective_ids": [objective["id"]]},
-    ).json()  # fmt: skip
+        json={
+            "name": "Checkout rewrite",
+            "planned_person_days": 120.5,
+            "planned_cost": 480000,
+            "objective_ids": [objective["id"]],
+        },
+    ).json()
     stray = client.post(
         f"{API}/initiatives",
         headers=pm.headers,
@@ -118,9 +142,13 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
 
     # r1 included, r2 derived from it, r3 open and unlinked, r4 rejected, r5 under the stray.
     r1, r2, r3, _rejected, r5 = _requirements(
-        db, ("Pay in one click", "approved"), ("Store card tokens", "pending"),
-        ("Dark mode", "pending"), ("Fax receipts", "rejected"), ("Guest Wi-Fi", "accepted"),
-    )  # fmt: skip
+        db,
+        ("Pay in one click", "approved"),
+        ("Store card tokens", "pending"),
+        ("Dark mode", "pending"),
+        ("Fax receipts", "rejected"),
+        ("Guest Wi-Fi", "accepted"),
+    )
     with db.session() as session:
         links.create_link(session, SYSTEM, f"requirement:{r1}", f"requirement:{r2}", "derives")
     bad_link = client.post(
@@ -181,13 +209,26 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     replaced = client.patch(
         f"{API}/objectives/{objective['id']}",
         headers=pm.headers,
-        json={"version": objective["version"], "key_results": [
-            {"id": latency["id"], "name": "Checkout P95 latency", "start_value": 800,
-             "target_value": 300, "current_value": 300},
-            {"name": "Abandoned carts", "unit": "%", "start_value": 30, "target_value": 20,
-             "current_value": 35},
-        ]},
-    ).json()  # fmt: skip
+        json={
+            "version": objective["version"],
+            "key_results": [
+                {
+                    "id": latency["id"],
+                    "name": "Checkout P95 latency",
+                    "start_value": 800,
+                    "target_value": 300,
+                    "current_value": 300,
+                },
+                {
+                    "name": "Abandoned carts",
+                    "unit": "%",
+                    "start_value": 30,
+                    "target_value": 20,
+                    "current_value": 35,
+                },
+            ],
+        },
+    ).json()
     assert [k["id"] == latency["id"] for k in replaced["key_results"]] == [True, False]
     assert [k["progress"] for k in replaced["key_results"]] == [100.0, 0.0]  # worse is 0
     assert replaced["progress"] == 50.0
@@ -198,9 +239,14 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     refused = client.post(
         f"{API}/goals",
         headers=viewer.headers,
-        json={"name": "Nope", "period_start": "2026-01-01", "period_end": "2026-02-01",
-              "metric": "x", "target_value": 1},
-    )  # fmt: skip
+        json={
+            "name": "Nope",
+            "period_start": "2026-01-01",
+            "period_end": "2026-02-01",
+            "metric": "x",
+            "target_value": 1,
+        },
+    )
     assert refused.status_code == 403
     engineer = make_account("engineer")
     assert (
@@ -235,10 +281,16 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     second = client.post(
         f"{API}/goals",
         headers=pm.headers,
-        json={"name": "IT 成本降低 / Cut IT cost per order", "period_start": "2026-01-01",
-              "period_end": "2026-12-31", "metric": "IT cost per order", "baseline_value": 0.42,
-              "target_value": 0.33, "current_value": 0.39},
-    ).json()  # fmt: skip
+        json={
+            "name": "IT 成本降低 / Cut IT cost per order",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "metric": "IT cost per order",
+            "baseline_value": 0.42,
+            "target_value": 0.33,
+            "current_value": 0.39,
+        },
+    ).json()
     assert second["progress"] == 33.3  # 0.03 / 0.09
     moved = client.patch(
         f"{API}/objectives/{objective['id']}",
@@ -273,5 +325,9 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
                 )
             ).all()
         )
-    assert {("create", "goal"), ("update", "objective"), ("update", "key_result"),
-            ("delete", "initiative")} <= actions  # fmt: skip
+    assert {
+        ("create", "goal"),
+        ("update", "objective"),
+        ("update", "key_result"),
+        ("delete", "initiative"),
+    } <= actions

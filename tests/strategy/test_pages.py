@@ -66,15 +66,30 @@ def test_strategy_pages_from_empty_to_aligned_with_field_errors(client, db, make
 
     # An objective whose second key result has no distance to go: the error is on that row.
     objective = [
-        ("name", "App experience"), ("period_start", "2026-01-01"),
-        ("period_end", "2026-06-30"), ("status", "active"), ("goal_ids", str(goal_id)),
-        ("kr_id", ""), ("kr_name", "Crash-free sessions"), ("kr_unit", "%"),
-        ("kr_start_value", "99.1"), ("kr_target_value", "99.8"), ("kr_current_value", "99.45"),
-        ("kr_id", ""), ("kr_name", ""), ("kr_unit", ""), ("kr_start_value", ""),
-        ("kr_target_value", ""), ("kr_current_value", ""),
-        ("kr_id", ""), ("kr_name", "App rating"), ("kr_unit", "stars"),
-        ("kr_start_value", "4.5"), ("kr_target_value", "4.5"), ("kr_current_value", ""),
-    ]  # fmt: skip
+        ("name", "App experience"),
+        ("period_start", "2026-01-01"),
+        ("period_end", "2026-06-30"),
+        ("status", "active"),
+        ("goal_ids", str(goal_id)),
+        ("kr_id", ""),
+        ("kr_name", "Crash-free sessions"),
+        ("kr_unit", "%"),
+        ("kr_start_value", "99.1"),
+        ("kr_target_value", "99.8"),
+        ("kr_current_value", "99.45"),
+        ("kr_id", ""),
+        ("kr_name", ""),
+        ("kr_unit", ""),
+        ("kr_start_value", ""),
+        ("kr_target_value", ""),
+        ("kr_current_value", ""),
+        ("kr_id", ""),
+        ("kr_name", "App rating"),
+        ("kr_unit", "stars"),
+        ("kr_start_value", "4.5"),
+        ("kr_target_value", "4.5"),
+        ("kr_current_value", ""),
+    ]
     refused = _post(client, "/strategy/objectives", objective)
     assert refused.status_code == 422
     assert 'data-field-error="kr-2-target_value"' in refused.text
@@ -98,9 +113,14 @@ def test_strategy_pages_from_empty_to_aligned_with_field_errors(client, db, make
     assert "100%" in client.get(goal_url).text
 
     # An initiative with a negative cost is refused at that field; a good one is saved.
-    initiative = {"name": "App cold-start tuning", "planned_person_days": "45",
-                  "planned_cost": "-1", "currency": "CNY", "status": "active",
-                  "objective_ids": str(objective_id)}  # fmt: skip
+    initiative = {
+        "name": "App cold-start tuning",
+        "planned_person_days": "45",
+        "planned_cost": "-1",
+        "currency": "CNY",
+        "status": "active",
+        "objective_ids": str(objective_id),
+    }
     negative = _post(client, "/strategy/initiatives", initiative)
     assert negative.status_code == 422 and 'data-field-error="planned_cost"' in negative.text
     assert "Must not be negative." in negative.text and _count(db, Initiative) == 0

@@ -448,3 +448,19 @@ def test_a_long_cycle_is_cut_short(client, admin):
         page = client.get(path).text
         assert 'data-cycle-size="10"' in page and "10 services in one tangle" in page
         assert page.count('href="/catalog/services/ring-9"') <= 1
+
+
+def test_a_layer_finding_reads_in_each_readers_language(client, admin):
+    seed_shop(client, admin)
+    login(client, "admin")
+    english = client.get("/catalog/services/orders").text.split('id="architecture-findings"')[1]
+    assert "orders → ledger: Business → Infrastructure skips Data" in english
+    client.cookies.set("tmse_locale", "zh_CN")
+    chinese = client.get("/catalog/services/orders").text.split('id="architecture-findings"')[1]
+    assert "orders → ledger：业务层 → 基础设施层 跳过了 数据层" in chinese
+    assert " skips " not in chinese
+    # The API keeps its English sentence and gives the message id beside it.
+    checks = client.get("/api/v1/catalog/checks/graph", headers=admin.headers).json()
+    (finding,) = [v for v in checks["layer_violations"] if v["source"] == "orders"]
+    assert finding["message"] == "orders → ledger: business → infrastructure skips data"
+    assert finding["finding_message"]["id"] == "{source} → {target}: {reason}"

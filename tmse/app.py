@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from tmse import __version__
 from tmse.catalog import api as catalog_api
-from tmse.catalog.backstage import api as catalog_backstage_api
 from tmse.catalog import views as catalog_views
+from tmse.catalog.backstage import api as catalog_backstage_api
 from tmse.core.audit import api as audit_api
 from tmse.core.body_limit import install_body_limit
 from tmse.core.concurrency import ConcurrencyLimitMiddleware

@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -44,7 +44,7 @@ def _database(settings: Settings | None = None) -> Database:
     return Database(settings.database_url, settings.read_database_url)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)
 
@@ -132,7 +132,7 @@ def user_create(
         data = UserCreate(
             username=username,
             password=password,
-            roles=role,  # type: ignore[arg-type]
+            roles=role,
             display_name=display_name,
             email=email,
         )
@@ -190,14 +190,16 @@ def demo(
 ) -> None:
     """Load the demo organisation."""
     from tmse.demo import load_demo
+    from tmse.demo.steps import DemoSize
 
     if size not in ("small", "large"):
         fail("--size must be 'small' or 'large'", 2)
+    chosen_size: DemoSize = "large" if size == "large" else "small"
     settings = get_settings()
     _upgrade(settings)
     load_demo(
         _database(settings),
-        size=size,
+        size=chosen_size,
         seed=seed,
         if_empty=if_empty,
         credentials_file=Path(settings.database_url.removeprefix("sqlite:///") + ".admin-password")

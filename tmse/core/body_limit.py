@@ -1,8 +1,8 @@
 """Request bodies have a size limit: a larger one for the import routes, which declare it with
-@accepts_import_body, a smaller one for every other write. Past it the answer is 413.
+@accepts_import_body, a smaller one for every other write. Past it the answer is 413."""
 
-The limit is enforced on the bytes as they arrive, so a chunked body without Content-Length is
-cut off at the limit too; nothing past it is read."""
+# The limit is enforced on the bytes as they arrive, so a chunked body without Content-Length is cut
+# off at the limit too; nothing past it is read.
 
 from __future__ import annotations
 
@@ -30,9 +30,8 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 def accepts_import_body(endpoint: Endpoint) -> Endpoint:
-    """Mark a route's endpoint as an import: its body may reach the import limit.
-
-    Put it under the router's decorator: `@router.post(...)` then `@accepts_import_body`."""
+    """Mark a route's endpoint as an import: its body may reach the import limit."""
+    # Put it under the router's decorator: `@router.post(...)` then `@accepts_import_body`.
     setattr(endpoint, IMPORT_BODY, True)
     return endpoint
 

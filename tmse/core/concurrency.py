@@ -13,8 +13,9 @@ UNGATED_PREFIXES = ("/static/", "/healthz")
 
 class ConcurrencyLimitMiddleware:
     """Without a gate, requests that hold a pooled connection between thread-pool hops can starve
-    each other of threads and connections until the pool times out; with one, neither runs out
-    as long as the pool is at least `limit` connections."""
+    each other of threads and connections until the pool times out."""
+
+    # With one, neither runs out as long as the pool is at least `limit` connections.
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app

@@ -1,9 +1,8 @@
-"""One check for every route, API and page: no C0/C1 control character in a path segment, a query
-parameter, a form field or anywhere in a JSON body (keys included); a 422 names where it was found.
+"""One check for every route: no C0/C1 control character in a path, query, form field or JSON
+body (keys included); a 422 names where it was found."""
 
-Typed fields refuse them too (tmse.core.input_types); this catches what no type covers: free-form
-JSON objects, their keys, and parameters declared as plain `str`.
-"""
+# Typed fields refuse them too (tmse.core.input_types); this catches what no type covers: free-form
+# JSON objects, their keys, and parameters declared as plain `str`.
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
 """The types every request field and parameter is declared with, so that no input the schema
-admits can overflow a column or reach the database as a control character.
+admits can overflow a column or reach the database as a control character."""
 
-Integers are bounded by the column they land in (Integer → int32, BigInteger → int64) on SQLite as
-on PostgreSQL, so whatever SQLite accepts also restores into PostgreSQL. Strings carry a maximum
-length and refuse C0/C1 control characters (multi-line text keeps tab, newline and carriage
-return). `PatchModel` refuses an explicit null for a field whose column cannot be empty.
-"""
+# Integers are bounded by the column they land in (Integer → int32, BigInteger → int64) on SQLite as
+# on PostgreSQL, so whatever SQLite accepts also restores into PostgreSQL. Strings carry a maximum
+# length and refuse C0/C1 control characters (multi-line text keeps tab, newline and carriage
+# return). `PatchModel` refuses an explicit null for a field whose column cannot be empty.
 
 from __future__ import annotations
 

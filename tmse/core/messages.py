@@ -1,9 +1,8 @@
-"""Text the system generates, kept as a message id and parameters and rendered per reader.
+"""Text the system generates, kept as a message id and parameters and rendered per reader."""
 
-A service never stores English sentences: it stores `message("Review requested: {key}",
-key="REQ-7")`, and a page renders it in the reader's language with `render(msg, locale)`.
-Extraction keywords (babel.cfg): `message`, `context_message:1c,2`, `N_`, `NP_:1c,2`.
-"""
+# A service never stores English sentences: it stores `message("Review requested: {key}",
+# key="REQ-7")`, and a page renders it in the reader's language with `render(msg, locale)`.
+# Extraction keywords (babel.cfg): `message`, `context_message:1c,2`, `N_`, `NP_:1c,2`.
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""What holds for every JSON operation, declared once in the OpenAPI document instead of route
-by route: the `application/problem+json` error answers, and the refusal of control characters
-in every string a request carries (tmse.core.control_characters enforces it)."""
+"""What holds for every JSON operation, declared once in the OpenAPI document: problem+json error
+answers, and no control character in any string (tmse.core.control_characters enforces it)."""
 
 from __future__ import annotations
 
@@ -43,8 +42,8 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 def file_answer(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route answering 200 with a file of `media_type` (use it with
-    `response_class=Response`, which declares no media type of its own). No schema: a CSV
-    table or a YAML stream of several documents is not one JSON value."""
+    `response_class=Response`, which declares no media type of its own)."""
+    # No schema: a CSV table or a YAML stream of several documents is not one JSON value.
     return {200: {"description": description, "content": {media_type: {}}}}
 
 
@@ -63,9 +62,9 @@ WITH_BODY = {
 
 
 def install_api_declarations(app: FastAPI, prefix: str = "/api/") -> None:
-    """Build the OpenAPI document with the problem answers (replacing FastAPI's own 422, which
-    is not what tmse sends) and the control-character rule added to each operation under
-    `prefix`."""
+    """Build the OpenAPI document with the problem answers and the control-character rule added
+    to each operation under `prefix`."""
+    # The problem answers replace FastAPI's own 422, which is not what tmse sends.
 
     build = app.openapi
 

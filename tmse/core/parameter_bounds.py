@@ -1,6 +1,8 @@
 """Integer path and query parameters stay within the columns they are looked up in (int32), so a
-page never sends the database a number it cannot hold: a path id past it is a record that cannot
-exist (404), a query value past it a 422 naming the parameter."""
+page never sends the database a number it cannot hold."""
+
+# A path id past it is a record that cannot exist (404), a query value past it a 422 naming the
+# parameter.
 
 from __future__ import annotations
 

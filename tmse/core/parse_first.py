@@ -1,10 +1,12 @@
-"""Imports parse before they write. On SQLite a writer holds the database's one write lock from
-its first statement, so an import that parsed inside its transaction would stop every other
-writer for as long as the parse takes (and a slow upload, for as long as the upload).
+"""Imports parse before they write: the write transaction opens for the writes alone, never for
+a parse or a slow upload."""
 
-Import routes therefore do not take the request's session: `import_actor` authenticates on a
-short read transaction, the route parses the body, and `write_session` opens the write
-transaction for the writes alone."""
+# On SQLite a writer holds the database's one write lock from its first statement, so an import that
+# parsed inside its transaction would stop every other writer for as long as the parse takes (and a
+# slow upload, for as long as the upload).
+# Import routes therefore do not take the request's session: `import_actor` authenticates on a short
+# read transaction, the route parses the body, and `write_session` opens the write transaction for
+# the writes alone.
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""User-supplied links: only web, mail and source-control schemes are stored or shown as links.
+"""User-supplied links: only web, mail and source-control schemes are stored or shown as links."""
 
-`SafeUrl` refuses a `javascript:`, `data:`, `vbscript:` (or any other unlisted) scheme at
-input with a 422 naming the field; `is_safe_link` decides at output whether a stored value may
-become an `href`, so a value that reached the database another way is shown as text only.
-"""
+# `SafeUrl` refuses a `javascript:`, `data:`, `vbscript:` (or any other unlisted) scheme at input
+# with a 422 naming the field; `is_safe_link` decides at output whether a stored value may become an
+# `href`, so a value that reached the database another way is shown as text only.
 
 from __future__ import annotations
 
@@ -24,10 +23,9 @@ _IGNORED_BY_BROWSERS = re.compile(r"[\t\n\r]")
 
 
 def url_scheme(value: str) -> str | None:
-    """The scheme a browser would read from `value` (lower case), or None for a relative URL.
-
-    Leading spaces and control characters, and tabs and newlines anywhere, are skipped first,
-    as browsers do; `git@host:path` has no scheme (an @ cannot be part of one)."""
+    """The scheme a browser would read from `value` (lower case), or None for a relative URL."""
+    # Leading spaces and control characters, and tabs and newlines anywhere, are skipped first, as
+    # browsers do; `git@host:path` has no scheme (an @ cannot be part of one).
     cleaned = _IGNORED_BY_BROWSERS.sub("", value).lstrip("".join(map(chr, range(33))))
     match = _SCHEME.match(cleaned)
     return match.group(1).lower() if match else None

@@ -1,9 +1,9 @@
-"""Values built from the data, kept per process until a table they were built from is written.
+"""Values built from the data, kept per process until a table they were built from is written."""
 
-A build records the tables it reads (`tmse.core.table_versions`); the value is kept with their
-versions as read before the build, and a later lookup uses it while those versions still hold.
-What a session holding uncommitted writes of its own reads is a state nobody else sees, so it
-builds without keeping."""
+# A build records the tables it reads (`tmse.core.table_versions`); the value is kept with their
+# versions as read before the build, and a later lookup uses it while those versions still hold.
+# What a session holding uncommitted writes of its own reads is a state nobody else sees, so it
+# builds without keeping.
 
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ _memos: list[VersionMemo[Any]] = []
 
 
 class VersionMemo(Generic[T]):
-    """Values by (database, `extra`), each kept with the versions of the tables it was built
-    from: a lookup after one of them moved builds again and replaces it. At most `slots`
-    values, least recently used out first. One build per slot at a time: the others wait for
-    it instead of repeating it."""
+    """Values by (database, `extra`), each kept with the versions of the tables it was read from."""
+
+    # A lookup after one of them moved builds again and replaces it. At most `slots` values, least
+    # recently used out first. One build per slot at a time: the others wait for it instead of
+    # repeating it.
 
     def __init__(self, slots: int = 4) -> None:
         self.slots = slots

@@ -1,9 +1,8 @@
-"""`tmse demo`: a believable company built by registered steps; domains add steps of their own.
+"""`tmse demo`: a believable company built by registered steps; domains add steps of their own."""
 
-A domain adds demo data with `register_step(name, fn, order)` in a module listed in
-`STEP_MODULES`; the organisation step runs at order 100, so later steps find its ids in
-`ctx.created` / `ctx.named`.
-"""
+# A domain adds demo data with `register_step(name, fn, order)` in a module listed in
+# `STEP_MODULES`; the organisation step runs at order 100, so later steps find its ids in
+# `ctx.created` / `ctx.named`.
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Demo step: the company, its departments and teams, and its people, through the identity service.
+"""Demo step: the company, its departments and teams, and its people, through the identity
+service."""
 
-Every unit and user is created by `tmse.core.identity.service`, so each gets its own audit entry
-(one per team, one per user, one per lead marked) — no summary entries. Users are written in
-batches of `BATCH` per transaction; only the sign-in personas get (Argon2) password hashes.
-"""
+# Every unit and user is created by `tmse.core.identity.service`, so each gets its own audit entry
+# (one per team, one per user, one per lead marked) — no summary entries. Users are written in
+# batches of `BATCH` per transaction; only the sign-in personas get (Argon2) password hashes.
 
 from __future__ import annotations
 

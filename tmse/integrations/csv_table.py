@@ -1,8 +1,9 @@
-"""CSV files read strictly, for imports: an unclosed quote, text after a closing quote, a row with
-more or fewer cells than the header, and control characters in a cell are errors naming the
-line (and column), so a damaged file is refused whole instead of half-read.
+"""CSV files read strictly, for imports: a damaged file is refused whole, naming the line (and
+column) of the damage, instead of half-read."""
 
-Repeated header names are allowed (Jira exports repeat "Labels", "Component/s", ...)."""
+# Damage is an unclosed quote, text after a closing quote, a row with more or fewer cells than the
+# header, or a control character in a cell.
+# Repeated header names are allowed (Jira exports repeat "Labels", "Component/s", ...).
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Cells for CSV and Excel exports: control characters (which XML, hence .xlsx, cannot hold)
-are dropped, and text a spreadsheet would run as a formula is neutralised (OWASP CSV injection:
-a leading single quote makes it text). Numbers, dates and booleans pass through unchanged."""
+"""Cells for CSV and Excel exports: control characters dropped, formula-like text neutralised."""
+
+# Control characters (which XML, hence .xlsx, cannot hold) are dropped, and text a spreadsheet would
+# run as a formula is neutralised (OWASP CSV injection: a leading single quote makes it text).
+# Numbers, dates and booleans pass through unchanged.
 
 from __future__ import annotations
 

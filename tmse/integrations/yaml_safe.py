@@ -1,9 +1,9 @@
 """The one way tmse reads YAML: safe tags only, and a document whose aliases would expand past a
-small bound, or that nests too deeply, is refused before anything is built from it.
+small bound, or that nests too deeply, is refused before anything is built from it."""
 
-A "billion laughs" document is a few hundred bytes of nodes that expand to billions when built;
-counting the expanded size on the composed node graph (shared nodes counted once per use) costs
-time linear in the text, so the refusal is immediate and needs no memory."""
+# A "billion laughs" document is a few hundred bytes of nodes that expand to billions when built;
+# counting the expanded size on the composed node graph (shared nodes counted once per use) costs
+# time linear in the text, so the refusal is immediate and needs no memory.
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlRefused(MarkedYAMLError):  # type: ignore[misc]
-    """A YAML document tmse will not build: too many alias expansions, recursion or nesting.
+    """A YAML document tmse will not build: too many alias expansions, recursion or nesting."""
 
-    It is a YAMLError, so every reader's existing handling reports it with its line."""
+    # It is a YAMLError, so every reader's existing handling reports it with its line.
 
     def __init__(self, problem: str, mark: Mark | None) -> None:
         super().__init__(problem=problem, problem_mark=mark)

@@ -29,7 +29,7 @@ def csrf_token_of(request: Request) -> str:
 def _has_bearer(scope: Scope) -> bool:
     for name, value in scope["headers"]:
         if name == b"authorization":
-            return value[:7].lower() == b"bearer "
+            return bool(value[:7].lower() == b"bearer ")
     return False
 
 

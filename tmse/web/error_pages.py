@@ -3,7 +3,9 @@ API clients (and anyone not asking for HTML) keep problem+json."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +17,8 @@ from tmse.web.forms import error_page, forbidden_page, translator
 from tmse.web.labels import N_
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
+# As FastAPI keeps them: a handler may answer directly or through an awaitable.
+InstalledHandler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 _PAGE_MESSAGES = {
     400: (N_("Bad request"), N_("This page could not read what was sent.")),
@@ -45,11 +49,12 @@ def install_error_pages(app: FastAPI) -> None:
         app.add_exception_handler(exc_class, _page_or(app.exception_handlers[exc_class]))
 
 
-def _page_or(problem_handler: Handler) -> Handler:
+def _page_or(problem_handler: InstalledHandler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         status = _status(exc)
         if not wants_page(request) or status not in _PAGE_MESSAGES:
-            return await problem_handler(request, exc)
+            answer = problem_handler(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
         permission = exc.extra.get("permission") if isinstance(exc, Forbidden) else None
         if isinstance(permission, str):  # refused by require(): say which permission is missing
             return forbidden_page(request, permission)

@@ -1,7 +1,6 @@
-"""Security headers on every response: CSP, nosniff, framing, referrer, HSTS and no-store.
+"""Security headers on every response: CSP, nosniff, framing, referrer, HSTS and no-store."""
 
-The values are documented in docs/security.md; change both together.
-"""
+# The values are documented in docs/security.md; change both together.
 
 from __future__ import annotations
 

@@ -141,9 +141,8 @@ class Change:
 
 
 def record_many(session: Session, actor: Actor, changes: Iterable[Change]) -> int:
-    """Append many entries in one INSERT, chained exactly as `record` chains them; for bulk
-    writes (imports, large demo data) where one `record` per row would dominate. Returns the
-    number appended."""
+    """Append many entries in one INSERT, chained as `record` chains them; returns how many."""
+    # For bulk writes (imports, large demo data), where one `record` per row would dominate.
     last_id, last_hash = _chain_head(session)
     request_id, rows = request_id_var.get(), []
     for change in changes:

@@ -1,6 +1,5 @@
-"""The sign-in limit: a counter row per key (username, address) in the database, claimed before
-a password is checked, so concurrent attempts in any number of processes or replicas cannot
-overshoot it."""
+"""The sign-in limit: a counter row per key (username, address), claimed before a password is
+checked, so attempts in any number of processes or replicas cannot overshoot it."""
 
 from __future__ import annotations
 
@@ -42,9 +41,9 @@ def attempt_keys(username: str, address: str) -> tuple[str, ...]:
 def claim_attempt(
     db: Database, username: str, address: str, limit: int, now: dt.datetime | None = None
 ) -> Claim:
-    """Count this attempt in its own transaction, committed before the password is checked; 429
-    with `retry_after` (seconds until the window ends) once the username or the address has
-    used up `limit` attempts in the minute since its window's first one."""
+    """Count this attempt in its own transaction, committed before the password is checked."""
+    # 429 with `retry_after` (seconds until the window ends) once the username or the address has
+    # used up `limit` attempts in the minute since its window's first one.
     at = (now or utcnow()).timestamp()
     claim = Claim(attempt_keys(username, address))
     with db.session(write=True) as session:
@@ -64,9 +63,10 @@ def claim_attempt(
 
 
 def _increment(session: Session, key: str, at: float) -> tuple[int, float]:
-    """(attempts, window start) after counting one more: a single INSERT ... ON CONFLICT DO
-    UPDATE ... RETURNING on SQLite (3.35+) and PostgreSQL, so no two processes read the same
-    count. A window older than a minute starts afresh with this attempt."""
+    """(attempts, window start) after counting one more."""
+    # A single INSERT ... ON CONFLICT DO UPDATE ... RETURNING on SQLite (3.35+) and PostgreSQL, so
+    # no two processes read the same count. A window older than a minute starts afresh with this
+    # attempt.
     expired = LoginAttempt.started <= at - WINDOW_SECONDS
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -1,7 +1,7 @@
-"""JSON routes of the signed-in user's notifications under /api/v1/notifications.
+"""JSON routes of the signed-in user's notifications under /api/v1/notifications."""
 
-`title` and `body` are rendered in the user's chosen language (else the server default);
-`title_message` and `body_message` carry the stored message ids and parameters."""
+# `title` and `body` are rendered in the user's chosen language (else the server default);
+# `title_message` and `body_message` carry the stored message ids and parameters.
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Send, list and mark notifications; sending is a side effect of an audited action.
+"""Send, list and mark notifications; sending is a side effect of an audited action."""
 
-Title and body are messages, rendered in the reader's language; marking read is audited."""
+# Title and body are messages, rendered in the reader's language; marking read is audited.
 
 from __future__ import annotations
 

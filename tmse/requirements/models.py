@@ -24,47 +24,14 @@ from sqlalchemy.sql.elements import ColumnClause
 
 from tmse.core.db import Base, Timestamped, Versioned
 from tmse.core.links.registry import register as register_linkable
+from tmse.requirements.enums import Channel as Channel
+from tmse.requirements.enums import MoSCoW as MoSCoW
+from tmse.requirements.enums import RequirementStatus as RequirementStatus
+from tmse.requirements.enums import RequirementType as RequirementType
 from tmse.requirements.scoring import refresh_scores
 
 # Scores (RICE, WSJF) are stored only as derived columns, so the backlog can sort in SQL; they
 # are recomputed from their components on every flush (requirements/scoring.py).
-
-
-class RequirementType(StrEnum):
-    FEATURE = "feature"
-    IMPROVEMENT = "improvement"
-    BUG = "bug"
-    TECHNICAL = "technical"
-    NON_FUNCTIONAL = "non-functional"
-
-
-class Channel(StrEnum):
-    WEB = "web"
-    API = "api"
-    CSV = "csv"
-    JIRA = "jira"
-
-
-class RequirementStatus(StrEnum):
-    # Triage
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    SNOOZED = "snoozed"
-    DUPLICATE = "duplicate"
-    # Joint review
-    IN_REVIEW = "in-review"
-    APPROVED = "approved"
-    # Delivery
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-
-
-class MoSCoW(StrEnum):
-    MUST = "must"
-    SHOULD = "should"
-    COULD = "could"
-    WONT = "wont"
 
 
 # The fields whose change is a change of content: it resets approvals, turns downstream

@@ -1,5 +1,5 @@
 """The requirement workflow as data: for each action, the statuses it starts from, the status
-it leads to, and the roles that own it. No database, no HTTP."""
+it leads to, and the roles that own it. Pure: no database, no HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tmse.core.permissions import Role
-from tmse.requirements.models import RequirementStatus as S
+from tmse.requirements.enums import RequirementStatus as S
 
 # `decide` answers one question for the service: may a user with these roles perform this
 # action on a requirement in this status, and if so, where does it go? Who may act is checked

@@ -4,10 +4,12 @@ nothing, the ranked backlog, the MoSCoW balance, history, and the baseline guard
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from tests.helpers import SYSTEM
+from tests.helpers import SYSTEM, Account
 from tmse.core.errors import InvalidInput
 from tmse.planning.models import Project, Release
 from tmse.requirements import service
@@ -19,7 +21,38 @@ def _create(client, account, **fields):  # type: ignore[no-untyped-def]
     return response.json()
 
 
+@dataclass
+class Story:
+    """What the steps share: the people, the project and releases, the three requirements."""
+
+    client: Any
+    pm: Account
+    viewer: Account
+    project_id: int
+    release_id: int
+    strict_id: int
+    first: dict[str, Any]
+    second: dict[str, Any]
+    third: dict[str, Any]
+
+    @property
+    def url(self) -> str:
+        return f"/api/v1/requirements/{self.first['id']}"
+
+
 def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    story = _intake_records_channel_requester_and_scores(client, db, make_account)
+    _scores_are_never_typed_in(story)
+    _bad_input_is_one_answer_and_changes_nothing(story)
+    restored = _a_component_change_recomputes_the_score(story)
+    _the_backlog_ranks_by_the_chosen_model(story)
+    _moscow_balance_holds_each_release_to_its_limit(story, restored)
+    _history_lists_every_edit_newest_first(story)
+    _change_requests_are_validated_and_recorded(story, db)
+    _an_approved_baseline_guards_the_content(story, monkeypatch)
+
+
+def _intake_records_channel_requester_and_scores(client, db, make_account) -> Story:  # type: ignore[no-untyped-def]
     pm = make_account("product_manager")
     viewer = make_account("viewer")
     with db.session() as session:
@@ -31,7 +64,6 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         session.add_all([release, strict])
         session.flush()
         project_id, release_id, strict_id = project.id, release.id, strict.id
-
     # Intake through the API records the channel and the requester; RICE is computed.
     first = _create(
         client, pm, title="Alipay at checkout", moscow="must", effort_days=30,
@@ -60,8 +92,13 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         client, pm, title="Dark mode", moscow="could", effort_days=5, type="improvement"
     )
     assert third["rice_score"] is None
+    return Story(client, pm, viewer, project_id, release_id, strict_id, first, second, third)
 
-    # Scores are never typed in.
+
+def _scores_are_never_typed_in(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    viewer = story.viewer
     typed = client.post(
         "/api/v1/requirements", json={"title": "x", "rice_score": 9}, headers=pm.headers
     )
@@ -72,8 +109,13 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         == 403
     )
 
+
+def _bad_input_is_one_answer_and_changes_nothing(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    first = story.first
     # A negative effort (with other bad values) is one 422 naming every field; nothing changes.
-    url = f"/api/v1/requirements/{first['id']}"
+    url = story.url
     bad = client.patch(
         url,
         json={"version": first["version"], "effort_days": -3, "rice_impact": 4, "wsjf_value": 7,
@@ -96,6 +138,12 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         refused = client.patch(url, json={"version": first["version"], **body}, headers=pm.headers)
         assert refused.status_code == 422, body
 
+
+def _a_component_change_recomputes_the_score(story: Story) -> dict[str, Any]:
+    client = story.client
+    pm = story.pm
+    first = story.first
+    url = story.url
     # A component change recomputes the score; a missing component empties it.
     edited = client.patch(
         url, json={"version": first["version"], "rice_confidence": 50}, headers=pm.headers
@@ -111,6 +159,16 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         url, json={"version": cleared["version"], "rice_effort": 4}, headers=pm.headers
     ).json()
     assert restored["rice_score"] == 250.0
+    return restored
+
+
+def _the_backlog_ranks_by_the_chosen_model(story: Story) -> None:
+    client = story.client
+    viewer = story.viewer
+    first = story.first
+    second = story.second
+    third = story.third
+    release_id = story.release_id
 
     # The backlog ranks by the chosen model, empty scores last, ties by id.
     def ranked(**params):  # type: ignore[no-untyped-def]
@@ -136,6 +194,15 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
     bad_sort = client.get("/api/v1/requirements?sort=bogus", headers=viewer.headers)
     assert bad_sort.status_code == 422 and bad_sort.json()["errors"][0]["field"] == "sort"
 
+
+def _moscow_balance_holds_each_release_to_its_limit(story: Story, restored: dict[str, Any]) -> None:
+    client = story.client
+    pm = story.pm
+    viewer = story.viewer
+    project_id = story.project_id
+    release_id = story.release_id
+    strict_id = story.strict_id
+    url = story.url
     # MoSCoW balance: 30 of 40 person-days are Must in the release: 75% > 60%.
     balance = client.get(
         f"/api/v1/requirements/moscow-balance?release={release_id}", headers=viewer.headers
@@ -153,7 +220,16 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
     ).json()
     assert (strict_balance["share_pct"], strict_balance["limit_pct"]) == (100.0, 80)
     assert strict_balance["over_limit"] is True
+    assert moved["release_id"] == strict_id
 
+
+def _history_lists_every_edit_newest_first(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    viewer = story.viewer
+    release_id = story.release_id
+    strict_id = story.strict_id
+    url = story.url
     # History: the creation and every edit, newest first.
     history = client.get(f"{url}/history", headers=viewer.headers).json()
     assert [h["action"] for h in history] == ["update"] * 4 + ["create"]
@@ -161,6 +237,12 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
     assert history[-1]["actor"] == pm.username
     assert client.get("/api/v1/requirements/999999", headers=viewer.headers).status_code == 404
 
+
+def _change_requests_are_validated_and_recorded(story: Story, db) -> None:  # type: ignore[no-untyped-def]
+    client = story.client
+    viewer = story.viewer
+    first = story.first
+    url = story.url
     # validate_changes speaks in change-request paths; apply_changes records the request.
     with db.session() as session:
         requirement = service.get_requirement(session, first["id"])
@@ -173,6 +255,11 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
     assert history[0]["changes"]["change_request_id"] == 77
     assert history[0]["changes"]["effort_days"] == {"before": 30.0, "after": 12.5}
 
+
+def _an_approved_baseline_guards_the_content(story: Story, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    client = story.client
+    pm = story.pm
+    url = story.url
     # Once in an approved baseline, a content edit needs a change request; nothing changes.
     monkeypatch.setattr(service, "in_approved_baseline", lambda session, requirement_id: True)
     current = client.get(url, headers=pm.headers).json()
@@ -188,4 +275,3 @@ def test_requirement_story(client, db, make_account, monkeypatch) -> None:  # ty
         url, json={"version": current["version"], "requester": "li.wei"}, headers=pm.headers
     )
     assert requester_only.status_code == 200  # not content: no change request needed
-    assert moved["release_id"] == strict_id

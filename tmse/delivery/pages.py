@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
-from tmse.core.identity.models import Team, User
 from tmse.delivery import gate_criteria, gates, iterations, phases, queries, timeline, velocity
 from tmse.delivery.labels import labels
 from tmse.delivery.models import PhaseKind, StageGate
@@ -129,8 +128,7 @@ def project_context(session: Session, actor: Actor, project: Project) -> dict[st
         "releases": planning.list_releases(session, project.id),
         "milestones": milestones,
         "must_share": queries.must_share(session, project),
-        "owner": session.get(User, project.owner_id) if project.owner_id else None,
-        "team": session.get(Team, project.team_id) if project.team_id else None,
+        **queries.owner_and_team(session, project),
     }
 
 

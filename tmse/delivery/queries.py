@@ -82,3 +82,11 @@ def people(session: Session) -> tuple[list[User], list[Team]]:
         session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
     )
     return users, list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def owner_and_team(session: Session, project: Project) -> dict[str, User | Team | None]:
+    """The project's owner and team, for its page."""
+    return {
+        "owner": session.get(User, project.owner_id) if project.owner_id else None,
+        "team": session.get(Team, project.team_id) if project.team_id else None,
+    }

@@ -6,11 +6,13 @@ with a 409 naming it until the data passes; the registry extended by a custom cr
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
-from tests.helpers import SYSTEM
+from tests.helpers import SYSTEM, Account
 from tmse.core.audit import AuditEntry
 from tmse.core.db import utcnow
 from tmse.core.messages import message
@@ -43,13 +45,52 @@ def _set_status(db, requirement_id, status):  # type: ignore[no-untyped-def]
         session.get(Requirement, requirement_id).status = status
 
 
-def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
-    pm = make_account("product_manager")
-    architect = make_account("architect")
-    engineer = make_account("engineer")
-    today = utcnow().date()
-    day = dt.timedelta(days=1)
+@dataclass
+class Story:
+    """What the steps share: the client, the people, and what earlier steps created."""
 
+    client: Any
+    db: Any
+    pm: Account
+    architect: Account
+    engineer: Account
+    today: dt.date
+    day: dt.timedelta = dt.timedelta(days=1)
+    pid: int = 0
+    build: dict[str, Any] = field(default_factory=dict)
+    launch: dict[str, Any] = field(default_factory=dict)
+    s1: dict[str, Any] = field(default_factory=dict)
+    r1: int = 0
+    r2: int = 0
+    r3: int = 0
+    r4: int = 0
+    r5: int = 0
+
+
+def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):  # type: ignore[no-untyped-def]
+    story = Story(
+        client,
+        db,
+        make_account("product_manager"),
+        make_account("architect"),
+        make_account("engineer"),
+        utcnow().date(),
+    )
+    _a_project_refuses_bad_dates_and_duplicate_keys(story)
+    _phases_make_the_project_hybrid(story)
+    _iterations_take_planned_and_added_scope(story)
+    _completion_follows_the_requirement_and_feeds_velocity(story)
+    _a_failing_criterion_refuses_go_naming_it(story)
+    _a_later_module_registers_its_own_criterion(story)
+
+
+def _a_project_refuses_bad_dates_and_duplicate_keys(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    engineer = story.engineer
+    today = story.today
+    day = story.day
     # --- project, with bad input first: nothing is stored ----------------------------------
     body = {
         "key": "PAY",
@@ -81,7 +122,15 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
         headers=pm.headers,
     )
     assert milestone.status_code == 201 and release["project_id"] == pid
+    story.pid = pid
 
+
+def _phases_make_the_project_hybrid(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    pid = story.pid
+    today = story.today
+    day = story.day
     # --- phases: iterative, then gated; the mode is hybrid ------------------------------------
     build = client.post(
         f"{API}/projects/{pid}/phases",
@@ -111,6 +160,18 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
         headers=pm.headers,
     )
     assert wrong_kind.status_code == 409
+    story.build = build
+    story.launch = launch
+
+
+def _iterations_take_planned_and_added_scope(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    pid = story.pid
+    build = story.build
+    today = story.today
+    day = story.day
 
     # --- iterations: end before start names end_on; outside the phase names start_on ---------
     def sprint(name: str, start: int, end: int):  # type: ignore[no-untyped-def]
@@ -157,7 +218,25 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
         f"{API}/iterations/{s1['id']}/items", json={"requirement_id": 999}, headers=pm.headers
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "requirement_id"
+    story.s1 = s1
+    story.r1 = r1
+    story.r2 = r2
+    story.r3 = r3
+    story.r4 = r4
+    story.r5 = r5
 
+
+def _completion_follows_the_requirement_and_feeds_velocity(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    engineer = story.engineer
+    pid = story.pid
+    s1 = story.s1
+    r1 = story.r1
+    r2 = story.r2
+    r3 = story.r3
+    r4 = story.r4
     # Completion is observed when a requirement turns done (here through the requirement
     # workflow's own transitions); reopening clears it.
     for action, version in (("start", 1), ("complete", 2)):
@@ -195,6 +274,15 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
     removed = client.delete(f"{API}/iterations/{s1['id']}/items/{r3}", headers=pm.headers)
     assert removed.status_code == 204
 
+
+def _a_failing_criterion_refuses_go_naming_it(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    architect = story.architect
+    engineer = story.engineer
+    launch = story.launch
+    r5 = story.r5
     # --- the gate: a failing criterion refuses Go, naming it --------------------------------
     gate_body = {
         "name": "Launch readiness",
@@ -254,6 +342,12 @@ def test_hybrid_project_iterations_velocity_and_gate(client, db, make_account):
             .order_by(AuditEntry.id)
         ).all()
     assert actions == ["create", "decide", "decide"]
+
+
+def _a_later_module_registers_its_own_criterion(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    today = story.today
 
     # --- the registry, extended by a later module's criterion -------------------------------
     def runbook_exists(session, project_obj, phase, params):  # type: ignore[no-untyped-def]

@@ -46,12 +46,14 @@ run: install
 	$(BIN)/tmse demo --if-empty
 	$(BIN)/tmse serve --host 127.0.0.1 --port 8000
 
+# ruff for style and security rules; import-linter for the layers (contracts in pyproject.toml).
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check tmse tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check tmse tests $(wildcard benchmarks)
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy tmse/core
+	$(BIN)/mypy tmse
 
 # pytest exits 5 when it collected nothing; that is a failure here, never a pass.
 unit: dev

@@ -4,9 +4,12 @@ changes nothing; and who may write."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from sqlalchemy import func, select
 
-from tests.helpers import SYSTEM
+from tests.helpers import SYSTEM, Account
 from tmse.core.audit import AuditEntry
 from tmse.core.links import service as links
 from tmse.core.links.models import TraceLink
@@ -32,8 +35,44 @@ def _counts(db):  # type: ignore[no-untyped-def]
         )
 
 
-def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, make_account):
+@dataclass
+class Story:
+    """What the steps share: the client, the product manager, and what earlier steps made."""
+
+    client: Any
+    db: Any
+    make_account: Any
+    pm: Account
+    goal: dict[str, Any] = field(default_factory=dict)
+    objective: dict[str, Any] = field(default_factory=dict)
+    latency: dict[str, Any] = field(default_factory=dict)
+    success: dict[str, Any] = field(default_factory=dict)
+    initiative: dict[str, Any] = field(default_factory=dict)
+    stray: dict[str, Any] = field(default_factory=dict)
+    replaced: dict[str, Any] = field(default_factory=dict)
+    r1: int = 0
+    r2: int = 0
+    r3: int = 0
+    r5: int = 0
+
+
+def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, make_account):  # type: ignore[no-untyped-def]
     pm = make_account("product_manager", username="mei")
+    story = Story(client, db, make_account, pm)
+    _a_goal_and_an_objective_measure_progress(story)
+    _bad_input_is_refused_whole_and_changes_nothing(story)
+    _initiatives_and_requirements_roll_up_with_orphans(story)
+    _a_key_result_progresses_and_a_stale_version_is_refused(story)
+    _key_results_are_replaced_kept_dropped_and_added(story)
+    _viewers_and_engineers_may_not_write_the_committee_may(story)
+    _a_cost_change_turns_links_suspect_and_still_counts(story)
+    _moving_the_objective_replaces_its_supports_link(story)
+    _unlinking_and_deleting_orphan_what_was_served(story)
+
+
+def _a_goal_and_an_objective_measure_progress(story: Story) -> None:
+    client = story.client
+    pm = story.pm
     goal = client.post(
         f"{API}/goals",
         headers=pm.headers,
@@ -84,7 +123,17 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     assert latency["progress"] == 50.0  # (550 - 800) / (300 - 800)
     assert success["progress"] is None
     assert objective["progress"] == 25.0  # mean of 50 and an unmeasured 0
+    story.goal = goal
+    story.objective = objective
+    story.latency = latency
+    story.success = success
 
+
+def _bad_input_is_refused_whole_and_changes_nothing(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    objective = story.objective
     # Bad input: each refused whole, naming the field; nothing stored, nothing audited.
     before = _counts(db)
     unknown_goal = client.post(
@@ -123,6 +172,12 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     assert sorted(e["field"] for e in backwards.json()["errors"]) == ["owner", "period_end"]
     assert _counts(db) == before
 
+
+def _initiatives_and_requirements_roll_up_with_orphans(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    objective = story.objective
     initiative = client.post(
         f"{API}/initiatives",
         headers=pm.headers,
@@ -190,7 +245,18 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
         f"{API}/alignment/orphans/requirements?limit=1&offset=1", headers=pm.headers
     ).json()
     assert paged["total"] == 2 and [r["id"] for r in paged["items"]] == [r3]
+    story.initiative = initiative
+    story.stray = stray
+    story.r1 = r1
+    story.r2 = r2
+    story.r3 = r3
+    story.r5 = r5
 
+
+def _a_key_result_progresses_and_a_stale_version_is_refused(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    success = story.success
     # Progress of a key result; a stale version is refused.
     updated = client.patch(
         f"{API}/key-results/{success['id']}",
@@ -205,6 +271,12 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     )
     assert stale.status_code == 409
 
+
+def _key_results_are_replaced_kept_dropped_and_added(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    objective = story.objective
+    latency = story.latency
     # Replacing the key results: keep one (edited), drop one, add one.
     replaced = client.patch(
         f"{API}/objectives/{objective['id']}",
@@ -232,7 +304,13 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     assert [k["id"] == latency["id"] for k in replaced["key_results"]] == [True, False]
     assert [k["progress"] for k in replaced["key_results"]] == [100.0, 0.0]  # worse is 0
     assert replaced["progress"] == 50.0
+    story.replaced = replaced
 
+
+def _viewers_and_engineers_may_not_write_the_committee_may(story: Story) -> None:
+    client = story.client
+    make_account = story.make_account
+    stray = story.stray
     # Who may write: viewers may not; the committee may.
     viewer = make_account("viewer")
     assert client.get(f"{API}/alignment", headers=viewer.headers).status_code == 200
@@ -259,6 +337,12 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
         == 204
     )
 
+
+def _a_cost_change_turns_links_suspect_and_still_counts(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    initiative = story.initiative
     # A change of planned cost turns the initiative's links Suspect; they still count.
     current = client.get(f"{API}/initiatives/{initiative['id']}", headers=pm.headers).json()
     costlier = client.patch(
@@ -277,6 +361,12 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
     view = client.get(f"{API}/alignment", headers=pm.headers).json()
     assert view["goals"][0]["totals"]["planned_cost_by_currency"] == {"CNY": 520000.0}
 
+
+def _moving_the_objective_replaces_its_supports_link(story: Story) -> None:
+    client = story.client
+    pm = story.pm
+    objective = story.objective
+    replaced = story.replaced
     # Moving the objective to a second goal replaces its supports link.
     second = client.post(
         f"{API}/goals",
@@ -305,6 +395,16 @@ def test_goal_to_requirements_alignment_with_orphans_and_bad_input(client, db, m
         == 1
     )
 
+
+def _unlinking_and_deleting_orphan_what_was_served(story: Story) -> None:
+    client = story.client
+    db = story.db
+    pm = story.pm
+    initiative = story.initiative
+    r1 = story.r1
+    r2 = story.r2
+    r3 = story.r3
+    r5 = story.r5
     # Unlinking a requirement, and deleting the initiative, orphan what it served.
     unlinked = client.request(
         "DELETE",

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import login
 from tests.helpers.pages import audit_entries, post_form
-from tmse.catalog import queries as views_data
+from tmse.catalog import queries
 
 
 def _post(client, admin, path, body):
@@ -99,7 +99,7 @@ def test_layer_view_shows_five_lanes_of_cards(client, admin, make_account):
 
     assert page.status_code == 200
     assert 'data-nav="catalog"' in page.text and 'data-nav="decisions"' in page.text
-    order = [page.text.index(f'data-lane="{layer}"') for layer in views_data.DEFAULT_LAYERS]
+    order = [page.text.index(f'data-lane="{layer}"') for layer in queries.DEFAULT_LAYERS]
     assert order == sorted(order)  # frontend on top, infrastructure at the bottom
     business = _lane(page.text, "business")
     assert 'data-testid="lane-count-business">2<' in business
@@ -150,7 +150,7 @@ def test_table_pages_and_a_full_lane_links_to_the_rest(client, admin):
 
     lanes = client.get("/catalog")
     business = _lane(lanes.text, "business")
-    assert business.count('class="catalog-card"') == views_data.LANE_CARDS
+    assert business.count('class="catalog-card"') == queries.LANE_CARDS
     assert "and 36 more in the table" in business
     assert 'href="/catalog?view=table&layer=business"' in business
 
@@ -345,7 +345,7 @@ def test_graph_filter_by_team_keeps_neighbours_pale(client, admin):
 
 def test_graph_too_broad_asks_for_a_filter(client, admin, monkeypatch):
     seed_shop(client, admin)
-    monkeypatch.setattr(views_data, "GRAPH_NODE_LIMIT", 3)
+    monkeypatch.setattr(queries, "GRAPH_NODE_LIMIT", 3)
     login(client, "admin")
     page = client.get("/catalog/graph").text
     assert 'id="graph-too-broad"' in page and "data-catalog-graph" not in page

@@ -1,10 +1,9 @@
-"""Catalog pages kept as rendered until the next write, per browser session, locale and URL.
-
-A route renders a page after authenticating the request and hands it to `keep`; later GETs of
-the same URL from the same browser (same cookies, so the same session, CSRF token and locale)
-are answered by `tmse.core.response_cache.ResponseCacheMiddleware` while the data version is the
-one the page was rendered at and the session still signs in the same user. Off when the read
-cache is (`TMSE_RESPONSE_CACHE_MB=0`)."""
+"""Catalog pages kept as rendered until the next write, per browser session, locale and URL."""
+# A route renders a page after authenticating the request and hands it to `keep`; later GETs of
+# the same URL from the same browser (same cookies, so the same session, CSRF token and locale)
+# are answered by `tmse.core.response_cache.ResponseCacheMiddleware` while the data version is the
+# one the page was rendered at and the session still signs in the same user. Off when the read
+# cache is (`TMSE_RESPONSE_CACHE_MB=0`).
 
 from __future__ import annotations
 
@@ -22,9 +21,9 @@ from tmse.web.csrf import CSRF_COOKIE, csrf_token_of
 def keeper(
     request: Request, session: Session, actor: Actor, cacheable: bool = True
 ) -> Callable[[Response], Response]:
-    """`keep(response)` for the page this request renders: call it first, before reading what
-    the page shows (the data version is read now). `cacheable=False` for a page showing a
-    one-time message (a flash after a redirect)."""
+    """`keep(response)` for the page this request renders; call it before reading what the page
+    shows (the data version is read now)."""
+    # `cacheable=False` for a page showing a one-time message (a flash after a redirect).
     if (
         not cacheable
         or request.app.state.settings.response_cache_mb <= 0

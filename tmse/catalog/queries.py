@@ -96,10 +96,9 @@ def service_cards(
 
 
 def layer_lanes(session: Session, **filters: str) -> list[Lane]:
-    """One lane per layer, top first: the first cards by name and the lane's full count.
-
-    Counts group the filtered services themselves (not `id IN (subquery)`); each lane is a range
-    of the (layer, name) index; owner and system names for all lanes in two queries."""
+    """One lane per layer, top first: the first cards by name and the lane's full count."""
+    # Counts group the filtered services themselves (not `id IN (subquery)`); each lane is a range
+    # of the (layer, name) index; owner and system names for all lanes in two queries.
     stmt = filtered_services(**{k: v for k, v in filters.items() if k != "layer"})
     counts = dict(
         session.execute(
@@ -143,7 +142,7 @@ def all_team_names(session: Session) -> list[str]:
 
 def service_findings(session: Session, name: str) -> dict[str, Any]:
     """Who is hit when the service fails (services with owners) and the cycles through it;
-    both from what is kept until the next write (graph_cache)."""
+    both from what is kept until the next write (graph.cache)."""
     try:
         radius = graph_cache.blast_radius(session, name)
     except NotFound:

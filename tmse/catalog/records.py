@@ -1,7 +1,6 @@
 """The create/update/delete steps every named catalog record shares (domains, systems, APIs,
-data stores): look-up by name, uniqueness, audited writes, PATCH bodies, list filters.
-
-Each write is audited; a stale `version` is a 409; an unknown name is a 422 naming the field."""
+data stores): look-up by name, uniqueness, audited writes, PATCH bodies, list filters."""
+# Each write is audited; a stale `version` is a 409; an unknown name is a 422 naming the field.
 
 from __future__ import annotations
 

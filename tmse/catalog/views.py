@@ -9,8 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import forms, page_cache, service
-from tmse.catalog import queries as views_data
+from tmse.catalog import forms, page_cache, queries, service
 from tmse.catalog.apis import views as apis_views
 from tmse.catalog.data_stores import views as data_stores_views
 from tmse.catalog.duplicates import views as duplicates_views
@@ -87,7 +86,7 @@ def catalog_page(
         "view": view,
         "filters": filters,
         "filtered": any(filters.values()),
-        "choices": views_data.filter_choices(session),
+        "choices": queries.filter_choices(session),
         "layers": DEFAULT_LAYERS,
         "lifecycles": list(Lifecycle),
         "layer_colours": LAYER_COLOURS,
@@ -100,10 +99,10 @@ def catalog_page(
         if paging.sort and paging.sort.removeprefix("-") not in sortable:
             paging = ListParams(limit=paging.limit, offset=paging.offset)
         rows, total = paginate(
-            session, views_data.filtered_services(**filters), paging, sortable, "name", Service.id
+            session, queries.filtered_services(**filters), paging, sortable, "name", Service.id
         )
         context["page"] = {
-            "items": views_data.service_cards(session, rows),
+            "items": queries.service_cards(session, rows),
             "total": total,
             "limit": paging.limit,
             "offset": paging.offset,
@@ -112,7 +111,7 @@ def catalog_page(
         context["base_url"] = filter_url("/catalog", view="table", **filters)
         context["sort_url"] = filter_url("/catalog", view="table", **filters)
     else:
-        lanes = views_data.layer_lanes(session, **filters)
+        lanes = queries.layer_lanes(session, **filters)
         context["lanes"] = lanes
         context["lane_total"] = sum(lane.total for lane in lanes)
     return keep(render(request, "catalog/services.html", context))
@@ -142,8 +141,8 @@ def _service_form(
             "message": message,
             "layers": DEFAULT_LAYERS,
             "lifecycles": list(Lifecycle),
-            "teams": views_data.all_team_names(session),
-            "systems": views_data.filter_choices(session)["systems"],
+            "teams": queries.all_team_names(session),
+            "systems": queries.filter_choices(session)["systems"],
         },
         status_code=status_code,
     )
@@ -182,7 +181,7 @@ def edit_service_page(request: Request, session: DbSession, _actor: Writer, name
         found = service.get_service(session, name)
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
-    card = views_data.service_cards(session, [found])[0]
+    card = queries.service_cards(session, [found])[0]
     values = {f: getattr(found, f, None) or "" for f in forms.TEXT_FIELDS}
     values |= {
         "owner": card.owner,
@@ -242,7 +241,7 @@ def service_page(
             "detail": detail,
             "owner": team_by_name(session, detail.service.owner),
             "depends_on": [n for n in detail.depends_on if n.kind == "service"],
-            "findings": views_data.service_findings(session, found.name),
+            "findings": queries.service_findings(session, found.name),
             "decisions": _linked_decisions(session, found.id),
             "allowed": service.allowed_actions(actor, found),
             "flashes": saved_flash(request, saved),

@@ -1,6 +1,5 @@
-"""JSON routes for APIs and their design-rule conformance.
-
-Included by tmse/catalog/api.py under /api/v1/catalog."""
+"""JSON routes for APIs and their design-rule conformance."""
+# Included by tmse/catalog/api.py under /api/v1/catalog.
 
 from __future__ import annotations
 

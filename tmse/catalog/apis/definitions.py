@@ -1,7 +1,6 @@
 """API definition documents: parse OpenAPI / AsyncAPI text, say precisely what is wrong, and
-read the paths and schema field names the duplicate detector compares.
-
-Pure: text in, data or errors out."""
+read the paths and schema field names the duplicate detector compares."""
+# Pure: text in, data or errors out.
 
 from __future__ import annotations
 
@@ -77,9 +76,8 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def validate_definition(api_type: str, text: str) -> Any:
-    """The parsed document of an OpenAPI 3.x or AsyncAPI definition, or DefinitionError.
-
-    Other types (grpc, graphql) and an empty text are not parsed: None is returned."""
+    """The parsed document of an OpenAPI 3.x or AsyncAPI definition, or DefinitionError."""
+    # Other types (grpc, graphql) and an empty text are not parsed: None is returned.
     if api_type not in _SHAPES or not text.strip():
         return None
     document = parse_document(text)

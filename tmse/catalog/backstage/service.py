@@ -77,10 +77,9 @@ def import_backstage(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import descriptor files (name → YAML text, one or many documents each). A file with any
-    error imports nothing; the others are imported. Re-importing updates by name.
-
-    Parses inside the caller's transaction: callers that write use parse_descriptors first,
-    outside it, then import_parsed."""
+    error imports nothing; the others are imported. Re-importing updates by name."""
+    # Parses inside the caller's transaction: callers that write use parse_descriptors first,
+    # outside it, then import_parsed.
     return import_parsed(session, actor, parse_descriptors(files, progress), progress)
 
 

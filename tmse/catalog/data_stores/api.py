@@ -1,6 +1,5 @@
-"""JSON routes for data stores and their blast radius.
-
-Included by tmse/catalog/api.py under /api/v1/catalog."""
+"""JSON routes for data stores and their blast radius."""
+# Included by tmse/catalog/api.py under /api/v1/catalog.
 
 from __future__ import annotations
 

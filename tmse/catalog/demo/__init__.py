@@ -1,12 +1,8 @@
-"""Demo step: the company's catalog — domains, systems, services in five layers, APIs with their
-definitions, data stores with read replicas and typed dependencies, with a cycle, layering
-violations and duplicate services planted (see `tmse.catalog.demo_plan` and
-`tmse.catalog.demo_dependencies`).
-
-Small writes through the catalog's service functions, so each entity gets its own audit entry
-as if an architect had typed it in; large adds ≥ 10,000 generated services
-and ≥ 50,000 dependencies in bulk (`tmse.catalog.demo_large`).
-"""
+"""Demo step: the company's catalog, with a cycle, layering violations and duplicate services
+planted (the data: `plan`, `dependencies`, `api_plans`; the large size: `large`)."""
+# Small writes through the catalog's service functions, so each entity gets its own audit entry
+# as if an architect had typed it in; large adds >= 10,000 generated services and >= 50,000
+# dependencies in bulk.
 
 from __future__ import annotations
 

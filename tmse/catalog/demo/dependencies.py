@@ -1,12 +1,10 @@
 """The demo company's dependencies as plain data: service→service edges between the services of
-`tmse.catalog.demo_plan` and service→data store edges, with what is planted on purpose.
-
-Planted, so the checks have something to find (tests read these constants):
-- one dependency cycle: order-service → payment-service → settlement-service → order-service;
-- four layering violations (`PLANTED_LAYER_VIOLATIONS`);
-- three pairs of services built twice by different teams (`PLANTED_DUPLICATES`).
-Every other edge goes one layer down or stays within its layer without closing a loop.
-"""
+`plan.py` and service→data store edges, with what is planted on purpose."""
+# Planted, so the checks have something to find (tests read these constants):
+# - one dependency cycle: order-service → payment-service → settlement-service → order-service;
+# - four layering violations (`PLANTED_LAYER_VIOLATIONS`);
+# - three pairs of services built twice by different teams (`PLANTED_DUPLICATES`).
+# Every other edge goes one layer down or stays within its layer without closing a loop.
 
 from __future__ import annotations
 

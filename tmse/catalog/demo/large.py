@@ -1,11 +1,9 @@
 """The large demo catalog: ≥ 10,000 generated services and ≥ 50,000 service→service dependencies
-(plus proportional APIs, data stores and their dependencies), written with bulk INSERTs.
-
-Every row still gets its own audit entry, appended in batches with `tmse.core.audit.record_many`:
-one `record` call per row would take minutes.
-`core-identity` is the service nearly everything above the data layer reaches, so its blast
-radius is large. Deterministic for a seed: names, layers and edges come from `ctx.random`.
-"""
+(plus proportional APIs, data stores and their dependencies), written with bulk INSERTs."""
+# Every row still gets its own audit entry, appended in batches with `tmse.core.audit.record_many`:
+# one `record` call per row would take minutes.
+# `core-identity` is the service nearly everything above the data layer reaches, so its blast
+# radius is large. Deterministic for a seed: names, layers and edges come from `ctx.random`.
 
 from __future__ import annotations
 
@@ -152,11 +150,11 @@ _DEPENDENCY_FIELDS = ("source_id", "target_id", "target_api_id", "target_data_st
 
 
 class BulkWriter:
-    """Bulk INSERTs (executemany) in batches, each followed by one chained audit entry per row.
+    """Bulk INSERTs (executemany) in batches, each followed by one chained audit entry per row."""
 
-    Ids are given, not returned: RETURNING with rows in parameter order makes SQLite insert one
-    row per statement. The demo loads into an empty database, so nobody else takes ids meanwhile;
-    on PostgreSQL the id sequences are moved past them at the end (`finish`)."""
+    # Ids are given, not returned: RETURNING with rows in parameter order makes SQLite insert one
+    # row per statement. The demo loads into an empty database, so nobody else takes ids meanwhile;
+    # on PostgreSQL the id sequences are moved past them at the end (`finish`).
 
     def __init__(self, session: Session, ctx: DemoContext) -> None:
         self.session, self.ctx = session, ctx

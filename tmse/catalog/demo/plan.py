@@ -1,7 +1,5 @@
 """The demo company's catalog as plain data: domains, systems, ~60 services in five layers and
-data stores with replicas. The dependencies between them, with what is planted on purpose for the
-checks to find, are in `tmse.catalog.demo_dependencies`.
-"""
+data stores with replicas (their dependencies are in `dependencies.py`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""JSON route of the duplicate check.
-
-Included by tmse/catalog/api.py under /api/v1/catalog."""
+"""JSON route of the duplicate check."""
+# Included by tmse/catalog/api.py under /api/v1/catalog.
 
 from __future__ import annotations
 

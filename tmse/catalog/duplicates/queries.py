@@ -80,10 +80,9 @@ def duplicate_candidates(session: Session) -> tuple[list[Candidate], list[Candid
 def likely_duplicates(
     session: Session, threshold: float = 0.5, kind: str | None = None
 ) -> list[DuplicatePairOut]:
-    """Services, and APIs, that likely do the same job, best match first, with the evidence.
-
-    Services are compared with services and APIs with APIs (a service and its own API would
-    always match); `kind` ("service" or "api") keeps one of the two."""
+    """Services, and APIs, that likely do the same job, best match first, with the evidence."""
+    # Services are compared with services and APIs with APIs (a service and its own API would
+    # always match); `kind` ("service" or "api") keeps one of the two.
     services, apis = duplicate_candidates(session)
     found: list[tuple[str, Any]] = []
     for group_kind, candidates in (("service", services), ("api", apis)):

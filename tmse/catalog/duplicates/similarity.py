@@ -1,21 +1,19 @@
-"""Duplicate construction: rank pairs of services/APIs that likely do the same job, with evidence.
-
-Pure: plain data in, plain results out. Four signals, each a sub-score in [0, 1]:
-
-- name: rapidfuzz similarity of normalised names (kebab/snake/camel split, generic words such as
-  "service", "svc", "api" dropped), the larger of the in-order and sorted-token ratios;
-- description: cosine of TF-IDF vectors (Latin words, Chinese character bigrams), IDF over the
-  whole catalogue so words every service uses count for little;
-- paths: greedy one-to-one matching of normalised API paths ("{id}", ":id" and version prefixes
-  unified, health/metrics endpoints ignored); Dice overlap weighted by each match's ratio;
-- schema: Jaccard overlap of normalised schema field names, generic fields such as "id" ignored.
-
-The score is the weighted mean of the signals that *both* sides carry (weights: name 0.35,
-description 0.35, paths 0.2, schema 0.1, renormalised), so a missing description neither helps
-nor hurts. To scale, pairs are not all scored: an inverted index over name tokens and prefixes,
-rare description terms, paths and schema fields proposes, for each candidate, its neighbours with
-the most (IDF-weighted) shared keys; only those pairs are scored.
-"""
+"""Duplicate construction: rank pairs of services or APIs that likely do the same job."""
+# Pure: plain data in, plain results out. Four signals, each a sub-score in [0, 1]:
+#
+# - name: rapidfuzz similarity of normalised names (kebab/snake/camel split, generic words such as
+#   "service", "svc", "api" dropped), the larger of the in-order and sorted-token ratios;
+# - description: cosine of TF-IDF vectors (Latin words, Chinese character bigrams), IDF over the
+#   whole catalogue so words every service uses count for little;
+# - paths: greedy one-to-one matching of normalised API paths ("{id}", ":id" and version prefixes
+#   unified, health/metrics endpoints ignored); Dice overlap weighted by each match's ratio;
+# - schema: Jaccard overlap of normalised schema field names, generic fields such as "id" ignored.
+#
+# The score is the weighted mean of the signals that *both* sides carry (weights: name 0.35,
+# description 0.35, paths 0.2, schema 0.1, renormalised), so a missing description neither helps
+# nor hurts. To scale, pairs are not all scored: an inverted index over name tokens and prefixes,
+# rare description terms, paths and schema fields proposes, for each candidate, its neighbours with
+# the most (IDF-weighted) shared keys; only those pairs are scored.
 
 from __future__ import annotations
 
@@ -289,9 +287,8 @@ def find_duplicates(
     max_block: int = 200,
     exhaustive: bool = False,
 ) -> list[DuplicatePair]:
-    """Likely duplicate pairs scoring at least threshold, best first, ties by names.
-
-    exhaustive scores every pair (O(n²)): for small catalogues and for checking the blocking."""
+    """Likely duplicate pairs scoring at least threshold, best first, ties by names."""
+    # exhaustive scores every pair (O(n²)): for small catalogues and for checking the blocking.
     # Name order makes the neighbour cut-off, and so the result, independent of input order.
     items = sorted(candidates, key=lambda candidate: candidate.name)
     names = [c.name for c in items]

@@ -1,7 +1,5 @@
-"""Dependency-graph analytics: cycles, blast radius, orphans and single points of failure.
-
-Pure: plain data in, plain results out. An edge (source, target) means source depends on target.
-"""
+"""Dependency-graph analytics: cycles, blast radius, orphans and single points of failure."""
+# Pure: plain data in, plain results out. An edge (source, target) means source depends on target.
 
 from __future__ import annotations
 
@@ -124,11 +122,9 @@ def strongly_connected_components(graph: Graph) -> list[list[int]]:
 
 
 def cycles(graph: Graph) -> list[list[str]]:
-    """Each dependency cycle (a component of ≥ 2 nodes, or a self-loop), sorted by first name.
-
-    A cycle lists its members in the order a depth-first walk from the smallest name meets them,
-    so a simple cycle reads as its path (a → c → b → a gives [a, c, b]).
-    """
+    """Each dependency cycle (a component of ≥ 2 nodes, or a self-loop), sorted by first name."""
+    # A cycle lists its members in the order a depth-first walk from the smallest name meets them,
+    # so a simple cycle reads as its path (a → c → b → a gives [a, c, b]).
     found: list[list[str]] = []
     for component in strongly_connected_components(graph):
         if len(component) == 1 and component[0] not in graph.successors[component[0]]:
@@ -180,12 +176,10 @@ def orphans(graph: Graph) -> list[str]:
 
 
 def single_points_of_failure(graph: Graph, min_dependents: int = 2) -> list[str]:
-    """Shared nodes that are the only link between parts of the graph, sorted.
-
-    A node is reported when it is an articulation point of the undirected view (removing it
-    splits its connected component) and at least `min_dependents` nodes depend on it directly.
-    A plain chain link with one dependent is just a dependency, so it is not reported.
-    """
+    """Shared nodes that are the only link between parts of the graph, sorted."""
+    # A node is reported when it is an articulation point of the undirected view (removing it
+    # splits its connected component) and at least `min_dependents` nodes depend on it directly.
+    # A plain chain link with one dependent is just a dependency, so it is not reported.
     count = len(graph.names)
     neighbours = [
         sorted(set(graph.successors[i]).union(graph.predecessors[i]) - {i}) for i in range(count)

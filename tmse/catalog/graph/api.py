@@ -1,6 +1,5 @@
-"""JSON routes of the dependency graph: the checks run on it and the filtered view.
-
-Included by tmse/catalog/api.py under /api/v1/catalog."""
+"""JSON routes of the dependency graph: the checks run on it and the filtered view."""
+# Included by tmse/catalog/api.py under /api/v1/catalog.
 
 from __future__ import annotations
 

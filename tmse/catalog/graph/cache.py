@@ -1,8 +1,7 @@
 """The catalog's dependency graph kept in memory per process, reused while the data stays the same
-(`tmse.core.version_memo`: kept per data version, rebuilt after any write).
-
-Kept here: the reverse service adjacency with names and owners (blast radius: a BFS over ints),
-the whole `CatalogGraph`, and the graph checks built on it."""
+(`tmse.core.version_memo`: kept per data version, rebuilt after any write)."""
+# Kept here: the reverse service adjacency with names and owners (blast radius: a BFS over ints),
+# the whole `CatalogGraph`, and the graph checks built on it.
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""The whole catalog as one dependency graph, loaded from the database for the checks.
-
-Nodes are services (named as they are) and data stores (named `data-store:<name>`, in layer
-`data`; catalog names cannot hold a colon, so the two never clash). Edges: a service's
-dependencies on services and data stores; consuming an API counts as depending on the API's
-provider; a read replica depends on its primary, so whatever hits the primary hits it too."""
+"""The whole catalog as one dependency graph, loaded from the database for the checks."""
+# Nodes are services (named as they are) and data stores (named `data-store:<name>`, in layer
+# `data`; catalog names cannot hold a colon, so the two never clash). Edges: a service's
+# dependencies on services and data stores; consuming an API counts as depending on the API's
+# provider; a read replica depends on its primary, so whatever hits the primary hits it too.
 
 from __future__ import annotations
 

@@ -69,17 +69,16 @@ class GraphChecks(BaseModel):
 
 
 def load_graph(session: Session) -> graph_analysis.Graph:
-    """The whole catalog's dependency graph: services by name, data stores as
-    `data-store:<name>` in layer `data`; consuming an API is an edge to its provider, and a read
-    replica depends on its primary (see catalog_graph). Kept until the next write: read it,
-    never change it."""
+    """The whole catalog's dependency graph, kept until the next write: read it, never change it."""
+    # Services by name, data stores as `data-store:<name>` in layer `data`; consuming an API is
+    # an edge to its provider, and a read replica depends on its primary (see catalog_graph).
     return graph_cache.catalog_graph(session, current_layer_rules(session)).graph
 
 
 def _dependents(session: Session, seeds: set[int], exclude: int | None) -> list[ImpactedService]:
-    """Every service depending on one of `seeds` (service ids), transitively, with owners;
-    consuming an API counts as depending on its provider (the same answer as
-    graph.blast_radius: a BFS over the service adjacency kept until the next write)."""
+    """Every service depending on one of `seeds` (service ids), transitively, with owners."""
+    # Consuming an API counts as depending on its provider (the same answer as
+    # graph.blast_radius: a BFS over the service adjacency kept until the next write).
     index = graph_cache.dependents(session)
     return [
         ImpactedService.model_construct(**index.items[id_]) for id_ in index.reached(seeds, exclude)
@@ -141,8 +140,7 @@ _checked = VersionMemo[GraphChecks](slots=2)
 
 def graph_checks(session: Session, rules: LayerRules | None = None) -> GraphChecks:
     """Cycles, layering violations (stored rules unless given), orphans, unused data stores and
-    single points of failure of the whole catalog; kept until the next write (read the result,
-    never change it)."""
+    single points of failure of the whole catalog; kept until the next write, read-only."""
     rules = rules or current_layer_rules(session)
     return _checked.get(session, lambda: _graph_checks(session, rules), extra=rules)
 

@@ -1,7 +1,5 @@
-"""Layering rules for the dependency graph: which layer may depend on which.
-
-Pure: plain data in, plain results out. Layers run top to bottom; dependencies point down.
-"""
+"""Layering rules for the dependency graph: which layer may depend on which."""
+# Pure: plain data in, plain results out. Layers run top to bottom; dependencies point down.
 
 from __future__ import annotations
 
@@ -64,7 +62,7 @@ class Violation:
     target: str
     rule: str  # "upward", "skips-layer" or "unknown-layer"
     message: str
-    verdict: Verdict | None = None
+    verdict: Verdict | None = field(default=None, compare=False)  # for translated findings
 
 
 def edge_verdict(rules: LayerRules, source_layer: str, target_layer: str) -> Verdict | None:
@@ -95,11 +93,9 @@ def edge_violation(
 def layer_violations(
     graph: Graph, rules: LayerRules | None = None, label: Callable[[str], str] = str
 ) -> list[Violation]:
-    """Every edge that breaks the rules (default rules when None), sorted by source and target.
-
-    An edge touching a node without a layer is not judged: there is nothing to judge it by.
-    `label` turns a node name into the words its message uses.
-    """
+    """Every edge that breaks the rules (default rules when None), sorted by source and target."""
+    # An edge touching a node without a layer is not judged: there is nothing to judge it by.
+    # `label` turns a node name into the words its message uses.
     rules = rules or LayerRules()
     # Few distinct layer pairs, many edges: judge each pair once, then walk the integer
     # adjacency (in name order, so the result is sorted) and name only the edges that break.

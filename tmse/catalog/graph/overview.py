@@ -1,6 +1,5 @@
-"""What the UI shows of the catalog: one service's neighbourhood, and the graph for ECharts.
-
-Both read the whole catalog graph once (see catalog_graph) and judge edges by the stored rules."""
+"""What the UI shows of the catalog: one service's neighbourhood, and the graph for ECharts."""
+# Both read the whole catalog graph once (see catalog_graph) and judge edges by the stored rules.
 
 from __future__ import annotations
 
@@ -180,9 +179,8 @@ def graph_view(
     layer: str | None = None,
     max_nodes: int = MAX_GRAPH_NODES,
 ) -> GraphView:
-    """Nodes and edges for an ECharts graph. With filters, the services, APIs and data stores
-    matching all of them (focus) plus their direct neighbours (focus false), and the edges
-    between the nodes shown."""
+    """Nodes and edges for an ECharts graph: with filters, what matches them all (focus) plus
+    their direct neighbours (focus false), and the edges between the nodes shown."""
     catalog = graph_cache.catalog_graph(session, current_layer_rules(session))
     entities: dict[str, Entity] = {}
     for group in (catalog.services, catalog.apis, catalog.data_stores):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from tmse.catalog import queries as views_data
+from tmse.catalog import queries
 from tmse.catalog.graph.layers import DEFAULT_LAYERS
 from tmse.catalog.labels import LAYER_COLOURS, LAYER_LABELS
 from tmse.core.actor import Actor
@@ -123,7 +123,7 @@ def graph_page(
     layer: str = "",
 ) -> Response:
     filters = {"team": team, "system": system, "layer": layer if layer in DEFAULT_LAYERS else ""}
-    data = views_data.graph_page_data(session, **filters, limit=views_data.GRAPH_NODE_LIMIT)
+    data = queries.graph_page_data(session, **filters, limit=queries.GRAPH_NODE_LIMIT)
     translate = translator(request)
     return render(
         request,
@@ -133,7 +133,7 @@ def graph_page(
             "tab": "graph",
             "filters": filters,
             "filtered": any(filters.values()),
-            "choices": views_data.filter_choices(session),
+            "choices": queries.filter_choices(session),
             "layers": DEFAULT_LAYERS,
             "graph": data,
             "option": (
@@ -141,7 +141,7 @@ def graph_page(
                 if data["view"].nodes and not data["too_many"]
                 else None
             ),
-            "limit": views_data.GRAPH_NODE_LIMIT,
+            "limit": queries.GRAPH_NODE_LIMIT,
             "cycles": data["cycles"][:SIDE_LIST],
             "violations": data["violations"][:SIDE_LIST],
             "side_list": SIDE_LIST,

@@ -1,8 +1,7 @@
-"""Backstage descriptors (catalog-info.yaml), the outside format of the catalog.
-
-The catalog reads through `parse_descriptors` (files → drafts and issues, then `resolve` against
-what is stored) and writes through `export_descriptors` (plain rows → documents and YAML). Pure
-plain data in and out: this package imports no domain."""
+"""Backstage descriptors (catalog-info.yaml), the outside format of the catalog."""
+# The catalog reads through `parse_descriptors` (files → drafts and issues, then `resolve` against
+# what is stored) and writes through `export_descriptors` (plain rows → documents and YAML). Pure
+# plain data in and out: this package imports no domain.
 
 from tmse.integrations.backstage.descriptors import Issue, parse_catalog, render_catalog
 from tmse.integrations.backstage.mapping import EXTRA_KEY, KIND_OF_TABLE, OWNER_TEAM_KEY, Draft

@@ -1,7 +1,6 @@
-"""Backstage catalog descriptors (catalog-info.yaml): parse with precise error locations, render.
-
-Pure: text in, entities and issues out. Unknown fields are kept in `raw`, so an export writes
-back everything an import read."""
+"""Backstage catalog descriptors (catalog-info.yaml): parse with precise error locations, render."""
+# Pure: text in, entities and issues out. Unknown fields are kept in `raw`, so an export writes
+# back everything an import read.
 
 from __future__ import annotations
 

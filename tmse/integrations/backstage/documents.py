@@ -1,8 +1,7 @@
-"""tmse catalog records → Backstage descriptors.
-
-Pure: record values in, descriptor documents out. The kept original (in the record's `extra`)
-is the starting point, so an export writes back every field tmse has no column for, and
-references in the form they were written."""
+"""tmse catalog records → Backstage descriptors."""
+# Pure: record values in, descriptor documents out. The kept original (in the record's `extra`)
+# is the starting point, so an export writes back every field tmse has no column for, and
+# references in the form they were written.
 
 from __future__ import annotations
 

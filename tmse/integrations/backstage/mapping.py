@@ -1,8 +1,7 @@
-"""Backstage entities → tmse catalog records: field mapping and value checks.
-
-Pure: parsed entities in, record values and issues out. The whole descriptor is kept (in the
-record's `extra`), so an export (tmse.integrations.backstage.documents) can write back every field
-tmse has no column for, and references in the form they were written."""
+"""Backstage entities → tmse catalog records: field mapping and value checks."""
+# Pure: parsed entities in, record values and issues out. The whole descriptor is kept (in the
+# record's `extra`), so an export (tmse.integrations.backstage.documents) can write back every field
+# tmse has no column for, and references in the form they were written.
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Descriptor files → drafts of tmse records and the problems each file shows on its own.
-
-Pure: file texts in, plain drafts and issues out; nothing here knows the database."""
+"""Descriptor files → drafts of tmse records and the problems each file shows on its own."""
+# Pure: file texts in, plain drafts and issues out; nothing here knows the database.
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Backstage references resolved against the entities of one import and the stored names.
-
-Pure: drafts and the names tmse already holds in, issues out. A file with an issue imports
-nothing, so an entity referring to one in such a file is in error too (checked to a fixed point)."""
+"""Backstage references resolved against the entities of one import and the stored names."""
+# Pure: drafts and the names tmse already holds in, issues out. A file with an issue imports
+# nothing, so an entity referring to one in such a file is in error too (checked to a fixed point).
 
 from __future__ import annotations
 
@@ -92,8 +91,9 @@ def resolve(
     rejected: set[str],
 ) -> list[Issue]:
     """Reference checks, repeated until no file is newly rejected: an entity that refers to one
-    in a rejected file is itself in error. Every entity is checked, so a file's report is whole;
-    within a rejected file, references to its own entities count as resolved."""
+    in a rejected file is itself in error."""
+    # Every entity is checked, so a file's report is whole; within a rejected file, references
+    # to its own entities count as resolved.
     defined_in = {(d.table, d.name): d.entity.source for d in drafts}
     own: dict[str, dict[str, set[str]]] = {}
     for draft in drafts:

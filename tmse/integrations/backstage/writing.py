@@ -1,6 +1,5 @@
-"""The whole catalog, as plain rows, → Backstage descriptor documents and their YAML text.
-
-Pure: rows (column name → value, ids as the database holds them) in, documents out."""
+"""The whole catalog, as plain rows, → Backstage descriptor documents and their YAML text."""
+# Pure: rows (column name → value, ids as the database holds them) in, documents out.
 
 from __future__ import annotations
 

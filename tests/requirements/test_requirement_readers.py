@@ -53,6 +53,10 @@ def test_review_notifications_are_worded_in_each_readers_language(client, db, ma
     assert notes[0]["body"] == "内容已变更：title"
     panel = client.get(f"/requirements/{rid}/review-panel", headers=architect.headers)
     assert "内容已变更：title" in panel.text
+    # The history names statuses in the reader's words too ("pending" → "accepted" on accept).
+    page = client.get(f"/requirements/{rid}", headers=architect.headers).text
+    history = page[page.index('id="history"') : page.index("</table>", page.index('id="history"'))]
+    assert "待处理" in history and "pending" not in history
     # The JSON keeps the stored English reason.
     approvals = client.get(f"/api/v1/requirements/{rid}/approvals", headers=pm.headers).json()
     assert approvals["history"][0]["void_reason"] == "content changed: title"

@@ -16,7 +16,16 @@ from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
 from tmse.integrations.jira import MAPPINGS
-from tmse.requirements import backlog, csv_import, custom_fields, forms, moscow, queries, service
+from tmse.requirements import (
+    backlog,
+    csv_import,
+    custom_fields,
+    forms,
+    labels,
+    moscow,
+    queries,
+    service,
+)
 from tmse.requirements.models import Channel, CustomFieldKind, Requirement, RequirementType
 from tmse.requirements.review import queries as review
 from tmse.web.forms import SubmittedForm, not_found_page, translator
@@ -209,13 +218,28 @@ def requirement_page(
             "release_name": choices["release_names"].get(requirement.release_id),
             "milestone_name": milestone_names.get(requirement.milestone_id),
             "links": queries.trace_links(session, requirement),
-            "history": queries.history(session, requirement.id, limit=50),
+            "history": _history(request, session, requirement.id),
             "change_requests": queries.change_requests(session, requirement.id),
             "flashes": saved_flash(request, saved),
             "allowed": service.allowed_actions(actor, requirement),
             **review.panel_context(session, actor, requirement),
         },
     )
+
+
+def _history(request: Request, session: Session, requirement_id: int) -> list[dict[str, Any]]:
+    """The requirement's latest audit entries, statuses and actions in the reader's words."""
+    locale = request_locale(request)
+    return [
+        {
+            "id": entry.id,
+            "at": entry.at,
+            "actor_name": entry.actor_name,
+            "action": entry.action,
+            "changes": labels.readable_changes(entry.changes, locale),
+        }
+        for entry in queries.history(session, requirement_id, limit=50)
+    ]
 
 
 # --- CSV import --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tmse.catalog.graph.layers import LayerRules
+from tmse.core.messages import Message, render
 from tmse.standards.reviews.checklist import (
     ProposedEdge,
     Subject,
@@ -12,6 +13,10 @@ from tmse.standards.reviews.checklist import (
     build_checklist,
     similar_names,
 )
+
+
+def english(text: Message) -> str:
+    return render(text, "en")
 
 
 def _subject(**overrides: object) -> Subject:
@@ -31,8 +36,8 @@ def test_a_frontend_reading_a_data_store_skips_two_layers_and_blocks():
     items = build_checklist(subject, LayerRules())
     edge = next(i for i in items if i.key == "layering:data-store:orders-db")
     assert (edge.passed, edge.severity, edge.blocking) == (False, "error", True)
-    assert edge.item == "storefront (frontend) → orders-db (data)"
-    assert edge.details == "skips-layer: frontend → data skips gateway, business"
+    assert english(edge.item) == "storefront (frontend) → orders-db (data)"
+    assert english(edge.details) == "skips-layer: frontend → data skips gateway, business"
     assert [i["key"] for i in blocking_failures(i.as_dict() for i in items)] == [edge.key]
 
 
@@ -41,7 +46,7 @@ def test_the_stored_rules_decide_allowed_and_skipping_edges():
     allowed = LayerRules(allow=[("frontend", "data")])
     items = {i.key: i for i in build_checklist(subject, allowed)}
     assert items["layering:data-store:orders-db"].passed
-    assert items["layering:data-store:orders-db"].details == "frontend → data is allowed"
+    assert english(items["layering:data-store:orders-db"].details) == "frontend → data is allowed"
     skipping = LayerRules(allow_skip_down=True)
     assert {i.key: i for i in build_checklist(subject, skipping)}[
         "layering:data-store:orders-db"
@@ -70,12 +75,15 @@ def test_cycles_owner_name_and_similar_names_items():
         similar_names=(("store-front-svc", 0.95),),
     )
     items = {i.key: i for i in build_checklist(subject, LayerRules())}
-    assert items["layering:cycles"].details == "cycles through storefront: a → b → storefront → a"
+    assert (
+        english(items["layering:cycles"].details)
+        == "cycles through storefront: a → b → storefront → a"
+    )
     assert items["layering:cycles"].blocking
     assert items["catalog:owner"].blocking and items["catalog:name"].blocking
     similar = items["catalog:similar-names"]
     assert not similar.passed and not similar.blocking
-    assert similar.details.startswith("possible duplicates: store-front-svc (95%)")
+    assert english(similar.details).startswith("possible duplicates: store-front-svc (95%)")
 
 
 def test_a_change_has_no_name_items():
@@ -102,6 +110,14 @@ class _Result:
     fix_hint: str = ""
     location: str | None = None
 
+    @property
+    def finding(self) -> Message:
+        return Message(self.message)
+
+    @property
+    def hint(self) -> Message:
+        return Message(self.fix_hint)
+
 
 def test_standard_rule_results_become_items_and_failed_errors_block():
     results = [
@@ -116,5 +132,5 @@ def test_standard_rule_results_become_items_and_failed_errors_block():
         ("standard:security:scan", "security@v3", False),
         ("standard:docs:readme", "docs@v1", False),
     ]
-    assert standard[0].details == "plain HTTP — enable TLS"
-    assert standard[2].details == "found (README.md)"
+    assert english(standard[0].details) == "plain HTTP — enable TLS"
+    assert english(standard[2].details) == "found (README.md)"

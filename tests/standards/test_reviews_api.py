@@ -13,6 +13,7 @@ from tests.helpers.pages import audit_entries
 from tests.helpers.review_world import World, new_service_request, seed_world
 from tmse.catalog.models import Service
 from tmse.core.links.models import TraceLink
+from tmse.core.messages import Message
 from tmse.standards.registry.builtin import seed_builtin_standards
 from tmse.standards.registry.evaluation import evaluate_services
 from tmse.standards.reviews import inputs
@@ -137,6 +138,14 @@ def test_failed_error_rules_of_a_standard_block(client, world, monkeypatch):
         message: str
         fix_hint: str
         location: str | None
+
+        @property
+        def finding(self) -> Message:
+            return Message(self.message)
+
+        @property
+        def hint(self) -> Message:
+            return Message(self.fix_hint)
 
     results = [
         Result("log-format", 2, "json-lines", "Logs are JSON", "bronze", "error", False,

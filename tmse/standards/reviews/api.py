@@ -79,7 +79,14 @@ def review_counts(
 def review_gate(service_name: Reference, session: DbSession, _: Reader) -> GateOut:
     """The architecture stage-gate criterion for a service (see docs/reviews.md)."""
     result = architecture_gate(session, service_name)
-    return GateOut(service=service_name, **result.__dict__)
+    return GateOut(
+        service=service_name,
+        passed=result.passed,
+        review_id=result.review_id,
+        status=result.status,
+        open_conditions=result.open_conditions,
+        reason=result.reason,
+    )
 
 
 @router.post("", response_model=ReviewOut, status_code=status.HTTP_201_CREATED)

@@ -1,8 +1,8 @@
 """An architecture review's checklist: the proposal, the layering rules and the standards' rule
 results in, checklist items out.
 
-Pure: plain data in, plain results out. Failed items of severity "error" block an approval
-unless a condition addresses them.
+Plain data in, plain results out; item texts are message ids, rendered in the reader's
+language. Failed items of severity "error" block an approval unless a condition addresses them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 
 from tmse.catalog.duplicates.similarity import name_tokens
 from tmse.catalog.graph.layers import LayerRules, edge_violation
+from tmse.core.messages import Message, message
+from tmse.standards.registry.shipped_standards import shipped
 
 # Names whose normalised similarity reaches this are reported as possible duplicates.
 SIMILAR_NAME_MIN = 0.85
@@ -73,10 +75,13 @@ class RuleResultLike(Protocol):
     def passed(self) -> bool: ...
 
     @property
-    def message(self) -> str: ...
+    def finding(self) -> Message: ...
 
     @property
     def fix_hint(self) -> str: ...
+
+    @property
+    def hint(self) -> Message: ...
 
     @property
     def location(self) -> str | None: ...
@@ -85,18 +90,21 @@ class RuleResultLike(Protocol):
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str
-    item: str
+    item: Message
     source: str  # "layering", "catalog" or "<standard key>@v<version>"
     passed: bool
     severity: str  # "error" | "warning" | "info"
-    details: str
+    details: Message
     blocking: bool = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocking", not self.passed and self.severity == "error")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The stored form: the texts as message JSON (`{"id", "params"}`)."""
+        stored = asdict(self)
+        stored |= {"item": self.item.to_json(), "details": self.details.to_json()}
+        return stored
 
 
 def similar_names(
@@ -128,39 +136,44 @@ def catalog_items(subject: Subject) -> list[ChecklistItem]:
     items = [
         ChecklistItem(
             "catalog:owner",
-            f"Owner team '{subject.owner}' exists",
+            message("Owner team '{team}' exists", team=subject.owner),
             "catalog",
             subject.owner_exists,
             "error",
-            "the team is in the organisation"
+            message("the team is in the organisation")
             if subject.owner_exists
-            else f"no team named '{subject.owner}': create it or choose an existing team",
+            else message(
+                "no team named '{team}': create it or choose an existing team", team=subject.owner
+            ),
         )
     ]
     if subject.is_new:
         items.append(
             ChecklistItem(
                 "catalog:name",
-                f"Name '{subject.name}' is free",
+                message("Name '{name}' is free", name=subject.name),
                 "catalog",
                 not subject.name_taken,
                 "error",
-                f"a service named '{subject.name}' already exists"
+                message("a service named '{name}' already exists", name=subject.name)
                 if subject.name_taken
-                else "no service has this name",
+                else message("no service has this name"),
             )
         )
         similar = ", ".join(f"{other} ({score:.0%})" for other, score in subject.similar_names)
         items.append(
             ChecklistItem(
                 "catalog:similar-names",
-                "No existing service with a similar name",
+                message("No existing service with a similar name"),
                 "catalog",
                 not subject.similar_names,
                 "warning",
-                f"possible duplicates: {similar}; reuse or consolidate before building"
+                message(
+                    "possible duplicates: {names}; reuse or consolidate before building",
+                    names=similar,
+                )
                 if similar
-                else "no similar names in the catalog",
+                else message("no similar names in the catalog"),
             )
         )
     return items
@@ -176,11 +189,15 @@ def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
             items.append(
                 ChecklistItem(
                     key,
-                    f"{label}: target exists",
+                    message("{edge}: target exists", edge=label),
                     "layering",
                     False,
                     "error",
-                    f"no {edge.kind} named '{edge.target}' in the catalog",
+                    message(
+                        "no {kind} named '{target}' in the catalog",
+                        kind=edge.kind,
+                        target=edge.target,
+                    ),
                 )
             )
             continue
@@ -188,11 +205,15 @@ def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
             items.append(
                 ChecklistItem(
                     key,
-                    label,
+                    message("{edge}", edge=label),
                     "layering",
                     True,
                     "info",
-                    f"not judged: the {edge.kind} '{edge.target}' has no layer (no provider)",
+                    message(
+                        "not judged: the {kind} '{target}' has no layer (no provider)",
+                        kind=edge.kind,
+                        target=edge.target,
+                    ),
                 )
             )
             continue
@@ -201,22 +222,26 @@ def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
         items.append(
             ChecklistItem(
                 key,
-                f"{label} ({edge.target_layer})",
+                message("{edge} ({layer})", edge=label, layer=edge.target_layer),
                 "layering",
                 verdict is None,
                 "error",
-                f"{verdict[0]}: {verdict[1]}" if verdict else f"{arrow} is allowed",
+                message("{rule}: {finding}", rule=verdict[0], finding=verdict[1])
+                if verdict
+                else message("{arrow} is allowed", arrow=arrow),
             )
         )
     cycles = "; ".join(" → ".join((*cycle, cycle[0])) for cycle in subject.cycles)
     items.append(
         ChecklistItem(
             "layering:cycles",
-            "Creates no dependency cycle",
+            message("Creates no dependency cycle"),
             "layering",
             not subject.cycles,
             "error",
-            f"cycles through {subject.name}: {cycles}" if cycles else "no cycle through it",
+            message("cycles through {name}: {cycles}", name=subject.name, cycles=cycles)
+            if cycles
+            else message("no cycle through it"),
         )
     )
     return items
@@ -226,15 +251,15 @@ def standards_items(results: Sequence[RuleResultLike]) -> list[ChecklistItem]:
     """One item per current rule result; a failed error-severity rule blocks."""
     items = []
     for result in results:
-        details = result.message
+        details = result.finding
         if not result.passed and result.fix_hint:
-            details = f"{details} — {result.fix_hint}" if details else result.fix_hint
+            details = message("{finding} — {hint}", finding=details, hint=result.hint)
         if result.location:
-            details = f"{details} ({result.location})"
+            details = message("{details} ({location})", details=details, location=result.location)
         items.append(
             ChecklistItem(
                 f"standard:{result.standard}:{result.rule}",
-                f"{result.rule}: {result.title}",
+                message("{rule}: {title}", rule=result.rule, title=shipped(result.title)),
                 f"{result.standard}@v{result.standard_version}",
                 result.passed,
                 result.severity,

@@ -13,6 +13,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.models import Service
+from tmse.core.messages import Message, message, render
+from tmse.standards.reviews.labels import STATUS_LABELS
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus
 
 
@@ -22,7 +24,14 @@ class GateResult:
     review_id: int | None
     status: str | None
     open_conditions: list[str] = field(default_factory=list)
-    reason: str = ""
+    why: Message = field(default_factory=lambda: message("no architecture review"))
+    # The API has always said a status by its slug ("is still requested"); pages say its label.
+    api_reason: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why, in English, as the JSON API returns it."""
+        return self.api_reason if self.api_reason is not None else render(self.why, "en")
 
 
 def latest_review(session: Session, service_name: str) -> ArchitectureReview | None:
@@ -44,17 +53,28 @@ def architecture_gate(session: Session, service_name: str) -> GateResult:
     """Whether `service_name` has passed architecture review, and why (not)."""
     review = latest_review(session, service_name)
     if review is None:
-        return GateResult(False, None, None, [], f"'{service_name}' has no architecture review")
+        why = message("'{name}' has no architecture review", name=service_name)
+        return GateResult(False, None, None, [], why)
     status = review.status
     if status == ReviewStatus.APPROVED:
-        return GateResult(True, review.id, status, [], f"review {review.id} approved")
+        return GateResult(
+            True, review.id, status, [], message("review {review} approved", review=review.id)
+        )
     if status == ReviewStatus.APPROVED_WITH_CONDITIONS:
         open_conditions = [c["text"] for c in review.conditions or [] if not c.get("done")]
         if open_conditions:
-            reason = f"review {review.id} approved with {len(open_conditions)} open condition(s)"
+            reason = message(
+                "review {review} approved with {count} open condition(s)",
+                review=review.id,
+                count=len(open_conditions),
+            )
             return GateResult(False, review.id, status, open_conditions, reason)
-        reason = f"review {review.id} approved; every condition is done"
+        reason = message("review {review} approved; every condition is done", review=review.id)
         return GateResult(True, review.id, status, [], reason)
     if status == ReviewStatus.REJECTED:
-        return GateResult(False, review.id, status, [], f"review {review.id} was rejected")
-    return GateResult(False, review.id, status, [], f"review {review.id} is still {status}")
+        rejected = message("review {review} was rejected", review=review.id)
+        return GateResult(False, review.id, status, [], rejected)
+    label = Message(STATUS_LABELS.get(status, status))
+    still = message("review {review} is still {status}", review=review.id, status=label)
+    slug_reason = f"review {review.id} is still {status}"
+    return GateResult(False, review.id, status, [], still, slug_reason)

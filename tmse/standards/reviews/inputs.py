@@ -14,6 +14,7 @@ from tmse.catalog.graph.layers import LayerRules
 from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Api, DataStore, Dependency, Service
 from tmse.core.identity.models import Team
+from tmse.core.messages import message
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.reviews import checklist
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
@@ -175,11 +176,11 @@ def evaluate_checklist(session: Session, review: ArchitectureReview) -> list[dic
     if subject is None:
         gone = checklist.ChecklistItem(
             "catalog:service",
-            "The reviewed service is in the catalog",
+            message("The reviewed service is in the catalog"),
             "catalog",
             False,
             "error",
-            "the service was removed from the catalog after the review was requested",
+            message("the service was removed from the catalog after the review was requested"),
         )
         return [gone.as_dict()]
     results = rule_results(session, review.service_id) if review.service_id else []

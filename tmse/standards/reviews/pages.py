@@ -20,7 +20,7 @@ from tmse.standards.reviews import queries, service
 from tmse.standards.reviews.gate import architecture_gate
 from tmse.standards.reviews.labels import labels
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
-from tmse.web.templating import render
+from tmse.web.templating import render, request_locale
 
 # Pages of the other ends a review links to.
 ENTITY_PAGES = {"service": "/catalog/services/{label}", "adr": "/decisions/{number}"}
@@ -91,7 +91,7 @@ def render_review(
     flashes: list[dict[str, str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    out = queries.review_out(session, review)
+    out = queries.review_out(session, review, request_locale(request))
     subject = out.subject
     service_exists = (
         session.scalar(select(Service.id).where(Service.name == subject)) is not None

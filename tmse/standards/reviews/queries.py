@@ -12,6 +12,7 @@ from tmse.catalog.models import Service
 from tmse.core.identity.models import User
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
+from tmse.core.messages import Message, render
 from tmse.core.pagination import ListParams, paginate
 from tmse.standards.reviews.checklist import blocking_failures
 from tmse.standards.reviews.models import (
@@ -188,8 +189,18 @@ def _condition(index: int, stored: dict[str, Any]) -> ConditionOut:
     )
 
 
-def review_out(session: Session, review: ArchitectureReview) -> ReviewOut:
-    """The whole review: checklist, reviewers with opinions, decision, conditions, comments."""
+def checklist_out(stored: dict[str, Any], locale: str) -> ChecklistItemOut:
+    """A stored checklist item with its texts in `locale` (items stored as text read as is)."""
+    texts = {
+        name: render(Message.from_json(stored[name]), locale) if stored.get(name) else ""
+        for name in ("item", "details")
+    }
+    return ChecklistItemOut(**(stored | texts))
+
+
+def review_out(session: Session, review: ArchitectureReview, locale: str = "en") -> ReviewOut:
+    """The whole review: checklist, reviewers with opinions, decision, conditions, comments;
+    generated texts in `locale` (English for the JSON API)."""
     summary = summaries(session, [review])[0]
     opinions = session.execute(
         select(ReviewReviewer, User.username, User.display_name)
@@ -215,7 +226,7 @@ def review_out(session: Session, review: ArchitectureReview) -> ReviewOut:
             )
             for row, username, display_name in opinions
         ],
-        checklist=[ChecklistItemOut(**item) for item in review.checklist or []],
+        checklist=[checklist_out(item, locale) for item in review.checklist or []],
         checklist_evaluated_at=review.checklist_evaluated_at,
         decision_note=review.decision_note,
         conditions=[_condition(i, c) for i, c in enumerate(review.conditions or [])],

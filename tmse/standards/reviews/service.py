@@ -14,6 +14,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, NotFound, check_version
 from tmse.core.links import service as links_service
 from tmse.core.links.models import TraceLink
+from tmse.core.messages import Message, render
 from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST
 from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews import checklist
@@ -231,6 +232,11 @@ def refresh_checklist(
     return review
 
 
+def _english(stored_text: object) -> str:
+    """A stored checklist text (message JSON, or text stored before messages) in English."""
+    return render(Message.from_json(stored_text), "en")
+
+
 def _check_decision(review: ArchitectureReview, data: DecisionIn) -> None:
     blocking = checklist.blocking_failures(review.checklist or [])
     status = ReviewStatus(data.status)
@@ -242,7 +248,7 @@ def _check_decision(review: ArchitectureReview, data: DecisionIn) -> None:
     if status == ReviewStatus.REJECTED or not blocking:
         return
     keys = [item["key"] for item in blocking]
-    listed = "; ".join(f"{item['key']} ({item['item']})" for item in blocking)
+    listed = "; ".join(f"{item['key']} ({_english(item['item'])})" for item in blocking)
     if status == ReviewStatus.APPROVED:
         raise InvalidInput(
             "Blocking checklist items fail",
@@ -270,7 +276,7 @@ def _check_decision(review: ArchitectureReview, data: DecisionIn) -> None:
                 {
                     "field": "conditions",
                     "message": "no condition addresses: "
-                    + "; ".join(f"{item['key']} ({item['item']})" for item in missing),
+                    + "; ".join(f"{item['key']} ({_english(item['item'])})" for item in missing),
                     "items": [item["key"] for item in missing],
                 }
             ],

@@ -27,7 +27,7 @@ class Account:
 def login(client: TestClient, username: str, password: str = PASSWORD) -> Response:
     """Sign in through the real form, CSRF token included."""
     client.get("/login")
-    return client.post(
+    response: Response = client.post(
         "/login",
         data={
             "username": username,
@@ -36,3 +36,4 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> Respon
         },
         follow_redirects=False,
     )
+    return response

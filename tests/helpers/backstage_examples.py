@@ -33,7 +33,7 @@ def catalog_records(db: Database) -> dict[str, Any]:
             ("data-store", DataStore),
             ("api", Api),
         ):
-            rows = list(session.scalars(select(model)))
+            rows: list[Any] = list(session.scalars(select(model)))
             names[label] = {r.id: r.name for r in rows}
             records[label] = {r.name: r for r in rows}
         out: dict[str, Any] = {"team": records["team"]}

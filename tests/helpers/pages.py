@@ -18,11 +18,12 @@ from tmse.core.identity.schemas import TeamCreate
 
 def post_form(client: TestClient, url: str, data: dict[str, Any]) -> Response:
     """POST urlencoded form data with the CSRF cookie echoed, as the pages' forms do."""
-    return client.post(
+    response: Response = client.post(
         url,
         data={**data, "csrf_token": client.cookies.get("tmse_csrf", "")},
         follow_redirects=False,
     )
+    return response
 
 
 def seed_org(db: Database) -> dict[str, int]:

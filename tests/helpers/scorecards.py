@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.helpers import Account
 from tmse.catalog.models import System
 from tmse.core.db import Database, utcnow
 from tmse.core.identity.models import Team
@@ -39,7 +41,8 @@ SERVICES = [
 ]
 
 
-def seed(client, admin, db: Database) -> None:
+def seed(client: TestClient, admin: Account, db: Database) -> None:
+    """Two teams, the services of SERVICES with their facts, and the rules of RULES."""
     for team in ("Alpha", "Beta"):
         client.post("/api/v1/teams", json={"name": team}, headers=admin.headers)
     with db.session() as session:

@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from tmse.catalog.list_pages import offered_sort, owner_names, page_values
-from tmse.catalog.models import Service
+from tmse.catalog.systems import queries
 from tmse.catalog.systems import service as entities
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -36,13 +35,7 @@ def systems_page(
     rows, total = entities.list_systems(
         session, offered_sort(paging, {"name"}), q=filters["q"] or None, owner=team or None
     )
-    counts = dict(
-        session.execute(
-            select(Service.system_id, func.count())
-            .where(Service.system_id.in_([r.id for r in rows]))
-            .group_by(Service.system_id)
-        ).all()
-    )
+    counts = queries.service_counts(session, [r.id for r in rows])
     items = [
         {"system": out, "services": counts.get(row.id, 0)}
         for row, out in zip(rows, entities.system_out(session, rows), strict=True)

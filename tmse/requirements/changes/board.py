@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
@@ -23,6 +22,7 @@ from tmse.requirements.changes.models import (
     ChangeRequestStatus,
     Decision,
 )
+from tmse.requirements.changes.queries import approvals_of
 from tmse.requirements.changes.schemas import DecisionIn
 from tmse.requirements.changes.service import (
     get_change_request,
@@ -34,15 +34,6 @@ from tmse.requirements.models import Requirement
 from tmse.requirements.service import apply_changes, validate_changes
 
 S = ChangeRequestStatus
-
-
-def approvals_of(session: Session, change_request_id: int) -> list[ChangeRequestApproval]:
-    stmt = (
-        select(ChangeRequestApproval)
-        .where(ChangeRequestApproval.change_request_id == change_request_id)
-        .order_by(ChangeRequestApproval.id)
-    )
-    return list(session.scalars(stmt))
 
 
 def is_product_manager_of(session: Session, actor: Actor, requirement: Requirement) -> bool:

@@ -15,7 +15,6 @@ from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import CHANGES_DECIDE, Role
 from tmse.planning.models import FreezeWindow, Milestone, Project, Release
 from tmse.requirements.changes import freeze
-from tmse.requirements.changes.board import approvals_of
 from tmse.requirements.changes.impact_queries import labels_of
 from tmse.requirements.changes.metrics_queries import release_change_metrics
 from tmse.requirements.changes.models import (
@@ -46,6 +45,15 @@ SORTABLE = {
     "submitted_at": ChangeRequest.submitted_at,
     "effort_delta": ChangeRequest.effort_delta,
 }
+
+
+def approvals_of(session: Session, change_request_id: int) -> list[ChangeRequestApproval]:
+    stmt = (
+        select(ChangeRequestApproval)
+        .where(ChangeRequestApproval.change_request_id == change_request_id)
+        .order_by(ChangeRequestApproval.id)
+    )
+    return list(session.scalars(stmt))
 
 
 def change_requests_query(

@@ -18,6 +18,7 @@ from tmse.catalog.data_stores.schemas import DataStoreCreate
 from tmse.catalog.demo import dependencies as deps
 from tmse.catalog.demo import plan
 from tmse.catalog.demo.api_plans import ALL_APIS, ApiPlan, definition
+from tmse.catalog.demo.large import create_bulk_catalog
 from tmse.catalog.models import ApiType, StoreKind
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate, TargetKind
 from tmse.catalog.systems import service as entities
@@ -172,8 +173,6 @@ def create_catalog(ctx: DemoContext) -> None:
             for source in consumers[api.name]:
                 writer.dependency(source, api.name, "api", API_PROTOCOL[api.type])
     if ctx.large:
-        from tmse.catalog.demo.large import create_bulk_catalog
-
         create_bulk_catalog(ctx)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tmse.core.messages import Message, render
 from tmse.standards.scorecards.rollup import LevelDef
 from tmse.web.labels import N_
 from tmse.web.templating import environment
@@ -52,3 +53,18 @@ def layer_label(layer: str) -> str:
 
 
 environment.filters["scorecard_layer_label"] = layer_label
+
+
+# The names of the levels tmse starts with; msgids, so they read in the reader's language.
+SHIPPED_LEVEL_NAMES = frozenset({N_("Bronze"), N_("Silver"), N_("Gold")})
+
+
+def level_names(levels: Sequence[LevelDef], locale: str) -> dict[str, str]:
+    """Level key → name in `locale`: the shipped names translated, names someone chose as
+    written."""
+    return {
+        level.key: render(Message(level.name), locale)
+        if level.name in SHIPPED_LEVEL_NAMES
+        else level.name
+        for level in levels
+    }

@@ -28,6 +28,7 @@ from tmse.standards.scorecards.labels import (
     LEVEL_NONE,
     SEVERITY_LABELS,
     layer_label,
+    level_names,
     level_palette,
 )
 from tmse.standards.scorecards.levels import views as level_pages
@@ -119,7 +120,7 @@ def scorecards_page(
             "options": _filter_options(session),
             "levels": defs,
             "palette": palette,
-            "level_names": {lv.key: lv.name for lv in defs},
+            "level_names": level_names(defs, request_locale(request)),
             "latest": service.latest_day(session),
             "distribution": charts.level_distribution(bars, _("Services")) if counts else None,
             "sort": paging.sort or "service",
@@ -187,7 +188,7 @@ def scorecard_panel(request: Request, session: DbSession, actor: Reader, name: s
             "card": card,
             "levels": defs,
             "palette": level_palette(defs),
-            "level_names": {lv.key: lv.name for lv in defs},
+            "level_names": level_names(defs, request_locale(request)),
             "severity_labels": SEVERITY_LABELS,
         },
     )
@@ -211,7 +212,7 @@ def scorecard_page(request: Request, session: DbSession, actor: Reader, name: st
             "card": card,
             "levels": defs,
             "palette": level_palette(defs),
-            "level_names": {lv.key: lv.name for lv in defs},
+            "level_names": level_names(defs, request_locale(request)),
             "standard_names": standard_names(session, request_locale(request)),
             "severity_labels": SEVERITY_LABELS,
             "trend": charts.score_trend(points, _("Score (0–100)")) if points else None,

@@ -39,7 +39,7 @@ from tmse.web.forms import (
 )
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
-from tmse.web.templating import render
+from tmse.web.templating import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
@@ -58,7 +58,7 @@ def campaigns_page(
     return render(
         request,
         "standards/campaigns.html",
-        common_context(session)
+        common_context(session, request_locale(request))
         | {
             "page": page,
             "include_closed": include_closed,
@@ -81,7 +81,7 @@ def _campaign_form(
     return render(
         request,
         "standards/campaign_form.html",
-        common_context(session)
+        common_context(session, request_locale(request))
         | {
             "campaign_id": campaign_id,
             "values": values,
@@ -168,7 +168,7 @@ def campaign_page(
     return render(
         request,
         "standards/campaign.html",
-        common_context(session)
+        common_context(session, request_locale(request))
         | {
             "campaign": state,
             "burn_up_chart": charts.burn_up(series, state.started_on, state.due_on, names)

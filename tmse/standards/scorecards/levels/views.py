@@ -26,7 +26,7 @@ from tmse.web.forms import (
 )
 from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
-from tmse.web.templating import render
+from tmse.web.templating import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
@@ -40,7 +40,7 @@ def levels_page(request: Request, session: DbSession, actor: Reader, saved: str 
     return render(
         request,
         "standards/scorecard_levels.html",
-        common_context(session)
+        common_context(session, request_locale(request))
         | {
             "stored": stored,
             "allowed": service.allowed_actions(session, actor),
@@ -61,7 +61,7 @@ def _level_form(
     return render(
         request,
         "standards/scorecard_level_form.html",
-        common_context(session)
+        common_context(session, request_locale(request))
         | {"key": key, "values": values, "errors": errors or {}, "message": message},
         status_code=status_code,
     )
@@ -153,7 +153,7 @@ def delete_level(request: Request, session: DbSession, actor: Writer, key: str) 
         return render(
             request,
             "standards/scorecard_levels.html",
-            common_context(session)
+            common_context(session, request_locale(request))
             | {
                 "stored": stored,
                 "allowed": service.allowed_actions(session, actor),

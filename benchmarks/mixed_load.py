@@ -30,7 +30,6 @@ from process_tree import cpu_seconds
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {"read_p95_ms": 60.0, "reads_per_s": 400.0, "write_p95_ms": 100.0, "list_cpu_ms": 2.5}
-IDENTITIES = 5  # readers share 5 tokens and 5 browser sessions of the admin, 4 readers each
 
 
 def arguments() -> argparse.Namespace:
@@ -40,6 +39,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds measured")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds excluded first")
     parser.add_argument("--workers", type=int, default=2, help="`tmse serve --workers`")
+    parser.add_argument(
+        "--identities",
+        type=int,
+        default=1,
+        help="API tokens and browser sessions the readers share (as in catalog.py: one each)",
+    )
     parser.add_argument("--database-url", help="an empty database instead of a temporary SQLite")
     parser.add_argument("--source", type=Path, help="run tmse from this source tree")
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary directory")
@@ -115,10 +120,10 @@ def measure(
         tmse(env, workdir, "token", "create", "--user", "admin", "--name", f"reader {i}")
         .strip()
         .splitlines()[-1]
-        for i in range(IDENTITIES + 1)
+        for i in range(args.identities + 1)
     ]
     writer_token = tokens.pop()
-    cookies = [browser_cookie(base, password) for _ in range(IDENTITIES)]
+    cookies = [browser_cookie(base, password) for _ in range(args.identities)]
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tokens[0]}"}) as client:
         api = answering(client, api_urls(client), {})
         with httpx.Client(base_url=base) as browser:
@@ -127,7 +132,7 @@ def measure(
     host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
     per_client = []
     for reader in range(args.readers):
-        who = reader % IDENTITIES
+        who = reader % args.identities
         auth = {"Authorization": f"Bearer {tokens[who]}"}
         browser = {"Cookie": cookies[who], "Accept-Language": "en"}
         mixed = [request_bytes(host, port, url, auth) for url in api]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import datetime as dt
 import pstats
 import sys
 import time
@@ -32,7 +33,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--user", default="admin", help="an API token is made for this user")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=35, help="lines of the profile to print")
-    parser.add_argument("--cookie", help="send this Cookie header instead of a token (pages)")
+    parser.add_argument("--page", action="store_true", help="as a signed-in browser, not a token")
+    parser.add_argument(
+        "--cached", action="store_true", help="the same URL each time: the read cache's hit path"
+    )
     return parser.parse_args()
 
 
@@ -41,20 +45,23 @@ def main() -> int:
     anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
     from tmse.app import create_app
     from tmse.core.actor import Actor
-    from tmse.core.identity.credentials import create_token
+    from tmse.core.identity.credentials import create_token, start_web_session
     from tmse.core.identity.service import user_by_name
+    from tmse.core.signing import sign
     from tmse.settings import Settings
 
     settings = Settings(database_url=args.database_url, secret_key="profile", log_level="WARNING")
     app = create_app(settings)
-    if args.cookie:
-        headers = [(b"cookie", args.cookie.encode())]
-    else:
-        with app.state.db.session() as session:
-            owner = user_by_name(session, args.user)
-            assert owner is not None, f"no user {args.user}"
+    with app.state.db.session() as session:
+        owner = user_by_name(session, args.user)
+        assert owner is not None, f"no user {args.user}"
+        if args.page:
+            session_id = start_web_session(session, owner, dt.timedelta(hours=1))
+            cookie = f"tmse_session={sign(app.state.secret_key, session_id)}; tmse_csrf=profile"
+            headers = [(b"cookie", cookie.encode())]
+        else:
             _, token = create_token(session, Actor.system("profile"), owner, "profile")
-        headers = [(b"authorization", f"Bearer {token}".encode())]
+            headers = [(b"authorization", f"Bearer {token}".encode())]
     path, _, query = args.path.partition("?")
 
     async def one(turn: int) -> int:
@@ -66,7 +73,7 @@ def main() -> int:
             "scheme": "http",
             "path": path,
             "raw_path": path.encode(),
-            "query_string": f"{query}&profile={turn}".encode(),
+            "query_string": (query if args.cached else f"{query}&profile={turn}").encode(),
             "headers": [(b"host", b"localhost"), *headers],
             "client": ("127.0.0.1", 1),
             "server": ("localhost", 80),

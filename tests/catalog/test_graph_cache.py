@@ -7,10 +7,10 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
 
 from tests.helpers import SYSTEM
 from tests.helpers.catalog_client import Catalog
+from tests.helpers.unseen_writes import write_unseen
 from tmse.catalog import service
 from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.schemas import DependencyCreate, ServiceCreate
@@ -43,25 +43,23 @@ def _radius(db, name: str) -> list[str]:
 
 
 def _add_behind_the_audit_log(db, name: str, depends_on: str) -> None:
-    # Not how tmse writes; it shows whether an answer came from memory.
-    with db.session() as session:
-        session.execute(
-            text(
-                "INSERT INTO catalog_services (name, type, layer, lifecycle, owner_team_id, "
-                "description, extra, version, created_at, updated_at) SELECT :n, 'service', "
-                "'frontend', 'production', owner_team_id, '', '{}', 1, created_at, updated_at "
-                "FROM catalog_services WHERE name = :t"
-            ),
-            {"n": name, "t": depends_on},
-        )
-        session.execute(
-            text(
-                "INSERT INTO catalog_dependencies (source_id, target_id, protocol, created_at, "
-                "updated_at) SELECT s.id, t.id, 'http', s.created_at, s.updated_at "
-                "FROM catalog_services s, catalog_services t WHERE s.name = :n AND t.name = :t"
-            ),
-            {"n": name, "t": depends_on},
-        )
+    write_unseen(
+        db,
+        "INSERT INTO catalog_services (name, type, layer, lifecycle, owner_team_id, "
+        "description, extra, version, created_at, updated_at) SELECT :n, 'service', "
+        "'frontend', 'production', owner_team_id, '', '{}', 1, created_at, updated_at "
+        "FROM catalog_services WHERE name = :t",
+        n=name,
+        t=depends_on,
+    )
+    write_unseen(
+        db,
+        "INSERT INTO catalog_dependencies (source_id, target_id, protocol, created_at, "
+        "updated_at) SELECT s.id, t.id, 'http', s.created_at, s.updated_at "
+        "FROM catalog_services s, catalog_services t WHERE s.name = :n AND t.name = :t",
+        n=name,
+        t=depends_on,
+    )
 
 
 def test_blast_radius_in_name_order_with_owners_and_through_apis(catalog, db):

@@ -4,16 +4,13 @@ sees every change at once, and only their own page."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from tests.helpers import login
 from tests.helpers.catalog_client import Catalog
+from tests.helpers.unseen_writes import write_unseen
 
 
 def _behind_the_audit_log(db, sql: str, **params: str) -> None:
-    # Not how tmse writes; it shows whether an answer came from memory.
-    with db.session() as session:
-        session.execute(text(sql), params)
+    write_unseen(db, sql, **params)
 
 
 def _shop(client, admin) -> Catalog:

@@ -9,6 +9,7 @@ deactivating a user or changing roles are writes to tables every authenticated a
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -41,6 +42,8 @@ MAX_AGE_SECONDS = 60.0
 UNCACHED_PREFIXES = ("/api/v1/tokens",)
 # Pages that sign in and out, or show a secret once.
 UNCACHED_PAGES = ("/login", "/logout", "/tokens", "/account")
+# The one-time confirmation after a redirect-after-post (`tmse.web.page_context.saved_flash`).
+ONE_TIME_MESSAGE = re.compile(rb"(?:^|&)saved=")
 KEPT_HEADERS = {b"content-type", b"content-disposition"}
 LOOKUPS = Counter(
     "tmse_read_cache_lookups_total", "Read cache lookups by kind and result", ["kind", "result"]
@@ -285,7 +288,12 @@ PAGES = PageCache()
 
 def _page_request(scope: Scope) -> tuple[str, bytes, str] | None:
     """The key of a signed-in browser's GET of a page (no token, not the API), else None."""
-    if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/api/"):
+    if (
+        scope["type"] != "http"
+        or scope["method"] != "GET"
+        or scope["path"].startswith(("/api/", *UNCACHED_PAGES))
+        or ONE_TIME_MESSAGE.search(scope["query_string"])
+    ):
         return None
     cookie = accept_language = ""
     for name, value in scope["headers"]:

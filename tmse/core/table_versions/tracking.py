@@ -10,6 +10,7 @@ answer knows the tables it was computed from. SQL tmse cannot attribute to a tab
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +21,8 @@ from sqlalchemy import Connection, Engine, event, inspect, text
 from tmse.core.table_versions.models import TableVersion
 
 ANY = "*"
+# Moved on by every write, whatever it wrote: while it stands still, the versions read last hold.
+ALL = "#"
 TABLE = TableVersion.__tablename__
 # (table, version) pairs an answer was computed at, sorted: it stays right while they hold.
 Versions = tuple[tuple[str, int], ...]
@@ -41,15 +44,17 @@ _QUIET_WRITES = re.compile(
     r"^UPDATE api_tokens SET last_used_at=(?:\?|%\(\w+\)s) WHERE", re.IGNORECASE
 )
 _UPSERT = text(
-    "INSERT INTO tmse_table_versions (name, version) VALUES (:name, 1) "
+    "INSERT INTO tmse_table_versions (name, version) VALUES (:name, :start) "
     "ON CONFLICT (name) DO UPDATE SET version = tmse_table_versions.version + 1"
 )
-_ALL = text("SELECT name, version FROM tmse_table_versions")
+_EVERY = text("SELECT name, version FROM tmse_table_versions")
+_LATEST = text("SELECT version FROM tmse_table_versions WHERE name = '#'")
 
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("tmse_read_collectors", default=())
 _parsed: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _PARSED_MAX = 4096
 _ready_engines: set[int] = set()
+_last_read: dict[str, tuple[int, dict[str, int]]] = {}
 
 
 def tables_of(sql: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -142,11 +147,13 @@ def _rolled_back(conn: Connection) -> None:
 @event.listens_for(Engine, "commit")
 def _committing(conn: Connection) -> None:
     """Move the written tables' versions on inside the committing transaction, in name order
-    (two writers never wait for each other's rows in opposite orders)."""
+    ("#" first: two writers never wait for each other's rows in opposite orders)."""
     written = conn.info.pop(_WRITTEN, None)
     if not written or not _has_table(conn):
         return
-    rows = [{"name": name} for name in sorted(written)]
+    # A table's first version is random: a database made afresh under the same URL (tests)
+    # never repeats the versions an answer kept from the one before it was computed at.
+    rows = [{"name": name, "start": secrets.randbits(40)} for name in sorted({*written, ALL})]
     conn.execute(_UPSERT.execution_options(**{_OWN: True}), rows)
 
 
@@ -163,14 +170,21 @@ def _has_table(conn: Connection) -> bool:
 
 
 def current_versions(conn: Connection) -> dict[str, int]:
-    """Every table's version as this connection reads it now."""
-    rows = conn.execute(_ALL.execution_options(**{_OWN: True}))
-    return {str(name): int(version) for name, version in rows}
+    """Every table's version as this connection reads it now (do not change the answer)."""
+    own = {_OWN: True}
+    url = str(conn.engine.url)
+    latest = int(conn.execute(_LATEST.execution_options(**own)).scalar() or 0)
+    kept = _last_read.get(url)
+    if kept is not None and kept[0] == latest:
+        return kept[1]
+    versions = {str(name): int(v) for name, v in conn.execute(_EVERY.execution_options(**own))}
+    _last_read[url] = (versions.get(ALL, 0), versions)  # one statement: a consistent set
+    return versions
 
 
 def versions_at(current: Mapping[str, int], tables: Iterable[str]) -> Versions:
     """The versions of `tables` (and `*`) in `current`, to keep with what was computed from them."""
-    return tuple(sorted((name, current.get(name, 0)) for name in {*tables, ANY}))
+    return tuple(sorted((name, current.get(name, 0)) for name in {*tables, ANY} - {ALL}))
 
 
 def still_current(kept: Versions, current: Mapping[str, int]) -> bool:

@@ -223,7 +223,7 @@ def diff_page(
         result = comparison.diff_baseline(session, baseline_id, against)
     except InvalidInput:
         return not_found_page(request, N_("There is no baseline to compare with."))
-    other = None if against == comparison.NOW else session.get(Baseline, int(against))
+    other = None if against == comparison.NOW else queries.get_baseline(session, int(against))
     return render(
         request,
         "requirements/baselines/diff.html",

@@ -21,6 +21,7 @@ from tmse.requirements.kano.schemas import (
     ResultsOut,
     SurveyOut,
 )
+from tmse.requirements.models import Requirement
 
 SHARE_PATH = "/kano/respond/{token}"
 
@@ -214,3 +215,11 @@ def results_out(session: Session, survey: KanoSurvey, gap: float | None = None) 
 def _rounded(value: float | None) -> float | None:
     # + 0.0 turns -0.0 (a Worse of nothing) into 0.0.
     return None if value is None else round(value, 6) + 0.0
+
+
+def requirement_titles(session: Session, requirement_ids: set[int]) -> dict[int, str]:
+    """{id: title} of the requirements features are linked to."""
+    if not requirement_ids:
+        return {}
+    stmt = select(Requirement.id, Requirement.title).where(Requirement.id.in_(requirement_ids))
+    return {row.id: row.title for row in session.execute(stmt)}

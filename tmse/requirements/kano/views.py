@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -32,7 +31,6 @@ from tmse.requirements.kano.labels import (
 from tmse.requirements.kano.models import KanoSurvey
 from tmse.requirements.kano.queries import SHARE_PATH, results_out, survey_out
 from tmse.requirements.kano.schemas import SurveyUpdate
-from tmse.requirements.models import Requirement
 from tmse.web.forms import STALE_MESSAGE, SubmittedForm, not_found_page, translator
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render
@@ -128,10 +126,7 @@ def render_survey(
     )
     share_url = str(request.base_url).rstrip("/") + SHARE_PATH.format(token=survey.share_token)
     linked = {f.requirement_id for f in out.features if f.requirement_id is not None}
-    titles = session.execute(
-        select(Requirement.id, Requirement.title).where(Requirement.id.in_(linked))
-    )
-    requirement_titles = {row.id: row.title for row in titles}
+    requirement_titles = queries.requirement_titles(session, linked)
     return render(
         request,
         "requirements/kano/survey.html",

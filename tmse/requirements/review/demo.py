@@ -22,6 +22,7 @@ from tmse.requirements.review.models import (
     RequirementApproval,
     RequirementReviewRequest,
 )
+from tmse.requirements.review.service import APPROVED, REVIEW_REQUESTED
 
 # Approved, in-progress and done requirements get both approvals; those in review get review
 # requests (many to the sign-in personas `pm`, `architect` and `lead`) and, on some, the product
@@ -158,10 +159,10 @@ def create_review_history(ctx: DemoContext) -> None:
         for name, user_id in personas.items():
             # The personas' bells: published as the review would, so the subscribers word them.
             for rid, title in asked.get(user_id, [])[:6]:
-                _tell(session, "requirement.review_requested", rid, title, user_id)
+                _tell(session, REVIEW_REQUESTED, rid, title, user_id)
             if delivered and name in ("pm", "architect"):
                 rid, title, _ = delivered[0]
-                _tell(session, "requirement.approved", rid, title, user_id)
+                _tell(session, APPROVED, rid, title, user_id)
     ctx.advance()
 
 

@@ -22,6 +22,13 @@ from tmse.requirements.review.models import (
     RequirementReviewRequest,
 )
 
+# The events joint review publishes; review/subscribers.py turns them into notifications.
+REVIEW_REQUESTED = "requirement.review_requested"
+APPROVED = "requirement.approved"
+CHANGES_REQUESTED = "requirement.changes_requested"
+REVIEW_WITHDRAWN = "requirement.review_withdrawn"
+APPROVALS_RESET = "requirement.approvals_reset"
+
 
 def live_approvals(session: Session, requirement_id: int) -> list[RequirementApproval]:
     """The approvals that count now (not voided), oldest first."""
@@ -97,7 +104,7 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
     session.flush()
     publish(
         session,
-        "requirement.approvals_reset",
+        APPROVALS_RESET,
         requirement_id=requirement.id,
         key=requirement.key,
         title=requirement.title,
@@ -141,7 +148,7 @@ def request_review(
     session.flush()
     publish(
         session,
-        "requirement.review_requested",
+        REVIEW_REQUESTED,
         requirement_id=requirement.id,
         key=requirement.key,
         title=requirement.title,
@@ -187,7 +194,7 @@ def approve(
         close_requests(session, requirement.id)
         publish(
             session,
-            "requirement.approved",
+            APPROVED,
             requirement_id=requirement.id,
             key=requirement.key,
             title=requirement.title,
@@ -232,8 +239,8 @@ def end_review(
     requirement.status = RequirementStatus.ACCEPTED
     requirement.status_reason = note
     events = {
-        "changes-requested": "requirement.changes_requested",
-        "review-withdrawn": "requirement.review_withdrawn",
+        "changes-requested": CHANGES_REQUESTED,
+        "review-withdrawn": REVIEW_WITHDRAWN,
     }
     publish(
         session,

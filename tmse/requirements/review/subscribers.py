@@ -9,12 +9,13 @@ from tmse.core.events import DomainEvent, subscribe
 from tmse.core.messages import Message, message
 from tmse.core.notifications.service import notify
 from tmse.requirements.review.labels import void_reason_message
-
-REVIEW_REQUESTED = "requirement.review_requested"
-APPROVED = "requirement.approved"
-CHANGES_REQUESTED = "requirement.changes_requested"
-REVIEW_WITHDRAWN = "requirement.review_withdrawn"
-APPROVALS_RESET = "requirement.approvals_reset"
+from tmse.requirements.review.service import (
+    APPROVALS_RESET,
+    APPROVED,
+    CHANGES_REQUESTED,
+    REVIEW_REQUESTED,
+    REVIEW_WITHDRAWN,
+)
 
 
 def requirement_url(requirement_id: int) -> str:

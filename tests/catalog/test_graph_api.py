@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.catalog_client import Catalog
+from tmse.core.messages import Message, render
 
 #   web (frontend, Web) ──────────► gw (gateway) ──consumes──► orders-api
 #     │                                                           │ provided by
@@ -75,6 +76,7 @@ def test_data_store_blast_radius_includes_replicas(catalog):
 def test_graph_checks_over_the_whole_catalog(catalog):
     checks = catalog.get("checks/graph")
     assert checks["cycles"] == [["billing", "orders"]]
+    finding = Message.from_json(checks["layer_violations"][0].pop("finding_message"))
     assert checks["layer_violations"] == [
         {
             "source": "web",
@@ -84,6 +86,8 @@ def test_graph_checks_over_the_whole_catalog(catalog):
             "message": "web → data store cache: frontend → data skips gateway, business",
         }
     ]
+    # The same finding as a message id, for a reader in any language.
+    assert render(finding, "zh_CN") == "web → 数据存储 cache：前端层 → 数据层 跳过了 网关层、业务层"
     assert checks["orphans"] == ["lonely"]
     assert checks["unused_data_stores"] == ["archive"]
     # orders alone joins billing to the rest and two services depend on it (gw via its API,

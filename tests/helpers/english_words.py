@@ -1,5 +1,6 @@
 """English words in text meant for a Chinese reader, and what may stay English: the words of
-the data people entered (read from the database), product names, and code identifiers."""
+the data people entered (read from the database), product names, code identifiers, and the
+words a Chinese translation itself keeps (read from the zh_CN catalogs, where it is shown)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from babel.messages.pofile import read_po
 from sqlalchemy import JSON, select
 from sqlalchemy.engine import Connection
 
+import tmse
 from tests.helpers.hostile_data import MACHINE_COLUMNS, TEXT_JSON_COLUMNS, text_columns
 from tmse.metadata import load_metadata
 
@@ -41,7 +45,11 @@ GENERATED_COLUMNS = frozenset(
     }
 )
 
+CHINESE_CATALOGS = Path(tmse.__file__).parent / "translations" / "zh_CN" / "LC_MESSAGES"
+
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[sdf]|%[sdf]|\{[^}]*\}")
 _EDGE_PUNCTUATION = "()[]{}<>\"'“”‘’«»,;:!?。，、；：！？（）【】《》…·*#|=+~^$%&"
 
 
@@ -57,6 +65,7 @@ def is_code_identifier(token: str) -> bool:
         or "://" in token
         or token.startswith("/")
         or "." in token.strip(".")
+        or _CAMEL_CASE.search(token) is not None
     )
 
 
@@ -82,6 +91,7 @@ class Vocabulary:
 
     words: frozenset[str]
     prose: str
+    kept_in_translation: tuple[str, ...] = ()
     _checked: dict[str, bool] = field(default_factory=dict, compare=False)
 
     def is_stored_prose(self, text: str) -> bool:
@@ -98,7 +108,9 @@ def english_words(strings: Iterable[str], allowed: Vocabulary) -> dict[str, str]
     for text in strings:
         if _is_json_document(text) or allowed.is_stored_prose(text):
             continue
-        for word in words(text):
+        if not any(word not in allowed.words for word in words(text)):
+            continue
+        for word in words(_without(text, allowed.kept_in_translation)):
             if word not in allowed.words and word not in found:
                 found[word] = text
     return found
@@ -114,7 +126,33 @@ def vocabulary(connection: Connection) -> Vocabulary:
         else:
             prose.append(" ".join(text.split()))
     allowed = stored | PRODUCT_NAMES | UNITS | {TEST_CLIENT_ADDRESS}
-    return Vocabulary(frozenset(allowed), "\n".join(prose))
+    return Vocabulary(frozenset(allowed), "\n".join(prose), kept_in_translation())
+
+
+def kept_in_translation(folder: Path = CHINESE_CATALOGS) -> tuple[str, ...]:
+    """The stretches of Chinese translations that keep English words on purpose ("所有 Must 需求已
+    批准", "包含 key、check、params"), longest first: between placeholders, holding a non-ASCII
+    character, so a translation left in English keeps nothing."""
+    fragments: set[str] = set()
+    for path in sorted(folder.glob("*.po")):
+        with path.open("rb") as file:
+            catalog = read_po(file)
+        for entry in catalog:
+            strings = entry.string
+            translations = [strings] if isinstance(strings, str) else list(strings or ())
+            for translation in translations:
+                for fragment in _PLACEHOLDER.split(translation or ""):
+                    fragment = fragment.strip()
+                    if _WORD.search(fragment) and not fragment.isascii():
+                        fragments.add(fragment)
+    return tuple(sorted(fragments, key=len, reverse=True))
+
+
+def _without(text: str, fragments: tuple[str, ...]) -> str:
+    for fragment in fragments:
+        if fragment in text:
+            text = text.replace(fragment, " ")
+    return text
 
 
 def stored_texts(connection: Connection) -> Iterator[tuple[str, bool]]:

@@ -1,5 +1,6 @@
 """Every page of the small demo, read in Chinese by each role, shows no English but the data
-people entered, product names and code identifiers. The allow-list is read from the database.
+people entered, product names, code identifiers and the words a Chinese translation keeps on
+purpose. The allow-list is read from the database and from the zh_CN catalogs.
 
 `pytest tests/web/test_pages_in_chinese.py -k catalog` reads the catalog's pages only;
 `python -m tests.helpers.chinese_pages` prints the words of every page.
@@ -14,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests.helpers.chinese_pages import ChineseDemo, chinese_demo
-from tests.helpers.english_words import english_words
+from tests.helpers.english_words import Vocabulary, english_words, kept_in_translation
 from tests.helpers.page_routes import page_routes
 from tests.helpers.visible_text import visible_strings
 
@@ -47,3 +48,23 @@ def test_the_walk_catches_english_and_allows_the_data(demo: ChineseDemo) -> None
     english = english_words(visible_strings(pages["en"], "en"), demo.allowed)
     assert len(set(english) - set(chinese)) >= 5, english
     assert {"api", "tmse", "admin", "architect"} <= demo.allowed.words
+
+
+def test_code_and_the_words_a_translation_keeps_are_allowed_english_is_not() -> None:
+    kept = ("所有 Must 需求已批准",)  # a Chinese translation keeping the MoSCoW term
+    vocabulary = Vocabulary(frozenset({"tmse"}), "Stored prose, shown in part.", kept)
+    shown = [
+        "REQ-12 · risk_level · a/b.yaml · op=exists · operationId · v1.2 · ada@example.com",
+        "tmse 技术管理系统",
+        "所有 Must 需求已批准",
+        "shown in part",  # user data
+        '{"status": "approved"}',  # a JSON document is code
+    ]
+    assert english_words(shown, vocabulary) == {}
+    english = english_words(["Must", "Review requested: REQ-6", "状态: approved"], vocabulary)
+    assert list(english) == ["must", "review", "requested", "approved"]
+
+
+def test_only_chinese_translations_keep_english_words() -> None:
+    kept = kept_in_translation()
+    assert kept and not any(fragment.isascii() for fragment in kept)

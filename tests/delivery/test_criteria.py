@@ -137,7 +137,7 @@ def _must_requirements_count_per_release_or_project(session, world: World):  # t
     assert results["baseline-exists"] == (False, "the project has no approved baseline")
     # The same details read in the reader's language.
     in_chinese = {r.key: render(r.detail, "zh_CN") for r in gates.evaluate(session, release_gate)}
-    assert in_chinese["all-must-approved"] == (f"2 个 Must 需求中有 1 个未批准：REQ-{must_r2.id}")
+    assert in_chinese["all-must-approved"] == (f"2 个“必须”需求中有 1 个未批准：REQ-{must_r2.id}")
     assert in_chinese["baseline-exists"] == "项目没有已批准的基线"
     assert results["architecture-reviews-passed"] == (
         False,

@@ -29,11 +29,11 @@ def _migration() -> ModuleType:
     [
         (
             "2 of 5 Must requirements not approved: REQ-3, REQ-9",
-            "5 个 Must 需求中有 2 个未批准：REQ-3, REQ-9",
+            "5 个“必须”需求中有 2 个未批准：REQ-3, REQ-9",
         ),
         (
             "7 of 9 Must requirements not approved: REQ-1, REQ-2, REQ-3, REQ-4, REQ-5 and 2 more",
-            "9 个 Must 需求中有 7 个未批准：REQ-1, REQ-2, REQ-3, REQ-4, REQ-5 等另外 2 个",
+            "9 个“必须”需求中有 7 个未批准：REQ-1, REQ-2, REQ-3, REQ-4, REQ-5 等另外 2 个",
         ),
         ("the project has no approved baseline", "项目没有已批准的基线"),
         ("approved baseline 'v1 signed' (#4)", "已批准的基线“v1 signed”（#4）"),

@@ -123,4 +123,25 @@ def test_seed_button_and_chinese_page(client, db, admin):
     page = client.get("/standards")
     assert "标准库" in page.text and "安全策略" in page.text and "接口命名" in page.text
     detail = client.get("/standards/security-policy")
-    assert "版本历史" in detail.text and "<h1>Security policy</h1>" in detail.text
+    # The shipped text reads in Chinese while unchanged: name, body, rule titles and hints.
+    assert "版本历史" in detail.text and "<h1>安全策略</h1>" in detail.text
+    assert "代码仓库中没有密钥" in detail.text and "Security policy" not in detail.text
+
+
+def test_a_shipped_standard_reworded_by_the_organisation_reads_as_written(client, db, admin):
+    login(client, "admin")
+    assert post_form(client, "/standards/seed", {}).status_code == 303
+    standard = client.get("/api/v1/standards/registry/quality", headers=admin.headers).json()
+    body = "# Qualität\n\nUnsere eigene Fassung."
+    rule = {"key": "coverage", "check": "coverage", "params": {"threshold": 70}}
+    rule |= {"level": "bronze", "severity": "error", "title": "Coverage at least 70% here"}
+    published = client.post(
+        "/api/v1/standards/registry/quality/versions",
+        json={"version": standard["version"], "body": body, "rules": [rule], "change_note": "ours"},
+        headers=admin.headers,
+    )
+    assert published.status_code == 201, published.text
+    post_form(client, "/language", {"locale": "zh_CN", "next": "/standards"})
+    detail = client.get("/standards/quality").text
+    assert "<h1>Qualität</h1>" in detail and "Coverage at least 70% here" in detail
+    assert "覆盖率至少 80%" not in detail

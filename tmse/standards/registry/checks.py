@@ -344,57 +344,57 @@ def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
 RULE_KINDS: Mapping[str, RuleKind] = {
     kind.name: kind
     for kind in (
-        RuleKind("owner", NoParams, owner_set, frozenset(), "An owning team is set."),
+        RuleKind("owner", NoParams, owner_set, frozenset(), N_("An owning team is set.")),
         RuleKind(
             "description", DescriptionParams, description_length, frozenset(),
-            "The catalog description has at least min_length characters.",
+            N_("The catalog description has at least min_length characters."),
         ),
         RuleKind(
             "repository", RepositoryParams, repository_set, frozenset(),
-            "A repository URL is recorded (optionally matching pattern).",
+            N_("A repository URL is recorded (optionally matching pattern)."),
         ),
         RuleKind(
             "runtime", RuntimeParams, runtime_set, frozenset(),
-            "The Kubernetes namespace and workload are recorded.",
+            N_("The Kubernetes namespace and workload are recorded."),
         ),
         RuleKind(
             "adr-linked", AdrParams, adr_linked, frozenset({"adrs"}),
-            "Services of tier 0..max_tier have at least one linked ADR.",
+            N_("Services of tier 0..max_tier have at least one linked ADR."),
         ),
         RuleKind(
             "openapi", OpenApiParams, openapi_design, frozenset({"apis"}),
-            "The OpenAPI documents the service provides pass the selected API design rules.",
+            N_("The OpenAPI documents the service provides pass the selected API design rules."),
         ),
         RuleKind(
             "log-format", LogFormatParams, log_format, frozenset({"fact:log-sample"}),
-            "The latest log sample's lines follow the log format.",
+            N_("The latest log sample's lines follow the log format."),
         ),
         RuleKind(
             "coverage", CoverageParams, coverage, frozenset({"fact:coverage"}),
-            "Reported test coverage is at least threshold percent.",
+            N_("Reported test coverage is at least threshold percent."),
         ),
-        RuleKind("tls", NoParams, tls, frozenset({"fact:tls"}), "TLS is enabled."),
+        RuleKind("tls", NoParams, tls, frozenset({"fact:tls"}), N_("TLS is enabled.")),
         RuleKind(
             "authentication", AuthenticationParams, authentication,
             frozenset({"fact:authentication"}),
-            "Authentication is enabled (with an allowed method).",
+            N_("Authentication is enabled (with an allowed method)."),
         ),
         RuleKind(
             "dependency-age", DependencyAgeParams, dependency_age,
             frozenset({"fact:dependency-age"}),
-            "No dependency is more than max_days behind its latest release.",
+            N_("No dependency is more than max_days behind its latest release."),
         ),
         RuleKind(
             "secrets-scan", NoParams, secrets_scan, frozenset({"fact:secrets-scan"}),
-            "The latest secrets scan found nothing.",
+            N_("The latest secrets scan found nothing."),
         ),
         RuleKind(
             "layering", NoParams, layering, frozenset({"layering"}),
-            "No dependency from the service breaks the layering rules.",
+            N_("No dependency from the service breaks the layering rules."),
         ),
         RuleKind(
             "custom", CustomParams, custom, frozenset({"facts"}),
-            "A condition on a fact (fact, path) or a catalog field: op and value.",
+            N_("A condition on a fact (fact, path) or a catalog field: op and value."),
         ),
     )
 }  # fmt: skip

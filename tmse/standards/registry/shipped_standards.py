@@ -40,7 +40,7 @@ CODING_STYLE = Builtin(
     "coding-style",
     N_("Coding style"),
     Category.CODING_STYLE,
-    """# Coding style
+    N_("""# Coding style
 
 One style per language, enforced by tools in the build, so reviews discuss design rather than
 whitespace.
@@ -61,7 +61,7 @@ whitespace.
 ## Exceptions
 
 Generated code is excluded from linting by path, never by disabling rules file by file.
-""",
+"""),
     (
         _rule(
             "language-recorded",
@@ -104,7 +104,7 @@ API_DESIGN = Builtin(
     "api-design",
     N_("Interface naming and API design"),
     Category.INTERFACE_NAMING,
-    """# Interface naming and API design
+    N_("""# Interface naming and API design
 
 Every HTTP API is described by an OpenAPI 3.x document stored with the API in the catalog.
 Clients are generated from it, so its names are the names callers live with.
@@ -131,7 +131,7 @@ Each operation documents at least one 4xx response and a 5xx or `default` respon
 Every operation has a security requirement (globally or on the operation) that names a scheme
 defined in `components.securitySchemes`. Only probes and metrics (`/healthz`, `/readyz`,
 `/metrics`) are open.
-""",
+"""),
     (
         _rule(
             "operation-ids",
@@ -191,7 +191,7 @@ LOG_FORMAT = Builtin(
     "log-format",
     N_("Log format"),
     Category.LOG_FORMAT,
-    """# Log format
+    N_("""# Log format
 
 Logs are read by machines first. Every service writes **one JSON object per line** to standard
 output; the platform ships it.
@@ -218,7 +218,7 @@ rotate it.
 
 The smoke-test stage posts a sample of the service's log lines (fact `log-sample`); tmse
 checks each line.
-""",
+"""),
     (
         _rule(
             "sample-reported",
@@ -255,7 +255,7 @@ SECURITY_POLICY = Builtin(
     "security-policy",
     N_("Security policy"),
     Category.SECURITY_POLICY,
-    """# Security policy
+    N_("""# Security policy
 
 The minimum every service meets before it takes production traffic. Pipelines report the
 facts; tmse checks them on every report.
@@ -282,7 +282,7 @@ reach workloads at run time.
 Dependencies are updated continuously (Renovate or Dependabot). No dependency may fall more
 than 180 days behind its latest release; gold services stay within 60 days. Fact
 `dependency-age` (`max_age_days`).
-""",
+"""),
     (
         _rule(
             "tls",
@@ -333,7 +333,7 @@ QUALITY = Builtin(
     "quality",
     N_("Quality"),
     Category.QUALITY,
-    """# Quality
+    N_("""# Quality
 
 ## Test coverage
 
@@ -346,7 +346,7 @@ tests assert behaviour a user would notice.
 Services depend downwards only: frontend → gateway → business → data → infrastructure,
 without skipping layers unless the architecture board allowed the pair. The layering rules are
 kept in the catalog; a dependency that breaks them fails this standard.
-""",
+"""),
     (
         _rule(
             "coverage-floor",
@@ -393,7 +393,7 @@ OWNERSHIP = Builtin(
     "ownership",
     N_("Ownership and documentation"),
     Category.OWNERSHIP,
-    """# Ownership and documentation
+    N_("""# Ownership and documentation
 
 Every service has an owner who answers for it, and enough written down that someone new can
 find it, run it and change it.
@@ -409,7 +409,7 @@ find it, run it and change it.
 
 Tier 0 and tier 1 services (the ones whose outage stops the business) have their significant
 design decisions recorded as ADRs linked to the service.
-""",
+"""),
     (
         _rule(
             "owner",
@@ -469,7 +469,11 @@ BUILTIN_STANDARDS: tuple[Builtin, ...] = (
 SHIPPED_TEXTS = frozenset(
     text
     for builtin in BUILTIN_STANDARDS
-    for text in (builtin.name, *(r[f] for r in builtin.rules for f in ("title", "fix_hint")))
+    for text in (
+        builtin.name,
+        builtin.body,
+        *(r[f] for r in builtin.rules for f in ("title", "fix_hint")),
+    )
 )
 
 

@@ -13,6 +13,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.input_types import parse_int32
+from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
 from tmse.standards.registry import forms, results, service
@@ -200,7 +201,11 @@ def _standard_page(
             "standard": detail,
             "shown": shown,
             "in_force": in_force,
-            "body_html": render_markdown(shown.body) if shown else "",
+            "body_html": render_markdown(
+                render_message(shipped(shown.body), request_locale(request))
+            )
+            if shown
+            else "",
             "versions": [service.version_out(v) for v in versions],
             "diff": diff,
             "diff_numbers": numbers,

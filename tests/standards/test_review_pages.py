@@ -179,6 +179,23 @@ def test_pages_in_chinese(client, world):
     assert "架构评审" in queue
     page = client.get(f"/reviews/{review['id']}", headers={"accept-language": "zh-CN"}).text
     assert "检查清单" in page and "阻断" in page
+    # The generated checklist reads in Chinese too, whoever's request produced it.
+    assert "不产生依赖环" in page and "Creates no dependency cycle" not in page
+
+
+def test_an_architect_not_assigned_may_not_decide_but_the_committee_may(client, world):
+    review = _request(client, world, reviewers=["ada"])
+    login(client, "grace")
+    page = client.get(f"/reviews/{review['id']}").text
+    assert 'id="decision-form"' not in page and 'id="opinion-form"' not in page
+    refused = post_form(
+        client,
+        f"/reviews/{review['id']}/decision",
+        {"version": review["version"], "status": "rejected", "note": "no"},
+    )
+    assert refused.status_code == 403
+    login(client, "carl")
+    assert 'id="decision-form"' in client.get(f"/reviews/{review['id']}").text
 
 
 def test_unknown_review_is_a_404_page(client, world):

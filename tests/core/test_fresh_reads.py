@@ -3,12 +3,16 @@ else's — other tokens, other users, signed-in pages — while writes elsewhere
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from tests.helpers import login
 from tests.helpers.read_cache import lookups
-from tmse.core.identity.models import Team
+from tmse.core.db import utcnow
+from tmse.core.identity.models import Team, WebSession
+from tmse.core.response_cache import data_version
 from tmse.core.table_versions.tracking import ANY, tables_of
 from tmse.core.version_memo import VersionMemo
 
@@ -44,7 +48,7 @@ def test_a_list_sees_a_created_record_at_once(client, admin, make_account):
     assert "Newcomer" in listed.text
 
 
-def test_a_memo_is_kept_across_writes_to_tables_it_did_not_read(db):
+def test_a_memo_is_kept_across_writes_to_tables_it_did_not_read(db, admin):
     memo: VersionMemo[list[str]] = VersionMemo()
     builds = []
 
@@ -57,8 +61,9 @@ def test_a_memo_is_kept_across_writes_to_tables_it_did_not_read(db):
 
     with db.session(write=False) as session:
         first = team_names(session)
-    with db.session() as session:
-        session.execute(text("DELETE FROM notifications WHERE id < 0"))
+    with db.session() as session:  # a write, to a table the memo did not read
+        expires = utcnow() + timedelta(hours=1)
+        session.add(WebSession(id_hash="0" * 64, user_id=admin.id, expires_at=expires))
     with db.session(write=False) as session:
         assert team_names(session) == first and len(builds) == 1
     with db.session() as session:
@@ -95,3 +100,12 @@ def test_statements_name_the_tables_they_read_and_write():
     assert tables_of("UPDATE api_tokens SET revoked_at=? WHERE api_tokens.id = ?")[1] == {
         "api_tokens"
     }
+
+
+def test_an_update_that_matches_no_row_changes_no_version(db):
+    with db.session(write=False) as session:
+        before = dict(data_version(session) or ())
+    with db.session() as session:
+        session.execute(text("UPDATE teams SET name = 'x' WHERE id < 0"))
+    with db.session(write=False) as session:
+        assert dict(data_version(session) or ()) == before

@@ -3,6 +3,8 @@ misses; a write elsewhere leaves them kept."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -10,7 +12,9 @@ from sqlalchemy import text
 from tests.helpers import SYSTEM
 from tests.helpers.read_cache import lookups
 from tmse.app import create_app
+from tmse.core.db import utcnow
 from tmse.core.identity import service
+from tmse.core.identity.models import WebSession
 from tmse.core.identity.schemas import TeamCreate
 from tmse.core.response_cache import PageCache, data_version
 
@@ -21,10 +25,12 @@ def _rename_with_sql(db, team_id: int, name: str) -> None:
         session.execute(text("UPDATE teams SET name = :n WHERE id = :i"), {"n": name, "i": team_id})
 
 
-def _write_elsewhere(db) -> None:
-    # A write to a table no team answer reads.
+def _write_elsewhere(db, user_id: int) -> None:
+    # A write to a table no team answer reads: a browser session of someone.
     with db.session() as session:
-        session.execute(text("DELETE FROM notifications WHERE id < 0"))
+        session.add(
+            WebSession(id_hash="0" * 64, user_id=user_id, expires_at=utcnow() + timedelta(hours=1))
+        )
 
 
 def test_repeated_read_is_kept_until_a_table_it_read_is_written(client, admin, db):
@@ -32,7 +38,7 @@ def test_repeated_read_is_kept_until_a_table_it_read_is_written(client, admin, d
     url = f"/api/v1/teams/{team['id']}"
     assert client.get(url, headers=admin.headers).json()["name"] == "Cached"
     hits = lookups(client, "api", "hit")
-    _write_elsewhere(db)
+    _write_elsewhere(db, admin.id)
     assert client.get(url, headers=admin.headers).json()["name"] == "Cached"
     assert lookups(client, "api", "hit") == hits + 1
     _rename_with_sql(db, team["id"], "Renamed")

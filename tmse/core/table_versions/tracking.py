@@ -123,7 +123,7 @@ def _written(
     if context is not None and context.execution_options.get(_OWN):
         return
     _, written = tables_of(statement)
-    if written and not _changed_nothing(cursor):
+    if written and (ANY in written or not _changed_nothing(cursor)):
         conn.info.setdefault(_WRITTEN, set()).update(written)
 
 

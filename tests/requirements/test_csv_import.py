@@ -21,8 +21,13 @@ def _count(db) -> int:  # type: ignore[no-untyped-def]
 
 def test_jira_export_and_bad_rows(client, db, make_account, admin) -> None:  # type: ignore[no-untyped-def]
     pm = make_account("product_manager")
-    field = {"key": "tier", "label_en": "Customer tier", "label_zh": "客户等级",
-             "kind": "single_select", "options": ["gold", "silver", "bronze"]}  # fmt: skip
+    field = {
+        "key": "tier",
+        "label_en": "Customer tier",
+        "label_zh": "客户等级",
+        "kind": "single_select",
+        "options": ["gold", "silver", "bronze"],
+    }
     created = client.post("/api/v1/requirements/custom-fields", json=field, headers=admin.headers)
     assert created.status_code == 201, created.text
     jira = (FIXTURES / "jira_export.csv").read_bytes()
@@ -32,8 +37,13 @@ def test_jira_export_and_bad_rows(client, db, make_account, admin) -> None:  # t
     )
     assert first.status_code == 200, first.text
     assert first.json() | {"ids": []} == {
-        "mapping": "jira", "rows": 5, "created": 5, "updated": 0, "unchanged": 0, "ids": []
-    }  # fmt: skip
+        "mapping": "jira",
+        "rows": 5,
+        "created": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "ids": [],
+    }
     with db.session() as session:
         rows = {
             r.external_key: r
@@ -56,14 +66,20 @@ def test_jira_export_and_bad_rows(client, db, make_account, admin) -> None:  # t
         "Labels: payments, checkout"
     )
     assert (rows["PAY-102"].title, rows["PAY-102"].type, rows["PAY-102"].moscow) == (
-        "支付失败时重试", "bug", "should"
-    )  # fmt: skip
+        "支付失败时重试",
+        "bug",
+        "should",
+    )
     assert (rows["PAY-103"].type, rows["PAY-103"].moscow, rows["PAY-103"].custom) == (
-        "improvement", "should", {"tier": "silver"}
-    )  # fmt: skip
+        "improvement",
+        "should",
+        {"tier": "silver"},
+    )
     assert (rows["PAY-104"].type, rows["PAY-104"].moscow, rows["PAY-104"].wsjf_job_size) == (
-        "technical", "could", 20  # 21 story points: the top of the scale
-    )  # fmt: skip
+        "technical",
+        "could",
+        20,  # 21 story points: the top of the scale
+    )
     assert (rows["PAY-105"].moscow, rows["PAY-105"].wsjf_job_size) == ("wont", None)
     assert {r.status for r in rows.values()} == {"pending"}
 

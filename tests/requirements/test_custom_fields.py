@@ -16,16 +16,26 @@ def _fields(response) -> list[str]:  # type: ignore[no-untyped-def]
 def test_custom_fields_story(client, make_account, admin: Account) -> None:  # type: ignore[no-untyped-def]
     pm = make_account("product_manager", username="pat")
     definitions = [
-        {"key": "tier", "label_en": "Customer tier", "label_zh": "客户等级",
-         "kind": "single_select", "options": ["gold", "silver", "bronze"], "required": True,
-         "types": ["feature"]},
+        {
+            "key": "tier",
+            "label_en": "Customer tier",
+            "label_zh": "客户等级",
+            "kind": "single_select",
+            "options": ["gold", "silver", "bronze"],
+            "required": True,
+            "types": ["feature"],
+        },
         {"key": "target_date", "label_en": "Target date", "label_zh": "目标日期", "kind": "date"},
         {"key": "seats", "label_en": "Seats", "kind": "number"},
-        {"key": "regions", "label_en": "Regions", "kind": "multi_select",
-         "options": ["cn", "eu", "us"]},
+        {
+            "key": "regions",
+            "label_en": "Regions",
+            "kind": "multi_select",
+            "options": ["cn", "eu", "us"],
+        },
         {"key": "sponsor", "label_en": "Sponsor", "kind": "user"},
         {"key": "note", "label_en": "Note", "kind": "text"},
-    ]  # fmt: skip
+    ]
     assert client.post(FIELDS, json=definitions[0], headers=pm.headers).status_code == 403
     for definition in definitions:
         response = client.post(FIELDS, json=definition, headers=admin.headers)
@@ -44,16 +54,27 @@ def test_custom_fields_story(client, make_account, admin: Account) -> None:  # t
     # Every value is checked against its definition, all faults in one 422.
     bad = client.post(
         REQS,
-        json={"title": "Bad values", "custom": {
-            "target_date": "31/12/2026", "seats": "many", "regions": ["cn", "mars"],
-            "sponsor": "nobody", "colour": "red"}},
+        json={
+            "title": "Bad values",
+            "custom": {
+                "target_date": "31/12/2026",
+                "seats": "many",
+                "regions": ["cn", "mars"],
+                "sponsor": "nobody",
+                "colour": "red",
+            },
+        },
         headers=pm.headers,
-    )  # fmt: skip
+    )
     assert bad.status_code == 422
     assert sorted(_fields(bad)) == [
-        "custom.colour", "custom.regions", "custom.seats", "custom.sponsor",
-        "custom.target_date", "custom.tier",  # required for features
-    ]  # fmt: skip
+        "custom.colour",
+        "custom.regions",
+        "custom.seats",
+        "custom.sponsor",
+        "custom.target_date",
+        "custom.tier",  # required for features
+    ]
 
     def create(title: str, type_: str = "feature", **custom):  # type: ignore[no-untyped-def]
         response = client.post(
@@ -68,8 +89,13 @@ def test_custom_fields_story(client, make_account, admin: Account) -> None:  # t
     b = create("B", tier="silver", target_date="2026-12-01", seats=8.5, regions="us")
     c = create("C", "bug", seats=1000)  # tier applies to features only: not required here
     d = create("D", tier="gold")
-    assert a["custom"] == {"tier": "gold", "target_date": "2027-03-01", "seats": 120,
-                           "regions": ["cn", "eu"], "sponsor": "pat"}  # fmt: skip
+    assert a["custom"] == {
+        "tier": "gold",
+        "target_date": "2027-03-01",
+        "seats": 120,
+        "regions": ["cn", "eu"],
+        "sponsor": "pat",
+    }
     assert b["custom"]["regions"] == ["us"] and b["custom"]["seats"] == 8.5
     wrong_type = client.post(
         REQS, json={"title": "E", "type": "bug", "custom": {"tier": "gold"}}, headers=pm.headers
@@ -101,11 +127,17 @@ def test_custom_fields_story(client, make_account, admin: Account) -> None:  # t
     )
     assert refused.status_code == 422 and _fields(refused) == ["custom.seats"]
     patched = client.patch(
-        url, json={"version": a["version"], "custom": {"sponsor": None, "note": "VIP"}},
+        url,
+        json={"version": a["version"], "custom": {"sponsor": None, "note": "VIP"}},
         headers=pm.headers,
-    ).json()  # fmt: skip
-    assert patched["custom"] == {"tier": "gold", "target_date": "2027-03-01", "seats": 120,
-                                 "regions": ["cn", "eu"], "note": "VIP"}  # fmt: skip
+    ).json()
+    assert patched["custom"] == {
+        "tier": "gold",
+        "target_date": "2027-03-01",
+        "seats": 120,
+        "regions": ["cn", "eu"],
+        "note": "VIP",
+    }
     missing = client.patch(
         url, json={"version": patched["version"], "custom": {"tier": None}}, headers=pm.headers
     )
@@ -116,9 +148,12 @@ def test_custom_fields_story(client, make_account, admin: Account) -> None:  # t
     tier = next(f for f in listed if f["key"] == "tier")
     renamed = client.patch(
         f"{FIELDS}/{tier['id']}",
-        json={"version": tier["version"], "label_zh": "客户级别",
-              "options": ["gold", "silver", "bronze", "platinum"]},
+        json={
+            "version": tier["version"],
+            "label_zh": "客户级别",
+            "options": ["gold", "silver", "bronze", "platinum"],
+        },
         headers=admin.headers,
-    )  # fmt: skip
+    )
     assert renamed.status_code == 200 and renamed.json()["label_zh"] == "客户级别"
     assert create("P", tier="platinum")["custom"] == {"tier": "platinum"}

@@ -9,9 +9,11 @@ from tmse.planning.models import Project, Release
 
 def _post(client, url: str, data: dict, **kwargs):  # type: ignore[no-untyped-def]
     return client.post(
-        url, data=data | {"csrf_token": client.cookies.get("tmse_csrf", "")},
-        follow_redirects=False, **kwargs,
-    )  # fmt: skip
+        url,
+        data=data | {"csrf_token": client.cookies.get("tmse_csrf", "")},
+        follow_redirects=False,
+        **kwargs,
+    )
 
 
 def test_requirement_pages(client, db, make_account, admin) -> None:  # type: ignore[no-untyped-def]
@@ -28,10 +30,17 @@ def test_requirement_pages(client, db, make_account, admin) -> None:  # type: ig
     assert empty.status_code == 200 and 'data-testid="backlog-empty"' in empty.text
 
     # An administrator defines a custom field on its page.
-    added = _post(client, "/requirements/custom-fields", {
-        "key": "tier", "label_en": "Customer tier", "label_zh": "客户等级",
-        "kind": "single_select", "options": "gold\nsilver",
-    })  # fmt: skip
+    added = _post(
+        client,
+        "/requirements/custom-fields",
+        {
+            "key": "tier",
+            "label_en": "Customer tier",
+            "label_zh": "客户等级",
+            "kind": "single_select",
+            "options": "gold\nsilver",
+        },
+    )
     assert added.status_code == 303
     bad_field = _post(
         client, "/requirements/custom-fields", {"key": "Bad", "label_en": "", "kind": "text"}
@@ -40,11 +49,19 @@ def test_requirement_pages(client, db, make_account, admin) -> None:  # type: ig
 
     # The intake form: errors keep the values, nothing is stored; then channel web.
     form = {
-        "title": "Alipay at checkout", "type": "feature", "requester": "li.wei", "moscow": "must",
-        "effort_days": "-4", "rice_reach": "1000", "rice_impact": "2", "rice_confidence": "80",
-        "rice_effort": "2", "project_id": str(project_id), "release_id": str(release_id),
+        "title": "Alipay at checkout",
+        "type": "feature",
+        "requester": "li.wei",
+        "moscow": "must",
+        "effort_days": "-4",
+        "rice_reach": "1000",
+        "rice_impact": "2",
+        "rice_confidence": "80",
+        "rice_effort": "2",
+        "project_id": str(project_id),
+        "release_id": str(release_id),
         "cf.tier": "platinum",
-    }  # fmt: skip
+    }
     refused = _post(client, "/requirements/new", form)
     assert refused.status_code == 422
     assert 'data-field-error="effort_days"' in refused.text
@@ -54,11 +71,22 @@ def test_requirement_pages(client, db, make_account, admin) -> None:  # type: ig
     assert created.status_code == 303
     url = created.headers["location"].split("?")[0]
     requirement_id = int(url.rsplit("/", 1)[1])
-    other = _post(client, "/requirements/new", {
-        "title": "Invoice PDF", "type": "improvement", "moscow": "could", "effort_days": "2",
-        "release_id": str(release_id), "project_id": str(project_id), "wsjf_value": "8",
-        "wsjf_time_criticality": "5", "wsjf_risk_reduction": "3", "wsjf_job_size": "2",
-    })  # fmt: skip
+    other = _post(
+        client,
+        "/requirements/new",
+        {
+            "title": "Invoice PDF",
+            "type": "improvement",
+            "moscow": "could",
+            "effort_days": "2",
+            "release_id": str(release_id),
+            "project_id": str(project_id),
+            "wsjf_value": "8",
+            "wsjf_time_criticality": "5",
+            "wsjf_risk_reduction": "3",
+            "wsjf_job_size": "2",
+        },
+    )
     assert other.status_code == 303
     api = client.get(f"/api/v1/requirements/{requirement_id}").json()
     assert (api["channel"], api["requester"], api["rice_score"]) == ("web", "li.wei", 800.0)

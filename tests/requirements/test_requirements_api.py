@@ -66,10 +66,18 @@ def _intake_records_channel_requester_and_scores(client, db, make_account) -> St
         project_id, release_id, strict_id = project.id, release.id, strict.id
     # Intake through the API records the channel and the requester; RICE is computed.
     first = _create(
-        client, pm, title="Alipay at checkout", moscow="must", effort_days=30,
-        rice_reach=1000, rice_impact=2, rice_confidence=80, rice_effort=2,
-        project_id=project_id, release_id=release_id,
-    )  # fmt: skip
+        client,
+        pm,
+        title="Alipay at checkout",
+        moscow="must",
+        effort_days=30,
+        rice_reach=1000,
+        rice_impact=2,
+        rice_confidence=80,
+        rice_effort=2,
+        project_id=project_id,
+        release_id=release_id,
+    )
     assert first["key"] == f"REQ-{first['id']}"
     assert (first["channel"], first["requester"], first["status"]) == (
         "api",
@@ -78,11 +86,23 @@ def _intake_records_channel_requester_and_scores(client, db, make_account) -> St
     )
     assert (first["rice_score"], first["wsjf_score"]) == (800.0, None)
     second = _create(
-        client, pm, title="Invoice PDF", moscow="should", effort_days=10, requester="li.wei",
-        wsjf_value=8, wsjf_time_criticality=5, wsjf_risk_reduction=3, wsjf_job_size=2,
-        rice_reach=100, rice_impact=1, rice_confidence=50, rice_effort=1,
-        project_id=project_id, release_id=release_id,
-    )  # fmt: skip
+        client,
+        pm,
+        title="Invoice PDF",
+        moscow="should",
+        effort_days=10,
+        requester="li.wei",
+        wsjf_value=8,
+        wsjf_time_criticality=5,
+        wsjf_risk_reduction=3,
+        wsjf_job_size=2,
+        rice_reach=100,
+        rice_impact=1,
+        rice_confidence=50,
+        rice_effort=1,
+        project_id=project_id,
+        release_id=release_id,
+    )
     assert (second["requester"], second["rice_score"], second["wsjf_score"]) == (
         "li.wei",
         50.0,
@@ -118,10 +138,15 @@ def _bad_input_is_one_answer_and_changes_nothing(story: Story) -> None:
     url = story.url
     bad = client.patch(
         url,
-        json={"version": first["version"], "effort_days": -3, "rice_impact": 4, "wsjf_value": 7,
-              "title": "renamed"},
+        json={
+            "version": first["version"],
+            "effort_days": -3,
+            "rice_impact": 4,
+            "wsjf_value": 7,
+            "title": "renamed",
+        },
         headers=pm.headers,
-    )  # fmt: skip
+    )
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in bad.json()["errors"]] == [
@@ -132,8 +157,10 @@ def _bad_input_is_one_answer_and_changes_nothing(story: Story) -> None:
     assert "effort cannot be negative" in bad.json()["errors"][0]["message"]
     unchanged = client.get(url, headers=pm.headers).json()
     assert (unchanged["title"], unchanged["effort_days"], unchanged["version"]) == (
-        "Alipay at checkout", 30.0, first["version"]
-    )  # fmt: skip
+        "Alipay at checkout",
+        30.0,
+        first["version"],
+    )
     for body in ({"status": "accepted"}, {"wsjf_score": 3}, {"nonsense": 1}):
         refused = client.patch(url, json={"version": first["version"], **body}, headers=pm.headers)
         assert refused.status_code == 422, body

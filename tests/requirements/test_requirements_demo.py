@@ -59,9 +59,19 @@ def test_small_demo_step(db) -> None:  # type: ignore[no-untyped-def]
         assert sum(r.rice_score is not None for r in rows) > 200
         assert sum(r.wsjf_score is not None for r in rows) > 200
         for r in rows[:50]:  # the stored scores are the scores of the components
-            values = {name: getattr(r, name) for name in (
-                "rice_reach", "rice_impact", "rice_confidence", "rice_effort", "wsjf_value",
-                "wsjf_time_criticality", "wsjf_risk_reduction", "wsjf_job_size")}  # fmt: skip
+            values = {
+                name: getattr(r, name)
+                for name in (
+                    "rice_reach",
+                    "rice_impact",
+                    "rice_confidence",
+                    "rice_effort",
+                    "wsjf_value",
+                    "wsjf_time_criticality",
+                    "wsjf_risk_reduction",
+                    "wsjf_job_size",
+                )
+            }
             assert scores_of(values) == (r.rice_score, r.wsjf_score)
         assert [d.key for d in custom_fields.definitions(session)] == [
             "customer_tier",

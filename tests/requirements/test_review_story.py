@@ -52,8 +52,11 @@ def test_joint_review_story(client, db, make_account):
     assert bell.status_code == 200 and 'data-unread="1"' in bell.text
     counts = client.get("/api/v1/requirements/review-queue/counts", headers=architect.headers)
     assert counts.json() == {
-        "awaiting_me": 1, "in_review": 1, "missing_product": 1, "missing_technical": 1,
-    }  # fmt: skip
+        "awaiting_me": 1,
+        "in_review": 1,
+        "missing_product": 1,
+        "missing_technical": 1,
+    }
 
     # An administrator never counts as a reviewer.
     refused = move(client, admin.headers, rid, "approve", capacity="product")

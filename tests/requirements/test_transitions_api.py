@@ -143,8 +143,14 @@ def test_triage_rules_reason_date_duplicate_and_reopen(client, db, make_account)
             .order_by(AuditEntry.id)
         ).all()
         assert [e.action for e in entries] == [
-            "reject", "reopen", "snooze", "unsnooze", "mark-duplicate", "reopen", "accept",
-        ]  # fmt: skip
+            "reject",
+            "reopen",
+            "snooze",
+            "unsnooze",
+            "mark-duplicate",
+            "reopen",
+            "accept",
+        ]
         assert entries[0].changes["status"] == {"before": "pending", "after": "rejected"}
         assert entries[0].changes["status_reason"]["after"] == "We only take cards via PSP"
         assert entries[2].changes["snoozed_until"] == {"before": None, "after": TOMORROW}

@@ -375,7 +375,7 @@ CREATE, IMPORT, CONFIGURE_FIELDS, EDIT = "create", "import", "configure-fields",
 
 def allowed_actions(actor: Actor, requirement: Requirement | None = None) -> frozenset[str]:
     """What the actor may do on the backlog (no requirement) or to this requirement's content;
-    its workflow transitions are review.service.allowed_actions'."""
+    its workflow transitions are answered by review.service.allowed_actions."""
     if requirement is not None:
         return frozenset({EDIT}) if actor.can(REQUIREMENTS_WRITE) else frozenset()
     allowed: set[str] = set()

@@ -15,17 +15,38 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Enum, Interval, LargeBinary, Numeric, Time, Uuid
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    Interval,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    Table,
+    Time,
+    Uuid,
+)
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from tmse.core.messages import Message
+from tmse.core.table_versions.models import TableVersion
 
 FORMAT = "tmse-backup"
 FORMAT_VERSION = 1
+# Not data: how far each table's writes have gone in this database, for its read caches. A
+# restore's own writes move the target's on; a value from another database would mean nothing.
+NOT_BACKED_UP = frozenset({TableVersion.__tablename__})
 
 
 class BackupError(Exception):
     """A backup cannot be written or restored; the message says why and what to do."""
+
+
+def backed_up_tables(metadata: MetaData) -> list[Table]:
+    """The tables a backup holds, in dependency order."""
+    return [t for t in metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 
 def _encode(value: Any) -> Any:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import NoSuchTableError, StatementError
 
-from tmse.backup.fileformat import BackupError, BackupReader, decoder_for
+from tmse.backup.fileformat import NOT_BACKED_UP, BackupError, BackupReader, decoder_for
 from tmse.backup.progress import DelayedProgress
 from tmse.core.db import Database
 from tmse.metadata import load_metadata
@@ -159,7 +159,7 @@ def _load_rows(
 def _check_target(conn: Connection, script: ScriptDirectory, revision: str) -> None:
     """Refuse a target that holds tmse rows, or whose schema is not on the way to `revision`."""
     metadata = load_metadata()
-    present = set(inspect(conn).get_table_names()) & set(metadata.tables)
+    present = set(inspect(conn).get_table_names()) & set(metadata.tables) - NOT_BACKED_UP
     for name in sorted(present):
         if conn.execute(select(literal_column("1")).select_from(table(name)).limit(1)).first():
             raise BackupError(

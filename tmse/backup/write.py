@@ -13,7 +13,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, select
 
 import tmse
-from tmse.backup.fileformat import FORMAT, FORMAT_VERSION, BackupError, encode_line
+from tmse.backup.fileformat import (
+    FORMAT,
+    FORMAT_VERSION,
+    BackupError,
+    backed_up_tables,
+    encode_line,
+)
 from tmse.backup.progress import DelayedProgress
 from tmse.core.db import Database, utcnow
 from tmse.metadata import load_metadata
@@ -52,7 +58,7 @@ def _check_revision(conn: Connection, url: str) -> str:
 
 def write_backup(db: Database, path: Path, progress: bool = True) -> dict[str, int]:
     """Write every tmse table to `path` (gzip JSON lines) from one snapshot; rows per table."""
-    tables = load_metadata().sorted_tables
+    tables = backed_up_tables(load_metadata())
     partial = path.with_name(path.name + ".partial")
     counts: dict[str, int] = {}
     with _snapshot(db) as conn:

@@ -120,15 +120,21 @@ class ResponseCacheMiddleware:
         self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes, str]
     ) -> None:
         page = PAGES.get(key)
-        current, user_id = await anyio.to_thread.run_sync(_signed_in_user, scope)
-        if page is not None and user_id == page.user_id and still_current(page.versions, current):
-            scope["route"] = page.route  # for the request metrics and log line
-            LOOKUPS.labels("page", "hit").inc()
-            await _send(send, 200, page.headers, page.body)
-            return
+        if page is None:
+            current = await anyio.to_thread.run_sync(self.versions)
+        else:
+            current, user_id = await anyio.to_thread.run_sync(_signed_in_user, scope)
+            if user_id == page.user_id and still_current(page.versions, current):
+                scope["route"] = page.route  # for the request metrics and log line
+                LOOKUPS.labels("page", "hit").inc()
+                await _send(send, 200, page.headers, page.body)
+                return
         LOOKUPS.labels("page", "miss").inc()
         with collecting() as read:
             status, headers, body = await _run(self.app, scope, receive, send)
+        # Whom the route signed in, from the session cookie (`tmse.core.deps.optional_actor`).
+        actor = scope.get("state", {}).get("actor")
+        user_id = getattr(actor, "user_id", None)
         if user_id is not None and _plain_page(status, headers):
             PAGES.keep(key, headers, body, versions_at(current, read), user_id, scope.get("route"))
 

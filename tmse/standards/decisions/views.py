@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-import tmse.catalog.labels  # noqa: F401 - registers the status label filter
 from tmse.catalog import service as catalog_service
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -20,6 +19,7 @@ from tmse.core.links.registry import registered_types
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DECISIONS_WRITE, LINKS_WRITE, READ
 from tmse.standards.decisions import service as decisions
+from tmse.standards.decisions.labels import STATUS_LABELS
 from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.decisions.schemas import DecisionCreate, DecisionStatus, DecisionUpdate
 from tmse.web.forms import (
@@ -79,6 +79,7 @@ def decisions_page(
             "filters": filters,
             "filtered": any(filters.values()),
             "statuses": list(DecisionStatus),
+            "status_labels": STATUS_LABELS,
             "sort": sort,
             "base_url": filter_url("/decisions", sort=paging.sort or "", **filters),
             "sort_url": filter_url("/decisions", **filters),
@@ -109,6 +110,7 @@ def _decision_form(
             "errors": errors or {},
             "message": message,
             "statuses": list(DecisionStatus),
+            "status_labels": STATUS_LABELS,
         },
         status_code=status_code,
     )
@@ -247,6 +249,7 @@ def _record_page(
             "superseding": superseding,
             "services": _linked_services(session, record),
             "allowed": decisions.allowed_actions(actor, record),
+            "status_labels": STATUS_LABELS,
             "flashes": flashes,
             "link_error": link_error,
             "link_value": link_value,

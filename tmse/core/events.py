@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -50,16 +50,26 @@ def publish(session: Session, name: str, **payload: Any) -> DomainEvent:
     return domain_event
 
 
-def _is_subscriber_module(name: str) -> bool:
-    return name.rsplit(".", 1)[-1] == "subscribers"
+def _subscriber_modules(package: ModuleType) -> list[str]:
+    """Names of the `subscribers` modules under `package`, found on disk without importing."""
+    names = []
+    for root in map(Path, package.__path__):
+        for path in sorted(root.rglob("subscribers.py")):
+            folders = path.parent.relative_to(root).parts
+            # Only modules of regular packages, as an import would reach them.
+            if all(
+                (root.joinpath(*folders[:i]) / "__init__.py").exists()
+                for i in range(1, len(folders) + 1)
+            ):
+                names.append(".".join((package.__name__, *folders, "subscribers")))
+    return names
 
 
 def load_subscribers(package: ModuleType = tmse) -> None:
     """Import every `subscribers` module under `package` once: each subscribes its handlers."""
     if package.__name__ in _loaded_packages:
         return
-    # Found by name at start, like table modules in tmse.metadata: core names no domain.
-    for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
-        if _is_subscriber_module(module.name) and ".migrations" not in module.name:
-            importlib.import_module(module.name)
+    # Found by name at start, as tmse.metadata finds tables: core names no domain.
+    for name in _subscriber_modules(package):
+        importlib.import_module(name)
     _loaded_packages.add(package.__name__)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.helpers.catalog_client import Catalog
+from tmse.core.messages import Message, render
 
 OPENAPI_YAML = """\
 openapi: 3.0.3
@@ -115,6 +116,10 @@ def test_invalid_openapi_definition_names_field_and_line(catalog, definition, li
     (error,) = refused["errors"]
     assert (error["field"], error["line"]) == ("definition", line)
     assert words in error["message"] and error["message"].startswith(f"line {line}:")
+    # The same refusal as a message id, which reads in Chinese too.
+    finding = Message.from_json(error["finding_message"])
+    assert error["message"] == f"line {line}: {render(finding, 'en')}"
+    assert render(finding, "zh_CN") != render(finding, "en")
     assert catalog.get("apis")["total"] == 0
 
 

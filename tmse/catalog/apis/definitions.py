@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from tmse.core.messages import Message, message, render
 from tmse.integrations import yaml_safe
 from tmse.integrations.json_text import JsonRefused, load_json
 
@@ -25,10 +26,11 @@ _SHAPES = {
 class DefinitionError(Exception):
     """Why a definition is refused, and the 1-based line it concerns (None: the whole text)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, finding: Message, line: int | None = None) -> None:
+        self.finding = finding
+        self.message = render(finding, "en")
         self.line = line
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
@@ -43,21 +45,22 @@ def parse_document(text: str) -> Any:
             return load_json(text)
         except JsonRefused as error:
             if error.too_deep:
-                raise DefinitionError(error.message, error.line) from None
+                raise DefinitionError(Message(error.message), error.line) from None
             json_error = error  # YAML's flow style may still read it
     try:
         return yaml_safe.load(text)
     except yaml.YAMLError as error:
         if json_error is not None:
-            raise DefinitionError(
-                f"not valid JSON ({json_error.message} at column {json_error.column})",
-                json_error.line,
-            ) from None
+            refused = message(
+                "not valid JSON ({error} at column {column})",
+                error=json_error.message,
+                column=json_error.column,
+            )
+            raise DefinitionError(refused, json_error.line) from None
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "malformed YAML"
-        raise DefinitionError(
-            f"not valid JSON or YAML ({problem})", mark.line + 1 if mark else None
-        ) from None
+        refused = message("not valid JSON or YAML ({problem})", problem=problem)
+        raise DefinitionError(refused, mark.line + 1 if mark else None) from None
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -83,18 +86,30 @@ def validate_definition(api_type: str, text: str) -> Any:
     document = parse_document(text)
     version_key, expected, body_key = _SHAPES[api_type]
     if not isinstance(document, Mapping):
-        raise DefinitionError(f"expected an {api_type} document (a mapping), not a value", 1)
+        shape = message("expected an {type} document (a mapping), not a value", type=api_type)
+        raise DefinitionError(shape, 1)
     lines = _key_lines(text)
     version = document.get(version_key)
     if version is None:
-        said = f" (it declares swagger {document['swagger']!r})" if "swagger" in document else ""
-        raise DefinitionError(f"missing '{version_key}: {expected}'{said}", lines.get("swagger", 1))
+        if "swagger" in document:
+            missing = message(
+                "missing '{key}: {expected}' (it declares swagger {swagger})",
+                key=version_key,
+                expected=expected,
+                swagger=repr(document["swagger"]),
+            )
+        else:
+            missing = message("missing '{key}: {expected}'", key=version_key, expected=expected)
+        raise DefinitionError(missing, lines.get("swagger", 1))
     if api_type == "openapi" and not _OPENAPI3.match(str(version)):
-        raise DefinitionError(f"'openapi: {version}' is not OpenAPI 3.x", lines.get(version_key, 1))
+        old = message("'openapi: {version}' is not OpenAPI 3.x", version=version)
+        raise DefinitionError(old, lines.get(version_key, 1))
     if not isinstance(document.get("info"), Mapping):
-        raise DefinitionError("'info' must be a mapping (title, version)", lines.get("info", 1))
+        info = message("'info' must be a mapping (title, version)")
+        raise DefinitionError(info, lines.get("info", 1))
     if not isinstance(document.get(body_key), Mapping):
-        raise DefinitionError(f"'{body_key}' must be a mapping", lines.get(body_key, 1))
+        body = message("'{key}' must be a mapping", key=body_key)
+        raise DefinitionError(body, lines.get(body_key, 1))
     return document
 
 

@@ -78,7 +78,11 @@ def check_definition(api_type: str, definition: str) -> Any:
     try:
         return validate_definition(api_type, definition)
     except DefinitionError as error:
-        detail: dict[str, Any] = {"field": "definition", "message": str(error)}
+        detail: dict[str, Any] = {
+            "field": "definition",
+            "message": str(error),
+            "finding_message": error.finding.to_json(),
+        }
         if error.line is not None:
             detail["line"] = error.line
         raise InvalidInput("Invalid API definition", [detail]) from None

@@ -13,6 +13,7 @@ from tmse.catalog.models import ApiType, Dependency
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound
+from tmse.core.messages import Message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
 from tmse.web.forms import not_found_page
@@ -76,8 +77,11 @@ def api_page(request: Request, session: DbSession, _actor: Reader, name: str) ->
         try:
             conformance = apis.api_conformance(session, name)
         except InvalidInput as exc:
-            errors = exc.extra.get("errors", [])
-            conformance_error = errors[0] if errors else {"message": exc.detail}
+            first = (exc.extra.get("errors") or [{}])[0]
+            conformance_error = {
+                "line": first.get("line"),
+                "finding": Message.from_json(first.get("finding_message") or exc.detail),
+            }
     return render(
         request,
         "catalog/api.html",

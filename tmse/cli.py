@@ -34,6 +34,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
 console = Console(stderr=True)
+# Each command imports what it runs inside its body, so `tmse --help` or `tmse token create` does
+# not load every domain and the web app first.
 CLI_ACTOR = Actor.system("cli")
 
 

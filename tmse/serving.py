@@ -14,6 +14,9 @@ from types import FrameType
 
 import uvicorn
 
+from tmse.core.observability import configure_logging
+from tmse.settings import get_settings
+
 log = logging.getLogger("tmse.serve")
 APP = "tmse.asgi:app"
 
@@ -52,9 +55,6 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
 
 
 def _worker_process(host: str, port: int) -> None:
-    from tmse.core.observability import configure_logging
-    from tmse.settings import get_settings
-
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     uvicorn.Server(uvicorn_config(host, port)).run(sockets=[reuse_port_socket(host, port)])
@@ -96,8 +96,5 @@ def _supervise(host: str, port: int, workers: int) -> None:
 
 
 if __name__ == "__main__":
-    from tmse.core.observability import configure_logging
-    from tmse.settings import get_settings
-
     configure_logging(get_settings().log_level, get_settings().log_json)
     _supervise(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

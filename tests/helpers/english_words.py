@@ -41,8 +41,13 @@ GENERATED_COLUMNS = frozenset(
         "job_runs.detail",
         "standards.name",
         "standard_versions.change_note",
-        "requirement_custom_fields.label_en",
     }
+)
+# JSON columns holding what people (or their pipelines) entered: proposals, reported facts. Their
+# strings count as data, except under keys naming a code the app compares with constants.
+DATA_JSON_COLUMNS = TEXT_JSON_COLUMNS | {"architecture_reviews.proposal", "service_facts.value"}
+CODE_KEYS = frozenset(
+    {"layer", "kind", "status", "type", "lifecycle", "level", "severity", "decision", "state"}
 )
 
 CHINESE_CATALOGS = Path(tmse.__file__).parent / "translations" / "zh_CN" / "LC_MESSAGES"
@@ -66,6 +71,7 @@ def is_code_identifier(token: str) -> bool:
         or token.startswith("/")
         or "." in token.strip(".")
         or _CAMEL_CASE.search(token) is not None
+        or (len(token) == 1 and token.isupper())  # an abbreviation: RICE's C, Kano's A
     )
 
 
@@ -122,7 +128,8 @@ def vocabulary(connection: Connection) -> Vocabulary:
     prose: list[str] = []
     for text, is_name in stored_texts(connection):
         if is_name and len(text) <= NAME_LENGTH:
-            stored.update(words(text))
+            # Every word, inside keys and slugs too: "open-platform-gateway" names a gateway.
+            stored.update(word.lower() for word in _WORD.findall(text))
         else:
             prose.append(" ".join(text.split()))
     allowed = stored | PRODUCT_NAMES | UNITS | {TEST_CLIENT_ADDRESS}
@@ -167,7 +174,7 @@ def stored_texts(connection: Connection) -> Iterator[tuple[str, bool]]:
         yield from ((value, is_name) for value in connection.scalars(select(column)) if value)
     for table in load_metadata().sorted_tables:
         for column in table.columns:
-            if f"{table.name}.{column.name}" in TEXT_JSON_COLUMNS and isinstance(column.type, JSON):
+            if f"{table.name}.{column.name}" in DATA_JSON_COLUMNS and isinstance(column.type, JSON):
                 for value in connection.scalars(select(column)):
                     yield from ((text, True) for text in _json_strings(value))
 
@@ -184,10 +191,12 @@ def _is_json_document(text: str) -> bool:
 
 def _json_strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
+        if not _is_json_document(value):  # a reported log line is code, shown as code
+            yield value
     elif isinstance(value, list):
         for item in value:
             yield from _json_strings(item)
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
+        for key, item in value.items():
+            if key not in CODE_KEYS:
+                yield from _json_strings(item)

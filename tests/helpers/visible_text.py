@@ -1,12 +1,14 @@
 """What a reader sees of an HTML page: text nodes outside script, style and template, the page
 title, and the attributes a browser shows or reads aloud (title, placeholder, aria-label, alt,
-button values). Text marked as another language (`lang="en"`) is skipped: it is meant to be."""
+button values). Text marked as another language (`lang="en"`) or as code (`<code>`, `<kbd>`,
+`<samp>`) is skipped: it is meant to be as it is."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
 HIDDEN_ELEMENTS = frozenset({"script", "style", "template"})
+CODE_ELEMENTS = frozenset({"code", "kbd", "samp"})
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
 VOID_ELEMENTS = frozenset(
@@ -31,6 +33,7 @@ class _VisibleText(HTMLParser):
         skipped = (
             self._skipping()
             or tag in HIDDEN_ELEMENTS
+            or tag in CODE_ELEMENTS
             or (language is not None and not _same_language(language, self.page_language))
         )
         if not skipped:

@@ -68,3 +68,22 @@ def test_code_and_the_words_a_translation_keeps_are_allowed_english_is_not() -> 
 def test_only_chinese_translations_keep_english_words() -> None:
     kept = kept_in_translation()
     assert kept and not any(fragment.isascii() for fragment in kept)
+
+
+def test_a_reader_sees_text_and_labels_but_not_scripts_code_or_other_languages() -> None:
+    page = (
+        '<html lang="zh-CN"><head><title>目录 · tmse</title><script>var x = "Hidden";</script>'
+        '</head><body><p>日志级别 <code>trace</code> 之一</p><input type="submit" value="Save">'
+        '<input name="q" placeholder="Search"><option lang="en">English</option>'
+        '<img alt="Chart"><template><b>Later</b></template><a title="Open">打开</a></body></html>'
+    )
+    assert visible_strings(page) == [
+        "目录 · tmse",
+        "日志级别",
+        "之一",
+        "Save",
+        "Search",
+        "Chart",
+        "Open",
+        "打开",
+    ]

@@ -109,3 +109,13 @@ def test_an_update_that_matches_no_row_changes_no_version(db):
         session.execute(text("UPDATE teams SET name = 'x' WHERE id < 0"))
     with db.session(write=False) as session:
         assert dict(data_version(session) or ()) == before
+
+
+def test_a_revoked_token_is_refused_on_a_url_it_never_read(client, make_account):
+    engineer = make_account("engineer")
+    created = client.post("/api/v1/tokens", json={"name": "t"}, headers=engineer.headers).json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    for n in range(2):  # the second time its actor is remembered
+        assert client.get("/api/v1/users/me", params={"n": n}, headers=headers).status_code == 200
+    client.delete(f"/api/v1/tokens/{created['id']}", headers=engineer.headers)
+    assert client.get("/api/v1/users/me", params={"n": 9}, headers=headers).status_code == 401

@@ -1,9 +1,9 @@
 """Backstage import of N entities (default 10,000) into a fresh SQLite database.
 
 Generates groups, domains, systems, components (with dependsOn and consumesApis), resources and
-APIs as multi-document YAML files of 100 entities each, imports them with a progress bar through
-`tmse.catalog.backstage.service.import_backstage`, then re-imports the same files (every record found
-unchanged) and checks the audit chain. Prints seconds and entities/s; writes
+APIs as multi-document YAML files of 100 entities each, imports them with a progress bar
+through `tmse.catalog.backstage.service.import_backstage`, then re-imports the same files (every
+record found unchanged) and checks the audit chain. Prints seconds and entities/s; writes
 benchmarks/results/catalog_import.json. Target: the first import ≤ 30 s. Exit status 1 when the
 target is missed or the import reports errors.
 """

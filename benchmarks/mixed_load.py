@@ -134,9 +134,9 @@ def measure(
     for reader in range(args.readers):
         who = reader % args.identities
         auth = {"Authorization": f"Bearer {tokens[who]}"}
-        browser = {"Cookie": cookies[who], "Accept-Language": "en"}
+        cookie = {"Cookie": cookies[who], "Accept-Language": "en"}
         mixed = [request_bytes(host, port, url, auth) for url in api]
-        mixed += [request_bytes(host, port, url, browser) for url in pages]
+        mixed += [request_bytes(host, port, url, cookie) for url in pages]
         start = (reader * 7) % len(mixed)  # readers start at different places
         per_client.append(mixed[start:] + mixed[:start])
     written: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""JSON routes of the catalog: services in layers, dependencies, graph checks and views."""
+"""JSON routes of the catalog: services and dependencies; the sub-features' routes included."""
 
 from __future__ import annotations
 

@@ -12,9 +12,8 @@ Severity = Literal["error", "warning", "info"]
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """A broken rule: which rule, how bad, where ("line 12, field trace_id"), how to fix it.
-
-    `finding` and `hint` are message ids with parameters, shown in the reader's language."""
+    """A broken rule: which rule, how bad, where ("line 12, field trace_id"), how to fix it;
+    `finding` and `hint` are message ids, shown in the reader's language."""
 
     rule: str
     severity: Severity

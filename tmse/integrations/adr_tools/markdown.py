@@ -1,7 +1,5 @@
 """Architecture decision records in adr-tools' Markdown format: parse, render, file names.
-
-Pure: text in, dataclasses out; the format is what npryce/adr-tools' `adr new` and `link` write.
-"""
+Text in, dataclasses out; the format is what npryce/adr-tools' `adr new` and `link` write."""
 
 from __future__ import annotations
 
@@ -68,11 +66,9 @@ class Adr:
 
 
 def adr_slug(title: str) -> str:
-    """adr-tools' slug: runs of non-alphanumerics become one '-', lower-cased, trimmed.
-
-    Letters of any script count as alphanumeric (so Chinese titles keep their characters),
-    as `tr -Ccs '[:alnum:]' -` does in a UTF-8 locale with a multibyte-aware tr (BSD/macOS).
-    """
+    """adr-tools' slug: runs of non-alphanumerics become one '-', lower-cased, trimmed."""
+    # Letters of any script count (Chinese titles keep their characters), as `tr -Ccs
+    # '[:alnum:]' -` does in a UTF-8 locale with a multibyte-aware tr (BSD/macOS).
     mapped = "".join(ch if ch.isalnum() else "-" for ch in title)
     return re.sub(r"-+", "-", mapped).lower().strip("-")
 
@@ -253,9 +249,7 @@ def render_adr(adr: Adr) -> str:
 
 def parse_adr_folder(files: dict[str, str]) -> list[Adr]:
     """Parse a `doc/adr/` folder (file name → text), by number; every link must hit a record.
-
-    Files not named `NNNN-*.md` (README.md, templates) are skipped, as adr-tools skips them.
-    """
+    Files not named `NNNN-*.md` (README.md, templates) are skipped, as adr-tools skips them."""
     parsed: dict[int, tuple[str, Adr]] = {}
     for name in sorted(files):
         if not _FILENAME.match(name.rsplit("/", 1)[-1]):

@@ -1,7 +1,5 @@
 """Structured JSON log lines: the log-format rules, called through `check_log_lines`.
-
-Plain data in (lines of text, a `LogFormatRules`), a plain report out; imports no domain.
-"""
+Plain data in (lines of text, a `LogFormatRules`), a plain report out; imports no domain."""
 
 from tmse.integrations.json_logs.checks import LogCheckReport, LogFormatRules, check_log_lines
 

@@ -1,7 +1,5 @@
 """OpenAPI 3.x documents: the API design rules, called through `check_openapi`.
-
-Plain data in (a parsed document, an `OpenApiRules`), plain findings out; imports no domain.
-"""
+Plain data in (a parsed document, an `OpenApiRules`), plain findings out; imports no domain."""
 
 from tmse.integrations.conformance import Violation
 from tmse.integrations.openapi.checks import check_openapi

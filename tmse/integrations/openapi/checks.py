@@ -254,7 +254,9 @@ def _schemes_defined(
                 )
                 continue
             known = _oauth2_scopes(schemes[name])
-            for scope in scopes if known is not None and isinstance(scopes, list) else ():
+            if known is None or not isinstance(scopes, list):
+                continue
+            for scope in scopes:
                 if not isinstance(scope, str) or scope not in known:
                     yield from rule_violation(
                         rules,

@@ -1,7 +1,5 @@
-"""What a machine-checkable rule sees and takes: the plain data about one service (`Subject`),
-the validated params of each rule kind, the `Outcome` it gives, and the `RuleKind` record tying a
-kind's params to its evaluator (the evaluators are in tmse.standards.registry.checks).
-"""
+"""What a machine-checkable rule sees and takes: the `Subject`, each kind's params, the
+`Outcome` it gives and the `RuleKind` tying them to an evaluator (in registry/checks.py)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""The machine-checkable rule kinds: each one judges one service's catalog record and facts.
-
-Pure: a `Subject` (plain data about one service) and validated params in, `Outcome`s out. The
-data types and params models are in tmse.standards.registry.check_types.
-"""
+"""The machine-checkable rule kinds: each judges one service's catalog record and facts.
+A `Subject` and validated params in, `Outcome`s (findings as message ids) out."""
 
 from __future__ import annotations
 

@@ -112,9 +112,8 @@ _tallies_cache: tuple[tuple[int, str], dict[str, StandardTally]] | None = None
 
 
 def standard_tallies(session: Session) -> dict[str, StandardTally]:
-    """standard key → services evaluated, services passing all its rules, per-rule counts.
-    A rule with several findings on one service counts that service once. For reads: the
-    result is reused until the next audited write."""
+    """standard key → services evaluated, services passing all its rules, per-rule counts; a rule
+    with several findings on one service counts it once. Reused until the next audited write."""
     global _tallies_cache
     head = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)

@@ -1,8 +1,5 @@
-"""The six standards tmse ships with: their names, Markdown bodies and rules.
-
-Names, rule titles and fix hints are msgids, shown in the reader's language while they are the
-shipped English; an organisation's edits are shown as written.
-"""
+"""The six standards tmse ships with: names, Markdown bodies and rules, as msgids shown in the
+reader's language while they are the shipped English (an organisation's edits as written)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
 """An architecture review's checklist: the proposal, the layering rules and the standards' rule
-results in, checklist items out.
-
-Plain data in, plain results out; item texts are message ids, rendered in the reader's
-language. Failed items of severity "error" block an approval unless a condition addresses them.
-"""
+results in, items (texts as message ids) out; failed errors block an unconditioned approval."""
 
 from __future__ import annotations
 
@@ -25,11 +21,11 @@ SIMILAR_NAMES_SHOWN = 5
 
 @dataclass(frozen=True)
 class ProposedEdge:
-    """A dependency of the service under review: on a service, an API or a data store.
+    """A dependency of the service under review: on a service, an API or a data store."""
 
-    `target_layer` is the layer the edge is judged by (a data store sits in the data layer, an
-    API in its provider's layer); None when it cannot be judged. `found` is False when the
-    target is not in the catalog."""
+    # `target_layer` is the layer the edge is judged by (a data store sits in the data layer, an
+    # API in its provider's layer), None when it cannot be judged; `found` is False when the
+    # target is not in the catalog.
 
     target: str
     kind: str  # "service" | "api" | "data-store"

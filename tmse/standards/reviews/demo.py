@@ -1,10 +1,5 @@
-"""Demo step: six architecture reviews of the demo catalog in different states — one approved,
-one approved with conditions (one done), one rejected for layer violations, one in review with
-opinions and discussion, one just requested, one withdrawn.
-
-Every review goes through the review service, so the checklists are really evaluated and every
-step is audited. The sign-in persona `architect` reviews most of them; `lead` requests them.
-"""
+"""Demo step: six architecture reviews of the demo catalog in different states, each through the
+review service (checklists evaluated, every step audited); `architect` reviews, `lead` requests."""
 
 from __future__ import annotations
 

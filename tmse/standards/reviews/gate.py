@@ -1,9 +1,5 @@
-"""The architecture stage-gate criterion the delivery module's stage gates call.
-
-`architecture_gate(session, "orders-api")` passes when the latest review of that service (or of
-the new-service proposal that created it, matched by name), withdrawn ones aside, is approved,
-or approved with conditions that are all done.
-"""
+"""The architecture stage-gate criterion: passes when the latest review of a service (or of the
+proposal that created it), withdrawn ones aside, is approved with every condition done."""
 
 from __future__ import annotations
 

@@ -89,10 +89,9 @@ def _reach(start: int, adjacency: list[list[int]], extra: list[int]) -> set[int]
 
 
 def _cycles_through(session: Session, name: str, planned: list[str]) -> list[tuple[str, ...]]:
-    """Cycles through `name` once its planned dependencies (service names) are added.
-
-    Only the strongly connected part around `name` is rebuilt and searched: on a large catalog
-    that is a few nodes, not the whole graph twice."""
+    """Cycles through `name` once its planned dependencies (service names) are added."""
+    # Only the strongly connected part around `name` is rebuilt and searched: on a large catalog
+    # that is a few nodes, not the whole graph twice.
     if session.scalar(select(Service.id).where(Service.name == name)) is None:
         return []  # a service not in the catalog yet has no dependants, so closes no loop
     graph = load_graph(session)

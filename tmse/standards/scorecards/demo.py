@@ -1,6 +1,5 @@
-"""Demo step: today's scores from the seeded standards and facts, twelve weeks of history
-before them (services climbing towards the level they hold today), and two campaigns — one on
-track, one lagging."""
+"""Demo step: today's scores, twelve weeks of history climbing towards them, and two campaigns
+(one on track, one lagging)."""
 
 from __future__ import annotations
 

@@ -28,10 +28,9 @@ class HeatMap:
 
 
 def heat_map(services: Iterable[tuple[str, Mapping[str, Sequence[int]]]]) -> HeatMap:
-    """Sum each service's `{standard: [passed, total]}` into its row's cells.
-
-    A cell pools rule results, so a service checked by more rules weighs more, as in a pass
-    rate over the team's whole portfolio; rows and standards come sorted by name."""
+    """Sum each service's `{standard: [passed, total]}` into its row's cells, sorted by name."""
+    # A cell pools rule results, so a service checked by more rules weighs more, as in a pass
+    # rate over the team's whole portfolio.
     sums: dict[tuple[str, str], list[int]] = {}
     for row, counts in services:
         for standard, (passed, total) in counts.items():

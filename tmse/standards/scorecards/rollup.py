@@ -1,9 +1,8 @@
-"""Roll rule results up into a score and a level: plain data in, plain results out.
+"""Roll rule results up into a score and a level: plain data in, plain results out."""
 
-score = 100 × (weight of passed rules) / (weight of all rules), weights error 3, warning 2,
-info 1. The level held is the highest level L such that every rule at L and at every lower
-level passes. Rules naming a level that is not configured count for the score only.
-"""
+# score = 100 × (weight of passed rules) / (weight of all rules), weights error 3, warning 2,
+# info 1. The level held is the highest level L such that every rule at L and at every lower
+# level passes. Rules naming a level that is not configured count for the score only.
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""Daily snapshots, the scorecard list, one service's scorecard, the heat map.
+"""Daily snapshots, the scorecard list, one service's scorecard, the heat map."""
 
-Lists, trends and the heat map read the latest daily snapshot (fast on 10,000 services);
-one service's scorecard is evaluated live, so a fix shows at once.
-"""
+# Lists, trends and the heat map read the latest daily snapshot (fast on 10,000 services);
+# one service's scorecard is evaluated live, so a fix shows at once.
 
 from __future__ import annotations
 

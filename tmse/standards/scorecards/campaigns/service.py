@@ -1,8 +1,5 @@
-"""Campaigns: every change (audited, versioned) and where each stands.
-
-Counts come from the latest daily snapshot, like the scorecard list; the rules blocking each
-lagging service are evaluated live, so the list says what to fix now.
-"""
+"""Campaigns: every change (audited, versioned) and where each stands; counts read the latest
+snapshot, the rules blocking each lagging service are evaluated live."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from tmse.core.errors import InvalidInput
 from tmse.core.messages import Message, message, render
 from tmse.integrations.csv_table import CsvRefused, read_table
 from tmse.integrations.jira import MAPPINGS, Lookups, Mapping, Row, map_row
-from tmse.planning.models import Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements import custom_fields, service
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
 
@@ -67,13 +67,8 @@ def not_csv(refused: CsvRefused) -> InvalidInput:
 
 
 def _lookups(session: Session) -> Lookups:
-    projects = {key: id_ for key, id_ in session.execute(select(Project.key, Project.id))}
-    releases = {
-        (project_id, name): release_id
-        for release_id, project_id, name in session.execute(
-            select(Release.id, Release.project_id, Release.name)
-        )
-    }
+    projects = planning.project_ids_by_key(session)
+    releases = planning.release_ids_by_name(session)
     keys: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for definition in custom_fields.definitions(session):

@@ -18,7 +18,7 @@ from tmse.catalog.demo.large import BulkWriter
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.demo.steps import DemoContext
-from tmse.planning.models import Milestone, Release
+from tmse.planning import queries as planning
 from tmse.requirements.models import CONTENT_FIELDS, Requirement
 from tmse.requirements.scoring import (
     RICE_COMPONENTS,
@@ -85,14 +85,11 @@ def load_scope(session: Session, ctx: DemoContext) -> Scope:
     release_ids = ctx.created.get("release", [])
     milestone_ids = ctx.created.get("milestone", [])
     if release_ids:
-        for release_id, project_id in session.execute(
-            select(Release.id, Release.project_id).where(Release.id.in_(release_ids))
-        ):
+        for release_id, project_id in planning.projects_of_releases(session, release_ids).items():
             scope.releases.setdefault(project_id, []).append(release_id)
     if milestone_ids:
-        for milestone_id, project_id in session.execute(
-            select(Milestone.id, Milestone.project_id).where(Milestone.id.in_(milestone_ids))
-        ):
+        milestone_projects = planning.projects_of_milestones(session, milestone_ids)
+        for milestone_id, project_id in milestone_projects.items():
             scope.milestones.setdefault(project_id, []).append(milestone_id)
     return scope
 

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tmse.core.version_memo import VersionMemo
-from tmse.planning.models import Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements.balance import DEFAULT_LIMIT_PCT, MustShare, must_share
 from tmse.requirements.models import MoSCoW, Requirement
 
@@ -21,17 +21,8 @@ NOT_PLANNED = ("rejected", "duplicate")
 
 def effort_limit(session: Session, project_id: int | None, release_id: int | None) -> int:
     """The release's limit, else its (or the given) project's, else 60."""
-    if release_id is not None:
-        release = session.get(Release, release_id)
-        if release is not None:
-            if release.must_effort_limit_pct is not None:
-                return release.must_effort_limit_pct
-            project_id = project_id or release.project_id
-    if project_id is not None:
-        project = session.get(Project, project_id)
-        if project is not None and project.must_effort_limit_pct is not None:
-            return project.must_effort_limit_pct
-    return DEFAULT_LIMIT_PCT
+    limit = planning.must_effort_limit_pct(session, project_id, release_id)
+    return DEFAULT_LIMIT_PCT if limit is None else limit
 
 
 def must_effort_share(
@@ -70,27 +61,31 @@ def releases_over_limit(session: Session, project_id: int | None = None) -> list
 
 
 def _releases_over_limit(session: Session, project_id: int | None) -> list[ReleaseShare]:
+    # Effort summed per release here, limits read from planning: two queries, no join across
+    # the two domains' tables.
+    limits = planning.release_limits(session, project_id)
+    if not limits:
+        return []
     effort = func.coalesce(Requirement.effort_days, 0)
     stmt = (
         select(
-            Release.id,
-            Release.name,
-            func.coalesce(Release.must_effort_limit_pct, Project.must_effort_limit_pct),
+            Requirement.release_id,
             func.sum(effort),
             func.sum(case((Requirement.moscow == MoSCoW.MUST, effort), else_=0)),
         )
-        .join(Requirement, Requirement.release_id == Release.id)
-        .join(Project, Project.id == Release.project_id)
-        .where(Requirement.status.not_in(NOT_PLANNED))
-        .group_by(Release.id, Release.name, Release.must_effort_limit_pct)
-        .group_by(Project.must_effort_limit_pct)
-        .order_by(Release.id)
+        .where(Requirement.release_id.is_not(None), Requirement.status.not_in(NOT_PLANNED))
+        .group_by(Requirement.release_id)
+        .order_by(Requirement.release_id)
     )
     if project_id is not None:
-        stmt = stmt.where(Release.project_id == project_id)
+        stmt = stmt.where(Requirement.release_id.in_(list(limits)))
     over = []
-    for release_id, name, limit, total, must in session.execute(stmt):
-        share = must_share(float(total or 0), float(must or 0), int(limit or DEFAULT_LIMIT_PCT))
+    for release_id, total, must in session.execute(stmt):
+        release = limits.get(release_id)
+        if release is None:
+            continue
+        limit = int(release.limit_pct or DEFAULT_LIMIT_PCT)
+        share = must_share(float(total or 0), float(must or 0), limit)
         if share.over_limit:
-            over.append(ReleaseShare(release_id, name, share))
+            over.append(ReleaseShare(release_id, release.name, share))
     return over

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tmse.core.audit import AuditEntry
 from tmse.core.links.models import LinkState, TraceLink
 from tmse.core.links.registry import registered_types
-from tmse.planning.models import Milestone, Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements.balance import MustShare
 from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest
 from tmse.requirements.changes.service import change_requests_for
@@ -38,21 +38,9 @@ ENTITY_PAGES = {
 def form_choices(session: Session) -> dict[str, Any]:
     """What the backlog filters and the requirement form offer: projects, releases, milestones
     and the values of each enumerated field."""
-    projects = list(
-        session.execute(select(Project.id, Project.key, Project.name).order_by(Project.key))
-    )
-    releases = list(
-        session.execute(
-            select(Release.id, Release.project_id, Release.name).order_by(
-                Release.project_id, Release.name
-            )
-        )
-    )
-    milestones = list(
-        session.execute(
-            select(Milestone.id, Milestone.project_id, Milestone.name).order_by(Milestone.due_on)
-        )
-    )
+    projects = planning.projects(session)
+    releases = planning.releases(session)
+    milestones = planning.milestones(session)
     return {
         "projects": projects,
         "releases": releases,

@@ -15,7 +15,7 @@ from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import User
 from tmse.core.permissions import REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
-from tmse.planning.models import Milestone, Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements import custom_fields
 from tmse.requirements.baselines import queries as baselines
 from tmse.requirements.models import (
@@ -33,7 +33,7 @@ from tmse.requirements.scoring import RICE_CONFIDENCES, RICE_IMPACTS, WSJF_SCALE
 
 TEXT_LIMITS = {"title": 300, "description": 20000, "acceptance_criteria": 20000, "requester": 200}
 WSJF_FIELDS = ("wsjf_value", "wsjf_time_criticality", "wsjf_risk_reduction", "wsjf_job_size")
-REFERENCES = {"project_id": Project, "release_id": Release, "milestone_id": Milestone}
+REFERENCES = ("project_id", "release_id", "milestone_id")
 EDITABLE_FIELDS: tuple[str, ...] = (
     "title",
     "description",
@@ -172,14 +172,23 @@ def _check_field(name: str, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _planned(session: Session, name: str, id_: int) -> planning.PlannedIn | bool | None:
+    """What a planning reference points at, read through planning's queries; None: nothing."""
+    if name == "release_id":
+        return planning.release(session, id_)
+    if name == "milestone_id":
+        return planning.milestone(session, id_)
+    return planning.project_exists(session, id_) or None
+
+
 def _check_references(
     session: Session, result: dict[str, Any], given: set[str], prefix: str
 ) -> list[dict[str, str]]:
     errors = []
     rows: dict[str, Any] = {}
-    for name, model in REFERENCES.items():
+    for name in REFERENCES:
         if result.get(name) is not None:
-            rows[name] = session.get(model, result[name])
+            rows[name] = _planned(session, name, result[name])
             if rows[name] is None and name in given:
                 label = name.removesuffix("_id")
                 errors.append({"field": prefix + name, "message": f"no {label} {result[name]}"})

@@ -21,6 +21,7 @@ from tmse.delivery.gate_criteria import CriterionResult
 from tmse.delivery.models import IterationItem
 from tmse.planning.models import Project
 from tmse.requirements.models import Requirement
+from tmse.requirements.status_events import set_status
 
 API = "/api/v1/delivery"
 
@@ -41,8 +42,9 @@ def _requirement(db, project_id, title, moscow, effort, status="approved"):  # t
 
 
 def _set_status(db, requirement_id, status):  # type: ignore[no-untyped-def]
+    # Through the one door requirements changes a status by, so delivery hears of it.
     with db.session() as session:
-        session.get(Requirement, requirement_id).status = status
+        set_status(session, session.get(Requirement, requirement_id), status)
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """Iterations of an iterative phase and their requirements, with when each was completed."""
 
-# When a requirement's item completed: recorded on the item (`completed_at`) at the moment the
-# requirement is seen turning `done`, by a flush listener, in the same transaction as the status
-# change; reopening clears it. A requirement already done when it is added is completed as of
-# its adding. We record it rather than read the audit log back, so velocity needs no parsing of
-# another module's audit entries and stays one indexed query.
+# When a requirement's item completed: recorded on the item (`completed_at`) when requirements
+# publishes `requirement.status_changed` to `done` (subscribers.py), in the same transaction as
+# the status change; reopening clears it. A requirement already done when it is added is
+# completed as of its adding. We record it rather than read the audit log back, so velocity
+# needs no parsing of another module's audit entries and stays one indexed query.
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
@@ -26,7 +26,7 @@ from tmse.delivery.phases import get_phase
 from tmse.delivery.schemas import IterationCreate, IterationUpdate
 from tmse.planning.service import date_order_error, snapshot
 from tmse.requirements import queries as requirement_queries
-from tmse.requirements.models import Requirement, RequirementStatus
+from tmse.requirements.enums import RequirementStatus
 
 ITERATION_FIELDS = ("phase_id", "name", "start_on", "end_on", "goal")
 
@@ -274,29 +274,17 @@ def project_velocity(
     return velocity.summarise(facts(iterations, rows), today or utcnow().date())
 
 
-# --- completion observed when a requirement's status changes ---------------------------------
-
-
-@event.listens_for(Session, "before_flush")
-def _observe_completion(session: Session, _context: Any, _instances: Any) -> None:
-    changed: list[tuple[int, bool]] = []
-    for entity in list(session.dirty):
-        if not isinstance(entity, Requirement):
-            continue
-        history = inspect(entity).attrs.status.history
-        if not history.has_changes():
-            continue
-        was_done = RequirementStatus.DONE in (history.deleted or ())
-        now_done = entity.status == RequirementStatus.DONE
-        if now_done != was_done:
-            changed.append((entity.id, now_done))
-    if not changed:
+def record_completion(
+    session: Session, requirement_id: int, old_status: str, new_status: str, at: dt.datetime
+) -> None:
+    """A requirement turning done completes its open items as of `at`; leaving done reopens them."""
+    was_done = old_status == RequirementStatus.DONE
+    now_done = new_status == RequirementStatus.DONE
+    if now_done == was_done:
         return
-    connection, now = session.connection(), utcnow()
-    for requirement_id, done in changed:
-        stmt = update(IterationItem).where(IterationItem.requirement_id == requirement_id)
-        if done:
-            stmt = stmt.where(IterationItem.completed_at.is_(None)).values(completed_at=now)
-        else:
-            stmt = stmt.values(completed_at=None)
-        connection.execute(stmt)
+    stmt = update(IterationItem).where(IterationItem.requirement_id == requirement_id)
+    if now_done:
+        stmt = stmt.where(IterationItem.completed_at.is_(None)).values(completed_at=at)
+    else:
+        stmt = stmt.values(completed_at=None)
+    session.execute(stmt)

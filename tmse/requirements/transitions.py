@@ -17,6 +17,7 @@ from tmse.core.links.models import TraceLink
 from tmse.requirements import workflow
 from tmse.requirements.models import DUPLICATES, Requirement, RequirementStatus
 from tmse.requirements.review import service as review
+from tmse.requirements.status_events import set_status
 from tmse.requirements.transition_checks import forbidden, invalid, validate
 from tmse.requirements.workflow import Action, Verdict
 
@@ -107,7 +108,7 @@ def _apply(
         return review.request_changes(session, actor, requirement, checked)
     if action == Action.WITHDRAW_REVIEW:
         return review.end_review(session, actor, requirement, reason, "review-withdrawn")
-    requirement.status = target
+    set_status(session, requirement, target)
     requirement.status_reason = reason
     return {}
 
@@ -115,7 +116,7 @@ def _apply(
 def _mark_duplicate(
     session: Session, actor: Actor, requirement: Requirement, original_id: int, reason: str
 ) -> dict[str, Any]:
-    requirement.status = RequirementStatus.DUPLICATE
+    set_status(session, requirement, RequirementStatus.DUPLICATE)
     requirement.status_reason = reason
     requirement.duplicate_of_id = original_id
     session.flush()

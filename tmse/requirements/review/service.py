@@ -21,6 +21,7 @@ from tmse.requirements.review.models import (
     RequirementApproval,
     RequirementReviewRequest,
 )
+from tmse.requirements.status_events import set_status
 
 # The events joint review publishes; review/subscribers.py turns them into notifications.
 REVIEW_REQUESTED = "requirement.review_requested"
@@ -98,7 +99,7 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
         return 0
     before_status = requirement.status
     if requirement.status == RequirementStatus.APPROVED:
-        requirement.status = RequirementStatus.IN_REVIEW
+        set_status(session, requirement, RequirementStatus.IN_REVIEW)
     if requirement.status == RequirementStatus.IN_REVIEW:
         ask_again(session, actor, requirement.id, notified)
     session.flush()
@@ -131,7 +132,7 @@ def reset_approvals(session: Session, actor: Actor, requirement: Requirement, re
 def request_review(
     session: Session, actor: Actor, requirement: Requirement, reviewers: list[int], note: str
 ) -> dict[str, Any]:
-    requirement.status = RequirementStatus.IN_REVIEW
+    set_status(session, requirement, RequirementStatus.IN_REVIEW)
     requirement.status_reason = note
     open_ids = {r.reviewer_id for r in review_requests(session, requirement.id, True)}
     for reviewer_id in reviewers:
@@ -190,7 +191,7 @@ def approve(
     # stale page cannot approve what it no longer shows.
     requirement.updated_at = utcnow()
     if filled >= {c.value for c in Capacity}:
-        requirement.status = RequirementStatus.APPROVED
+        set_status(session, requirement, RequirementStatus.APPROVED)
         close_requests(session, requirement.id)
         publish(
             session,
@@ -236,7 +237,7 @@ def end_review(
     involved = reviewer_ids(session, requirement.id) | interested(session, requirement)
     voided = void_approvals(session, requirement.id, f"{kind}: {note}".strip(": "))
     close_requests(session, requirement.id)
-    requirement.status = RequirementStatus.ACCEPTED
+    set_status(session, requirement, RequirementStatus.ACCEPTED)
     requirement.status_reason = note
     events = {
         "changes-requested": CHANGES_REQUESTED,

@@ -29,12 +29,13 @@ from tmse.delivery.schemas import (
     PhaseCreate,
 )
 from tmse.demo.steps import DemoContext, register_step
+from tmse.planning import queries as planning_queries
 from tmse.planning import service as planning
 from tmse.planning.models import Project
 from tmse.planning.schemas import MilestoneCreate, ProjectCreate, ReleaseCreate
 from tmse.requirements import queries as requirement_queries
 from tmse.requirements.baselines import queries as baseline_queries
-from tmse.requirements.models import RequirementStatus
+from tmse.requirements.enums import RequirementStatus
 
 SPRINT_DAYS = 14
 # Requirements a sprint takes of each kind (done, started).
@@ -232,12 +233,11 @@ def _passing(session: Session, project: Project, phase: Phase) -> list[str]:
 
 def create_phase_data(ctx: DemoContext) -> None:
     with ctx.db.session() as session:
-        project_ids = list(session.scalars(select(Project.id).order_by(Project.key)))
+        project_ids = [project.id for project in planning_queries.projects(session)]
     ctx.expect(len(project_ids))
     for project_id in project_ids:
         with ctx.db.session() as session:
-            project = session.get(Project, project_id)
-            assert project is not None
+            project = planning.get_project(session, project_id)
             _fill_iterations(ctx, session, project)
             _decide_gates(ctx, session, project)
         ctx.advance()

@@ -17,7 +17,7 @@ from tmse.delivery.models import Phase, StageGate
 from tmse.planning.models import Project
 from tmse.requirements import queries as requirement_queries
 from tmse.requirements.baselines import queries as baseline_queries
-from tmse.requirements.models import RequirementStatus
+from tmse.requirements.enums import RequirementStatus
 from tmse.standards.reviews.gate import GateResult, architecture_gate
 from tmse.standards.reviews.queries import reviewed_service_names
 

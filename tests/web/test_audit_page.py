@@ -70,7 +70,8 @@ def test_committee_sees_entries_with_before_and_after(client, db, make_account):
     switched = _row(page.text, _last_entry(db, "user", chair.id).id)
     assert "Updated" in switched and "chair" in switched
     assert (
-        '<span class="tmse-change-before">zh_CN</span> → <span class="tmse-change-after">en</span>'
+        '<span class="tmse-change-before"><code>zh_CN</code></span> → '
+        '<span class="tmse-change-after"><code>en</code></span>'
     ) in switched
 
 

@@ -102,6 +102,9 @@ environment.filters["role_label"] = role_label
 environment.filters["kind_label"] = kind_label
 environment.filters["link_state_label"] = link_state_label
 environment.filters["action_label"] = action_label
+# A value stored as a code (`pending`, `zh_CN`, `change-request`) rather than words people wrote.
+_STORED_CODE = re.compile(r"[a-z][a-zA-Z0-9]*(?:[_.:-][a-zA-Z0-9]+)*")
+environment.tests["stored_code"] = lambda value: bool(_STORED_CODE.fullmatch(value))
 
 # The catalog of the page being rendered; a context variable so macros imported without
 # context (`{% from "web/macros.html" import pagination %}`) translate too.

@@ -242,8 +242,10 @@ def test_only_org_writers_get_the_forms(client, db, make_account):
     architect = make_account("architect")
     login(client, architect.username)
 
-    assert client.get("/teams/new").status_code == 403
     assert client.get(f"/teams/{ids['build']}/edit").status_code == 403
+    # A browser is told, on a page in the shell, which permission it lacks.
+    page = client.get("/teams/new", headers={"Accept": "text/html"})
+    assert page.status_code == 403 and "<html" in page.text and "org:write" in page.text
     refused = post_form(client, "/teams", {"name": "Shadow IT", "kind": "team"})
     assert refused.status_code == 403
     assert 'id="edit-team"' not in client.get(f"/teams/{ids['build']}").text

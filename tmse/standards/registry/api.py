@@ -11,7 +11,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import INT32_MAX, Id, Reference, SearchText
 from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
-from tmse.standards.registry import results, service
+from tmse.standards.registry import queries, service
 from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.models import Category
 from tmse.standards.registry.schemas import (
@@ -135,7 +135,7 @@ def list_results(
     level: SearchText | None = None,
 ) -> Page[RuleResultOut]:
     """Rule results of every standard in force across services, failures first."""
-    rows = results.filtered_results(
+    rows = queries.filtered_results(
         session, service_name, standard, passed=passed, severity=severity, level=level
     )
     return Page(
@@ -149,4 +149,4 @@ def list_results(
 @router.get("/results/{service_name}", response_model=ServiceResults)
 def service_results(service_name: Reference, session: DbSession, _: Reader) -> ServiceResults:
     """One service's rule results with severity, location and fix hint, failures first."""
-    return results.service_results(session, service_name)
+    return queries.service_results(session, service_name)

@@ -16,7 +16,7 @@ from tmse.core.input_types import parse_int32
 from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
-from tmse.standards.registry import forms, results, service
+from tmse.standards.registry import forms, queries, service
 from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS, shipped
 from tmse.standards.registry.markdown_text import render_markdown
 from tmse.standards.registry.models import Category, Standard
@@ -69,7 +69,7 @@ def standards_page(
         category=filters["category"] or None,
         retired={"": False, "yes": True, "all": None}[filters["retired"]],
     )
-    tallies = results.standard_tallies(session) if rows else {}
+    tallies = queries.standard_tallies(session) if rows else {}
     any_standard = bool(rows) or session.scalar(select(Standard.id).limit(1)) is not None
     return render(
         request,
@@ -114,7 +114,7 @@ def results_page(
         "severity": severity if severity in SEVERITY_LABELS else "",
         "level": level.strip(),
     }
-    rows = results.filtered_results(
+    rows = queries.filtered_results(
         session,
         service=filters["service_name"] or None,
         standard=filters["standard"] or None,
@@ -192,7 +192,7 @@ def _standard_page(
         except NotFound:
             diff = None
     in_force = shown is not None and shown.number == detail.current_version and not detail.retired
-    tally = results.standard_tallies(session).get(key) if in_force else None
+    tally = queries.standard_tallies(session).get(key) if in_force else None
     return render(
         request,
         "standards/standard.html",

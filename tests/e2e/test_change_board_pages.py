@@ -27,13 +27,14 @@ from tmse.core.identity.models import Team
 from tmse.core.identity.schemas import UserCreate
 from tmse.core.links import service as links
 from tmse.migrations import upgrade
+from tmse.planning import service as freeze
 from tmse.planning.models import Milestone, Project, Release
+from tmse.planning.schemas import FreezeWindowCreate
 from tmse.requirements import service as requirements
 from tmse.requirements.baselines import service as baselines
 from tmse.requirements.baselines.schemas import BaselineCreate
-from tmse.requirements.changes import freeze
 from tmse.requirements.changes import service as changes
-from tmse.requirements.changes.schemas import ChangeRequestCreate, FreezeWindowCreate
+from tmse.requirements.changes.schemas import ChangeRequestCreate
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-changes"

@@ -1,10 +1,11 @@
-"""Request and response models of projects, releases and milestones."""
+"""Request and response models of projects, releases, milestones and freeze windows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tmse.core.input_types import Clearable, Id, IsoDate, PatchModel, Version
 from tmse.planning.models import ProjectStatus
@@ -102,3 +103,30 @@ class MilestoneOut(_Out):
     due_on: dt.date
     reached_on: dt.date | None
     version: int
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class FreezeWindowCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    project_id: Id | None = None
+    release_id: Id | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate
+    reason: str = Field(default="", max_length=2000)
+
+    _strip = field_validator("name", "reason", mode="before")(_stripped)
+
+
+class FreezeWindowEdit(PatchModel):
+    version: Version
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    project_id: Clearable[Id] = None
+    release_id: Clearable[Id] = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+    _strip = field_validator("name", "reason", mode="before")(_stripped)

@@ -1,5 +1,5 @@
-"""Projects, releases and milestones: create, change, remove, list. Every write is audited; bad
-input is one 422 naming the fields and changes nothing."""
+"""Projects, releases, milestones and freeze windows: create, change, remove, list. Every write
+is audited; bad input is one 422 naming the fields and changes nothing."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ from tmse.core.errors import InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team, User
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import DELIVERY_WRITE
-from tmse.planning.models import Milestone, Project, Release
+from tmse.planning.models import FreezeWindow, Milestone, Project, Release
+from tmse.planning.queries import FreezeWindowRow, freeze_window_row
 from tmse.planning.schemas import (
+    FreezeWindowCreate,
+    FreezeWindowEdit,
     MilestoneCreate,
     MilestoneUpdate,
     ProjectCreate,
@@ -38,6 +41,7 @@ PROJECT_FIELDS = (
 )
 RELEASE_FIELDS = ("project_id", "name", "planned_on", "released_on", "must_effort_limit_pct")
 MILESTONE_FIELDS = ("project_id", "name", "due_on", "reached_on")
+FREEZE_WINDOW_FIELDS = ("name", "project_id", "release_id", "starts_on", "ends_on", "reason")
 
 
 def date_order_error(
@@ -307,3 +311,77 @@ def list_milestones(session: Session, project_id: int) -> list[Milestone]:
             .order_by(Milestone.due_on, Milestone.id)
         )
     )
+
+
+# --- freeze windows --------------------------------------------------------------------------
+# Date ranges (inclusive) per project or release during which change control approves only
+# emergency change requests; the writes return plain rows (planning.queries.FreezeWindowRow).
+
+
+def _freeze_window(session: Session, window_id: int) -> FreezeWindow:
+    window = session.get(FreezeWindow, window_id)
+    if window is None:
+        raise NotFound(f"Freeze window {window_id} does not exist")
+    return window
+
+
+def get_freeze_window(session: Session, window_id: int) -> FreezeWindowRow:
+    return freeze_window_row(_freeze_window(session, window_id))
+
+
+def _check_freeze_window(session: Session, values: dict[str, Any]) -> None:
+    """Every problem of a window's values at once, as one 422."""
+    errors: list[dict[str, Any]] = []
+    project_id, release_id = values.get("project_id"), values.get("release_id")
+    if project_id is None and release_id is None:
+        errors.append({"field": "project_id", "message": "name a project or a release"})
+    if project_id is not None and session.get(Project, project_id) is None:
+        errors.append({"field": "project_id", "message": f"no project {project_id}"})
+    if release_id is not None:
+        release = session.get(Release, release_id)
+        if release is None:
+            errors.append({"field": "release_id", "message": f"no release {release_id}"})
+        elif project_id is not None and release.project_id != project_id:
+            errors.append(
+                {"field": "release_id", "message": f"release {release_id} is not of this project"}
+            )
+    if values["ends_on"] < values["starts_on"]:
+        errors.append({"field": "ends_on", "message": "must not be before starts_on"})
+    _raise("The freeze window is not valid", errors)
+
+
+def create_freeze_window(
+    session: Session, actor: Actor, data: FreezeWindowCreate
+) -> FreezeWindowRow:
+    values = data.model_dump()
+    _check_freeze_window(session, values)
+    window = FreezeWindow(**values)
+    session.add(window)
+    session.flush()
+    after = snapshot(window, FREEZE_WINDOW_FIELDS)
+    audit.record(session, actor, "create", "freeze_window", window.id, None, after)
+    return freeze_window_row(window)
+
+
+def edit_freeze_window(
+    session: Session, actor: Actor, window_id: int, data: FreezeWindowEdit
+) -> FreezeWindowRow:
+    window = _freeze_window(session, window_id)
+    check_version("Freeze window", window.version, data.version)
+    given = data.model_dump(exclude_unset=True, exclude={"version"})
+    before = snapshot(window, FREEZE_WINDOW_FIELDS)
+    _check_freeze_window(session, before | given)
+    for name, value in given.items():
+        setattr(window, name, value)
+    session.flush()
+    after = snapshot(window, FREEZE_WINDOW_FIELDS)
+    audit.record(session, actor, "edit", "freeze_window", window.id, before, after)
+    return freeze_window_row(window)
+
+
+def delete_freeze_window(session: Session, actor: Actor, window_id: int) -> None:
+    window = _freeze_window(session, window_id)
+    before = snapshot(window, FREEZE_WINDOW_FIELDS)
+    audit.record(session, actor, "delete", "freeze_window", window.id, before, None)
+    session.delete(window)
+    session.flush()

@@ -13,8 +13,11 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
-from tmse.planning.models import FreezeWindow
-from tmse.requirements.changes import board, freeze, queries, service
+from tmse.planning import queries as planning
+from tmse.planning import service as planning_service
+from tmse.planning.queries import FreezeWindowRow
+from tmse.planning.schemas import FreezeWindowCreate, FreezeWindowEdit
+from tmse.requirements.changes import board, queries, service
 from tmse.requirements.changes.impact_queries import compute_impact
 from tmse.requirements.changes.metrics_queries import release_change_metrics
 from tmse.requirements.changes.models import ChangeRequestStatus
@@ -25,8 +28,6 @@ from tmse.requirements.changes.schemas import (
     ChangeRequestOut,
     ChangeRequestSummary,
     DecisionIn,
-    FreezeWindowCreate,
-    FreezeWindowEdit,
     FreezeWindowOut,
     ImpactOut,
     LeadTimeOut,
@@ -164,8 +165,8 @@ def decide(
 FreezeWriter = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 
 
-def freeze_window_out(window: FreezeWindow) -> FreezeWindowOut:
-    today = freeze.today()
+def freeze_window_out(window: FreezeWindowRow) -> FreezeWindowOut:
+    today = planning.today()
     return FreezeWindowOut(
         id=window.id,
         name=window.name,
@@ -190,7 +191,7 @@ def list_freeze_windows(
     release: Id | None = None,
     active_on: IsoDate | None = Query(None, description="Only windows covering this date."),
 ) -> Page[FreezeWindowOut]:
-    rows, total = freeze.list_freeze_windows(
+    rows, total = planning.list_freeze_windows(
         session, paging, project_id=project, release_id=release, active_on=active_on
     )
     items = [freeze_window_out(w) for w in rows]
@@ -201,21 +202,21 @@ def list_freeze_windows(
 def create_freeze_window(
     data: FreezeWindowCreate, session: DbSession, actor: FreezeWriter
 ) -> FreezeWindowOut:
-    return freeze_window_out(freeze.create_freeze_window(session, actor, data))
+    return freeze_window_out(planning_service.create_freeze_window(session, actor, data))
 
 
 @freeze_router.get("/{window_id}", response_model=FreezeWindowOut)
 def get_freeze_window(window_id: Id, session: DbSession, _: Reader) -> FreezeWindowOut:
-    return freeze_window_out(freeze.get_freeze_window(session, window_id))
+    return freeze_window_out(planning_service.get_freeze_window(session, window_id))
 
 
 @freeze_router.patch("/{window_id}", response_model=FreezeWindowOut)
 def edit_freeze_window(
     window_id: Id, data: FreezeWindowEdit, session: DbSession, actor: FreezeWriter
 ) -> FreezeWindowOut:
-    return freeze_window_out(freeze.edit_freeze_window(session, actor, window_id, data))
+    return freeze_window_out(planning_service.edit_freeze_window(session, actor, window_id, data))
 
 
 @freeze_router.delete("/{window_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_freeze_window(window_id: Id, session: DbSession, actor: FreezeWriter) -> None:
-    freeze.delete_freeze_window(session, actor, window_id)
+    planning_service.delete_freeze_window(session, actor, window_id)

@@ -13,7 +13,8 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, check_version
 from tmse.core.events import publish
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, Role
-from tmse.planning.models import FreezeWindow
+from tmse.planning import queries as planning
+from tmse.planning.queries import FreezeWindowRow
 from tmse.requirements.changes import freeze
 from tmse.requirements.changes.models import (
     BoardSeat,
@@ -88,7 +89,7 @@ def _seat(
 
 def blocking_freeze(
     session: Session, change_request: ChangeRequest, requirement: Requirement, on_date: dt.date
-) -> FreezeWindow | None:
+) -> FreezeWindowRow | None:
     """The freeze window that forbids approving this (non-emergency) request on `on_date`: one
     covering where the requirement is planned now, or where the change would move it."""
     if change_request.emergency:
@@ -99,10 +100,10 @@ def blocking_freeze(
     if moved_project is not None or moved_release is not None:
         more_projects, more_releases = freeze.scopes_of(session, moved_project, moved_release)
         projects, releases = projects | more_projects, releases | more_releases
-    return freeze.freeze_covering(session, projects, releases, on_date)
+    return planning.freeze_covering(session, projects, releases, on_date)
 
 
-def freeze_message(session: Session, window: FreezeWindow) -> str:
+def freeze_message(session: Session, window: FreezeWindowRow) -> str:
     return f"{freeze.describe(session, window)}; only emergency change requests may be approved."
 
 
@@ -133,7 +134,7 @@ def decide(
             [{"field": "comment", "message": "say why the change is rejected"}],
         )
     if data.decision == Decision.APPROVE:
-        window = blocking_freeze(session, change_request, requirement, on_date or freeze.today())
+        window = blocking_freeze(session, change_request, requirement, on_date or planning.today())
         if window is not None:
             raise Conflict(
                 freeze_message(session, window),

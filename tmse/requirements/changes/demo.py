@@ -22,10 +22,13 @@ from tmse.core.identity.models import User, UserRole
 from tmse.core.links.models import TraceLink
 from tmse.core.permissions import Role
 from tmse.demo.steps import DemoContext, register_step
-from tmse.planning.models import Release
+from tmse.planning import queries as planning
+from tmse.planning import service as planning_service
+from tmse.planning.queries import ReleaseShipping
+from tmse.planning.schemas import FreezeWindowCreate
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
-from tmse.requirements.changes import board, freeze, service
-from tmse.requirements.changes.schemas import ChangeRequestCreate, DecisionIn, FreezeWindowCreate
+from tmse.requirements.changes import board, service
+from tmse.requirements.changes.schemas import ChangeRequestCreate, DecisionIn
 from tmse.requirements.models import Requirement
 
 
@@ -95,9 +98,9 @@ def _baselined(session: Session) -> list[Candidate]:
 
 
 def _freeze_windows(
-    ctx: DemoContext, session: Session, frozen: Release, others: list[Release]
+    ctx: DemoContext, session: Session, frozen: ReleaseShipping, others: list[ReleaseShipping]
 ) -> None:
-    today = freeze.today()
+    today = planning.today()
     windows = [
         FreezeWindowCreate(
             name=f"{frozen.name} year-end freeze / 年末封版",
@@ -129,7 +132,7 @@ def _freeze_windows(
         )
     )
     for data in windows:
-        window = freeze.create_freeze_window(session, ctx.actor, data)
+        window = planning_service.create_freeze_window(session, ctx.actor, data)
         ctx.remember("freeze_window", window.id, window.name)
 
 
@@ -240,7 +243,7 @@ def create_change_requests(ctx: DemoContext) -> None:
                 by_release.setdefault(c.release_id, []).append(c)
         if not by_release:
             return
-        releases = list(session.scalars(select(Release).order_by(Release.id)))
+        releases = planning.releases_shipping(session)
         unreleased = {r.id for r in releases if r.released_on is None}
         # A release still to ship, with the most baselined requirements: it is the one frozen.
         frozen_id = max(by_release, key=lambda r: (r in unreleased, len(by_release[r]), -r))

@@ -9,13 +9,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.errors import NotFound
-from tmse.planning.models import Release
+from tmse.planning import queries as planning
+from tmse.planning.queries import PlannedIn
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.changes.metrics import ChangeFacts, ChangeMetrics, change_metrics
 from tmse.requirements.changes.models import ChangeRequest
 
 
-def baselined_effort(session: Session, release: Release) -> float | None:
+def baselined_effort(session: Session, release: PlannedIn) -> float | None:
     """Effort (person-days) of the release's requirements as signed; None when no approved
     baseline holds any."""
     # Per requirement: its item in the latest approved baseline of the release or its project
@@ -39,8 +40,8 @@ def baselined_effort(session: Session, release: Release) -> float | None:
     return float(total)
 
 
-def release_change_metrics(session: Session, release_id: int) -> tuple[Release, ChangeMetrics]:
-    release = session.get(Release, release_id)
+def release_change_metrics(session: Session, release_id: int) -> tuple[PlannedIn, ChangeMetrics]:
+    release = planning.release(session, release_id)
     if release is None:
         raise NotFound(f"Release {release_id} does not exist")
     rows = session.execute(

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import CHANGES_DECIDE, Role
-from tmse.planning.models import FreezeWindow, Milestone, Project, Release
-from tmse.requirements.changes import freeze
+from tmse.planning import queries as planning
+from tmse.planning.queries import FreezeWindowRow, PlannedIn
 from tmse.requirements.changes.impact_queries import labels_of
 from tmse.requirements.changes.metrics_queries import release_change_metrics
 from tmse.requirements.changes.models import (
@@ -127,7 +127,7 @@ def awaiting_decision(session: Session, actor: Actor, limit: int = 100) -> list[
     return list(session.scalars(stmt))
 
 
-def freeze_out(window: FreezeWindow) -> FreezeOut:
+def freeze_out(window: FreezeWindowRow) -> FreezeOut:
     return FreezeOut(
         id=window.id,
         name=window.name,
@@ -143,19 +143,16 @@ class FreezeLookup:
     """The windows in force today, read once, to mark many requests as blocked."""
 
     def __init__(self, session: Session, on_date: dt.date | None = None) -> None:
-        self.windows = freeze.active_scopes(session, on_date or freeze.today())
+        self.windows = planning.freeze_windows_active_on(session, on_date or planning.today())
         release_ids = {w.release_id for w in self.windows if w.release_id is not None}
         self.release_project: dict[int, int | None] = {}
         if release_ids:
-            rows = session.execute(
-                select(Release.id, Release.project_id).where(Release.id.in_(sorted(release_ids)))
-            )
-            self.release_project = {row.id: row.project_id for row in rows}
+            self.release_project = dict(planning.projects_of_releases(session, release_ids))
         self.session = session
 
     def blocking(
         self, change_request: ChangeRequest, requirement: Requirement | None
-    ) -> FreezeWindow | None:
+    ) -> FreezeWindowRow | None:
         if (
             not self.windows
             or change_request.emergency
@@ -182,9 +179,8 @@ class FreezeLookup:
 
     def release_project_of(self, release_id: int) -> int | None:
         if release_id not in self.release_project:
-            self.release_project[release_id] = self.session.scalar(
-                select(Release.project_id).where(Release.id == release_id)
-            )
+            found = planning.projects_of_releases(self.session, [release_id])
+            self.release_project[release_id] = found.get(release_id)
         return self.release_project[release_id]
 
 
@@ -196,7 +192,7 @@ def _requirements(session: Session, ids: set[int]) -> dict[int, Requirement]:
 
 
 def _summary_fields(
-    change_request: ChangeRequest, requirement: Requirement | None, blocked: FreezeWindow | None
+    change_request: ChangeRequest, requirement: Requirement | None, blocked: FreezeWindowRow | None
 ) -> dict[str, Any]:
     impact = change_request.impact or {}
     return {
@@ -260,18 +256,7 @@ def change_request_out(session: Session, change_request: ChangeRequest) -> Chang
 
 def release_names(session: Session, release_ids: set[int]) -> dict[int, str]:
     """{release id: "PAY 2026.12"}: the release's name, after its project's key."""
-    if not release_ids:
-        return {}
-    rows = session.execute(
-        select(Release.id, Release.name, Project.key)
-        .join(Project, Project.id == Release.project_id)
-        .where(Release.id.in_(sorted(release_ids)))
-    )
-    # Release names often start with the project's key already ("PAY 2.0").
-    return {
-        row.id: row.name if row.name.startswith(row.key) else f"{row.key} {row.name}"
-        for row in rows
-    }
+    return planning.release_names(session, release_ids)
 
 
 def place_names(
@@ -288,24 +273,10 @@ def place_names(
         ):
             if isinstance(values.get(name), int):
                 target.add(values[name])
-    projects = {}
-    if project_ids:
-        rows = session.execute(
-            select(Project.id, Project.key, Project.name).where(Project.id.in_(project_ids))
-        )
-        projects = {r.id: f"{r.key} · {r.name}" for r in rows}
-    milestones = {}
-    if milestone_ids:
-        rows = session.execute(
-            select(Milestone.id, Milestone.name, Milestone.due_on).where(
-                Milestone.id.in_(milestone_ids)
-            )
-        )
-        milestones = {r.id: f"{r.name} ({r.due_on.isoformat()})" for r in rows}
     return {
-        "project": projects,
-        "release": release_names(session, release_ids),
-        "milestone": milestones,
+        "project": planning.project_labels(session, project_ids),
+        "release": planning.release_names(session, release_ids),
+        "milestone": planning.milestone_labels(session, milestone_ids),
     }
 
 
@@ -336,26 +307,12 @@ def impact_closure(session: Session, impact: dict[str, Any]) -> list[dict[str, A
     return listed
 
 
-def _project_keys(session: Session, project_ids: set[int]) -> dict[int, str]:
-    if not project_ids:
-        return {}
-    rows = session.execute(select(Project.id, Project.key).where(Project.id.in_(project_ids)))
-    return {row.id: row.key for row in rows}
-
-
 def freeze_rows(session: Session) -> list[dict[str, Any]]:
     """Windows in force or to come (and the last ten days'), soonest first."""
-    today = freeze.today()
-    windows = list(
-        session.scalars(
-            select(FreezeWindow)
-            .where(FreezeWindow.ends_on >= today - dt.timedelta(days=10))
-            .order_by(FreezeWindow.starts_on, FreezeWindow.id)
-            .limit(20)
-        )
-    )
-    releases = release_names(session, {w.release_id for w in windows if w.release_id})
-    projects = _project_keys(session, {w.project_id for w in windows if w.project_id})
+    today = planning.today()
+    windows = planning.freeze_windows_ending_from(session, today - dt.timedelta(days=10), limit=20)
+    releases = planning.release_names(session, {w.release_id for w in windows if w.release_id})
+    projects = planning.project_keys(session, {w.project_id for w in windows if w.project_id})
     rows = []
     for w in windows:
         state = "active" if w.starts_on <= today <= w.ends_on else "past"
@@ -391,8 +348,7 @@ def status_counts(session: Session) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def releases_of_project(session: Session, project_id: int | None) -> list[Release]:
+def releases_of_project(session: Session, project_id: int | None) -> list[PlannedIn]:
     if project_id is None:
         return []
-    stmt = select(Release).where(Release.project_id == project_id).order_by(Release.name)
-    return list(session.scalars(stmt))
+    return planning.releases_of_project(session, project_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from tmse.core.input_types import Clearable, Id, IsoDate, PatchModel, Version, line
+from tmse.core.input_types import Id, PatchModel, Version, line
 from tmse.requirements.changes.models import ChangeRequestStatus, Decision
 
 VERSION_FIELD = Field(description="The version you read; a stale one gets 409.")
@@ -119,29 +119,6 @@ class ImpactOut(BaseModel):
     depth: int
     computed_at: dt.datetime
     elapsed_ms: float
-
-
-class FreezeWindowCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    project_id: Id | None = None
-    release_id: Id | None = None
-    starts_on: IsoDate
-    ends_on: IsoDate
-    reason: str = Field(default="", max_length=2000)
-
-    _strip = field_validator("name", "reason", mode="before")(_stripped)
-
-
-class FreezeWindowEdit(PatchModel):
-    version: Version
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    project_id: Clearable[Id] = None
-    release_id: Clearable[Id] = None
-    starts_on: IsoDate | None = None
-    ends_on: IsoDate | None = None
-    reason: str | None = Field(default=None, max_length=2000)
-
-    _strip = field_validator("name", "reason", mode="before")(_stripped)
 
 
 class FreezeWindowOut(FreezeOut):

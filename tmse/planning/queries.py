@@ -141,7 +141,7 @@ def project_labels(session: Session, project_ids: Iterable[int]) -> dict[int, st
     return {id_: f"{key} · {name}" for id_, key, name in session.execute(stmt)}
 
 
-def release_names(session: Session, release_ids: Iterable[int]) -> dict[int, str]:
+def release_keyed_names(session: Session, release_ids: Iterable[int]) -> dict[int, str]:
     """{release id: "PAY 2026.12"}: the release's name, after its project's key."""
     ids = sorted(set(release_ids))
     if not ids:
@@ -153,6 +153,46 @@ def release_names(session: Session, release_ids: Iterable[int]) -> dict[int, str
     )
     # Release names often start with the project's key already ("PAY 2.0").
     return {id_: name if name.startswith(key) else f"{key} {name}" for id_, name, key in rows}
+
+
+def project_names(session: Session, project_ids: Iterable[int]) -> dict[int, str]:
+    """The name of each given project, by project id."""
+    ids = sorted(set(project_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Project.id, Project.name).where(Project.id.in_(ids)))
+    return {id_: name for id_, name in rows}
+
+
+def release_names(session: Session, release_ids: Iterable[int]) -> dict[int, str]:
+    """The name of each given release, by release id."""
+    ids = sorted(set(release_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Release.id, Release.name).where(Release.id.in_(ids)))
+    return {id_: name for id_, name in rows}
+
+
+def projects_by_name(session: Session) -> list[ProjectChoice]:
+    """Every project, by name."""
+    stmt = select(Project.id, Project.key, Project.name).order_by(Project.name)
+    return [ProjectChoice(*row) for row in session.execute(stmt)]
+
+
+class ReleaseInProject(NamedTuple):
+    id: int
+    name: str
+    project_name: str
+
+
+def releases_by_project_name(session: Session) -> list[ReleaseInProject]:
+    """Every release with its project's name, by project name and release name."""
+    stmt = (
+        select(Release.id, Release.name, Project.name)
+        .join(Project, Project.id == Release.project_id)
+        .order_by(Project.name, Release.name)
+    )
+    return [ReleaseInProject(*row) for row in session.execute(stmt)]
 
 
 def milestone_labels(session: Session, milestone_ids: Iterable[int]) -> dict[int, str]:

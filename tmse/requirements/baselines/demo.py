@@ -14,7 +14,7 @@ from tmse.core.actor import Actor
 from tmse.core.identity.models import User, UserRole
 from tmse.core.permissions import Role
 from tmse.demo.steps import DemoContext, register_step
-from tmse.planning.models import Project
+from tmse.planning import queries as planning
 from tmse.requirements.baselines import service
 from tmse.requirements.baselines.schemas import BaselineCreate
 from tmse.requirements.models import Requirement, RequirementStatus
@@ -55,9 +55,7 @@ def create_baselines(ctx: DemoContext) -> None:
     secret = secret_key(Settings(database_url=ctx.db.url))
     with ctx.db.session() as session:
         people = _product_managers(session)
-        projects = session.execute(
-            select(Project.id, Project.key, Project.name).order_by(Project.id)
-        ).all()
+        projects = sorted(planning.projects(session), key=lambda project: project.id)
     if not people or not projects:
         return
     approver = people[0]

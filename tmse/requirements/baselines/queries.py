@@ -15,7 +15,7 @@ from tmse.core.identity.models import User, UserRole
 from tmse.core.links.models import TraceLink
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import BASELINES_WRITE, ROLE_PERMISSIONS
-from tmse.planning.models import Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.baselines.snapshot import SnapshotItem, json_safe, link_key
 from tmse.requirements.models import Requirement
@@ -208,33 +208,20 @@ def approvers(session: Session) -> list[str]:
 
 
 def project_choices(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(Project.id, Project.name).order_by(Project.name))
-    return [{"id": pid, "name": name} for pid, name in rows]
+    return [{"id": p.id, "name": p.name} for p in planning.projects_by_name(session)]
 
 
 def release_choices(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(Release.id, Release.name, Project.name)
-        .join(Project, Project.id == Release.project_id)
-        .order_by(Project.name, Release.name)
-    )
-    return [{"id": rid, "name": f"{pname} · {name}"} for rid, name, pname in rows]
+    rows = planning.releases_by_project_name(session)
+    return [{"id": r.id, "name": f"{r.project_name} · {r.name}"} for r in rows]
 
 
 def _project_names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Project.id, Project.name).where(Project.id.in_(wanted)))
-    return {pid: name for pid, name in rows}
+    return planning.project_names(session, {i for i in ids if i is not None})
 
 
 def _release_names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Release.id, Release.name).where(Release.id.in_(wanted)))
-    return {rid: name for rid, name in rows}
+    return planning.release_names(session, {i for i in ids if i is not None})
 
 
 def list_rows(session: Session, baselines: list[Baseline]) -> list[dict[str, Any]]:

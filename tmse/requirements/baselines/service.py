@@ -15,7 +15,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import Conflict, Forbidden, InvalidInput
 from tmse.core.identity.models import User
 from tmse.core.permissions import BASELINES_WRITE, allows, permissions_for
-from tmse.planning.models import Project, Release
+from tmse.planning import queries as planning
 from tmse.requirements.baselines.models import Baseline, BaselineItem, BaselineStatus
 from tmse.requirements.baselines.queries import baseline_snapshot, capture, get_baseline
 from tmse.requirements.baselines.schemas import BaselineCreate
@@ -85,10 +85,10 @@ def create_baseline(session: Session, actor: Actor, data: BaselineCreate) -> Bas
         errors.append({"field": "name", "message": f"a baseline named '{name}' exists"})
     approver = _approver(session, data.approver.strip(), errors)
     project_id = data.project_id
-    if project_id is not None and session.get(Project, project_id) is None:
+    if project_id is not None and not planning.project_exists(session, project_id):
         errors.append({"field": "project_id", "message": f"no project {project_id}"})
     if data.release_id is not None:
-        release = session.get(Release, data.release_id)
+        release = planning.release(session, data.release_id)
         if release is None:
             errors.append({"field": "release_id", "message": f"no release {data.release_id}"})
         elif project_id is None:

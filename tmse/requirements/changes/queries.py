@@ -256,7 +256,7 @@ def change_request_out(session: Session, change_request: ChangeRequest) -> Chang
 
 def release_names(session: Session, release_ids: set[int]) -> dict[int, str]:
     """{release id: "PAY 2026.12"}: the release's name, after its project's key."""
-    return planning.release_names(session, release_ids)
+    return planning.release_keyed_names(session, release_ids)
 
 
 def place_names(
@@ -275,7 +275,7 @@ def place_names(
                 target.add(values[name])
     return {
         "project": planning.project_labels(session, project_ids),
-        "release": planning.release_names(session, release_ids),
+        "release": planning.release_keyed_names(session, release_ids),
         "milestone": planning.milestone_labels(session, milestone_ids),
     }
 
@@ -311,7 +311,9 @@ def freeze_rows(session: Session) -> list[dict[str, Any]]:
     """Windows in force or to come (and the last ten days'), soonest first."""
     today = planning.today()
     windows = planning.freeze_windows_ending_from(session, today - dt.timedelta(days=10), limit=20)
-    releases = planning.release_names(session, {w.release_id for w in windows if w.release_id})
+    releases = planning.release_keyed_names(
+        session, {w.release_id for w in windows if w.release_id}
+    )
     projects = planning.project_keys(session, {w.project_id for w in windows if w.project_id})
     rows = []
     for w in windows:

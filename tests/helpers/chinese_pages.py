@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -92,13 +92,9 @@ def _more_views(client: TestClient, urls: list[str]) -> list[str]:
     distinct = [link for link in dict.fromkeys(found) if link not in urls]
     kinds: dict[frozenset[str], str] = {}
     for link in distinct:
-        kinds.setdefault(frozenset(dict(_pairs(link)).keys()), link)
+        kinds.setdefault(frozenset(key for key, _ in parse_qsl(urlsplit(link).query)), link)
     ordered = list(kinds.values()) + [link for link in distinct if link not in kinds.values()]
     return ordered[:MORE_VIEWS_PER_PAGE]
-
-
-def _pairs(link: str) -> list[tuple[str, str]]:
-    return [tuple(pair.partition("=")[::2]) for pair in urlsplit(link).query.split("&")]  # type: ignore[misc]
 
 
 @contextmanager

@@ -48,7 +48,13 @@ class PageReading:
     read: int = 0
 
     def describe(self) -> str:
+        """Failures, each URL's words, then each word with the visible text it came from."""
         lines = [f"  {url}: {', '.join(sorted(words))}" for url, words in self.english.items()]
+        contexts: dict[str, str] = {}
+        for found in self.english.values():
+            for word, context in found.items():
+                contexts.setdefault(word, context)
+        lines += [f"    {word}: {context[:160]}" for word, context in sorted(contexts.items())]
         return "\n".join(self.errors + lines)
 
 
@@ -163,19 +169,9 @@ def report(demo: ChineseDemo) -> str:
         if words or reading.errors:
             lines.append(f"{route.path}  ({len(words)} words)")
             lines.append(reading.describe())
-            for word, context in sorted(_contexts(reading).items()):
-                lines.append(f"    {word}: {context[:160]}")
     summary = [f"{module}: {count}" for module, count in sorted(by_module.items())]
     total = sum(by_module.values())
     return "\n".join(["English words per module:", *summary, f"total: {total}", "", *lines])
-
-
-def _contexts(reading: PageReading) -> dict[str, str]:
-    contexts: dict[str, str] = {}
-    for found in reading.english.values():
-        for word, context in found.items():
-            contexts.setdefault(word, context)
-    return contexts
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from tests.helpers import SYSTEM
 from tmse.standards.registry.builtin import seed_builtin_standards
-from tmse.standards.registry.shipped_standards import BUILTIN_STANDARDS
 from tmse.standards.registry.models import StandardVersion
+from tmse.standards.registry.shipped_standards import BUILTIN_STANDARDS
 
 RESULTS = "/api/v1/standards/results"
 RULES = [

@@ -70,6 +70,13 @@ def _reads_the_clock(node: ast.AST) -> bool:
                 return True
         if isinstance(inner, ast.Name) and inner.id.lower().startswith(DURATION_NAMES):
             return True
+        if isinstance(inner, ast.Compare) and any(
+            isinstance(part, ast.Constant)
+            and isinstance(part.value, str)
+            and part.value.lower().startswith(DURATION_NAMES)
+            for part in ast.walk(inner)
+        ):
+            return True  # answer["elapsed_ms"] < 50
     return False
 
 
@@ -101,21 +108,23 @@ def test_browser_tests_fail_rather_than_skip() -> None:
     )
 
 
-BREACHES = {
-    "test_tests_import_shared_code_only_from_tests_helpers": "from tests.e2e.test_shell import x",
-    "test_no_test_function_is_longer_than_a_story_step": "def test_x():\n" + "    x()\n" * 150,
-    "test_no_assertion_on_the_wall_clock": "def test_x():\n    assert time.monotonic() - t < 2",
-    "test_browser_tests_fail_rather_than_skip": "import pytest\npytest.skip('flaky')",
-}
+CLOCK_RULE = "test_no_assertion_on_the_wall_clock"
+BREACHES = [
+    ("test_tests_import_shared_code_only_from_tests_helpers", "from tests.e2e.test_shell import x"),
+    ("test_no_test_function_is_longer_than_a_story_step", "def test_x():\n" + "    x()\n" * 150),
+    (CLOCK_RULE, "def test_x():\n    assert time.monotonic() - t < 2"),
+    (CLOCK_RULE, 'def test_x():\n    assert answer["elapsed_ms"] < 50'),
+    ("test_browser_tests_fail_rather_than_skip", "import pytest\npytest.skip('flaky')"),
+]
 
 
-@pytest.mark.parametrize("rule", BREACHES)
+@pytest.mark.parametrize(("rule", "source"), BREACHES)
 def test_each_rule_catches_its_breach(
-    rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    rule: str, source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "e2e"
     folder.mkdir()
-    (folder / "test_breach.py").write_text(BREACHES[rule], encoding="utf-8")
+    (folder / "test_breach.py").write_text(source, encoding="utf-8")
     monkeypatch.setitem(globals(), "TESTS", tmp_path)
     monkeypatch.setitem(globals(), "HELPERS", tmp_path / "helpers")
     with pytest.raises(AssertionError):

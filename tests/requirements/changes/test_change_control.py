@@ -262,9 +262,8 @@ def _create_computes_and_stores_the_impact(story: Story) -> None:
     assert cr["effort_delta"] == 3.0
     fresh = client.get(f"{BASE}/{cr['id']}/impact", headers=viewer.headers).json()
     assert fresh["requirements"] == [w.r2, w.r3] and fresh["counts"] == impact["counts"]
-    assert isinstance(
-        fresh["elapsed_ms"], int | float
-    )  # reported; timings are judged in benchmarks
+    # Reported, not judged: timings belong in benchmarks.
+    assert isinstance(fresh["elapsed_ms"], int | float)
     story.cr = cr
 
 

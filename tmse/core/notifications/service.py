@@ -22,25 +22,22 @@ def notify(
     session: Session,
     user_ids: Iterable[int | None],
     kind: str,
-    title: Message | str,
+    title: Message,
     url: str,
-    body: Message | str | None = None,
+    body: Message | None = None,
 ) -> int:
     """One notification per distinct user (None ids are skipped); returns how many were sent."""
     recipients = sorted({uid for uid in user_ids if uid is not None})
     if not recipients:
         return 0
     now = utcnow()
-    # A plain string is taken as a message id until every caller passes a Message.
-    title_message = Message.from_json(title)
-    body_message = Message.from_json(body) if body else None
     rows = [
         {
             "user_id": uid,
             "kind": kind,
-            "title": title_message,
+            "title": title,
             "url": url,
-            "body": body_message,
+            "body": body,
             "created_at": now,
         }
         for uid in recipients

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -151,10 +152,11 @@ def measure(
     load_before = os.getloadavg()
     thread = threading.Thread(target=writer)
     thread.start()
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
     reads = run_clients(host, port, per_client, args.duration, args.warmup)
     thread.join()
     server_cpu = cpu_seconds(server_pid) - cpu_before  # warm-up included, as are its reads
+    client_cpu = time.process_time() - client_before  # readers and the writer, all threads
     lookups = [
         line
         for line in httpx.get(f"{base}/metrics").text.splitlines()
@@ -167,6 +169,7 @@ def measure(
         "write_failures": written["failures"],
         "load_average_before": load_before,
         "server_cpu_s": server_cpu,
+        "client_cpu_s": client_cpu,
         "cache_lookups": lookups,
         "window_s": args.warmup + args.duration,
         "tokens": tokens,
@@ -196,6 +199,7 @@ def figures(measured: dict[str, Any], cpu_ms: float) -> dict[str, Any]:
             1000 * measured["server_cpu_s"] / max(1.0, reads.rps * measured["window_s"]), 2
         ),
         "server_cpu_pct": round(100 * measured["server_cpu_s"] / measured["window_s"], 1),
+        "client_cpu_pct": round(100 * measured["client_cpu_s"] / measured["window_s"], 1),
     }
 
 
@@ -238,7 +242,8 @@ def main() -> int:
     print(f"  list_cpu_ms (server CPU, uncached 50-row list): {result['list_cpu_ms']}")
     print(
         f"  server CPU: {result['server_cpu_pct']} % of a core, "
-        f"{result['server_cpu_ms_per_read']} ms per read"
+        f"{result['server_cpu_ms_per_read']} ms per read; "
+        f"load generator: {result['client_cpu_pct']} %"
     )
     print(f"  errors: {result['read_errors']} reads, {result['write_errors']} writes")
     for sample in result["read_error_samples"] + result["write_error_samples"]:

@@ -27,6 +27,13 @@ API_TYPE_LABELS = {
     "grpc": N_("gRPC"),
     "graphql": N_("GraphQL"),
 }
+# A service's type is free text; these are the suggested ones (Backstage's spec.type values).
+SERVICE_TYPE_LABELS: dict[str, str | Message] = {
+    "service": NP_("service type", "service"),
+    "website": NP_("service type", "website"),
+    "library": NP_("service type", "library"),
+    "gateway": NP_("service type", "gateway"),
+}
 STORE_KIND_LABELS = {
     "relational": N_("Relational"),
     "nosql": N_("NoSQL"),
@@ -69,6 +76,7 @@ for _name, _labels in (
     ("layer_label", LAYER_LABELS),
     ("lifecycle_label", LIFECYCLE_LABELS),
     ("api_type_label", API_TYPE_LABELS),
+    ("service_type_label", SERVICE_TYPE_LABELS),
     ("store_kind_label", STORE_KIND_LABELS),
     ("rule_label", RULE_LABELS),
     ("signal_label", SIGNAL_LABELS),

@@ -26,6 +26,7 @@ from tmse.requirements.models import (
     RequirementType,
 )
 from tmse.requirements.moscow import must_effort_share as _must_effort_share
+from tmse.requirements.traceability.levels import REGISTRY as TRACE_LEVELS
 
 # Pages of the other ends of trace links, by linkable type.
 ENTITY_PAGES = {
@@ -81,6 +82,8 @@ def trace_links(session: Session, requirement: Requirement) -> dict[str, list[di
         .order_by(TraceLink.id)
     )
     types = registered_types()
+    # The other end's kind as the reader's word when it is a level of the chain ("Initiative").
+    kind_labels = {level.type_name: level.label for level in TRACE_LEVELS.levels()}
     out: dict[str, list[dict[str, Any]]] = {"in": [], "out": []}
     for link in rows:
         incoming = link.target_type == "requirement" and link.target_id == requirement.id
@@ -94,7 +97,14 @@ def trace_links(session: Session, requirement: Requirement) -> dict[str, list[di
         if kind == "service" and entity is not None:
             url = f"/catalog/services/{label}"
         out["in" if incoming else "out"].append(
-            {"link": link, "kind": kind, "id": other_id, "label": label, "url": url}
+            {
+                "link": link,
+                "kind": kind,
+                "kind_label": kind_labels.get(kind),
+                "id": other_id,
+                "label": label,
+                "url": url,
+            }
         )
     return out
 

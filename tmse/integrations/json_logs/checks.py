@@ -11,6 +11,7 @@ from typing import Any
 
 from tmse.core.messages import N_, Message, message
 from tmse.integrations.conformance import Severity, Violation
+from tmse.integrations.json_logs.parse_problems import parse_problem
 from tmse.integrations.json_text import JsonRefused, load_json
 
 NOT_JSON = "log.not-json"
@@ -157,7 +158,7 @@ def check_log_line(text: str, number: int, rules: LogFormatRules) -> list[Violat
         entry = None
         problem = message(
             "line is not JSON ({error} at column {column})",
-            error=error.message,
+            error=parse_problem(error.message),
             column=error.column,
         )
     else:

@@ -10,7 +10,7 @@ from tmse.core.actor import Actor
 from tmse.standards.registry import service
 from tmse.standards.registry.models import Standard
 from tmse.standards.registry.schemas import RuleIn, StandardCreate, VersionPublish
-from tmse.standards.registry.shipped_standards import BUILTIN_STANDARDS
+from tmse.standards.registry.shipped_standards import BUILTIN_CHANGE_NOTE, BUILTIN_STANDARDS
 
 
 def seed_builtin_standards(session: Session, actor: Actor, owner: str | None = None) -> int:
@@ -36,7 +36,7 @@ def seed_builtin_standards(session: Session, actor: Actor, owner: str | None = N
                 version=standard.version,
                 body=builtin.body,
                 rules=[RuleIn(**rule) for rule in builtin.rules],
-                change_note="Built-in standard shipped with tmse.",
+                change_note=BUILTIN_CHANGE_NOTE,
             ),
         )
         created += 1

@@ -39,7 +39,7 @@ class LayerBreach:
 
     target: str
     rule: str
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from tmse.core.messages import N_, Message, message
+from tmse.core.messages import N_, NP_, Message, message
 from tmse.integrations.json_logs import LogCheckReport, check_log_lines
 from tmse.integrations.openapi import OpenApiRules, check_openapi
 from tmse.standards.registry.check_types import (
@@ -42,6 +42,11 @@ FACT_SOURCES: Mapping[str, str] = {
     "lint": N_("the lint step of the build"),
 }
 OK = message("ok")
+# The shipped rules' fact paths named for readers; any other path is shown as written.
+FACT_PATH_LABELS: Mapping[str, Message] = {
+    "lint errors": NP_("fact path", "lint errors"),
+    "lint warnings": NP_("fact path", "lint warnings"),
+}
 
 
 _COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -286,7 +291,7 @@ def layering(subject: Subject, _: NoParams) -> list[Outcome]:
     return [
         Outcome(
             False,
-            message("{breach}", breach=breach.message),
+            breach.message,
             f"dependency:{subject.name}→{breach.target}",
         )
         for breach in subject.layer_breaches
@@ -318,11 +323,15 @@ def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
         where = f"service:{params.field}"
         actual = getattr(subject, params.field or "")
         actual = _MISSING if actual is None else actual
-    shown = f"{where.partition(':')[2]} {params.op} {json.dumps(params.value)}"
+    subject_path = where.partition(":")[2]
+    named = FACT_PATH_LABELS.get(subject_path, subject_path)
+    shown = message(
+        "{subject} {op} {value}", subject=named, op=params.op, value=json.dumps(params.value)
+    )
     if params.op == "exists":
         passed = actual is not _MISSING
     elif actual is _MISSING:
-        unset = message("{name} is not set", name=where.partition(":")[2])
+        unset = message("{name} is not set", name=named)
         return [Outcome(False, unset, where)]
     else:
         try:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from tmse.catalog.apis.definitions import DefinitionError, parse_document
-from tmse.catalog.graph.layers import edge_violation
+from tmse.catalog.graph.layers import Verdict, edge_verdict
 from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Api, ApiType, Dependency, Service
 from tmse.core.identity.models import Team
@@ -30,6 +30,7 @@ from tmse.standards.registry.check_types import (
     Subject,
 )
 from tmse.standards.registry.checks import RULE_KINDS
+from tmse.standards.registry.layer_findings import breach_finding
 from tmse.standards.registry.models import Standard, StandardVersion
 from tmse.standards.registry.shipped_standards import shipped
 
@@ -309,7 +310,7 @@ def _layer_breaches(session: Session, ids: list[int] | None) -> dict[int, list[L
     """Dependencies from the services that break the layering rules, judged per layer pair."""
     rules = current_layer_rules(session)
     source, target = aliased(Service), aliased(Service)
-    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
+    verdicts: dict[tuple[str, str], Verdict | None] = {}
     found: dict[int, list[LayerBreach]] = defaultdict(list)
     for chunk in _chunks(ids):
         rows = session.execute(
@@ -325,11 +326,11 @@ def _layer_breaches(session: Session, ids: list[int] | None) -> dict[int, list[L
                 continue
             pair = (source_layer, target_layer)
             if pair not in verdicts:
-                verdicts[pair] = edge_violation(rules, source_layer, target_layer)
+                verdicts[pair] = edge_verdict(rules, source_layer, target_layer)
             verdict = verdicts[pair]
             if verdict is not None:
-                message = f"{source_name} → {target_name}: {verdict[1]}"
-                found[source_id].append(LayerBreach(target_name, verdict[0], message))
+                finding = breach_finding(source_name, target_name, verdict)
+                found[source_id].append(LayerBreach(target_name, verdict.rule, finding))
     return found
 
 

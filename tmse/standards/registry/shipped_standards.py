@@ -3,12 +3,12 @@ reader's language while they are the shipped English (an organisation's edits as
 
 from __future__ import annotations
 
-from tmse.core.messages import Message
+from tmse.core.messages import N_, Message
 from tmse.standards.registry.shipped_engineering import API_DESIGN, CODING_STYLE, LOG_FORMAT
 from tmse.standards.registry.shipped_governance import OWNERSHIP, QUALITY, SECURITY_POLICY
 from tmse.standards.registry.shipped_rules import Builtin
 
-__all__ = ["BUILTIN_STANDARDS", "SHIPPED_TEXTS", "Builtin", "shipped"]
+__all__ = ["BUILTIN_CHANGE_NOTE", "BUILTIN_STANDARDS", "SHIPPED_TEXTS", "Builtin", "shipped"]
 
 BUILTIN_STANDARDS: tuple[Builtin, ...] = (
     CODING_STYLE,
@@ -18,7 +18,8 @@ BUILTIN_STANDARDS: tuple[Builtin, ...] = (
     QUALITY,
     OWNERSHIP,
 )
-
+# Version 1's change note, as seeded; shown in the reader's language like the shipped texts.
+BUILTIN_CHANGE_NOTE = N_("Built-in standard shipped with tmse.")
 
 SHIPPED_TEXTS = frozenset(
     text
@@ -28,7 +29,7 @@ SHIPPED_TEXTS = frozenset(
         builtin.body,
         *(r[f] for r in builtin.rules for f in ("title", "fix_hint")),
     )
-)
+) | {BUILTIN_CHANGE_NOTE}
 
 
 def shipped(text: str) -> Message:

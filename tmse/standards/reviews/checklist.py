@@ -10,8 +10,9 @@ from typing import Any, Protocol
 from rapidfuzz import fuzz
 
 from tmse.catalog.duplicates.similarity import name_tokens
-from tmse.catalog.graph.layers import LayerRules, edge_violation
+from tmse.catalog.graph.layers import LayerRules, edge_verdict
 from tmse.core.messages import Message, message
+from tmse.standards.registry.layer_findings import layer_word, verdict_finding
 from tmse.standards.registry.shipped_standards import shipped
 
 # Names whose normalised similarity reaches this are reported as possible duplicates.
@@ -180,7 +181,12 @@ def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
     items = []
     for edge in subject.edges:
         key = f"layering:{edge.kind}:{edge.target}"
-        label = f"{subject.name} ({subject.layer}) → {edge.target}"
+        label = message(
+            "{name} ({layer}) → {target}",
+            name=subject.name,
+            layer=layer_word(subject.layer),
+            target=edge.target,
+        )
         if not edge.found:
             items.append(
                 ChecklistItem(
@@ -213,16 +219,20 @@ def layering_items(subject: Subject, rules: LayerRules) -> list[ChecklistItem]:
                 )
             )
             continue
-        verdict = edge_violation(rules, subject.layer, edge.target_layer)
-        arrow = f"{subject.layer} → {edge.target_layer}"
+        verdict = edge_verdict(rules, subject.layer, edge.target_layer)
+        arrow = message(
+            "{source} → {target}",
+            source=layer_word(subject.layer),
+            target=layer_word(edge.target_layer),
+        )
         items.append(
             ChecklistItem(
                 key,
-                message("{edge} ({layer})", edge=label, layer=edge.target_layer),
+                message("{edge} ({layer})", edge=label, layer=layer_word(edge.target_layer)),
                 "layering",
                 verdict is None,
                 "error",
-                message("{rule}: {finding}", rule=verdict[0], finding=verdict[1])
+                message("{rule}: {finding}", rule=verdict.rule, finding=verdict_finding(verdict))
                 if verdict
                 else message("{arrow} is allowed", arrow=arrow),
             )

@@ -13,7 +13,7 @@ from tmse.standards.scorecards.schemas import LevelGroup, RuleResultOut, Scoreca
 from tmse.standards.scorecards.service import service_named, service_results
 
 
-def _out(result: RuleResult, locale: str) -> RuleResultOut:
+def result_out(result: RuleResult, locale: str) -> RuleResultOut:
     """The result with its title, finding and hint in `locale` (English for the JSON API)."""
     return RuleResultOut(
         standard=result.standard,
@@ -52,7 +52,7 @@ def scorecard_detail(session: Session, name: str, locale: str = "en") -> Scoreca
                 passed=sum(1 for r in rules if r.passed),
                 total=len(rules),
                 held=bool(results) and level.rank <= held_rank,
-                rules=[_out(r, locale) for r in rules],
+                rules=[result_out(r, locale) for r in rules],
             )
         )
     known = {lv.key for lv in defs}
@@ -68,6 +68,6 @@ def scorecard_detail(session: Session, name: str, locale: str = "en") -> Scoreca
         total=rolled.total,
         by_standard=rolled.by_standard,
         levels=groups,
-        blocking_next_level=[_out(r, locale) for r in blocking],
-        unlevelled=[_out(r, locale) for r in results if r.level not in known],
+        blocking_next_level=[result_out(r, locale) for r in blocking],
+        unlevelled=[result_out(r, locale) for r in results if r.level not in known],
     )

@@ -19,6 +19,7 @@ from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.registry import evaluation
 from tmse.standards.scorecards import rollup
 from tmse.standards.scorecards.campaigns import progress
+from tmse.standards.scorecards.detail import result_out
 from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.models import Campaign, ScoreSnapshot
 from tmse.standards.scorecards.schemas import (
@@ -30,7 +31,6 @@ from tmse.standards.scorecards.schemas import (
     CampaignUpdate,
     LaggingService,
     ProgressPoint,
-    RuleResultOut,
 )
 from tmse.standards.scorecards.service import latest_day, today
 
@@ -250,9 +250,9 @@ def progress_series(session: Session, campaign: Campaign) -> list[ProgressPoint]
     ]
 
 
-def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
-    """The campaign with its progress, its lagging services (lowest level first) and the
-    failing rules that keep each from the target, and its progress series."""
+def campaign_progress(session: Session, campaign: Campaign, locale: str = "en") -> CampaignProgress:
+    """The campaign's progress, lagging services (lowest level first) with the failing rules that
+    keep each from the target (texts in `locale`, English for the JSON API), and its series."""
     day = latest_day(session)
     summary = campaign_summary(session, campaign, day)
     defs = level_defs(session)
@@ -277,7 +277,7 @@ def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
             level=level,
             score=score or 0.0,
             blocking=[
-                RuleResultOut.model_validate(r, from_attributes=True)
+                result_out(r, locale)
                 for r in rollup.blocking(results.get(sid, []), campaign.target_level, defs)
             ],
         )

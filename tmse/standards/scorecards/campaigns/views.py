@@ -158,7 +158,7 @@ def campaign_page(
         found = campaigns.get_campaign(session, campaign_id)
     except NotFound:
         return not_found_page(request, CAMPAIGN_NOT_FOUND)
-    state = campaigns.campaign_progress(session, found)
+    state = campaigns.campaign_progress(session, found, request_locale(request))
     series = [(p.taken_on, p.at_target, p.in_scope) for p in state.series]
     names = {
         "done": _("At the target level"),

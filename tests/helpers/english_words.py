@@ -19,11 +19,11 @@ import tmse
 from tests.helpers.hostile_data import MACHINE_COLUMNS, TEXT_JSON_COLUMNS, text_columns
 from tmse.metadata import load_metadata
 
-# Product, format and technology names: English in any language.
+# Product, format, technology and standard names (RFC 9457, ISO 8601): English in any language.
 _PRODUCT_NAMES = """
 tmse GitHub GitLab Jenkins Backstage OpenAPI Swagger Kano MoSCoW RICE WSJF ADR SLO SLA API CSV JSON
 YAML Markdown HTML HTTP HTTPS URL REST gRPC SQL GraphQL NoSQL Prometheus Grafana Kubernetes Jira
-OKR KPI UTC ID
+OKR KPI UTC ID RFC ISO
 """
 PRODUCT_NAMES = frozenset(_PRODUCT_NAMES.lower().split())
 # Units written after a number ("12 ms").

@@ -23,6 +23,7 @@ from tests.helpers import PASSWORD, SYSTEM, Account  # noqa: E402
 from tests.helpers.databases import BACKENDS, POSTGRES_URL, postgres_schema  # noqa: E402
 from tmse.app import create_app  # noqa: E402
 from tmse.core.db import Database  # noqa: E402
+from tmse.core.events import load_subscribers  # noqa: E402
 from tmse.core.identity import credentials, service  # noqa: E402
 from tmse.core.identity.schemas import UserCreate  # noqa: E402
 from tmse.metadata import load_metadata  # noqa: E402
@@ -77,6 +78,7 @@ def postgres_schema_script() -> str:
 @pytest.fixture
 def db(database_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """The database of `database_url` with every table, ready for a test."""
+    load_subscribers()  # as the app, CLI and worker do at start: services publish to them
     if database_url.startswith("sqlite:///"):
         shutil.copyfile(request.getfixturevalue("sqlite_template"), database_url[10:])
         database = Database(database_url)

@@ -1,14 +1,54 @@
 """Admission control: at most N requests per process work at once; the rest wait in the event
-loop, holding neither a thread nor a database connection."""
+loop, holding neither a thread nor a database connection. Writes wait ahead of reads."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Served straight from the event loop or from files: they never wait behind database work.
 UNGATED_PREFIXES = ("/static/", "/healthz")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class PriorityGate:
+    """A semaphore whose freed slots go to waiting writes first, then reads, in arrival order."""
+
+    # A person saving a form waits for one request's work, not for every reader queued before it.
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),
+            deque(),
+        )
+
+    async def acquire(self, write: bool) -> None:
+        if self.free > 0 and not any(self.waiting):
+            self.free -= 1
+            return
+        admitted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self.waiting[0 if write else 1]
+        queue.append(admitted)
+        try:
+            await admitted
+        except asyncio.CancelledError:
+            if admitted.done() and not admitted.cancelled():
+                self.release()  # admitted just as the client went away: pass the slot on
+            else:
+                queue.remove(admitted)
+            raise
+
+    def release(self) -> None:
+        for queue in self.waiting:
+            while queue:
+                admitted = queue.popleft()
+                if not admitted.done():
+                    admitted.set_result(None)
+                    return
+        self.free += 1
 
 
 class ConcurrencyLimitMiddleware:
@@ -20,13 +60,16 @@ class ConcurrencyLimitMiddleware:
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
-        self._semaphore: asyncio.Semaphore | None = None
+        self._gate: PriorityGate | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNGATED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        if self._semaphore is None:  # created inside the running loop
-            self._semaphore = asyncio.Semaphore(self.limit)
-        async with self._semaphore:
+        if self._gate is None:  # created inside the running loop
+            self._gate = PriorityGate(self.limit)
+        await self._gate.acquire(write=scope["method"] not in READ_METHODS)
+        try:
             await self.app(scope, receive, send)
+        finally:
+            self._gate.release()

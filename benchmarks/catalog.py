@@ -1,7 +1,7 @@
 """The catalog at scale: `tmse demo --size large` (≥ 10,000 services, ≥ 50,000 dependencies) on a
 fresh SQLite database, then the four acceptance figures of the catalog.
 
-(a) blast radius of `core-identity` through `tmse.catalog.checks.blast_radius` in process and
+(a) blast radius of `core-identity` through `tmse.catalog.graph.checks.blast_radius` in process and
     through `GET /api/v1/catalog/services/core-identity/blast-radius` — target ≤ 100 ms;
 (b) the full cycle and layering check, in process and `GET /api/v1/catalog/checks/graph` —
     target ≤ 1 s;
@@ -11,7 +11,7 @@ fresh SQLite database, then the four acceptance figures of the catalog.
     `GET /api/v1/catalog/services` under 20 closed-loop clients for 10 s against `tmse serve` —
     target ≤ 100 ms.
 The graph and each blast radius are kept per process until the next audited write
-(`tmse.catalog.graph_cache`): (a) and (b) are measured cold (dropped first, as after a write)
+(`tmse.catalog.graph.cache`): (a) and (b) are measured cold (dropped first, as after a write)
 and repeated. Single HTTP requests carry a unique query parameter so neither the read cache nor
 the kept catalog pages answer them (`catalog_page_http_unkept` is the page's rendering cost);
 under load the 20 clients share one signed-in session, so the page is rendered once per worker.

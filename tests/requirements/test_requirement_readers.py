@@ -75,6 +75,9 @@ def test_pages_offer_and_accept_only_what_the_reader_may_do(client, db, make_acc
     detail = client.get(f"/requirements/{rid}", headers=viewer.headers)
     assert detail.status_code == 200 and 'id="edit-requirement"' not in detail.text
     assert 'id="edit-requirement"' in client.get(f"/requirements/{rid}", headers=pm.headers).text
+    # Proposing a change is the change board's rule, asked of its service, not the template's.
+    assert 'id="propose-change"' not in detail.text
+    assert 'id="propose-change"' in client.get(f"/requirements/{rid}", headers=pm.headers).text
     # Custom fields are configured by administrators; a product manager only reads them.
     fields = client.get("/requirements/custom-fields", headers=pm.headers)
     assert fields.status_code == 200 and 'name="label_en"' not in fields.text

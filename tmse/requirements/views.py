@@ -26,6 +26,7 @@ from tmse.requirements import (
     queries,
     service,
 )
+from tmse.requirements.changes import board as change_board
 from tmse.requirements.models import Channel, CustomFieldKind, Requirement, RequirementType
 from tmse.requirements.review import queries as review
 from tmse.web.forms import SubmittedForm, not_found_page, translator
@@ -222,6 +223,7 @@ def requirement_page(
             "change_requests": queries.change_requests(session, requirement.id),
             "flashes": saved_flash(request, saved),
             "allowed": service.allowed_actions(actor, requirement),
+            "change_board_actions": change_board.allowed_actions(session, actor, None),
             **review.panel_context(session, actor, requirement),
         },
     )

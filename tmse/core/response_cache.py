@@ -1,10 +1,10 @@
 """A read-through cache of GET responses — the API by bearer token, pages by browser — each kept
-with the versions of the tables its computation read (`tmse.core.table_versions`).
+with the versions of the tables its computation read (`tmse.core.table_versions`)."""
 
-A write moves on the versions of the tables it wrote, in its own transaction, so a kept answer
-is served only while nothing it was computed from has changed; a write elsewhere leaves it be.
-An API hit skips the framework, authentication included — safe because revoking a token,
-deactivating a user or changing roles are writes to tables every authenticated answer read."""
+# A write moves on the versions of the tables it wrote, in its own transaction, so a kept answer
+# is served only while nothing it was computed from has changed; a write elsewhere leaves it be.
+# An API hit skips the framework, authentication included — safe because revoking a token,
+# deactivating a user or changing roles are writes to tables every authenticated answer read.
 
 from __future__ import annotations
 
@@ -224,11 +224,12 @@ def page_key(path: str, query: bytes, cookie: str, accept_language: str) -> tupl
 
 
 class PageCache:
-    """Rendered pages kept in memory, at most `max_bytes` of bodies per process, least recently
-    used out first, each with the versions of the tables it was rendered from and the user it
-    was for. Only a plain 200 is kept: nothing that sets a cookie, redirects or is a download.
-    `ResponseCacheMiddleware` fills it and serves a page while those versions hold and the
-    browser's session still signs that user in."""
+    """Rendered pages kept in memory (at most `max_bytes` per process, least recently used out
+    first), each with the versions of the tables it was rendered from and the user it was for."""
+
+    # Only a plain 200 is kept: nothing that sets a cookie, redirects or is a download.
+    # `ResponseCacheMiddleware` fills it and serves a page while those versions hold and the
+    # browser's session still signs that user in.
 
     def __init__(self, max_bytes: int = 16 * 1024 * 1024, max_body: int = 1024 * 1024) -> None:
         self.max_bytes = max_bytes

@@ -30,9 +30,10 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
 
 
 def session_versions(session: Session) -> dict[str, int] | None:
-    """Every table's version as this session reads it; None while it holds writes of its own
-    not yet committed (what it reads then is a state nobody else sees). Read it before the
-    data: a write in between moves a version on, so what is computed then is never used."""
+    """Every table's version as this session reads it; None while it holds uncommitted writes of
+    its own (what it reads then is a state nobody else sees)."""
+    # Read it before the data: a write in between moves a version on, so what is computed then
+    # is never used.
     if session.info.get(_WROTE):
         return None
     return current_versions(session.connection())

@@ -1,11 +1,11 @@
-"""Which tables a statement reads and writes, seen on every engine, and their versions.
+"""Which tables a statement reads and writes, seen on every engine, and their versions."""
 
-Every statement any engine sends (ORM flushes, bulk DML, Core, `text()`, raw driver SQL) passes
-the cursor events, so its SQL names the tables it touches: writes that changed a row are noted
-on the connection and, when its transaction commits, the versions of those tables move on in
-that same transaction; reads are added to whatever is collecting (`collecting()`), so a kept
-answer knows the tables it was computed from. SQL tmse cannot attribute to a table (DDL, a
-`WITH` statement) moves `*`, which every kept answer depends on."""
+# Every statement any engine sends (ORM flushes, bulk DML, Core, `text()`, raw driver SQL) passes
+# the cursor events, so its SQL names the tables it touches: writes that changed a row are noted
+# on the connection and, when its transaction commits, the versions of those tables move on in
+# that same transaction; reads are added to whatever is collecting (`collecting()`), so a kept
+# answer knows the tables it was computed from. SQL tmse cannot attribute to a table (DDL, a
+# `WITH` statement) moves `*`, which every kept answer depends on.
 
 from __future__ import annotations
 
@@ -129,8 +129,9 @@ def _written(
 
 def _changed_nothing(cursor: Any) -> bool:
     """An UPDATE or DELETE that matched no row (links marked suspect only when a fingerprint
-    differs, say). A statement with RETURNING counts its rows only as they are fetched, and -1
-    is a driver that does not know: both count as changes."""
+    differs, say)."""
+    # A statement with RETURNING counts its rows only as they are fetched, and -1 is a driver
+    # that does not know: both count as changes.
     return getattr(cursor, "description", None) is None and getattr(cursor, "rowcount", -1) == 0
 
 

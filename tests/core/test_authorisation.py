@@ -199,3 +199,32 @@ def test_share_link_and_own_state_routes_still_exist():
     every = set(_routes())
     assert every >= SHARE_LINK_ROUTES
     assert every >= OWN_STATE_WRITES
+
+
+def _declared_checks(dependant) -> list[str]:  # type: ignore[no-untyped-def]
+    found = []
+    for sub in dependant.dependencies:
+        qualname = getattr(sub.call, "__qualname__", "")
+        if qualname in ("require.<locals>.check", "import_actor.<locals>.check"):
+            found.append(qualname)
+        found += _declared_checks(sub)
+    return found
+
+
+def test_every_route_declares_its_permission():
+    """One mechanism: the permission is a dependency on the route itself, not a check inside."""
+    app = create_app(Settings(database_url="sqlite://", secret_key="walk"))
+    undeclared = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        methods = set(context.methods or ()) - {"HEAD"}
+        path = context.path or ""
+        # The API's documentation page is public, as its OpenAPI document is.
+        public = path in PUBLIC_PATHS or path == "/api/docs" or path.startswith(PUBLIC_PREFIXES)
+        if public or all((m, path) in SHARE_LINK_ROUTES for m in methods):
+            continue
+        if not _declared_checks(route.dependant):
+            undeclared.append(f"{sorted(methods)} {path}")
+    assert not undeclared, "routes without require(...):\n" + "\n".join(undeclared)

@@ -1,4 +1,4 @@
-"""Migration 0017: details stored by earlier gate decisions become messages that read the same in
+"""Migration 0013: details stored by earlier gate decisions become messages that read the same in
 English and in the reader's language in Chinese."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import pytest
 from tmse.core.messages import Message, render
 
 MIGRATION = (
-    Path(__file__).resolve().parents[2] / "tmse/migrations/versions/0017_gate_criterion_messages.py"
+    Path(__file__).resolve().parents[2] / "tmse/migrations/versions/0013_gate_criterion_messages.py"
 )
 
 
 def _migration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("migration_0017", MIGRATION)
+    spec = importlib.util.spec_from_file_location("migration_0013", MIGRATION)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,7 +1,7 @@
 """gate decisions keep each criterion's detail as a message too
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 16:50:00
 
 Each stage-gate decision stores the criteria results seen when it was taken. Their English
@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

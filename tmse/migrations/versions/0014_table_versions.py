@@ -1,7 +1,7 @@
 """per-table data versions, moved on by every committed write
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07 17:00:00
 
 The read caches keep an answer until a table it read is written (tmse.core.table_versions).
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@ from tmse.core.db import utcnow
 from tmse.core.identity import service
 from tmse.core.identity.models import WebSession
 from tmse.core.identity.schemas import TeamCreate
-from tmse.core.response_cache import PageCache, data_version
+from tmse.core.response_cache import PageCache, _plain_page, data_version
 
 
 def _rename_with_sql(db, team_id: int, name: str) -> None:
@@ -120,19 +120,28 @@ def test_data_version_moves_with_each_write_and_is_none_inside_one(db, admin):
 
 
 def test_page_cache_keeps_plain_pages_only_and_stays_within_its_bytes():
+    def headers(response):  # type: ignore[no-untyped-def]
+        return list(response.raw_headers)
+
+    # Only a plain 200 HTML page is kept: not one setting a cookie, a redirect, an error or a file.
+    with_cookie = HTMLResponse("x")
+    with_cookie.set_cookie("tmse_csrf", "t")
+    download = HTMLResponse("x", headers={"Content-Disposition": "attachment"})
+    assert _plain_page(200, headers(HTMLResponse("12345")))
+    assert not _plain_page(200, headers(with_cookie))
+    assert not _plain_page(303, headers(RedirectResponse("/catalog", status_code=303)))
+    assert not _plain_page(404, headers(HTMLResponse("no", status_code=404)))
+    assert not _plain_page(200, headers(download))
+
     pages = PageCache(max_bytes=10, max_body=8)
     version = (("*", 0), ("teams", 3))
-    pages.put("a", HTMLResponse("12345"), version, 1)
+    html = headers(HTMLResponse("12345"))
+    pages.keep("a", html, b"12345", version, 1)
     hit = pages.get("a")
     assert hit is not None and (hit.body, hit.versions, hit.user_id) == (b"12345", version, 1)
     assert dict(hit.headers)[b"content-type"].startswith(b"text/html")
-    with_cookie = HTMLResponse("x")
-    with_cookie.set_cookie("tmse_csrf", "t")
-    pages.put("cookie", with_cookie, version, 1)
-    pages.put("redirect", RedirectResponse("/catalog", status_code=303), version, 1)
-    pages.put("error", HTMLResponse("no", status_code=404), version, 1)
-    pages.put("big", HTMLResponse("123456789"), version, 1)
-    assert [pages.get(k) for k in ("cookie", "redirect", "error", "big")] == [None] * 4
-    pages.put("b", HTMLResponse("67890"), version, 1)
-    pages.put("c", HTMLResponse("abc"), version, 1)  # over 10 bytes: the least recent goes
+    pages.keep("big", html, b"123456789", version, 1)
+    assert pages.get("big") is None
+    pages.keep("b", html, b"67890", version, 1)
+    pages.keep("c", html, b"abc", version, 1)  # over 10 bytes: the least recent goes
     assert [pages.get(k) is not None for k in ("a", "b", "c")] == [False, True, True]

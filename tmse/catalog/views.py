@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import forms, page_cache, queries, service
+from tmse.catalog import forms, queries, service
 from tmse.catalog.apis import views as apis_views
 from tmse.catalog.data_stores import views as data_stores_views
 from tmse.catalog.duplicates import views as duplicates_views
@@ -73,9 +73,6 @@ def catalog_page(
     view: str = "layers",
     saved: str = "",
 ) -> Response:
-    # Kept as rendered until the next write, per browser session, locale and URL; never with
-    # the one-time "saved" message.
-    keep = page_cache.keeper(request, session, actor, cacheable=not saved)
     filters = _filters(q, team, system, lifecycle, layer)
     view = "table" if view == "table" else "layers"
     if view == "layers":
@@ -114,7 +111,7 @@ def catalog_page(
         lanes = queries.layer_lanes(session, **filters)
         context["lanes"] = lanes
         context["lane_total"] = sum(lane.total for lane in lanes)
-    return keep(render(request, "catalog/services.html", context))
+    return render(request, "catalog/services.html", context)
 
 
 # --- the service form ---------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import anyio
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 from starlette.requests import Request, cookie_parser
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.db import Database
@@ -199,8 +198,8 @@ def _cacheable_token(scope: Scope) -> bytes | None:
 
 
 def data_version(session: Session) -> Versions | None:
-    """Every table's version as this session reads it, for a page kept whatever it read
-    (`PageCache.put`); None while the session holds uncommitted writes of its own."""
+    """Every table's version as this session reads it; None while the session holds uncommitted
+    writes of its own."""
     current = session_versions(session)
     return None if current is None else versions_at(current, current)
 
@@ -248,14 +247,6 @@ class PageCache:
                 return None
             self._pages.move_to_end(key)
             return page
-
-    def put(
-        self, key: Any, response: Response, versions: Versions, user_id: int, route: Any = None
-    ) -> None:
-        """Keep a page a route rendered (the middleware keeps every plain page by itself)."""
-        if response.status_code != 200 or any(n == b"set-cookie" for n, _ in response.raw_headers):
-            return
-        self.keep(key, response.raw_headers, bytes(response.body), versions, user_id, route)
 
     def keep(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.helpers.event_loop import run_on_own_loop
 from tmse.core.concurrency import PriorityGate
 
 
@@ -27,7 +28,7 @@ def test_a_waiting_write_is_admitted_before_reads_that_queued_first() -> None:
         await asyncio.gather(*waiting)
         return order
 
-    assert asyncio.run(scenario()) == ["write", "read 0", "read 1", "read 2"]
+    assert run_on_own_loop(scenario()) == ["write", "read 0", "read 1", "read 2"]
 
 
 def test_a_client_that_leaves_the_queue_does_not_hold_a_slot() -> None:
@@ -42,4 +43,4 @@ def test_a_client_that_leaves_the_queue_does_not_hold_a_slot() -> None:
         await asyncio.wait_for(gate.acquire(write=False), timeout=1)  # the slot came back
         return gate.free
 
-    assert asyncio.run(scenario()) == 0
+    assert run_on_own_loop(scenario()) == 0

@@ -3,12 +3,12 @@ import routes take the larger import limit, every other write the smaller one.""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.helpers.event_loop import run_on_own_loop
 from tmse.app import create_app
 from tmse.core.body_limit import BodyLimitMiddleware
 from tmse.settings import Settings
@@ -104,6 +104,6 @@ def test_reading_stops_at_the_limit() -> None:
 
     middleware = BodyLimitMiddleware(reads_everything, limit=1000, import_limit=5000)
     scope = {"type": "http", "method": "POST", "path": "/x", "headers": [], "query_string": b""}
-    asyncio.run(middleware(scope, receive, send))
+    run_on_own_loop(middleware(scope, receive, send))
     assert pulled == 11  # 1,100 bytes: the message that crossed 1,000, no more
     assert sent[0]["status"] == 413

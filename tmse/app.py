@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             ResponseCacheMiddleware,
             versions=_table_versions(app.state.db),
             max_bytes=settings.response_cache_mb * 1024 * 1024,
+            shared_dir=settings.shared_cache_dir,
         )
     # Outside CSRF and the concurrency gate: an oversized body is refused before either reads it.
     install_body_limit(app, settings.max_body_mb, settings.max_import_body_mb)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from types import FrameType
 
@@ -64,6 +66,7 @@ def _supervise(host: str, port: int, workers: int) -> None:
     """Start `workers` processes, restart any that dies, stop them all on SIGTERM or SIGINT."""
     # Bound before any worker starts, so a port in use fails here, loudly, once.
     probe = reuse_port_socket(host, port)
+    shared_cache = _shared_cache_dir()
     context = multiprocessing.get_context("spawn")
     stopping = False
 
@@ -93,6 +96,19 @@ def _supervise(host: str, port: int, workers: int) -> None:
             process.terminate()  # uvicorn finishes in-flight requests on SIGTERM
     for process in processes:
         process.join(timeout=30)
+    if shared_cache is not None:
+        shutil.rmtree(shared_cache, ignore_errors=True)
+
+
+def _shared_cache_dir() -> str | None:
+    """A private directory (memory-backed where the system has one) in which the workers share
+    cached reads, made here unless TMSE_SHARED_CACHE_DIR names one; removed when serving ends."""
+    if os.environ.get("TMSE_SHARED_CACHE_DIR"):
+        return None
+    memory = "/dev/shm"  # noqa: S108 - a private mkdtemp directory inside it
+    made = tempfile.mkdtemp(prefix="tmse-cache-", dir=memory if os.path.isdir(memory) else None)
+    os.environ["TMSE_SHARED_CACHE_DIR"] = made  # the spawned workers' settings read it
+    return made
 
 
 if __name__ == "__main__":

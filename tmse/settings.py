@@ -34,7 +34,11 @@ class Settings(BaseSettings):
     leader_lease_seconds: float = Field(default=90.0, description="Worker leader lock lease.")
     db_pool_size: int = Field(default=10, description="Connection pool size per process.")
     response_cache_mb: int = Field(
-        default=16, description="Memory per process for cached API reads; 0 turns the cache off."
+        default=32, description="Memory per process for cached reads; 0 turns the cache off."
+    )
+    shared_cache_dir: str | None = Field(
+        default=None,
+        description="A directory where worker processes share cached reads (`serve --workers`).",
     )
     max_concurrent_requests: int = Field(
         default=8, description="Requests served at once per process; more wait their turn."

@@ -3,6 +3,7 @@ misses; a write elsewhere leaves them kept."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +17,8 @@ from tmse.core.db import utcnow
 from tmse.core.identity import service
 from tmse.core.identity.models import WebSession
 from tmse.core.identity.schemas import TeamCreate
-from tmse.core.response_cache import PageCache, _plain_page, data_version
+from tmse.core.response_cache import _plain_page, data_version
+from tmse.core.response_store import MAX_AGE_SECONDS, Entry, ResponseStore, RoutePath
 
 
 def _rename_with_sql(db, team_id: int, name: str) -> None:
@@ -119,7 +121,7 @@ def test_data_version_moves_with_each_write_and_is_none_inside_one(db, admin):
         assert after["users"] == before["users"]
 
 
-def test_page_cache_keeps_plain_pages_only_and_stays_within_its_bytes():
+def test_store_keeps_plain_pages_only_and_stays_within_its_bytes():
     def headers(response):  # type: ignore[no-untyped-def]
         return list(response.raw_headers)
 
@@ -133,15 +135,31 @@ def test_page_cache_keeps_plain_pages_only_and_stays_within_its_bytes():
     assert not _plain_page(404, headers(HTMLResponse("no", status_code=404)))
     assert not _plain_page(200, headers(download))
 
-    pages = PageCache(max_bytes=10, max_body=8)
-    version = (("*", 0), ("teams", 3))
+    pages = ResponseStore(max_bytes=10, max_body=8)
+    version, now = (("*", 0), ("teams", 3)), {"*": 0, "teams": 3}
     html = headers(HTMLResponse("12345"))
-    pages.keep("a", html, b"12345", version, 1)
-    hit = pages.get("a")
+
+    def entry(body: bytes) -> Entry:
+        return Entry(version, time.time(), 200, html, body, None, 1)
+
+    pages.put("a", entry(b"12345"))
+    hit = pages.get("a", now)
     assert hit is not None and (hit.body, hit.versions, hit.user_id) == (b"12345", version, 1)
     assert dict(hit.headers)[b"content-type"].startswith(b"text/html")
-    pages.keep("big", html, b"123456789", version, 1)
-    assert pages.get("big") is None
-    pages.keep("b", html, b"67890", version, 1)
-    pages.keep("c", html, b"abc", version, 1)  # over 10 bytes: the least recent goes
-    assert [pages.get(k) is not None for k in ("a", "b", "c")] == [False, True, True]
+    assert pages.get("a", {**now, "teams": 4}) is None  # a table it read was written since
+    pages.put("big", entry(b"123456789"))
+    assert pages.get("big", now) is None
+    pages.put("b", entry(b"67890"))
+    pages.put("c", entry(b"abc"))  # over 10 bytes: the least recent goes
+    assert [pages.get(k, now) is not None for k in ("a", "b", "c")] == [False, True, True]
+
+
+def test_worker_processes_sharing_a_directory_serve_each_others_answers(tmp_path):
+    first, second = (ResponseStore(1 << 20, shared_dir=str(tmp_path)) for _ in range(2))
+    kept = Entry((("*", 0), ("teams", 3)), time.time(), 200, [], b"[]", RoutePath("/x"))
+    first.put(("api", "/x"), kept)
+    assert second.get(("api", "/x"), {"*": 0, "teams": 3}) == kept
+    assert second.get(("api", "/x"), {"*": 0, "teams": 5}) is None  # never past a write
+    old = Entry(kept.versions, time.time() - MAX_AGE_SECONDS, 200, [], b"[]", None)
+    first.put(("api", "/y"), old)
+    assert second.get(("api", "/y"), {"*": 0, "teams": 3}) is None

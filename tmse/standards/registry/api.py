@@ -135,12 +135,19 @@ def list_results(
     level: SearchText | None = None,
 ) -> Page[RuleResultOut]:
     """Rule results of every standard in force across services, failures first."""
-    rows = queries.filtered_results(
-        session, service_name, standard, passed=passed, severity=severity, level=level
+    rows, total = queries.filtered_results_page(
+        session,
+        paging.offset,
+        paging.limit,
+        service_name,
+        standard,
+        passed=passed,
+        severity=severity,
+        level=level,
     )
     return Page(
-        items=rows[paging.offset : paging.offset + paging.limit],
-        total=len(rows),
+        items=rows,
+        total=total,
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -31,6 +31,8 @@ class ApiDefinition:
     type: str
     document: Any = None
     error: str | None = None
+    # The definition as stored; when given, findings on the same text are not worked out again.
+    text: str | None = None
 
 
 @dataclass(frozen=True)

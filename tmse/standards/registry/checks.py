@@ -11,11 +11,12 @@ from functools import lru_cache
 from typing import Any
 
 from tmse.core.messages import N_, NP_, Message, message
-from tmse.integrations.json_logs import LogCheckReport, check_log_lines
+from tmse.integrations.json_logs import check_log_lines
 from tmse.integrations.openapi import OpenApiRules, check_openapi
 from tmse.standards.registry.check_types import (
     OPENAPI_RULE_IDS,
     AdrParams,
+    ApiDefinition,
     AuthenticationParams,
     CoverageParams,
     CustomParams,
@@ -153,52 +154,80 @@ def openapi_design(subject: Subject, params: OpenApiParams) -> list[Outcome]:
     documents = [api for api in subject.apis if api.type == "openapi"]
     if not documents:
         return [Outcome(True, message("provides no OpenAPI API"), None)]
-    rules = _openapi_rules(frozenset(params.rules))
+    chosen = frozenset(params.rules)
     found: list[Outcome] = []
     for api in documents:
-        where = f"api:{api.name}"
-        if api.error is not None:
-            hint = message("store the API's OpenAPI 3.x document in the catalog")
-            found.append(Outcome(False, message("{error}", error=api.error), where, hint))
-            continue
-        for violation in check_openapi(api.document, rules):
-            found.append(
-                Outcome(
-                    False,
-                    message("{rule}: {finding}", rule=violation.rule, finding=violation.finding),
-                    f"{where} {violation.location}".rstrip(),
-                    violation.hint,
-                )
-            )
+        found.extend(_api_findings(api, chosen))
     conform = message("{count} OpenAPI document(s) conform", count=len(documents))
     return found or [Outcome(True, conform, None)]
+
+
+# Findings by (API name, definition text, rules chosen): a pure function of its key, worked out
+# once per text instead of once per request (bounded; cleared whole when full).
+_FINDINGS: dict[tuple[str, str, frozenset[str]], tuple[Outcome, ...]] = {}
+_FINDINGS_KEPT = 1024
+
+
+def _api_findings(api: ApiDefinition, chosen: frozenset[str]) -> tuple[Outcome, ...]:
+    if api.text is None:
+        return _check_api(api, chosen)
+    key = (api.name, api.text, chosen)
+    found = _FINDINGS.get(key)
+    if found is None:
+        if len(_FINDINGS) >= _FINDINGS_KEPT:
+            _FINDINGS.clear()
+        found = _FINDINGS[key] = _check_api(api, chosen)
+    return found
+
+
+def _check_api(api: ApiDefinition, chosen: frozenset[str]) -> tuple[Outcome, ...]:
+    where = f"api:{api.name}"
+    if api.error is not None:
+        hint = message("store the API's OpenAPI 3.x document in the catalog")
+        return (Outcome(False, message("{error}", error=api.error), where, hint),)
+    return tuple(
+        Outcome(
+            False,
+            message("{rule}: {finding}", rule=violation.rule, finding=violation.finding),
+            f"{where} {violation.location}".rstrip(),
+            violation.hint,
+        )
+        for violation in check_openapi(api.document, _openapi_rules(chosen))
+    )
 
 
 def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
     fact = subject.facts.get("log-sample")
     if fact is None:
         return [_missing("log-sample")]
-    report = _log_report(tuple(str(line) for line in fact.value.get("lines", [])))
+    lines = tuple(str(line) for line in fact.value.get("lines", []))
+    return list(_log_outcomes(lines, params.min_compliance))
+
+
+@lru_cache(maxsize=4096)
+def _log_outcomes(lines: tuple[str, ...], min_compliance: float) -> tuple[Outcome, ...]:
+    # Several rules read the same sample, and samples change only when a pipeline reports.
+    report = check_log_lines(lines)
     if report.lines_checked == 0:
-        return [Outcome(False, message("the log sample has no lines"), "fact:log-sample")]
+        return (Outcome(False, message("the log sample has no lines"), "fact:log-sample"),)
     summary = message(
         "{percent}% of {lines} lines comply",
         percent=f"{report.compliance_percent:g}",
         lines=report.lines_checked,
     )
-    if report.compliance_percent >= params.min_compliance:
-        return [Outcome(True, summary, "fact:log-sample")]
+    if report.compliance_percent >= min_compliance:
+        return (Outcome(True, summary, "fact:log-sample"),)
     # One result per broken log rule (first place it broke), not one per line.
     first: dict[str, Any] = {}
     for violation in report.violations:
         first.setdefault(violation.rule, violation)
-    return [
+    return tuple(
         Outcome(
             False,
             message(
                 "{summary} (at least {minimum}% required); {rule}: {finding} ({count}×)",
                 summary=summary,
-                minimum=f"{params.min_compliance:g}",
+                minimum=f"{min_compliance:g}",
                 rule=rule,
                 finding=violation.finding,
                 count=report.counts_by_rule[rule],
@@ -207,13 +236,7 @@ def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
             violation.hint,
         )
         for rule, violation in first.items()
-    ]
-
-
-@lru_cache(maxsize=4096)
-def _log_report(lines: tuple[str, ...]) -> LogCheckReport:
-    # Several rules read the same sample, and samples change only when a pipeline reports.
-    return check_log_lines(lines)
+    )
 
 
 def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:

@@ -124,8 +124,9 @@ def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[Rul
     return _evaluate(subject, _prepare(rules))
 
 
-# A rule with its params validated once for all services, or the outcome every service gets.
-_Prepared = tuple[RuleInForce, Evaluator | None, Any]
+# A rule with its params validated once for all services (or the outcome every service gets),
+# and the rule's own fix hint.
+_Prepared = tuple[RuleInForce, Evaluator | None, Any, Message]
 
 
 def _prepare(rules: Sequence[RuleInForce]) -> list[_Prepared]:
@@ -134,19 +135,20 @@ def _prepare(rules: Sequence[RuleInForce]) -> list[_Prepared]:
         kind = RULE_KINDS.get(rule.check)
         if kind is None:
             unknown = message("unknown check {check}", check=repr(rule.check))
-            prepared.append((rule, None, Outcome(False, unknown, None)))
+            prepared.append((rule, None, Outcome(False, unknown, None), shipped(rule.fix_hint)))
             continue
         try:
-            prepared.append((rule, kind.evaluate, kind.params.model_validate(rule.params)))
+            params = kind.params.model_validate(rule.params)
+            prepared.append((rule, kind.evaluate, params, shipped(rule.fix_hint)))
         except ValidationError as error:
             invalid = message("invalid params: {problem}", problem=error.errors()[0]["msg"])
-            prepared.append((rule, None, Outcome(False, invalid, None)))
+            prepared.append((rule, None, Outcome(False, invalid, None), shipped(rule.fix_hint)))
     return prepared
 
 
 def _evaluate(subject: Subject, prepared: list[_Prepared]) -> list[RuleResult]:
     results: list[RuleResult] = []
-    for rule, evaluate, params in prepared:
+    for rule, evaluate, params, rule_hint in prepared:
         outcomes = evaluate(subject, params) if evaluate is not None else [params]
         for outcome in outcomes:
             results.append(
@@ -159,7 +161,7 @@ def _evaluate(subject: Subject, prepared: list[_Prepared]) -> list[RuleResult]:
                     severity=rule.severity,
                     passed=outcome.passed,
                     finding=outcome.finding,
-                    hint=outcome.hint if outcome.hint is not None else shipped(rule.fix_hint),
+                    hint=outcome.hint if outcome.hint is not None else rule_hint,
                     location=outcome.location,
                 )
             )
@@ -283,7 +285,7 @@ def _parsed(text: str) -> tuple[Any, str | None]:
 
 def _api_definition(name: str, api_type: str, text: str) -> ApiDefinition:
     document, error = _parsed(text)
-    return ApiDefinition(name, api_type, document, error)
+    return ApiDefinition(name, api_type, document, error, text)
 
 
 def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:

@@ -37,11 +37,12 @@ def _out(service: str, result: RuleResult, locale: str) -> RuleResultOut:
     )
 
 
-def _order(result: RuleResultOut) -> tuple[object, ...]:
+def _order(row: tuple[str, RuleResult]) -> tuple[object, ...]:
+    service, result = row
     return (
         result.passed,
         _SEVERITY_RANK.get(result.severity, 3),
-        result.service,
+        service,
         result.standard,
         result.rule,
     )
@@ -51,9 +52,38 @@ def service_results(session: Session, name: str, locale: str = "en") -> ServiceR
     """Every rule result of one service, failures first."""
     service = get_service(session, name)
     results = evaluate_services(session, [service.id]).get(service.id, [])
-    rows = sorted((_out(service.name, r, locale) for r in results), key=_order)
+    rows = [
+        _out(service.name, r, locale)
+        for _, r in sorted(((service.name, r) for r in results), key=_order)
+    ]
     failed = sum(not r.passed for r in rows)
     return ServiceResults(service=name, passed=len(rows) - failed, failed=failed, results=rows)
+
+
+def _matching(
+    session: Session,
+    service: str | None,
+    standard: str | None,
+    passed: bool | None,
+    severity: str | None,
+    level: str | None,
+) -> list[tuple[str, RuleResult]]:
+    """(service name, result) of every result matching the filters, failures first."""
+    query = select(Service.id, Service.name)
+    if service:
+        query = query.where(Service.name == service)
+    names: dict[int, str] = dict(session.execute(query).all())
+    ids = list(names) if service else None
+    rows = [
+        (names[service_id], result)
+        for service_id, results in evaluate_services(session, ids).items()
+        for result in results
+        if (standard is None or result.standard == standard)
+        and (passed is None or result.passed == passed)
+        and (severity is None or result.severity == severity)
+        and (level is None or result.level == level)
+    ]
+    return sorted(rows, key=_order)
 
 
 def filtered_results(
@@ -66,21 +96,25 @@ def filtered_results(
     locale: str = "en",
 ) -> list[RuleResultOut]:
     """Rule results across services matching the filters, failures first."""
-    query = select(Service.id, Service.name)
-    if service:
-        query = query.where(Service.name == service)
-    names: dict[int, str] = dict(session.execute(query).all())
-    ids = list(names) if service else None
-    rows = [
-        _out(names[service_id], result, locale)
-        for service_id, results in evaluate_services(session, ids).items()
-        for result in results
-        if (standard is None or result.standard == standard)
-        and (passed is None or result.passed == passed)
-        and (severity is None or result.severity == severity)
-        and (level is None or result.level == level)
-    ]
-    return sorted(rows, key=_order)
+    rows = _matching(session, service, standard, passed, severity, level)
+    return [_out(name, result, locale) for name, result in rows]
+
+
+def filtered_results_page(
+    session: Session,
+    offset: int,
+    limit: int,
+    service: str | None = None,
+    standard: str | None = None,
+    passed: bool | None = None,
+    severity: str | None = None,
+    level: str | None = None,
+    locale: str = "en",
+) -> tuple[list[RuleResultOut], int]:
+    """One page of `filtered_results` and the count of all; only the page's texts are rendered."""
+    rows = _matching(session, service, standard, passed, severity, level)
+    page = [_out(name, result, locale) for name, result in rows[offset : offset + limit]]
+    return page, len(rows)
 
 
 @dataclass

@@ -114,8 +114,10 @@ def results_page(
         "severity": severity if severity in SEVERITY_LABELS else "",
         "level": level.strip(),
     }
-    rows = queries.filtered_results(
+    rows, total = queries.filtered_results_page(
         session,
+        paging.offset,
+        paging.limit,
         service=filters["service_name"] or None,
         standard=filters["standard"] or None,
         passed={"failed": False, "passed": True, "all": None}[filters["outcome"]],
@@ -134,8 +136,8 @@ def results_page(
         {
             "active": "standards",
             "page": {
-                "items": rows[paging.offset : paging.offset + paging.limit],
-                "total": len(rows),
+                "items": rows,
+                "total": total,
                 "limit": paging.limit,
                 "offset": paging.offset,
             },

@@ -25,8 +25,12 @@ _CHAIN_LOCK_KEY = 7_271_001
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    # One record's history (a requirement's, a service's) without scanning the whole log.
-    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),)
+    # One record's history (a requirement's, a service's) without scanning the whole log; a
+    # kept page showing it depends on that record's entries only (`core.table_versions.keyed`).
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
+        {"info": {"read_keys": [("entity_type", "entity_id")]}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

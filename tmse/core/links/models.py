@@ -30,6 +30,8 @@ class TraceLink(Versioned, Timestamped, Base):
         ),
         Index("ix_trace_links_source", "source_type", "source_id"),
         Index("ix_trace_links_target", "target_type", "target_id"),
+        # A record's links, either way: what a kept page showing them depends on.
+        {"info": {"read_keys": [("source_type", "source_id"), ("target_type", "target_id")]}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

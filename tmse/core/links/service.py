@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, event, inspect, or_, select, update
+from sqlalchemy import Select, and_, event, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core import audit
@@ -164,45 +164,33 @@ def list_links(session: Session, params: ListParams, **filters: Any) -> tuple[li
 def _mark_changed(
     session: Session, linkable: LinkableType, entity_id: int, fingerprint: str, reason: str
 ) -> None:
-    connection = session.connection()
+    # Objects, not bulk UPDATEs: the flush then names each link it changed, and only pages
+    # showing those links are recomputed (`tmse.core.table_versions.keyed`).
     for side in ("source", "target"):
-        type_col = getattr(TraceLink, f"{side}_type")
-        id_col = getattr(TraceLink, f"{side}_id")
-        print_col = getattr(TraceLink, f"{side}_fingerprint")
-        connection.execute(
-            update(TraceLink)
-            .where(
-                type_col == linkable.name,
-                id_col == entity_id,
-                print_col != fingerprint,
+        links = session.scalars(
+            select(TraceLink).where(
+                getattr(TraceLink, f"{side}_type") == linkable.name,
+                getattr(TraceLink, f"{side}_id") == entity_id,
+                getattr(TraceLink, f"{side}_fingerprint") != fingerprint,
                 TraceLink.state == LinkState.VALID,
             )
-            .values(
-                state=LinkState.SUSPECT,
-                state_reason=reason,
-                updated_at=utcnow(),
-                version=TraceLink.version + 1,
-            )
         )
+        for link in links:
+            link.state, link.state_reason = LinkState.SUSPECT, reason
 
 
 def _mark_deleted(session: Session, linkable: LinkableType, entity_id: int) -> None:
-    connection = session.connection()
     for side in ("source", "target"):
-        connection.execute(
-            update(TraceLink)
-            .where(
+        links = session.scalars(
+            select(TraceLink).where(
                 getattr(TraceLink, f"{side}_type") == linkable.name,
                 getattr(TraceLink, f"{side}_id") == entity_id,
                 TraceLink.state != LinkState.INVALID,
             )
-            .values(
-                state=LinkState.INVALID,
-                state_reason=f"{side} {linkable.name} deleted",
-                updated_at=utcnow(),
-                version=TraceLink.version + 1,
-            )
         )
+        for link in links:
+            link.state = LinkState.INVALID
+            link.state_reason = f"{side} {linkable.name} deleted"
 
 
 @event.listens_for(Session, "before_flush")

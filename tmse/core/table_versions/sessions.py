@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from tmse.core.table_versions import keyed  # noqa: F401 - row-level versions, on every engine
 from tmse.core.table_versions.tracking import current_versions
 
 _WROTE = "tmse_uncommitted_writes"

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy import Connection, Delete, Engine, Insert, Select, Update, event, inspect, text
 
+from tmse.core.db import Base
 from tmse.core.table_versions.models import TableVersion
 
 ANY = "*"
@@ -29,6 +30,9 @@ Versions = tuple[tuple[str, int], ...]
 
 _WRITTEN = "tmse_tables_written"
 _OWN = "tmse_table_versions"  # execution option marking this module's own statements
+KEYED = "tmse_keyed_read"  # execution option: (table, versions) of a read pinned to a key
+FLUSHING = "tmse_flushing"  # connection info: the statements now running are an ORM flush
+FLUSH_TABLES = "tmse_flush_tables"  # connection info: the tables the running flush wrote
 _READ_WORDS = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.IGNORECASE)
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)',
@@ -50,6 +54,12 @@ _UPSERT = text(
 _EVERY = text("SELECT name, version FROM tmse_table_versions")
 _LATEST = text("SELECT version FROM tmse_table_versions WHERE name = '#'")
 
+_SET_COLUMNS = re.compile(
+    r'^\s*UPDATE\s+"?\w+"?\s+SET\s+(.*?)(?:\s+WHERE\s|\s+RETURNING\s|$)', re.IGNORECASE | re.DOTALL
+)
+_ASSIGNED = re.compile(r'(?:^|,)\s*"?(\w+)"?\s*=')
+_once: dict[str, frozenset[str]] = {}
+_by_column: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("tmse_read_collectors", default=())
 _parsed: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _PARSED_MAX = 4096
@@ -64,6 +74,89 @@ def tables_of(sql: str) -> tuple[frozenset[str], frozenset[str]]:
         if len(_parsed) >= _PARSED_MAX:  # statements with inlined lists vary without end
             _parsed.clear()
         found = _parsed[sql] = _parse(sql)
+    return found
+
+
+def every_row(table: str) -> str:
+    """Moved by writes to `table` that name no rows: every keyed read of it depends on it."""
+    return f"{table}:*"
+
+
+def rows_of(table: str) -> str:
+    """Moved by inserts and deletes (and by updates of columns not known): which rows exist."""
+    return f"{table}+"
+
+
+def column_of(table: str, column: str) -> str:
+    """Moved by updates that set `column` of `table`."""
+    return f"{table}.{column}"
+
+
+def versions_of(sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(versions read, versions written) by a statement SQLAlchemy compiled, by column: a read
+    of some columns depends on them and on which rows exist, an UPDATE moves the columns it
+    sets. A table aliased or read with `*` counts whole; so does SQL written by hand, where a
+    column may go unqualified (pass those to `tables_of`)."""
+    found = _by_column.get(sql)
+    if found is None:
+        if len(_by_column) >= _PARSED_MAX:
+            _by_column.clear()
+        found = _by_column[sql] = _columns(sql)
+    return found
+
+
+def _columns(sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    read, written = tables_of(sql)
+    names: set[str] = set()
+    for table in read:
+        quoted = f'"?{re.escape(table)}"?'
+        aliased = rf"(?<![\w.]){quoted}\s+AS\s|(?<![\w.]){quoted}\.\*"
+        if re.search(aliased, sql, re.IGNORECASE) or _unqualified(sql, table):
+            names.add(table)
+            continue
+        names.add(rows_of(table))
+        columns = re.findall(rf'(?<![\w."]){quoted}\."?(\w+)', sql)
+        names.update(column_of(table, column.lower()) for column in columns)
+    moved: set[str] = set(written)
+    for table in written - {ANY}:
+        assigned = _SET_COLUMNS.match(sql)
+        columns = _ASSIGNED.findall(assigned.group(1)) if assigned else []
+        if columns:
+            moved.update(column_of(table, column.lower()) for column in columns)
+        else:
+            moved.add(rows_of(table))
+    return frozenset(names), frozenset(moved)
+
+
+def _unqualified(sql: str, table: str) -> bool:
+    """Whether one of the table's columns may appear without its table's name (a literal column
+    such as `CASE moscow WHEN ...`), or the table is not one tmse maps: then it counts whole."""
+    mapped = Base.metadata.tables.get(table)
+    if mapped is None:
+        return True
+    for column in mapped.columns:
+        bare = rf'(?<![\w."])(?<!%\()(?<!AS )"?{re.escape(column.name)}"?(?![\w".(])'
+        if re.search(bare, sql):
+            return True
+    return False
+
+
+def _by_sqlalchemy(context: Any) -> bool:
+    """Whether SQLAlchemy compiled the statement from a construct (columns all qualified)."""
+    compiled = getattr(context, "compiled", None)
+    return compiled is not None and isinstance(
+        getattr(compiled, "statement", None), Select | Update | Insert | Delete
+    )
+
+
+def _named_once(sql: str) -> frozenset[str]:
+    """The tables a statement reads from in one place only (not also in a subquery or join)."""
+    found = _once.get(sql)
+    if found is None:
+        if len(_once) >= _PARSED_MAX:
+            _once.clear()
+        names = [name.lower() for name in _READ_WORDS.findall(sql)]
+        found = _once[sql] = frozenset(name for name in names if names.count(name) == 1)
     return found
 
 
@@ -105,10 +198,15 @@ def _reading(
     _executemany: bool,
 ) -> None:
     collectors = _collectors.get()
-    if collectors and not (context is not None and context.execution_options.get(_OWN)):
-        read, _ = tables_of(statement)
-        for collector in collectors:
-            collector.update(read)
+    if not collectors or context is None or context.execution_options.get(_OWN):
+        return
+    read = versions_of(statement)[0] if _by_sqlalchemy(context) else tables_of(statement)[0]
+    keyed = context.execution_options.get(KEYED)
+    if keyed is not None and keyed[0] in _named_once(statement):
+        # Pinned to keys of one table (`keyed`): those keys' versions stand for that table.
+        read = {name for name in read if _table(name) != keyed[0]} | keyed[1]
+    for collector in collectors:
+        collector.update(read)
 
 
 @event.listens_for(Engine, "after_cursor_execute")
@@ -122,9 +220,30 @@ def _written(
 ) -> None:
     if context is not None and context.execution_options.get(_OWN):
         return
-    _, written = tables_of(statement)
-    if written and (ANY in written or not _changed_nothing(cursor)):
-        conn.info.setdefault(_WRITTEN, set()).update(written)
+    _, tables = tables_of(statement)
+    if not tables or (ANY not in tables and _changed_nothing(cursor)):
+        return
+    written = versions_of(statement)[1] if _by_sqlalchemy(context) else _whole(tables)
+    if conn.info.get(FLUSHING):
+        # The flush names the rows it wrote when it ends (`keyed`).
+        conn.info.setdefault(FLUSH_TABLES, set()).update(tables - {ANY})
+    else:
+        written = written | {every_row(name) for name in tables - {ANY}}
+    note_written(conn, written)
+
+
+def _whole(tables: frozenset[str]) -> frozenset[str]:
+    """Tables written by SQL tmse cannot read by column: every reader of them is moved on."""
+    return tables | {rows_of(name) for name in tables - {ANY}}
+
+
+def _table(name: str) -> str:
+    return re.split(r"[.+:]", name, maxsplit=1)[0]
+
+
+def note_written(conn: Connection, names: Iterable[str]) -> None:
+    """Move these versions on when the connection's transaction commits."""
+    conn.info.setdefault(_WRITTEN, set()).update(names)
 
 
 def _changed_nothing(cursor: Any) -> bool:
@@ -137,12 +256,20 @@ def _changed_nothing(cursor: Any) -> bool:
 
 @event.listens_for(Engine, "begin")
 def _began(conn: Connection) -> None:
-    conn.info.pop(_WRITTEN, None)
+    for name in (_WRITTEN, FLUSHING, FLUSH_TABLES):
+        conn.info.pop(name, None)
 
 
 @event.listens_for(Engine, "rollback")
 def _rolled_back(conn: Connection) -> None:
-    conn.info.pop(_WRITTEN, None)
+    for name in (_WRITTEN, FLUSHING, FLUSH_TABLES):
+        conn.info.pop(name, None)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _rolled_back_to_savepoint(conn: Connection, _name: str, _context: Any) -> None:
+    # What the savepoint wrote is undone; versions moved on anyway only cost a recomputation.
+    conn.info.pop(FLUSHING, None)
 
 
 @event.listens_for(Engine, "commit")

@@ -104,8 +104,9 @@ def test_reads_and_updates_are_versioned_by_column(db):
     _, written = versions_of("UPDATE teams SET description=?, version=? WHERE teams.id = ?")
     assert written == {"teams", "teams.description", "teams.version"}
     assert versions_of("INSERT INTO teams (name) VALUES (?)")[1] == {"teams", "teams+"}
-    # A column named bare (a literal ORDER BY) or an aliased table: the whole table counts.
+    # Under an alias too; but a column named bare (a literal ORDER BY) or `*`: the whole table.
+    assert versions_of("SELECT t.id FROM teams AS t")[0] == {"teams+", "teams.id"}
     with db.session(write=False) as session, collecting() as read:
         session.execute(select(Requirement.id).order_by(MOSCOW_RANK).limit(1)).all()
     assert "requirements" in read
-    assert versions_of("SELECT t.id FROM teams AS t")[0] == {"teams"}
+    assert versions_of("SELECT t.* FROM teams AS t")[0] == {"teams+", "teams"}

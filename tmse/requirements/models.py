@@ -68,6 +68,8 @@ class Requirement(Versioned, Timestamped, Base):
         Index("ix_requirements_rice_id", "rice_score", "id"),
         Index("ix_requirements_wsjf_id", "wsjf_score", "id"),
         Index("ix_requirements_channel", "channel"),
+        # A project's requirements: what a kept project page depends on.
+        {"info": {"read_keys": [("project_id",)]}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

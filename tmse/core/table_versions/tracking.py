@@ -110,13 +110,17 @@ def _columns(sql: str) -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     for table in read:
         quoted = f'"?{re.escape(table)}"?'
-        aliased = rf"(?<![\w.]){quoted}\s+AS\s|(?<![\w.]){quoted}\.\*"
-        if re.search(aliased, sql, re.IGNORECASE) or _unqualified(sql, table):
+        if re.search(rf"(?<![\w.]){quoted}\.\*", sql) or _unqualified(sql, table):
             names.add(table)
             continue
+        # The table under its own name and under each alias (`catalog_services AS source_1`).
+        aliases = re.findall(rf'(?<![\w.]){quoted}\s+AS\s+"?(\w+)', sql, re.IGNORECASE)
         names.add(rows_of(table))
-        columns = re.findall(rf'(?<![\w."]){quoted}\."?(\w+)', sql)
-        names.update(column_of(table, column.lower()) for column in columns)
+        for name in (quoted, *(f'"?{re.escape(alias)}"?' for alias in aliases)):
+            if re.search(rf'(?<![\w."]){name}\.\*', sql):
+                names.add(table)
+            columns = re.findall(rf'(?<![\w."]){name}\."?(\w+)', sql)
+            names.update(column_of(table, column.lower()) for column in columns)
     moved: set[str] = set(written)
     for table in written - {ANY}:
         assigned = _SET_COLUMNS.match(sql)

@@ -1,12 +1,13 @@
-"""Read-only shapes the catalog pages show: layer lanes, a service's neighbourhood, the graph
-view with its checks. Plain queries over the catalog tables; every write goes through service.py."""
+"""Read-only shapes the catalog pages show (layer lanes, the graph view with its checks) and the
+plain reads other domains make of services; every write goes through service.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.graph import cache as graph_cache
@@ -15,6 +16,7 @@ from tmse.catalog.graph.checks import graph_checks
 from tmse.catalog.graph.layers import DEFAULT_LAYERS
 from tmse.catalog.graph.overview import GraphView, graph_view
 from tmse.catalog.models import Api, DataStore, Service, System
+from tmse.catalog.models import Layer as Layer  # the layer vocabulary other domains validate
 from tmse.catalog.service import services_query
 from tmse.core.errors import NotFound
 from tmse.core.identity.models import Team
@@ -214,3 +216,139 @@ def service_names_by_id(session: Session, service_ids: list[int]) -> list[tuple[
         select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
     )
     return [(row.id, row.name) for row in rows]
+
+
+# --- reads for other domains: plain values, never catalog rows ------------------------------
+
+
+class ServiceRef(NamedTuple):
+    """A service as another domain names it: id, name, layer and owner team."""
+
+    id: int
+    name: str
+    layer: str
+    owner: str
+    owner_team_id: int
+
+
+def _service_refs() -> Select[int, str, str, str, int]:
+    return select(Service.id, Service.name, Service.layer, Team.name, Service.owner_team_id).join(
+        Team, Team.id == Service.owner_team_id
+    )
+
+
+def service_ref(session: Session, name: str) -> ServiceRef | None:
+    """The service named `name`, or None."""
+    row = session.execute(_service_refs().where(Service.name == name)).first()
+    return ServiceRef(*row) if row else None
+
+
+def service_ref_by_id(session: Session, service_id: int) -> ServiceRef | None:
+    row = session.execute(_service_refs().where(Service.id == service_id)).first()
+    return ServiceRef(*row) if row else None
+
+
+def service_id_named(session: Session, name: str) -> int | None:
+    return session.scalar(select(Service.id).where(Service.name == name))
+
+
+def service_layer_named(session: Session, name: str) -> str | None:
+    """The layer of the service named `name`; None when there is none."""
+    return session.scalar(select(Service.layer).where(Service.name == name))
+
+
+def service_names(session: Session, name: str | None = None) -> dict[int, str]:
+    """Id → name of every service (or only of the one named `name`)."""
+    stmt = select(Service.id, Service.name)
+    if name:
+        stmt = stmt.where(Service.name == name)
+    return {service_id: service_name for service_id, service_name in session.execute(stmt)}
+
+
+def all_service_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Service.name)))
+
+
+def existing_service_names(session: Session, names: Iterable[str]) -> set[str]:
+    """Those of `names` that name a service."""
+    return set(session.scalars(select(Service.name).where(Service.name.in_(list(names)))))
+
+
+def service_ids(session: Session) -> list[int]:
+    """Every service's id, in the database's order."""
+    return list(session.scalars(select(Service.id)))
+
+
+def service_ids_in(
+    team: str | None = None, system: str | None = None, layer: str | None = None
+) -> Select[Any]:
+    """A select of the ids of the services of a team, system and layer (None: any), for
+    `IN (...)` in another domain's query."""
+    return services_query(layer=layer, owner=team, system=system).with_only_columns(Service.id)
+
+
+def service_name_rows() -> Subquery:
+    """Every service's id and name, as a subquery for another domain's query that joins, sorts
+    and pages in SQL."""
+    return select(Service.id, Service.name).subquery("catalog_service_names")
+
+
+def service_rows() -> Subquery:
+    """Every service with its owner and system names, as a subquery for another domain's query
+    that joins, sorts and pages in SQL: id, name, layer, owner_team_id, owner, system_id, system."""
+    return (
+        select(
+            Service.id,
+            Service.name,
+            Service.layer,
+            Service.owner_team_id,
+            Team.name.label("owner"),
+            Service.system_id,
+            System.name.label("system"),
+        )
+        .join(Team, Team.id == Service.owner_team_id)
+        .outerjoin(System, System.id == Service.system_id)
+        .subquery("catalog_service_rows")
+    )
+
+
+class ServiceRecord(NamedTuple):
+    """The fields of a service that standards rules read, with the owner team's name."""
+
+    id: int
+    name: str
+    description: str
+    repository: str | None
+    language: str | None
+    layer: str
+    lifecycle: str
+    type: str
+    tier: int | None
+    kubernetes_namespace: str | None
+    kubernetes_workload: str | None
+    owner: str | None
+
+
+def service_records(session: Session, ids: list[int] | None = None) -> list[ServiceRecord]:
+    """Records of the services `ids` (every service when None), by id."""
+    stmt = (
+        select(
+            Service.id,
+            Service.name,
+            Service.description,
+            Service.repository,
+            Service.language,
+            Service.layer,
+            Service.lifecycle,
+            Service.type,
+            Service.tier,
+            Service.kubernetes_namespace,
+            Service.kubernetes_workload,
+            Team.name,
+        )
+        .outerjoin(Team, Team.id == Service.owner_team_id)
+        .order_by(Service.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Service.id.in_(ids))
+    return [ServiceRecord._make(row) for row in session.execute(stmt)]

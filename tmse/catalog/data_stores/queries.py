@@ -62,3 +62,12 @@ def primary_stores(session: Session, paging: ListParams, filters: dict[str, str]
         for row in rows
     ]
     return ListedStores(items, total, users)
+
+
+def data_store_exists(session: Session, name: str) -> bool:
+    return session.scalar(select(DataStore.id).where(DataStore.name == name)) is not None
+
+
+def existing_data_store_names(session: Session, names: list[str]) -> set[str]:
+    """Those of `names` that name a data store."""
+    return set(session.scalars(select(DataStore.name).where(DataStore.name.in_(names))))

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import service as catalog_service
+from tmse.catalog.queries import service_id_named
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
@@ -285,14 +285,14 @@ def link_service(
     except NotFound:
         return not_found_page(request, NOT_FOUND)
     name = str(form.get("service", "")).strip()
-    target = catalog_service.service_by_name(session, name) if name else None
+    target = service_id_named(session, name) if name else None
     if target is None:
         message = _("No service has this name.") if name else _("This field is required.")
         return _record_page(request, session, actor, record, [], message, name, 422)
     try:
         with session.begin_nested():
             links_service.create_link(
-                session, actor, f"adr:{record.id}", f"service:{target.id}", LINK_TYPE
+                session, actor, f"adr:{record.id}", f"service:{target}", LINK_TYPE
             )
     except Problem as exc:
         message = _("This service is already linked.") if exc.status == 409 else str(exc.detail)

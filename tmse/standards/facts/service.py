@@ -9,8 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
-from tmse.catalog.service import service_by_name
+from tmse.catalog.queries import service_id_named, service_name_rows
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
@@ -44,16 +43,17 @@ def report_fact(session: Session, actor: Actor, data: FactReport) -> tuple[Servi
     """Store the latest `kind` fact of a service, replacing the previous one (the audit log
     keeps it); returns the row and the service name."""
     value = validate_value(data.kind, data.value)
-    service = service_by_name(session, data.service)
-    if service is None:
+    service_id = service_id_named(session, data.service)
+    if service_id is None:
         raise InvalidInput(
             "Unknown service",
             [{"field": "service", "message": f"no service named '{data.service}'"}],
         )
-    fact = _latest(session, service.id, data.kind)
-    before = _snapshot(fact, service.name) if fact else None
+    name = data.service
+    fact = _latest(session, service_id, data.kind)
+    before = _snapshot(fact, name) if fact else None
     if fact is None:
-        fact = ServiceFact(service_id=service.id, kind=data.kind)
+        fact = ServiceFact(service_id=service_id, kind=data.kind)
         try:
             # Two pipelines reporting at once: the loser updates the winner's row.
             with session.begin_nested():
@@ -61,14 +61,14 @@ def report_fact(session: Session, actor: Actor, data: FactReport) -> tuple[Servi
                 session.add(fact)
                 session.flush()
         except IntegrityError:
-            fact = _latest(session, service.id, data.kind)
+            fact = _latest(session, service_id, data.kind)
             assert fact is not None
-            before = _snapshot(fact, service.name)
+            before = _snapshot(fact, name)
     _fill(fact, actor, value, data.source)
     session.flush()
-    after = _snapshot(fact, service.name)
+    after = _snapshot(fact, name)
     audit.record(session, actor, "report", "service-fact", fact.id, before, after)
-    return fact, service.name
+    return fact, name
 
 
 def _fill(fact: ServiceFact, actor: Actor, value: dict[str, Any], source: str) -> None:
@@ -88,10 +88,16 @@ def _snapshot(fact: ServiceFact, service: str) -> dict[str, Any]:
     return {"service": service, "kind": fact.kind, "value": fact.value, "source": fact.source}
 
 
+# The catalog's service names, joined so that a page of facts is sorted by service in SQL.
+_SERVICES = service_name_rows()
+
+
 def facts_query(service: str | None = None, kind: str | None = None) -> Select[ServiceFact, str]:
-    stmt = select(ServiceFact, Service.name).join(Service, Service.id == ServiceFact.service_id)
+    stmt = select(ServiceFact, _SERVICES.c.name).join(
+        _SERVICES, _SERVICES.c.id == ServiceFact.service_id
+    )
     if service:
-        stmt = stmt.where(Service.name == service)
+        stmt = stmt.where(_SERVICES.c.name == service)
     if kind:
         stmt = stmt.where(ServiceFact.kind == kind)
     return stmt
@@ -99,8 +105,9 @@ def facts_query(service: str | None = None, kind: str | None = None) -> Select[S
 
 def list_facts(session: Session, params: ListParams, **filters: Any) -> tuple[list[FactOut], int]:
     """One page of the latest facts; filters: service (name), kind."""
-    sortable = {
-        "service": Service.name,
+    # A subquery column sorts as well as a mapped attribute does.
+    sortable: dict[str, Any] = {
+        "service": _SERVICES.c.name,
         "kind": ServiceFact.kind,
         "reported_at": ServiceFact.reported_at,
     }

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
-from tmse.catalog.service import services_query
+from tmse.catalog.queries import service_names
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
 from tmse.core.identity.models import Team
@@ -102,27 +101,27 @@ def service_facts(rng: random.Random, name: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def seed_facts(session: Session, actor: Actor, rng: random.Random, services: list[Service]) -> int:
+def seed_facts(
+    session: Session, actor: Actor, rng: random.Random, services: list[tuple[int, str]]
+) -> int:
     """Report facts for the curated services through the service (audited, as a pipeline
     would) and in bulk for generated ones; returns how many were stored."""
     stored = 0
     bulk: list[dict[str, Any]] = []
     now = utcnow()
-    for index, service in enumerate(services):
-        reported = service_facts(rng, service.name)
+    for index, (service_id, name) in enumerate(services):
+        reported = service_facts(rng, name)
         if index < CURATED:
             for kind, value in reported.items():
-                source = f"{CI}/{service.name}/{rng.randint(1000, 9999)}"
+                source = f"{CI}/{name}/{rng.randint(1000, 9999)}"
                 facts.report_fact(
-                    session,
-                    actor,
-                    FactReport(service=service.name, kind=kind, value=value, source=source),
+                    session, actor, FactReport(service=name, kind=kind, value=value, source=source)
                 )
         else:
             reported.pop("log-sample", None)  # keeps the large database small
             bulk.extend(
                 {
-                    "service_id": service.id,
+                    "service_id": service_id,
                     "kind": kind,
                     "value": value,
                     "source": CI,
@@ -149,7 +148,7 @@ def assign_owners(session: Session, actor: Actor) -> None:
 
 def create_standards(ctx: DemoContext) -> None:
     with ctx.db.session() as session:
-        services = list(session.scalars(services_query().order_by(Service.id)))
+        services = sorted(service_names(session).items())  # (id, name), by id
         ctx.expect(len(services) + 1)
         seed_builtin_standards(session, ctx.actor)
         assign_owners(session, ctx.actor)

@@ -11,13 +11,14 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from tmse.catalog.apis.definitions import DefinitionError, parse_document
+from tmse.catalog.apis.queries import provided_definitions
 from tmse.catalog.graph.layers import Verdict, edge_verdict
+from tmse.catalog.graph.queries import layered_edges
 from tmse.catalog.layer_rules.service import current_layer_rules
-from tmse.catalog.models import Api, ApiType, Dependency, Service
-from tmse.core.identity.models import Team
+from tmse.catalog.queries import service_records
 from tmse.core.links.models import TraceLink
 from tmse.core.messages import Message, message, render
 from tmse.standards.facts.models import ServiceFact
@@ -35,6 +36,7 @@ from tmse.standards.registry.models import Standard, StandardVersion
 from tmse.standards.registry.shipped_standards import shipped
 
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+OPENAPI = "openapi"  # the API type whose definitions the rules read
 
 
 @dataclass(frozen=True)
@@ -200,21 +202,6 @@ def _where_in(column: Any, chunk: list[int] | None) -> Any:
     return column.in_(chunk) if chunk is not None else True
 
 
-_SERVICE_FIELDS = (
-    "id",
-    "name",
-    "description",
-    "repository",
-    "language",
-    "layer",
-    "lifecycle",
-    "type",
-    "tier",
-    "kubernetes_namespace",
-    "kubernetes_workload",
-)
-
-
 def load_subjects(
     session: Session, rules: Sequence[RuleInForce], ids: list[int] | None
 ) -> dict[int, Subject]:
@@ -222,14 +209,8 @@ def load_subjects(
     needs, fact_kinds = _needs(rules)
     base: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(ids):
-        rows = session.execute(
-            select(*(getattr(Service, f) for f in _SERVICE_FIELDS), Team.name)
-            .outerjoin(Team, Team.id == Service.owner_team_id)
-            .where(_where_in(Service.id, chunk))
-            .order_by(Service.id)
-        )
-        for row in rows:
-            fields = dict(zip(("id", *_SERVICE_FIELDS[1:], "owner"), row, strict=True))
+        for record in service_records(session, chunk):
+            fields = record._asdict()
             fields["description"] = fields["description"] or ""
             base[fields.pop("id")] = fields
     if not base or not rules:
@@ -249,15 +230,10 @@ def load_subjects(
     apis: dict[int, list[ApiDefinition]] = defaultdict(list)
     if "apis" in needs:
         for chunk in _chunks(ids):
-            for provider, name, api_type, definition in session.execute(
-                select(Api.provider_service_id, Api.name, Api.type, Api.definition)
-                .where(Api.provider_service_id.is_not(None))
-                .where(_where_in(Api.provider_service_id, chunk))
-                .where(Api.type == ApiType.OPENAPI.value)
-                .order_by(Api.name)
+            for provider, name, api_type, definition in provided_definitions(
+                session, chunk, OPENAPI
             ):
-                if provider is not None:  # the query excludes it; the column type allows it
-                    apis[provider].append(_api_definition(name, api_type, definition or ""))
+                apis[provider].append(_api_definition(name, api_type, definition))
     adrs = _linked_adrs(session, ids) if "adrs" in needs else {}
     breaches = _layer_breaches(session, ids) if "layering" in needs else {}
     return {
@@ -311,19 +287,12 @@ def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:
 def _layer_breaches(session: Session, ids: list[int] | None) -> dict[int, list[LayerBreach]]:
     """Dependencies from the services that break the layering rules, judged per layer pair."""
     rules = current_layer_rules(session)
-    source, target = aliased(Service), aliased(Service)
     verdicts: dict[tuple[str, str], Verdict | None] = {}
     found: dict[int, list[LayerBreach]] = defaultdict(list)
     for chunk in _chunks(ids):
-        rows = session.execute(
-            select(source.id, source.name, source.layer, target.name, target.layer)
-            .select_from(Dependency)
-            .join(source, source.id == Dependency.source_id)
-            .join(target, target.id == Dependency.target_id)
-            .where(_where_in(Dependency.source_id, chunk))
-            .order_by(source.id, target.name)
-        )
-        for source_id, source_name, source_layer, target_name, target_layer in rows:
+        for source_id, source_name, source_layer, target_name, target_layer in layered_edges(
+            session, chunk
+        ):
             if not source_layer or not target_layer:
                 continue
             pair = (source_layer, target_layer)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
-from tmse.catalog.service import get_service
+from tmse.catalog.queries import service_id_named, service_names
 from tmse.core.audit import AuditEntry
+from tmse.core.errors import NotFound
 from tmse.core.messages import render
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.registry.schemas import RuleResultOut, ServiceResults
@@ -50,12 +50,11 @@ def _order(row: tuple[str, RuleResult]) -> tuple[object, ...]:
 
 def service_results(session: Session, name: str, locale: str = "en") -> ServiceResults:
     """Every rule result of one service, failures first."""
-    service = get_service(session, name)
-    results = evaluate_services(session, [service.id]).get(service.id, [])
-    rows = [
-        _out(service.name, r, locale)
-        for _, r in sorted(((service.name, r) for r in results), key=_order)
-    ]
+    service_id = service_id_named(session, name)
+    if service_id is None:
+        raise NotFound(f"Service '{name}' does not exist")
+    results = evaluate_services(session, [service_id]).get(service_id, [])
+    rows = [_out(name, r, locale) for _, r in sorted(((name, r) for r in results), key=_order)]
     failed = sum(not r.passed for r in rows)
     return ServiceResults(service=name, passed=len(rows) - failed, failed=failed, results=rows)
 
@@ -69,10 +68,7 @@ def _matching(
     level: str | None,
 ) -> list[tuple[str, RuleResult]]:
     """(service name, result) of every result matching the filters, failures first."""
-    query = select(Service.id, Service.name)
-    if service:
-        query = query.where(Service.name == service)
-    names: dict[int, str] = dict(session.execute(query).all())
+    names = service_names(session, service)
     ids = list(names) if service else None
     rows = [
         (names[service_id], result)
@@ -161,7 +157,7 @@ def standard_tallies(session: Session) -> dict[str, StandardTally]:
 
 
 def _compute_tallies(session: Session) -> dict[str, StandardTally]:
-    names = dict(session.execute(select(Service.id, Service.name)).all())
+    names = service_names(session)
     tallies: dict[str, StandardTally] = defaultdict(StandardTally)
     for service_id, results in evaluate_services(session).items():
         verdicts: dict[str, dict[str, bool]] = defaultdict(dict)

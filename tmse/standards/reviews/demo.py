@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import DataStore, Service
+from tmse.catalog.data_stores.queries import existing_data_store_names
+from tmse.catalog.queries import existing_service_names
 from tmse.core.actor import Actor
 from tmse.core.identity.models import User, UserRole
 from tmse.core.permissions import Role
@@ -62,8 +63,8 @@ def _people(session: Session) -> tuple[Actor, list[Actor]] | None:
 
 
 def _exists(session: Session, services: list[str], stores: list[str]) -> bool:
-    found = set(session.scalars(select(Service.name).where(Service.name.in_(services))))
-    found_stores = set(session.scalars(select(DataStore.name).where(DataStore.name.in_(stores))))
+    found = existing_service_names(session, services)
+    found_stores = existing_data_store_names(session, stores)
     return found == set(services) and found_stores == set(stores)
 
 

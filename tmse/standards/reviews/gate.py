@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
+from tmse.catalog.queries import service_id_named
 from tmse.core.messages import Message, message, render
 from tmse.standards.reviews.labels import STATUS_LABELS
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind, ReviewStatus
@@ -32,7 +32,7 @@ class GateResult:
 
 def latest_review(session: Session, service_name: str) -> ArchitectureReview | None:
     """The newest review that is not withdrawn, of the service or of its proposal."""
-    service_id = session.scalar(select(Service.id).where(Service.name == service_name))
+    service_id = service_id_named(session, service_name)
     subject = ArchitectureReview.kind == ReviewKind.NEW_SERVICE
     matches = subject & (ArchitectureReview.proposal["name"].as_string() == service_name)
     if service_id is not None:

@@ -8,11 +8,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tmse.catalog.apis.queries import api_provider_layer, provider_names
+from tmse.catalog.data_stores.queries import data_store_exists
 from tmse.catalog.graph import analysis as graph_analysis
 from tmse.catalog.graph.checks import load_graph
 from tmse.catalog.graph.layers import LayerRules
+from tmse.catalog.graph.queries import dependency_targets
 from tmse.catalog.layer_rules.service import current_layer_rules
-from tmse.catalog.models import Api, DataStore, Dependency, Service
+from tmse.catalog.queries import (
+    all_service_names,
+    service_id_named,
+    service_layer_named,
+    service_ref_by_id,
+)
 from tmse.core.identity.models import Team
 from tmse.core.messages import message
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
@@ -35,45 +43,21 @@ def rule_results(session: Session, service_id: int) -> list[RuleResult]:
 
 def _target_edge(session: Session, kind: str, name: str, planned: bool) -> checklist.ProposedEdge:
     if kind == "service":
-        layer = session.scalar(select(Service.layer).where(Service.name == name))
+        layer = service_layer_named(session, name)
         return checklist.ProposedEdge(name, kind, layer, layer is not None, planned)
     if kind == "data-store":
-        found = session.scalar(select(DataStore.id).where(DataStore.name == name))
-        return checklist.ProposedEdge(name, kind, DATA_STORE_LAYER, found is not None, planned)
-    row = session.execute(
-        select(Api.id, Service.layer)
-        .outerjoin(Service, Service.id == Api.provider_service_id)
-        .where(Api.name == name)
-    ).first()
-    return checklist.ProposedEdge(name, kind, row.layer if row else None, row is not None, planned)
+        found = data_store_exists(session, name)
+        return checklist.ProposedEdge(name, kind, DATA_STORE_LAYER, found, planned)
+    exists, layer = api_provider_layer(session, name)
+    return checklist.ProposedEdge(name, kind, layer, exists, planned)
 
 
 def _current_edges(session: Session, service_id: int) -> list[checklist.ProposedEdge]:
     """The service's dependencies as the catalog has them now."""
-    target, provider = Service.__table__.alias("target"), Service.__table__.alias("provider")
-    rows = session.execute(
-        select(
-            target.c.name,
-            target.c.layer,
-            Api.name.label("api"),
-            provider.c.layer.label("api_layer"),
-            DataStore.name.label("store"),
-        )
-        .select_from(Dependency)
-        .outerjoin(target, target.c.id == Dependency.target_id)
-        .outerjoin(Api, Api.id == Dependency.target_api_id)
-        .outerjoin(provider, provider.c.id == Api.provider_service_id)
-        .outerjoin(DataStore, DataStore.id == Dependency.target_data_store_id)
-        .where(Dependency.source_id == service_id)
-    )
     edges = []
-    for row in rows:
-        if row.name is not None:
-            edges.append(checklist.ProposedEdge(row.name, "service", row.layer))
-        elif row.api is not None:
-            edges.append(checklist.ProposedEdge(row.api, "api", row.api_layer))
-        else:
-            edges.append(checklist.ProposedEdge(row.store, "data-store", DATA_STORE_LAYER))
+    for target in dependency_targets(session, service_id):
+        layer = DATA_STORE_LAYER if target.kind == "data-store" else target.layer
+        edges.append(checklist.ProposedEdge(target.name, target.kind, layer))
     return sorted(edges, key=lambda edge: (edge.kind, edge.target))
 
 
@@ -92,7 +76,7 @@ def _cycles_through(session: Session, name: str, planned: list[str]) -> list[tup
     """Cycles through `name` once its planned dependencies (service names) are added."""
     # Only the strongly connected part around `name` is rebuilt and searched: on a large catalog
     # that is a few nodes, not the whole graph twice.
-    if session.scalar(select(Service.id).where(Service.name == name)) is None:
+    if service_id_named(session, name) is None:
         return []  # a service not in the catalog yet has no dependants, so closes no loop
     graph = load_graph(session)
     start = graph.index[name]
@@ -119,11 +103,7 @@ def _graph_targets(session: Session, planned: list[checklist.ProposedEdge]) -> l
     targets = [e.target for e in planned if e.kind == "service" and e.found]
     apis = [e.target for e in planned if e.kind == "api" and e.found]
     if apis:
-        targets += session.scalars(
-            select(Service.name)
-            .join(Api, Api.provider_service_id == Service.id)
-            .where(Api.name.in_(apis))
-        ).all()
+        targets += provider_names(session, apis)
     return targets
 
 
@@ -140,16 +120,15 @@ def subject_of(session: Session, review: ArchitectureReview) -> checklist.Subjec
     planned = _planned(list(proposal.get("dependencies", [])), session)
     if review.kind == ReviewKind.NEW_SERVICE:
         name, layer, owner = proposal["name"], proposal["layer"], proposal["owner"]
-        names = list(session.scalars(select(Service.name)))
+        names = all_service_names(session)
         name_taken = name in names
         edges = planned
         similar = checklist.similar_names(name, names)
     else:
-        service = session.get(Service, review.service_id) if review.service_id else None
+        service = service_ref_by_id(session, review.service_id) if review.service_id else None
         if service is None:
             return None
-        name, layer = service.name, service.layer
-        owner = session.scalar(select(Team.name).where(Team.id == service.owner_team_id)) or ""
+        name, layer, owner = service.name, service.layer, service.owner
         name_taken, similar = False, []
         current = _current_edges(session, service.id)
         existing = {(edge.kind, edge.target) for edge in current}

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Layer, Service
+from tmse.catalog.queries import Layer, service_id_named
 from tmse.catalog.schemas import TargetKind
 from tmse.core.actor import Actor
 from tmse.core.identity.models import Team, User, UserRole
@@ -93,11 +93,7 @@ def render_review(
 ) -> HTMLResponse:
     out = queries.review_out(session, review, request_locale(request))
     subject = out.subject
-    service_exists = (
-        session.scalar(select(Service.id).where(Service.name == subject)) is not None
-        if subject
-        else False
-    )
+    service_exists = service_id_named(session, subject) is not None if subject else False
     return render(
         request,
         "standards/review.html",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
+from tmse.catalog.queries import service_name_rows, service_names_by_id
 from tmse.core.identity.models import User
 from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
@@ -33,6 +33,7 @@ from tmse.standards.reviews.schemas import (
 )
 
 MINE = ("requested", "assigned")
+_SERVICES = service_name_rows()
 
 
 def subject_name(review: ArchitectureReview, service_name: str | None) -> str:
@@ -65,7 +66,7 @@ def reviews_query(
         stmt = stmt.where(
             or_(
                 ArchitectureReview.service_id.in_(
-                    select(Service.id).where(Service.name == service)
+                    select(_SERVICES.c.id).where(_SERVICES.c.name == service)
                 ),
                 ArchitectureReview.proposal["name"].as_string() == service,
             )
@@ -106,15 +107,7 @@ def summaries(session: Session, reviews: list[ArchitectureReview]) -> list[Revie
     """List rows; names of services, requesters and reviewers for the page in three queries."""
     ids = [r.id for r in reviews]
     service_ids = {r.service_id for r in reviews if r.service_id is not None}
-    services = (
-        dict(
-            session.execute(
-                select(Service.id, Service.name).where(Service.id.in_(service_ids))
-            ).all()
-        )
-        if service_ids
-        else {}
-    )
+    services = dict(service_names_by_id(session, list(service_ids)))
     reviewers: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for review_id, username in session.execute(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
+from tmse.catalog.queries import ServiceRef, service_ref
 from tmse.core.errors import InvalidInput
 from tmse.standards.decisions.models import DecisionRecord
 from tmse.standards.reviews.models import ReviewKind
@@ -30,10 +30,10 @@ def _check_dependencies(
 
 def validated_subject(
     session: Session, data: ReviewCreate
-) -> tuple[Service | None, dict[str, Any], str | None]:
+) -> tuple[ServiceRef | None, dict[str, Any], str | None]:
     """(the reviewed service, the proposal to store, the owner team's name) or one 422."""
     errors: list[dict[str, Any]] = []
-    service: Service | None = None
+    service: ServiceRef | None = None
     proposal: dict[str, Any] = {}
     owner: str | None = None
     if data.kind == ReviewKind.NEW_SERVICE:
@@ -57,7 +57,7 @@ def validated_subject(
         if not data.service:
             errors.append({"field": "service", "message": "name the service that changes"})
         else:
-            service = session.scalar(select(Service).where(Service.name == data.service))
+            service = service_ref(session, data.service)
             if service is None:
                 errors.append({"field": "service", "message": f"no service named '{data.service}'"})
             else:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from tmse.catalog.models import Layer
+from tmse.catalog.queries import Layer
 from tmse.catalog.schemas import NAME_PATTERN, TargetKind
 from tmse.core.input_types import Id, Reference, Version, line
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from tmse.catalog.models import Layer
+from tmse.catalog.queries import Layer
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Reference, Version

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service
+from tmse.catalog.queries import service_ids, service_rows
 from tmse.core.identity.models import Team
 from tmse.demo.steps import DemoContext, register_step
 from tmse.standards.scorecards import rollup
@@ -86,10 +86,10 @@ def seed_history(ctx: DemoContext, session: Session) -> None:
 
 
 def _share_by_team(session: Session, keys: set[str]) -> dict[str, tuple[int, int]]:
+    services = service_rows()
     rows = session.execute(
-        select(Team.name, ScoreSnapshot.level)
-        .join(Service, Service.id == ScoreSnapshot.service_id)
-        .join(Team, Team.id == Service.owner_team_id)
+        select(services.c.owner, ScoreSnapshot.level)
+        .join(services, services.c.id == ScoreSnapshot.service_id)
         .where(ScoreSnapshot.taken_on == today())
     ).all()
     totals: Counter[str] = Counter()
@@ -150,7 +150,7 @@ def seed_campaigns(ctx: DemoContext, session: Session) -> None:
 
 def create_scorecards(ctx: DemoContext) -> None:
     with ctx.db.session() as session:
-        services = len(session.scalars(select(Service.id)).all())
+        services = len(service_ids(session))
         ctx.expect(services + 2)
         take_snapshots(session, ctx.actor)
         ctx.advance()

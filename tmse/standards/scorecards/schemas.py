@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tmse.catalog.models import Layer
+from tmse.catalog.queries import Layer
 from tmse.core.input_types import Clearable, IsoDate, PatchModel, Reference, Version
 
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import Integer, and_, cast, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.models import Service, System
+from tmse.catalog.queries import ServiceRef, service_ids, service_ids_in, service_ref, service_rows
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import InvalidInput, NotFound
-from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import STANDARDS_WRITE
 from tmse.standards.registry import evaluation
@@ -26,7 +25,9 @@ from tmse.standards.scorecards.models import ScorecardLevel, ScoreSnapshot
 from tmse.standards.scorecards.schemas import SnapshotResult
 
 CHANGE_WINDOW_DAYS = 30
-HEAT_MAP_ROWS = {"team": Team.name, "system": System.name, "layer": Service.layer}
+# The catalog's services with owner and system names, joined where a list sorts and pages in SQL.
+SERVICES = service_rows()
+HEAT_MAP_ROWS = {"team": SERVICES.c.owner, "system": SERVICES.c.system, "layer": SERVICES.c.layer}
 
 
 def today() -> dt.date:
@@ -43,14 +44,14 @@ def take_snapshots(session: Session, actor: Actor, day: dt.date | None = None) -
     ensure_levels(session, actor)
     defs = level_defs(session)
     results = evaluation.evaluate_services(session)
-    service_ids = list(session.scalars(select(Service.id)))
+    ids = service_ids(session)
     existing = dict(
         session.execute(
             select(ScoreSnapshot.service_id, ScoreSnapshot.id).where(ScoreSnapshot.taken_on == day)
         ).all()
     )
     new_rows, changed_rows = [], []
-    for service_id in service_ids:
+    for service_id in ids:
         rolled = rollup.roll_up(results.get(service_id, []), defs)
         row = {
             "score": rolled.score,
@@ -68,7 +69,7 @@ def take_snapshots(session: Session, actor: Actor, day: dt.date | None = None) -
     if changed_rows:
         session.execute(update(ScoreSnapshot), changed_rows)
     outcome = SnapshotResult(
-        taken_on=day, services=len(service_ids), created=len(new_rows), updated=len(changed_rows)
+        taken_on=day, services=len(ids), created=len(new_rows), updated=len(changed_rows)
     )
     audit.record(
         session,
@@ -107,10 +108,10 @@ def list_scorecards(
     change = (now.score - old.score).label("change")
     stmt = (
         select(
-            Service.name.label("service"),
-            Team.name.label("owner"),
-            System.name.label("system"),
-            Service.layer,
+            SERVICES.c.name.label("service"),
+            SERVICES.c.owner,
+            SERVICES.c.system,
+            SERVICES.c.layer,
             now.level,
             now.score,
             func.coalesce(now.passed, 0).label("passed"),
@@ -119,30 +120,29 @@ def list_scorecards(
             now.taken_on,
             now.by_standard,
         )
-        .join(Team, Team.id == Service.owner_team_id)
-        .outerjoin(System, System.id == Service.system_id)
-        .outerjoin(now, and_(now.service_id == Service.id, now.taken_on == day))
-        .outerjoin(old, and_(old.service_id == Service.id, old.taken_on == before))
+        .select_from(SERVICES)
+        .outerjoin(now, and_(now.service_id == SERVICES.c.id, now.taken_on == day))
+        .outerjoin(old, and_(old.service_id == SERVICES.c.id, old.taken_on == before))
         .outerjoin(ScorecardLevel, ScorecardLevel.key == now.level)
     )
     if team:
-        stmt = stmt.where(Team.name == team)
+        stmt = stmt.where(SERVICES.c.owner == team)
     if system:
-        stmt = stmt.where(System.name == system)
+        stmt = stmt.where(SERVICES.c.system == system)
     if layer:
-        stmt = stmt.where(Service.layer == layer)
+        stmt = stmt.where(SERVICES.c.layer == layer)
     if level == "none":
         stmt = stmt.where(now.level.is_(None))
     elif level:
         stmt = stmt.where(now.level == level)
     sortable = {
-        "service": Service.name,
-        "owner": Team.name,
+        "service": SERVICES.c.name,
+        "owner": SERVICES.c.owner,
         "level": ScorecardLevel.rank,
         "score": now.score,
         "change": change,
     }
-    return paginate(session, stmt, params, sortable, "service", Service.id, as_rows=True)  # type: ignore[arg-type]
+    return paginate(session, stmt, params, sortable, "service", SERVICES.c.id, as_rows=True)  # type: ignore[arg-type]
 
 
 def level_distribution(
@@ -158,31 +158,21 @@ def level_distribution(
         return {}
     stmt = (
         select(ScoreSnapshot.level, func.count())
-        .join(Service, Service.id == ScoreSnapshot.service_id)
         .where(ScoreSnapshot.taken_on == day)
+        .where(ScoreSnapshot.service_id.in_(service_ids_in(team, system, layer)))
         .group_by(ScoreSnapshot.level)
     )
-    if team:
-        stmt = stmt.where(Service.owner_team_id.in_(select(Team.id).where(Team.name == team)))
-    if system:
-        stmt = stmt.where(Service.system_id.in_(select(System.id).where(System.name == system)))
-    if layer:
-        stmt = stmt.where(Service.layer == layer)
     return {level: count for level, count in session.execute(stmt).all()}
 
 
 # One service --------------------------------------------------------------------------------
 
 
-def service_named(session: Session, name: str) -> tuple[Service, str | None]:
-    row = session.execute(
-        select(Service, Team.name)
-        .join(Team, Team.id == Service.owner_team_id)
-        .where(Service.name == name)
-    ).first()
-    if row is None:
+def service_named(session: Session, name: str) -> tuple[ServiceRef, str | None]:
+    service = service_ref(session, name)
+    if service is None:
         raise NotFound(f"Service '{name}' does not exist")
-    return row[0], row[1]
+    return service, service.owner
 
 
 def service_results(session: Session, service_id: int) -> list[evaluation.RuleResult]:
@@ -222,11 +212,9 @@ def organisation_heat_map(session: Session, by: str = "team") -> tuple[dt.date |
 
 
 def _rows_of(stmt: Any, by: str, day: dt.date) -> Any:
-    stmt = stmt.select_from(ScoreSnapshot).join(Service, Service.id == ScoreSnapshot.service_id)
-    if by == "team":
-        stmt = stmt.join(Team, Team.id == Service.owner_team_id)
-    elif by == "system":
-        stmt = stmt.join(System, System.id == Service.system_id)
+    stmt = stmt.select_from(ScoreSnapshot).join(SERVICES, SERVICES.c.id == ScoreSnapshot.service_id)
+    if by == "system":
+        stmt = stmt.where(SERVICES.c.system_id.is_not(None))
     return stmt.where(ScoreSnapshot.taken_on == day)
 
 

@@ -10,11 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Layer, Service, System
+from tmse.catalog.queries import Layer, filter_choices
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
-from tmse.core.identity.models import Team
 from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
@@ -57,14 +56,7 @@ def standard_names(session: Session, locale: str) -> dict[str, str]:
 
 
 def _filter_options(session: Session) -> dict[str, Any]:
-    owners = select(Service.owner_team_id).distinct()
-    return {
-        "teams": list(
-            session.scalars(select(Team.name).where(Team.id.in_(owners)).order_by(Team.name))
-        ),
-        "systems": list(session.scalars(select(System.name).order_by(System.name))),
-        "layers": [layer.value for layer in Layer],
-    }
+    return {**filter_choices(session), "layers": [layer.value for layer in Layer]}
 
 
 @router.get("/scorecards")

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Service, System
+from tmse.catalog.queries import service_ids_in, service_rows
+from tmse.catalog.systems.queries import system_exists
 from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
@@ -60,9 +61,7 @@ def _resolve(
     if scope is not None:
         if scope.team and session.scalar(select(Team.id).where(Team.name == scope.team)) is None:
             errors.append({"field": "scope.team", "message": f"no team named '{scope.team}'"})
-        if scope.system and (
-            session.scalar(select(System.id).where(System.name == scope.system)) is None
-        ):
+        if scope.system and not system_exists(session, scope.system):
             errors.append({"field": "scope.system", "message": f"no system named '{scope.system}'"})
     owner_id = None
     if owner:
@@ -141,18 +140,9 @@ def delete_campaign(
 
 def scope_query(scope: dict[str, Any]) -> Select[Any]:
     """Ids of the catalog services a campaign covers."""
-    stmt = select(Service.id)
-    if scope.get("team"):
-        stmt = stmt.where(
-            Service.owner_team_id.in_(select(Team.id).where(Team.name == scope["team"]))
-        )
-    if scope.get("system"):
-        stmt = stmt.where(
-            Service.system_id.in_(select(System.id).where(System.name == scope["system"]))
-        )
-    if scope.get("layer"):
-        stmt = stmt.where(Service.layer == scope["layer"])
-    return stmt
+    return service_ids_in(
+        scope.get("team") or None, scope.get("system") or None, scope.get("layer") or None
+    )
 
 
 def _keys_at_or_above(session: Session, target: str) -> list[str]:
@@ -257,14 +247,20 @@ def campaign_progress(session: Session, campaign: Campaign, locale: str = "en") 
     summary = campaign_summary(session, campaign, day)
     defs = level_defs(session)
     keys = set(_keys_at_or_above(session, campaign.target_level))
+    services = service_rows()
     stmt = (
-        select(Service.id, Service.name, Team.name, ScoreSnapshot.level, ScoreSnapshot.score)
-        .join(Team, Team.id == Service.owner_team_id)
+        select(
+            services.c.id,
+            services.c.name,
+            services.c.owner,
+            ScoreSnapshot.level,
+            ScoreSnapshot.score,
+        )
         .outerjoin(
             ScoreSnapshot,
-            (ScoreSnapshot.service_id == Service.id) & (ScoreSnapshot.taken_on == day),
+            (ScoreSnapshot.service_id == services.c.id) & (ScoreSnapshot.taken_on == day),
         )
-        .where(Service.id.in_(scope_query(campaign.scope)))
+        .where(services.c.id.in_(scope_query(campaign.scope)))
     )
     behind = [row for row in session.execute(stmt) if row[3] not in keys]
     behind.sort(key=lambda r: (rollup.rank_of(r[3], defs), r[4] or 0.0, r[1]))

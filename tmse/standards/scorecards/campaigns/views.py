@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.models import Layer, System
+from tmse.catalog.queries import Layer
+from tmse.catalog.systems.queries import system_names
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
@@ -88,7 +89,7 @@ def _campaign_form(
             "errors": errors or {},
             "message": message,
             "teams": list(session.scalars(select(Team.name).order_by(Team.name))),
-            "systems": list(session.scalars(select(System.name).order_by(System.name))),
+            "systems": system_names(session),
             "layers": [layer.value for layer in Layer],
         },
         status_code=status_code,

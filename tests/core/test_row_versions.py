@@ -13,7 +13,12 @@ from tmse.core.identity.schemas import TeamCreate, TeamUpdate
 from tmse.core.links.models import TraceLink
 from tmse.core.response_cache import data_version
 from tmse.core.table_versions.keyed import key_version
-from tmse.core.table_versions.tracking import collecting, every_row, versions_of
+from tmse.core.table_versions.tracking import (
+    collecting,
+    current_versions,
+    every_row,
+    versions_of,
+)
 from tmse.requirements.models import MOSCOW_RANK, Requirement
 
 
@@ -110,3 +115,15 @@ def test_reads_and_updates_are_versioned_by_column(db):
         session.execute(select(Requirement.id).order_by(MOSCOW_RANK).limit(1)).all()
     assert "requirements" in read
     assert versions_of("SELECT t.* FROM teams AS t")[0] == {"teams+", "teams"}
+
+
+def test_a_process_reads_only_what_moved_and_agrees_with_a_full_read(db):
+    with db.session(write=False) as session:
+        current_versions(session.connection())  # known from here on
+    with db.session() as session:
+        service.create_team(session, SYSTEM, TeamCreate(name="Moved"))
+    with db.session(write=False) as session:
+        connection = session.connection()
+        caught_up = current_versions(connection)
+        every = connection.execute(text("SELECT name, version FROM tmse_table_versions"))
+        assert caught_up == {name: version for name, version in every}

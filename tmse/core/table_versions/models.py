@@ -15,3 +15,7 @@ class TableVersion(Base):
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # The write count ("#") at which it last moved: a process reads only what moved since.
+    moved_at: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, server_default="0", index=True
+    )

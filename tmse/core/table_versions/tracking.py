@@ -47,12 +47,21 @@ _NOTHING_WRITTEN = re.compile(
 _QUIET_WRITES = re.compile(
     r"^UPDATE api_tokens SET last_used_at=(?:\?|%\(\w+\)s) WHERE", re.IGNORECASE
 )
+_MOVE_ALL = text(
+    "INSERT INTO tmse_table_versions (name, version, moved_at) VALUES ('#', :start, :start) "
+    "ON CONFLICT (name) DO UPDATE SET version = tmse_table_versions.version + 1, "
+    "moved_at = tmse_table_versions.version + 1 RETURNING version"
+)
 _UPSERT = text(
-    "INSERT INTO tmse_table_versions (name, version) VALUES (:name, :start) "
-    "ON CONFLICT (name) DO UPDATE SET version = tmse_table_versions.version + 1"
+    "INSERT INTO tmse_table_versions (name, version, moved_at) VALUES (:name, :start, :at) "
+    "ON CONFLICT (name) DO UPDATE SET version = tmse_table_versions.version + 1, moved_at = :at"
 )
 _EVERY = text("SELECT name, version FROM tmse_table_versions")
+_MOVED = text("SELECT name, version FROM tmse_table_versions WHERE moved_at > :seen OR name = '#'")
 _LATEST = text("SELECT version FROM tmse_table_versions WHERE name = '#'")
+# A process that missed more writes than this reads every version afresh (a database restored
+# or made anew under the same URL starts its count elsewhere).
+_CATCH_UP = 10_000
 
 _SET_COLUMNS = re.compile(
     r'^\s*UPDATE\s+"?\w+"?\s+SET\s+(.*?)(?:\s+WHERE\s|\s+RETURNING\s|$)', re.IGNORECASE | re.DOTALL
@@ -285,8 +294,11 @@ def _committing(conn: Connection) -> None:
         return
     # A table's first version is random: a database made afresh under the same URL (tests)
     # never repeats the versions an answer kept from the one before it was computed at.
-    rows = [{"name": name, "start": secrets.randbits(40)} for name in sorted({*written, ALL})]
-    conn.execute(_UPSERT.execution_options(**{_OWN: True}), rows)
+    own = {_OWN: True}
+    at = conn.execute(_MOVE_ALL.execution_options(**own), {"start": secrets.randbits(40)}).scalar()
+    rows = [{"name": n, "start": secrets.randbits(40), "at": at} for n in sorted(written - {ALL})]
+    if rows:
+        conn.execute(_UPSERT.execution_options(**own), rows)
 
 
 def _has_table(conn: Connection) -> bool:
@@ -295,7 +307,10 @@ def _has_table(conn: Connection) -> bool:
     key = id(conn.engine.pool)
     if key in _ready_engines:
         return True
-    if inspect(conn).has_table(TABLE):
+    inspector = inspect(conn)
+    if inspector.has_table(TABLE) and any(
+        column["name"] == "moved_at" for column in inspector.get_columns(TABLE)
+    ):
         _ready_engines.add(key)
         return True
     return False
@@ -309,8 +324,14 @@ def current_versions(conn: Connection) -> dict[str, int]:
     kept = _last_read.get(url)
     if kept is not None and kept[0] == latest:
         return kept[1]
-    versions = {str(name): int(v) for name, v in conn.execute(_EVERY.execution_options(**own))}
-    _last_read[url] = (versions.get(ALL, 0), versions)  # one statement: a consistent set
+    if kept is not None and kept[0] < latest <= kept[0] + _CATCH_UP:
+        # Only what moved since (one statement: a consistent set), over a copy: answers being
+        # computed keep the versions they started from.
+        moved = conn.execute(_MOVED.execution_options(**own), {"seen": kept[0]})
+        versions = {**kept[1], **{str(name): int(v) for name, v in moved}}
+    else:
+        versions = {str(name): int(v) for name, v in conn.execute(_EVERY.execution_options(**own))}
+    _last_read[url] = (versions.get(ALL, 0), versions)
     return versions
 
 

@@ -17,7 +17,13 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
-from tmse.strategy import forms, pages, queries, service
+from tmse.strategy import (
+    forms,
+    pages,
+    queries,
+    service,
+    widgets,  # noqa: F401 - registers the template globals
+)
 from tmse.strategy.alignment import charts
 from tmse.strategy.alignment import queries as alignment_queries
 from tmse.strategy.alignment.queries import goal_node_out, orphan_page

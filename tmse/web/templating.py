@@ -122,7 +122,7 @@ def _translations() -> NullTranslations:
 def _gettext(eval_ctx: EvalContext, message: str | Message, **variables: Any) -> str:
     """`_("Showing %(first)s", first=1)`: translated, then filled in with escaped values."""
     if isinstance(message, Message):  # a label with a context: `_(entry.action | action_label)`
-        return _render_message(message)
+        return render_message(message)
     text = _translations().gettext(message)
     if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our own catalog; the variables are escaped by %
@@ -147,7 +147,14 @@ def _pgettext(eval_ctx: EvalContext, context: str, message: str, **variables: An
     return text % variables if variables else text
 
 
-def _render_message(msg: Message | str | None) -> str:
+def translated(msgid: str, context: str | None = None) -> Markup:
+    """A msgid of our own catalog in the page's language, as `_()` or `pgettext()` give it."""
+    translations = _translations()
+    text = str(translations.pgettext(context, msgid)) if context else translations.gettext(msgid)
+    return Markup(text)  # noqa: S704 - our own catalog, as in _gettext
+
+
+def render_message(msg: Message | str | None) -> str:
     """`{{ t(finding.message) }}`: a stored message in the reader's language (escaped as text)."""
     return messages.render(msg, _active_locale.get())
 
@@ -155,7 +162,7 @@ def _render_message(msg: Message | str | None) -> str:
 environment.globals["gettext"] = _gettext
 environment.globals["ngettext"] = _ngettext
 environment.globals["pgettext"] = _pgettext
-environment.globals["t"] = _render_message
+environment.globals["t"] = render_message
 
 
 def _grouped(nav: list[NavItem]) -> list[tuple[str, list[NavItem]]]:

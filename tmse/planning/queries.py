@@ -77,6 +77,15 @@ def release(session: Session, release_id: int) -> PlannedIn | None:
     return None if found is None else PlannedIn(found.id, found.project_id, found.name)
 
 
+def releases_by_id(session: Session, release_ids: Iterable[int]) -> dict[int, PlannedIn]:
+    """The given releases that exist, by id."""
+    ids = sorted(set(release_ids))
+    if not ids:
+        return {}
+    stmt = select(Release.id, Release.project_id, Release.name).where(Release.id.in_(ids))
+    return {row.id: PlannedIn(*row) for row in session.execute(stmt)}
+
+
 def milestone(session: Session, milestone_id: int) -> PlannedIn | None:
     found = session.get(Milestone, milestone_id)
     return None if found is None else PlannedIn(found.id, found.project_id, found.name)

@@ -16,7 +16,7 @@ from tmse.core.permissions import CHANGES_DECIDE, Role
 from tmse.planning import queries as planning
 from tmse.planning.queries import FreezeWindowRow, PlannedIn
 from tmse.requirements.changes.impact_queries import labels_of
-from tmse.requirements.changes.metrics_queries import release_change_metrics
+from tmse.requirements.changes.metrics_queries import releases_change_metrics
 from tmse.requirements.changes.models import (
     OPEN_STATUSES,
     BoardSeat,
@@ -336,11 +336,12 @@ def release_metric_rows(session: Session) -> list[dict[str, Any]]:
     ).all()
     release_ids = [row.release_id for row in recent]
     names = release_names(session, set(release_ids))
-    rows = []
-    for release_id in sorted(release_ids, key=lambda r: names.get(r, "")):
-        _release, metrics = release_change_metrics(session, release_id)
-        rows.append({"release_id": release_id, "name": names.get(release_id), "m": metrics})
-    return rows
+    metrics = releases_change_metrics(session, release_ids)
+    return [
+        {"release_id": release_id, "name": names.get(release_id), "m": metrics[release_id][1]}
+        for release_id in sorted(release_ids, key=lambda r: names.get(r, ""))
+        if release_id in metrics  # a release deleted since the first read is left out
+    ]
 
 
 def status_counts(session: Session) -> dict[str, int]:

@@ -181,7 +181,6 @@ def render_project(
 def plan_choices(session: Session, project: Project, phase_views: list[Any]) -> dict[str, Any]:
     """What the planning forms offer: phases, iterations, gate-less gated phases, criteria,
     approvers and the project's signed baselines."""
-    users, _ = queries.people(session)
     return {
         "iterative": [v["phase"] for v in phase_views if v["phase"].kind == PhaseKind.ITERATIVE],
         "iterations": [
@@ -193,7 +192,7 @@ def plan_choices(session: Session, project: Project, phase_views: list[Any]) -> 
             if v["phase"].kind == PhaseKind.GATED and v["gate"] is None
         ],
         "criteria": gate_criteria.registered_criteria(),
-        "users": users,
+        "users": queries.approver_choices(session),
         "baselines": baseline_queries.signed_baselines(session, project.id),
         "kinds": list(PhaseKind),
     }

@@ -84,6 +84,12 @@ def people(session: Session) -> tuple[list[User], list[Team]]:
     return users, list(session.scalars(select(Team).order_by(Team.name)))
 
 
+def approver_choices(session: Session) -> list[Any]:
+    """(id, username, display_name) of the active users, by name: the gate approvers offered."""
+    stmt = select(User.id, User.username, User.display_name).where(User.is_active.is_(True))
+    return list(session.execute(stmt.order_by(User.username)))
+
+
 def owner_and_team(session: Session, project: Project) -> dict[str, User | Team | None]:
     """The project's owner and team, for its page."""
     return {

@@ -34,6 +34,7 @@ from tmse.core.table_versions.tracking import (
     FLUSHING,
     KEYED,
     every_row,
+    is_collecting,
     note_written,
 )
 
@@ -156,7 +157,7 @@ def _value(state: InstanceState[Any], key: str, new: bool) -> tuple[Any, Any]:
 @event.listens_for(Session, "do_orm_execute")
 def _keyed_read(state: ORMExecuteState) -> None:
     statement = state.statement
-    if not state.is_select or not isinstance(statement, Select):
+    if not state.is_select or not isinstance(statement, Select) or not is_collecting():
         return
     found = _pinned(statement, state.parameters or {})
     if found is not None:
@@ -168,7 +169,8 @@ def _pinned(statement: Select[Any], parameters: Any) -> tuple[str, frozenset[str
     criteria = statement.whereclause
     if criteria is None:
         # A count of a subquery's rows (`pagination.paginate`): what the subquery pins.
-        froms = statement.get_final_froms()
+        # `select_from(subquery)` as given (cheap, unlike computing the final FROM list).
+        froms = getattr(statement, "_from_obj", ())
         if len(froms) == 1 and isinstance(froms[0], Subquery):
             inner = froms[0].element
             return _pinned(inner, parameters) if isinstance(inner, Select) else None

@@ -195,6 +195,10 @@ def collecting() -> Iterator[set[str]]:
         _collectors.reset(token)
 
 
+def is_collecting() -> bool:
+    return bool(_collectors.get())
+
+
 def note_read(tables: Iterable[str]) -> None:
     """Count these tables as read by whoever is collecting (an answer taken from a memo)."""
     for collector in _collectors.get():

@@ -20,7 +20,11 @@ from tmse.core.pagination import MAX_LIMIT
 from tmse.core.permissions import READ
 from tmse.requirements.baselines.labels import STATUS_LABELS as BASELINE_STATUS_LABELS
 from tmse.requirements.baselines.queries import baseline_choices
-from tmse.requirements.traceability import export, queries
+from tmse.requirements.traceability import (
+    export,
+    matrix_rows,  # noqa: F401 - registers the template global
+    queries,
+)
 from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 from tmse.web.forms import translator
 from tmse.web.page_context import filter_url

@@ -3,7 +3,7 @@ plain reads other domains make of services; every write goes through service.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -47,6 +47,21 @@ class Lane:
     cards: list[ServiceCard]
 
 
+# What a service card shows (ServiceCard), read as plain rows by the layer lanes.
+CARD_COLUMNS = (
+    Service.id,
+    Service.name,
+    Service.layer,
+    Service.lifecycle,
+    Service.type,
+    Service.tier,
+    Service.owner_team_id,
+    Service.system_id,
+    Service.language,
+    Service.description,
+)
+
+
 def filtered_services(
     q: str = "", team: str = "", system: str = "", lifecycle: str = "", layer: str = ""
 ) -> Select[Any]:
@@ -60,7 +75,7 @@ def filtered_services(
     )
 
 
-def _names(session: Session, services: list[Service]) -> tuple[dict[int, str], dict[int, str]]:
+def _names(session: Session, services: Sequence[Any]) -> tuple[dict[int, str], dict[int, str]]:
     """Owner team and system names of `services`, by id, in two queries."""
     team_ids = {s.owner_team_id for s in services}
     system_ids = {s.system_id for s in services if s.system_id is not None}
@@ -73,7 +88,7 @@ def _names(session: Session, services: list[Service]) -> tuple[dict[int, str], d
 
 def service_cards(
     session: Session,
-    services: list[Service],
+    services: Sequence[Any],
     names: tuple[dict[int, str], dict[int, str]] | None = None,
 ) -> list[ServiceCard]:
     """Cards (or table rows) for services, with owner and system names in two queries (none
@@ -107,12 +122,10 @@ def layer_lanes(session: Session, **filters: str) -> list[Lane]:
             stmt.with_only_columns(Service.layer, func.count()).group_by(Service.layer)
         ).all()
     )
+    # The cards' columns only: plain rows, no ORM objects to build for a read-only page.
+    cards = stmt.with_only_columns(*CARD_COLUMNS).order_by(Service.name).limit(LANE_CARDS)
     rows = {
-        layer: list(
-            session.scalars(
-                stmt.where(Service.layer == layer).order_by(Service.name).limit(LANE_CARDS)
-            )
-        )
+        layer: list(session.execute(cards.where(Service.layer == layer)))
         if counts.get(layer)
         else []
         for layer in DEFAULT_LAYERS

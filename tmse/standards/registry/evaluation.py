@@ -3,8 +3,10 @@ scorecards, reviews and the results pages read."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -116,9 +118,26 @@ def evaluate_services(
     (all when None), batched: a few queries for the whole set, not per service."""
     rules = rules_in_force(session)
     ids = None if service_ids is None else sorted(set(service_ids))
-    subjects = load_subjects(session, rules, ids)
-    prepared = _prepare(rules)
-    return {service_id: _evaluate(subject, prepared) for service_id, subject in subjects.items()}
+    with collector_paused():
+        subjects = load_subjects(session, rules, ids)
+        prepared = _prepare(rules)
+        return {
+            service_id: _evaluate(subject, prepared) for service_id, subject in subjects.items()
+        }
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while many short acyclic objects are made."""
+    # Thousands of results, messages and rows, none in a cycle, set the collector off again and
+    # again over the whole heap for nothing: a quarter of an evaluation of every service.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[RuleResult]:

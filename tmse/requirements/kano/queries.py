@@ -105,15 +105,26 @@ def list_responses(
     return paginate(session, stmt, params, sortable, "id", KanoResponse.id)
 
 
+def latest_responses(session: Session, survey_id: int, limit: int) -> list[KanoResponse]:
+    """The survey's newest responses, newest first."""
+    stmt = select(KanoResponse).where(KanoResponse.survey_id == survey_id)
+    return list(session.scalars(stmt.order_by(KanoResponse.id.desc()).limit(limit)))
+
+
 @dataclass(frozen=True)
 class FeatureResults:
     feature: KanoFeature
     result: analysis.FeatureResult
 
 
-def results(session: Session, survey: KanoSurvey, gap: float | None = None) -> list[FeatureResults]:
+def results(
+    session: Session,
+    survey: KanoSurvey,
+    gap: float | None = None,
+    features: list[KanoFeature] | None = None,
+) -> list[FeatureResults]:
     """Each feature's classification, counted in SQL by answer pair (at most 25 rows a
-    feature) and evaluated by the pure analysis."""
+    feature) and evaluated by the pure analysis; `features`: the survey's, when already read."""
     pairs: dict[int, dict[str, int]] = {}
     rows = session.execute(
         select(
@@ -132,7 +143,7 @@ def results(session: Session, survey: KanoSurvey, gap: float | None = None) -> l
     chosen_gap = survey.category_gap if gap is None else gap
     return [
         FeatureResults(f, analysis.evaluate(pairs.get(f.id, {}), chosen_gap))
-        for f in features_of(session, survey.id)
+        for f in (features_of(session, survey.id) if features is None else features)
     ]
 
 
@@ -144,8 +155,15 @@ def export_responses(session: Session, survey: KanoSurvey) -> str:
     return kano_csv.render_responses(keys, ((r.respondent, answers[r.id]) for r in responses))
 
 
-def survey_out(session: Session, survey: KanoSurvey) -> SurveyOut:
-    features = features_of(session, survey.id)
+def survey_out(
+    session: Session,
+    survey: KanoSurvey,
+    features: list[KanoFeature] | None = None,
+    respondents: int | None = None,
+) -> SurveyOut:
+    """The survey with its features and response count (either given when already read)."""
+    if features is None:
+        features = features_of(session, survey.id)
     return SurveyOut(
         id=survey.id,
         name=survey.name,
@@ -158,7 +176,7 @@ def survey_out(session: Session, survey: KanoSurvey) -> SurveyOut:
             FeatureOut(id=f.id, key=f.key, name=f.name, requirement_id=f.requirement_id)
             for f in features
         ],
-        responses=response_count(session, survey.id),
+        responses=response_count(session, survey.id) if respondents is None else respondents,
         version=survey.version,
         created_at=survey.created_at,
         updated_at=survey.updated_at,
@@ -183,11 +201,18 @@ def responses_out(session: Session, responses: list[KanoResponse]) -> list[Respo
     ]
 
 
-def results_out(session: Session, survey: KanoSurvey, gap: float | None = None) -> ResultsOut:
-    rows = results(session, survey, gap)
+def results_out(
+    session: Session,
+    survey: KanoSurvey,
+    gap: float | None = None,
+    features: list[KanoFeature] | None = None,
+    respondents: int | None = None,
+) -> ResultsOut:
+    """Each feature's results (features and response count given when already read)."""
+    rows = results(session, survey, gap, features)
     return ResultsOut(
         survey_id=survey.id,
-        respondents=response_count(session, survey.id),
+        respondents=response_count(session, survey.id) if respondents is None else respondents,
         category_gap=survey.category_gap if gap is None else gap,
         features=[
             FeatureResultOut(

@@ -119,11 +119,12 @@ def render_survey(
     status_code: int = 200,
 ) -> Response:
     _ = translator(request)
-    out = survey_out(session, survey)
-    results = results_out(session, survey)
-    recent, _total = queries.list_responses(
-        session, survey.id, ListParams(limit=8, offset=0, sort="-id")
-    )
+    # Features and the response count read once for both the survey and its results.
+    features = queries.features_of(session, survey.id)
+    respondents = queries.response_count(session, survey.id)
+    out = survey_out(session, survey, features, respondents)
+    results = results_out(session, survey, features=features, respondents=respondents)
+    recent = queries.latest_responses(session, survey.id, 8)
     share_url = str(request.base_url).rstrip("/") + SHARE_PATH.format(token=survey.share_token)
     linked = {f.requirement_id for f in out.features if f.requirement_id is not None}
     requirement_titles = queries.requirement_titles(session, linked)

@@ -3,6 +3,7 @@ requirement's trace links and history, the change requests naming it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,13 +86,28 @@ def trace_links(session: Session, requirement: Requirement) -> dict[str, list[di
     # The other end's kind as the reader's word when it is a level of the chain ("Initiative").
     kind_labels = {level.type_name: level.label for level in TRACE_LEVELS.levels()}
     out: dict[str, list[dict[str, Any]]] = {"in": [], "out": []}
-    for link in rows:
+    links = list(rows)
+    # The other ends, one read per kind (not one per link).
+    ends: dict[str, set[int]] = defaultdict(set)
+    for link in links:
+        incoming = link.target_type == "requirement" and link.target_id == requirement.id
+        if incoming:
+            ends[link.source_type].add(link.source_id)
+        else:
+            ends[link.target_type].add(link.target_id)
+    loaded: dict[str, dict[int, Any]] = {}
+    for kind, ids in ends.items():
+        if kind in types:
+            model = types[kind].model
+            found = session.scalars(select(model).where(model.id.in_(sorted(ids))))
+            loaded[kind] = {entity.id: entity for entity in found}
+    for link in links:
         incoming = link.target_type == "requirement" and link.target_id == requirement.id
         kind, other_id = (
             (link.source_type, link.source_id) if incoming else (link.target_type, link.target_id)
         )
         linkable = types.get(kind)
-        entity = linkable.load(session, other_id) if linkable else None
+        entity = loaded[kind].get(other_id) if linkable else None
         label = linkable.label(entity) if linkable and entity is not None else f"{kind}:{other_id}"
         url = ENTITY_PAGES.get(kind, "").format(id=other_id) or None
         if kind == "service" and entity is not None:

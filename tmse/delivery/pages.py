@@ -80,8 +80,12 @@ def _gate_view(session: Session, actor: Actor, gate: StageGate) -> dict[str, Any
 
 
 def project_context(session: Session, actor: Actor, project: Project) -> dict[str, Any]:
-    summary = queries.summaries(session, [project])[0]
     phase_rows = phases.list_phases(session, project.id)
+    # What the page shows of the list's summary, from the phases it reads anyway.
+    summary = {
+        "mode": queries.project_mode([p.kind for p in phase_rows]),
+        "requirement_count": queries.requirement_count(session, project.id),
+    }
     gate_by_phase = phases.gates_by_phase(session, [p.id for p in phase_rows])
     all_iterations = iterations.project_iterations(session, project.id)
     today = utcnow().date()

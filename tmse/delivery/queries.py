@@ -64,6 +64,13 @@ def summaries(session: Session, projects: list[Project]) -> list[dict[str, Any]]
     ]
 
 
+def requirement_count(session: Session, project_id: int) -> int:
+    """How many requirements the project has."""
+    return requirement_queries.requirement_counts_by_project(session, [project_id]).get(
+        project_id, 0
+    )
+
+
 def must_share(session: Session, project: Project) -> dict[str, Any]:
     """The project's MoSCoW balance: Must-have effort against its limit."""
     result = requirement_queries.must_effort_share(session, project.id)

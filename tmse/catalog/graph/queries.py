@@ -9,6 +9,10 @@ from sqlalchemy.orm import Session, aliased
 
 from tmse.catalog.models import Api, DataStore, Dependency, Service
 
+# Both ends of a dependency, and an API's provider: made once, as building aliases anew costs
+# more than the query they go into.
+_SOURCE, _TARGET, _PROVIDER = aliased(Service), aliased(Service), aliased(Service)
+
 
 class LayeredEdge(NamedTuple):
     """A dependency of one service on another, with both ends' names and layers."""
@@ -23,7 +27,7 @@ class LayeredEdge(NamedTuple):
 def layered_edges(session: Session, source_ids: list[int] | None) -> list[LayeredEdge]:
     """Service-to-service dependencies of `source_ids` (every service when None), by source id
     and target name."""
-    source, target = aliased(Service), aliased(Service)
+    source, target = _SOURCE, _TARGET
     stmt = (
         select(source.id, source.name, source.layer, target.name, target.layer)
         .select_from(Dependency)
@@ -47,7 +51,7 @@ class DependencyTarget(NamedTuple):
 
 def dependency_targets(session: Session, service_id: int) -> list[DependencyTarget]:
     """Everything the service depends on, as the catalog has it now (in no particular order)."""
-    target, provider = aliased(Service), aliased(Service)
+    target, provider = _TARGET, _PROVIDER
     rows = session.execute(
         select(
             target.name,

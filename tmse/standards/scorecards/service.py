@@ -92,6 +92,12 @@ def latest_day(session: Session, on_or_before: dt.date | None = None) -> dt.date
 # The scorecard list -------------------------------------------------------------------------
 
 
+# The latest and the 30-day-old snapshot of a service, and the score change between them: made
+# once, as building aliases and their expressions costs more than the query they go into.
+_NOW, _OLD = aliased(ScoreSnapshot), aliased(ScoreSnapshot)
+_CHANGE = (_NOW.score - _OLD.score).label("change")
+
+
 def list_scorecards(
     session: Session,
     params: ListParams,
@@ -104,8 +110,7 @@ def list_scorecards(
     `level="none"` lists services holding no level (or not yet scored)."""
     day = latest_day(session)
     before = latest_day(session, day - dt.timedelta(days=CHANGE_WINDOW_DAYS)) if day else None
-    now, old = aliased(ScoreSnapshot), aliased(ScoreSnapshot)
-    change = (now.score - old.score).label("change")
+    now, old, change = _NOW, _OLD, _CHANGE
     stmt = (
         select(
             SERVICES.c.name.label("service"),

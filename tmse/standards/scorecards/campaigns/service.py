@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from tmse.catalog.queries import service_ids_in, service_rows
+from tmse.catalog.queries import service_ids_in
 from tmse.catalog.systems.queries import system_exists
 from tmse.core import audit
 from tmse.core.actor import Actor
@@ -33,7 +33,7 @@ from tmse.standards.scorecards.schemas import (
     LaggingService,
     ProgressPoint,
 )
-from tmse.standards.scorecards.service import latest_day, today
+from tmse.standards.scorecards.service import SERVICES, latest_day, today
 
 FIELDS = ("name", "description", "target_level", "due_on", "scope", "owner_team_id", "closed")
 # Lagging services whose blocking rules are evaluated on one page view.
@@ -247,7 +247,7 @@ def campaign_progress(session: Session, campaign: Campaign, locale: str = "en") 
     summary = campaign_summary(session, campaign, day)
     defs = level_defs(session)
     keys = set(_keys_at_or_above(session, campaign.target_level))
-    services = service_rows()
+    services = SERVICES
     stmt = (
         select(
             services.c.id,

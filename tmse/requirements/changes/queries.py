@@ -4,7 +4,7 @@ impact closure, freeze windows and metrics their pages show."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -177,6 +177,13 @@ class FreezeLookup:
         ]
         return max(found, key=lambda w: (w.ends_on, -w.id)) if found else None
 
+    def read_releases(self, release_ids: Iterable[int | None]) -> None:
+        """Learn the projects of these releases in one read (`blocking` asks for them)."""
+        unknown = {r for r in release_ids if r is not None and r not in self.release_project}
+        if self.windows and unknown:
+            found = planning.projects_of_releases(self.session, unknown)
+            self.release_project.update({r: found.get(r) for r in unknown})
+
     def release_project_of(self, release_id: int) -> int | None:
         if release_id not in self.release_project:
             found = planning.projects_of_releases(self.session, [release_id])
@@ -219,9 +226,15 @@ def _summary_fields(
     }
 
 
-def summaries(session: Session, rows: Sequence[ChangeRequest]) -> list[ChangeRequestSummary]:
+def summaries(
+    session: Session, rows: Sequence[ChangeRequest], lookup: FreezeLookup | None = None
+) -> list[ChangeRequestSummary]:
+    """The rows as the lists show them; `lookup`: today's freeze windows, when already read."""
     requirements = _requirements(session, {r.requirement_id for r in rows})
-    lookup = FreezeLookup(session)
+    lookup = lookup or FreezeLookup(session)
+    planned = [requirements.get(r.requirement_id) or r for r in rows]
+    moved = [(r.changes or {}).get("release_id") for r in rows]
+    lookup.read_releases([p.release_id for p in planned] + [m for m in moved if isinstance(m, int)])
     out = []
     for row in rows:
         requirement = requirements.get(row.requirement_id)

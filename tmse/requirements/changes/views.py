@@ -55,8 +55,9 @@ def change_board(
     rows, total = queries.list_change_requests(
         session, ListParams(limit=paging.limit, offset=paging.offset), **filters
     )
-    items = queries.summaries(session, rows)
-    mine = queries.summaries(session, queries.awaiting_decision(session, actor))
+    freezes = queries.FreezeLookup(session)
+    items = queries.summaries(session, rows, freezes)
+    mine = queries.summaries(session, queries.awaiting_decision(session, actor), freezes)
     counts = queries.status_counts(session)
     metric_rows = queries.release_metric_rows(session)
     releases = queries.release_names(

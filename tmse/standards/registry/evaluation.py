@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.apis.definitions import DefinitionError, parse_document
@@ -287,19 +287,24 @@ def _linked_adrs(session: Session, ids: list[int] | None) -> dict[int, int]:
     """Count of ADRs linked to each service, whichever end of the link the service is on."""
     counts: dict[int, int] = defaultdict(int)
     for chunk in _chunks(ids):
-        for ours, theirs in (
-            (TraceLink.source_id, ("source_type", "target_type")),
-            (TraceLink.target_id, ("target_type", "source_type")),
-        ):
-            rows = session.execute(
-                select(ours, func.count())
-                .where(getattr(TraceLink, theirs[0]) == "service")
-                .where(getattr(TraceLink, theirs[1]) == "adr")
-                .where(_where_in(ours, chunk))
-                .group_by(ours)
+        # One query for both directions: a link is counted on whichever end is the service.
+        outgoing = (
+            (TraceLink.source_type == "service")
+            & (TraceLink.target_type == "adr")
+            & _where_in(TraceLink.source_id, chunk)
+        )
+        incoming = (
+            (TraceLink.target_type == "service")
+            & (TraceLink.source_type == "adr")
+            & _where_in(TraceLink.target_id, chunk)
+        )
+        rows = session.execute(
+            select(TraceLink.source_type, TraceLink.source_id, TraceLink.target_id).where(
+                or_(outgoing, incoming)
             )
-            for service_id, count in rows:
-                counts[service_id] += count
+        )
+        for source_type, source_id, target_id in rows:
+            counts[source_id if source_type == "service" else target_id] += 1
     return counts
 
 

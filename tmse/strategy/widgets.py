@@ -67,28 +67,35 @@ def requirement_counts(counts: Any, labels: Mapping[str, Any], legend: bool = Tr
     by_status = environment.getattr(counts, "by_status")
     colours = environment.getattr(labels, "requirement_colour")
     names = environment.getattr(labels, "requirement_status")
-    shown = [(status, colour) for status, colour in colours.items() if by_status.get(status)]
+    # Each shown status once: (count, slug, colour, name), escaped as `{{ value }}` would be.
+    shown = [
+        (
+            by_status[status],
+            escape(status),
+            escape(colour),
+            escape(render_message(names.get(status, status))),
+        )
+        for status, colour in colours.items()
+        if by_status.get(status)
+    ]
     parts = [
         f'<div class="d-flex align-items-center" data-req-total="{escape(total)}">\n'
         f'  <span class="fw-bold me-2" style="min-width: 2.5em">{escape(total)}</span>\n'
         '  <div class="progress progress-sm flex-grow-1" style="min-width: 8rem">\n'
     ]
-    for status, colour in shown:
-        count = by_status[status]
-        title = escape(render_message(names.get(status, status)))
+    for count, status, colour, name in shown:
         parts.append(
             f'    <div class="progress-bar" style="width: {escape(100 * count / total)}%;'
-            f' background: {escape(colour)}" data-req-status="{escape(status)}"\n'
-            f'         title="{title}: {escape(count)}" data-bs-toggle="tooltip"></div>\n'
+            f' background: {colour}" data-req-status="{status}"\n'
+            f'         title="{name}: {escape(count)}" data-bs-toggle="tooltip"></div>\n'
         )
     parts.append("  </div>\n</div>\n")
     if legend:
         parts.append('<div class="small text-secondary mt-1">\n')
-        for status, colour in shown:
+        for count, _status, colour, name in shown:
             parts.append(
                 '<span class="me-2 text-nowrap"><span class="badge badge-dot me-1"'
-                f' style="background: {escape(colour)}"></span>'
-                f"{escape(render_message(names[status]))} {escape(by_status[status])}</span>"
+                f' style="background: {colour}"></span>{name} {escape(count)}</span>'
             )
         parts.append("</div>\n")
     return Markup("".join(parts))  # noqa: S704 - every value is escaped

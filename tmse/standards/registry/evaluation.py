@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import and_, or_, select
@@ -41,8 +41,9 @@ CHUNK = 500  # ids per IN (...) list: well under every database's parameter limi
 OPENAPI = "openapi"  # the API type whose definitions the rules read
 
 
-@dataclass(frozen=True)
-class RuleResult:
+class RuleResult(NamedTuple):
+    """One rule's verdict on one service (a named tuple: thousands are made per evaluation)."""
+
     standard: str  # standard key, e.g. "api-design"
     standard_version: int
     rule: str  # rule key within the standard, e.g. "operation-id"

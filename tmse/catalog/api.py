@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.catalog import service
 from tmse.catalog.apis import api as apis_api
@@ -30,8 +30,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Reference, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
+router = Router(prefix="/api/v1/catalog", tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 
@@ -46,16 +48,17 @@ def list_services(
     lifecycle: Lifecycle | None = None,
     owner: str | None = Query(None, max_length=200, description="Owning team's name."),
     system: str | None = Query(None, max_length=200, description="System's name."),
-) -> Page[ServiceOut]:
+) -> Response:
     rows, total = service.list_services(
         session, paging, q=q, layer=layer, lifecycle=lifecycle, owner=owner, system=system
     )
-    return Page(
+    page = Page[ServiceOut](
         items=service.service_out(session, rows),
         total=total,
         limit=paging.limit,
         offset=paging.offset,
     )
+    return json_response(page, Page[ServiceOut])
 
 
 @router.post("/services", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)
@@ -64,8 +67,10 @@ def create_service(data: ServiceCreate, session: DbSession, actor: Writer) -> Se
 
 
 @router.get("/services/{name}", response_model=ServiceOut)
-def get_service(name: Reference, session: DbSession, _: Reader) -> ServiceOut:
-    return service.service_out(session, [service.get_service(session, name)])[0]
+def get_service(name: Reference, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        service.service_out(session, [service.get_service(session, name)])[0], ServiceOut
+    )
 
 
 @router.patch("/services/{name}", response_model=ServiceOut)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
@@ -28,12 +30,30 @@ def database(request: Request) -> Database:
     return db
 
 
-def _request_session(request: Request) -> Iterator[Session]:
+async def _request_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent; reads may go to the
     replica, writes take the writer (and on SQLite its lock) up front."""
     write = request.method not in SAFE_METHODS
-    with database(request).session(write=write) as session:
+    unit = database(request).session(write=write)
+    # Entering touches no connection (the session takes one at its first statement), so it runs
+    # here rather than on a worker thread; committing and closing do I/O and go to one.
+    session = unit.__enter__()
+    try:
         yield session
+    except BaseException as error:
+        with CancelScope(shield=True):
+            handled = await anyio.to_thread.run_sync(
+                unit.__exit__, type(error), error, error.__traceback__, limiter=CapacityLimiter(1)
+            )
+        if not handled:
+            raise
+    else:
+        # Its own limiter, as FastAPI's: a request holding a connection never waits for a thread
+        # behind requests that wait for a connection.
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                unit.__exit__, None, None, None, limiter=CapacityLimiter(1)
+            )
 
 
 DbSession = Annotated[Session, Depends(_request_session, scope="function")]

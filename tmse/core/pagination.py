@@ -91,7 +91,11 @@ def paginate(
             [{"field": "sort", "message": f"choose one of: {', '.join(sorted(sortable))}"}],
         )
     column = sortable[key]
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     ordered = stmt.order_by(column.desc() if descending else column.asc(), tiebreak)
     result = session.execute(ordered.limit(params.limit).offset(params.offset))
-    return list(result.all() if as_rows else result.scalars().all()), total
+    rows = list(result.all() if as_rows else result.scalars().all())
+    if (rows and len(rows) < params.limit) or (not rows and params.offset == 0):
+        # The page holds the end of the list: its rows are the last ones, and no count is needed.
+        return rows, params.offset + len(rows)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return rows, total

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -15,6 +15,8 @@ from tmse.core.input_types import Id, Version
 from tmse.core.messages import render
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.delivery import gate_criteria, gates, iterations, phases, queries, service, velocity
 from tmse.delivery.models import Iteration, Phase
 from tmse.delivery.schemas import (
@@ -53,7 +55,7 @@ from tmse.planning.schemas import (
     ReleaseUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/delivery", tags=["delivery"])
+router = Router(prefix="/api/v1/delivery", tags=["delivery"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 Decider = Annotated[Actor, Depends(require(GATES_DECIDE))]
@@ -71,10 +73,13 @@ def list_projects(
     ],
     project_status: ProjectStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=100, description="Part of the key or name."),
-) -> Page[ProjectSummary]:
+) -> Response:
     rows, total = planning.list_projects(session, paging, project_status, q)
     items = [ProjectSummary(**s) for s in queries.summaries(session, rows)]
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset),
+        Page[ProjectSummary],
+    )
 
 
 @router.post("/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED)
@@ -83,9 +88,9 @@ def create_project(data: ProjectCreate, session: DbSession, actor: Writer) -> An
 
 
 @router.get("/projects/{project_id}", response_model=ProjectSummary)
-def get_project(project_id: Id, session: DbSession, _: Reader) -> ProjectSummary:
+def get_project(project_id: Id, session: DbSession, _: Reader) -> Response:
     project = planning.get_project(session, project_id)
-    return ProjectSummary(**queries.summaries(session, [project])[0])
+    return json_response(ProjectSummary(**queries.summaries(session, [project])[0]), ProjectSummary)
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectOut)
@@ -101,21 +106,27 @@ def delete_project(project_id: Id, session: DbSession, actor: Writer, version: V
 
 
 @router.get("/projects/{project_id}/must-share", response_model=MustShareOut)
-def must_share(project_id: Id, session: DbSession, _: Reader) -> MustShareOut:
+def must_share(project_id: Id, session: DbSession, _: Reader) -> Response:
     """The project's Must-have effort share against its limit (MoSCoW balance)."""
-    return MustShareOut(**queries.must_share(session, planning.get_project(session, project_id)))
+    return json_response(
+        MustShareOut(**queries.must_share(session, planning.get_project(session, project_id))),
+        MustShareOut,
+    )
 
 
 @router.get("/projects/{project_id}/velocity", response_model=VelocitySummaryOut)
-def project_velocity(project_id: Id, session: DbSession, _: Reader) -> VelocitySummaryOut:
+def project_velocity(project_id: Id, session: DbSession, _: Reader) -> Response:
     """Planned, added and completed scope per iteration, and the average of the last three."""
     planning.get_project(session, project_id)
     summary = iterations.project_velocity(session, project_id)
-    return VelocitySummaryOut(
-        iterations=[VelocityOut(**v.__dict__) for v in summary.iterations],
-        average_effort=summary.average_effort,
-        average_count=summary.average_count,
-        window=summary.window,
+    return json_response(
+        VelocitySummaryOut(
+            iterations=[VelocityOut(**v.__dict__) for v in summary.iterations],
+            average_effort=summary.average_effort,
+            average_count=summary.average_count,
+            window=summary.window,
+        ),
+        VelocitySummaryOut,
     )
 
 
@@ -123,8 +134,8 @@ def project_velocity(project_id: Id, session: DbSession, _: Reader) -> VelocityS
 
 
 @router.get("/projects/{project_id}/releases", response_model=list[ReleaseOut])
-def list_releases(project_id: Id, session: DbSession, _: Reader) -> Any:
-    return planning.list_releases(session, project_id)
+def list_releases(project_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(planning.list_releases(session, project_id), list[ReleaseOut])
 
 
 @router.post(
@@ -137,8 +148,8 @@ def create_release(project_id: Id, data: ReleaseCreate, session: DbSession, acto
 
 
 @router.get("/releases/{release_id}", response_model=ReleaseOut)
-def get_release(release_id: Id, session: DbSession, _: Reader) -> Any:
-    return planning.get_release(session, release_id)
+def get_release(release_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(planning.get_release(session, release_id), ReleaseOut)
 
 
 @router.patch("/releases/{release_id}", response_model=ReleaseOut)
@@ -153,8 +164,8 @@ def delete_release(release_id: Id, session: DbSession, actor: Writer, version: V
 
 
 @router.get("/projects/{project_id}/milestones", response_model=list[MilestoneOut])
-def list_milestones(project_id: Id, session: DbSession, _: Reader) -> Any:
-    return planning.list_milestones(session, project_id)
+def list_milestones(project_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(planning.list_milestones(session, project_id), list[MilestoneOut])
 
 
 @router.post(
@@ -169,8 +180,8 @@ def create_milestone(
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneOut)
-def get_milestone(milestone_id: Id, session: DbSession, _: Reader) -> Any:
-    return planning.get_milestone(session, milestone_id)
+def get_milestone(milestone_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(planning.get_milestone(session, milestone_id), MilestoneOut)
 
 
 @router.patch("/milestones/{milestone_id}", response_model=MilestoneOut)
@@ -200,8 +211,10 @@ def phase_out(session: Session, phase: Phase) -> PhaseOut:
 
 
 @router.get("/projects/{project_id}/phases", response_model=list[PhaseOut])
-def list_phases(project_id: Id, session: DbSession, _: Reader) -> list[PhaseOut]:
-    return [phase_out(session, p) for p in phases.list_phases(session, project_id)]
+def list_phases(project_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        [phase_out(session, p) for p in phases.list_phases(session, project_id)], list[PhaseOut]
+    )
 
 
 @router.post(
@@ -212,8 +225,8 @@ def create_phase(project_id: Id, data: PhaseCreate, session: DbSession, actor: W
 
 
 @router.get("/phases/{phase_id}", response_model=PhaseOut)
-def get_phase(phase_id: Id, session: DbSession, _: Reader) -> PhaseOut:
-    return phase_out(session, phases.get_phase(session, phase_id))
+def get_phase(phase_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(phase_out(session, phases.get_phase(session, phase_id)), PhaseOut)
 
 
 @router.patch("/phases/{phase_id}", response_model=PhaseOut)
@@ -255,8 +268,8 @@ def iteration_detail(session: Session, iteration: Iteration) -> IterationDetail:
 
 
 @router.get("/phases/{phase_id}/iterations", response_model=list[IterationOut])
-def list_iterations(phase_id: Id, session: DbSession, _: Reader) -> Any:
-    return iterations.list_iterations(session, phase_id)
+def list_iterations(phase_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(iterations.list_iterations(session, phase_id), list[IterationOut])
 
 
 @router.post(
@@ -269,9 +282,11 @@ def create_iteration(phase_id: Id, data: IterationCreate, session: DbSession, ac
 
 
 @router.get("/iterations/{iteration_id}", response_model=IterationDetail)
-def get_iteration(iteration_id: Id, session: DbSession, _: Reader) -> IterationDetail:
+def get_iteration(iteration_id: Id, session: DbSession, _: Reader) -> Response:
     """The iteration with its items (planned or added after the start) and its velocity."""
-    return iteration_detail(session, iterations.get_iteration(session, iteration_id))
+    return json_response(
+        iteration_detail(session, iterations.get_iteration(session, iteration_id)), IterationDetail
+    )
 
 
 @router.patch("/iterations/{iteration_id}", response_model=IterationOut)
@@ -313,12 +328,15 @@ def remove_item(
 
 
 @router.get("/gate-criteria", response_model=list[CriterionOut])
-def list_criteria(_: Reader) -> list[CriterionOut]:
+def list_criteria(_: Reader) -> Response:
     """The registry: every criterion a gate may list, by key."""
-    return [
-        CriterionOut(key=c.key, label=c.label, description=c.description)
-        for c in gate_criteria.registered_criteria()
-    ]
+    return json_response(
+        [
+            CriterionOut(key=c.key, label=c.label, description=c.description)
+            for c in gate_criteria.registered_criteria()
+        ],
+        list[CriterionOut],
+    )
 
 
 @router.post("/phases/{phase_id}/gate", response_model=GateOut, status_code=status.HTTP_201_CREATED)
@@ -328,8 +346,10 @@ def create_gate(phase_id: Id, data: GateCreate, session: DbSession, actor: Write
 
 
 @router.get("/gates/{gate_id}", response_model=GateOut)
-def get_gate(gate_id: Id, session: DbSession, _: Reader) -> GateOut:
-    return GateOut(**gates.gate_out(session, gates.get_gate(session, gate_id)))
+def get_gate(gate_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        GateOut(**gates.gate_out(session, gates.get_gate(session, gate_id))), GateOut
+    )
 
 
 @router.patch("/gates/{gate_id}", response_model=GateOut)
@@ -338,23 +358,26 @@ def update_gate(gate_id: Id, data: GateUpdate, session: DbSession, actor: Writer
 
 
 @router.get("/gates/{gate_id}/evaluation", response_model=GateEvaluation)
-def evaluate_gate(gate_id: Id, session: DbSession, _: Reader) -> GateEvaluation:
+def evaluate_gate(gate_id: Id, session: DbSession, _: Reader) -> Response:
     """Each criterion evaluated now, with its detail; `passed` says whether Go is allowed."""
     results = gates.evaluate(session, gates.get_gate(session, gate_id))
-    return GateEvaluation(
-        gate_id=gate_id,
-        passed=all(r.passed for r in results),
-        results=[
-            CriterionResultOut(
-                key=r.key,
-                label=r.label,
-                params=r.params,
-                passed=r.passed,
-                detail=render(r.detail, "en"),
-                detail_message=r.detail.to_json(),
-            )
-            for r in results
-        ],
+    return json_response(
+        GateEvaluation(
+            gate_id=gate_id,
+            passed=all(r.passed for r in results),
+            results=[
+                CriterionResultOut(
+                    key=r.key,
+                    label=r.label,
+                    params=r.params,
+                    passed=r.passed,
+                    detail=render(r.detail, "en"),
+                    detail_message=r.detail.to_json(),
+                )
+                for r in results
+            ],
+        ),
+        GateEvaluation,
     )
 
 

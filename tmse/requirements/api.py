@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from tmse.core.actor import Actor
@@ -16,6 +16,8 @@ from tmse.core.input_types import Id, Offset, SearchText
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.requirements import backlog, csv_import, custom_fields, moscow, service
 from tmse.requirements.models import Channel
 from tmse.requirements.queries import history
@@ -33,7 +35,7 @@ from tmse.requirements.schemas import (
     RequirementSummary,
 )
 
-router = APIRouter(prefix="/api/v1/requirements", tags=["requirements"])
+router = Router(prefix="/api/v1/requirements", tags=["requirements"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Configurer = Annotated[Actor, Depends(require(REQUIREMENTS_CONFIGURE))]
@@ -63,7 +65,7 @@ def list_requirements(
     q: str | None = Query(
         None, max_length=200, description="Words of the title, REQ-<id> or an external key."
     ),
-) -> BacklogPage:
+) -> Response:
     """The backlog; `cf.<key>=value` query parameters filter by custom fields."""
     filters = backlog.BacklogFilters(
         status=tuple(requirement_status),
@@ -78,13 +80,14 @@ def list_requirements(
     page = backlog.backlog_page(
         session, filters, limit=limit, offset=offset, model=model, sort=sort
     )
-    return BacklogPage(
+    answer = BacklogPage(
         items=[RequirementSummary.model_validate(row) for row in page.items],
         total=page.total,
         limit=limit,
         offset=offset,
         model=model,
     )
+    return json_response(answer, BacklogPage)
 
 
 @router.post("", response_model=RequirementOut, status_code=status.HTTP_201_CREATED)
@@ -186,8 +189,8 @@ def delete_custom_field(field_id: Id, session: DbSession, actor: Configurer) -> 
 
 
 @router.get("/{requirement_id:id}", response_model=RequirementOut)
-def get_requirement(requirement_id: Id, session: DbSession, _: Reader) -> RequirementOut:
-    return RequirementOut.model_validate(service.get_requirement(session, requirement_id))
+def get_requirement(requirement_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(service.get_requirement(session, requirement_id), RequirementOut)
 
 
 @router.patch("/{requirement_id:id}", response_model=RequirementOut)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
@@ -13,6 +13,8 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Version
 from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STRATEGY_WRITE
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.strategy import queries, service
 from tmse.strategy.alignment import queries as alignment_queries
 from tmse.strategy.alignment.queries import alignment_out, orphan_page
@@ -35,7 +37,7 @@ from tmse.strategy.schemas import (
     RequirementIdsIn,
 )
 
-router = APIRouter(prefix="/api/v1/strategy", tags=["strategy"])
+router = Router(prefix="/api/v1/strategy", tags=["strategy"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STRATEGY_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]
@@ -57,9 +59,9 @@ def list_goals(
     paging: Annotated[ListParams, Depends(sorted_by("id", "name", "period_end", "status"))],
     goal_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
-) -> Page[GoalOut]:
+) -> Response:
     rows, total = queries.list_goals(session, paging, goal_status, q)
-    return _page(queries.goals_out(session, rows), total, paging)
+    return json_response(_page(queries.goals_out(session, rows), total, paging), Page[GoalOut])
 
 
 @router.post("/goals", response_model=GoalOut, status_code=status.HTTP_201_CREATED)
@@ -68,8 +70,8 @@ def create_goal(data: GoalCreate, session: DbSession, actor: Writer) -> GoalOut:
 
 
 @router.get("/goals/{goal_id}", response_model=GoalOut)
-def get_goal(goal_id: Id, session: DbSession, _: Reader) -> GoalOut:
-    return _goal(session, goal_id)
+def get_goal(goal_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(_goal(session, goal_id), GoalOut)
 
 
 @router.patch("/goals/{goal_id}", response_model=GoalOut)
@@ -100,9 +102,11 @@ def list_objectives(
     goal_id: Id | None = Query(None, description="Only objectives supporting this goal."),
     objective_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
-) -> Page[ObjectiveOut]:
+) -> Response:
     rows, total = queries.list_objectives(session, paging, goal_id, objective_status, q)
-    return _page(queries.objectives_out(session, rows), total, paging)
+    return json_response(
+        _page(queries.objectives_out(session, rows), total, paging), Page[ObjectiveOut]
+    )
 
 
 @router.post("/objectives", response_model=ObjectiveOut, status_code=status.HTTP_201_CREATED)
@@ -112,8 +116,10 @@ def create_objective(data: ObjectiveCreate, session: DbSession, actor: Writer) -
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectiveOut)
-def get_objective(objective_id: Id, session: DbSession, _: Reader) -> ObjectiveOut:
-    return _objective(session, service.get_objective(session, objective_id))
+def get_objective(objective_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        _objective(session, service.get_objective(session, objective_id)), ObjectiveOut
+    )
 
 
 @router.patch("/objectives/{objective_id}", response_model=ObjectiveOut)
@@ -132,8 +138,10 @@ def delete_objective(
 
 
 @router.get("/key-results/{key_result_id}", response_model=KeyResultOut)
-def get_key_result(key_result_id: Id, session: DbSession, _: Reader) -> KeyResultOut:
-    return queries.key_result_out(service.get_key_result(session, key_result_id))
+def get_key_result(key_result_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        queries.key_result_out(service.get_key_result(session, key_result_id)), KeyResultOut
+    )
 
 
 @router.patch("/key-results/{key_result_id}", response_model=KeyResultOut)
@@ -162,9 +170,11 @@ def list_initiatives(
     objective_id: Id | None = Query(None, description="Only initiatives this objective drives."),
     initiative_status: StrategyStatus | None = Query(None, alias="status"),
     q: str | None = Search,
-) -> Page[InitiativeOut]:
+) -> Response:
     rows, total = queries.list_initiatives(session, paging, objective_id, initiative_status, q)
-    return _page(queries.initiatives_out(session, rows), total, paging)
+    return json_response(
+        _page(queries.initiatives_out(session, rows), total, paging), Page[InitiativeOut]
+    )
 
 
 @router.post("/initiatives", response_model=InitiativeOut, status_code=status.HTTP_201_CREATED)
@@ -174,8 +184,10 @@ def create_initiative(data: InitiativeCreate, session: DbSession, actor: Writer)
 
 
 @router.get("/initiatives/{initiative_id}", response_model=InitiativeOut)
-def get_initiative(initiative_id: Id, session: DbSession, _: Reader) -> InitiativeOut:
-    return _initiative(session, initiatives.get_initiative(session, initiative_id))
+def get_initiative(initiative_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        _initiative(session, initiatives.get_initiative(session, initiative_id)), InitiativeOut
+    )
 
 
 @router.patch("/initiatives/{initiative_id}", response_model=InitiativeOut)
@@ -220,10 +232,12 @@ def _initiative(session: Session, initiative: Initiative) -> InitiativeOut:
 
 
 @router.get("/alignment", response_model=AlignmentOut)
-def alignment(session: DbSession, _: Reader, paging: Paging) -> AlignmentOut:
+def alignment(session: DbSession, _: Reader, paging: Paging) -> Response:
     """Per goal: objectives, initiatives and requirement counts with totals; and the first page
     of each orphan list (`limit`/`offset` apply to each)."""
-    return alignment_out(session, alignment_queries.alignment(session), paging)
+    return json_response(
+        alignment_out(session, alignment_queries.alignment(session), paging), AlignmentOut
+    )
 
 
 @router.get("/alignment/orphans/{kind}", response_model=Page[OrphanEntity])
@@ -232,6 +246,8 @@ def orphans(
     session: DbSession,
     _: Reader,
     paging: Paging,
-) -> Page[OrphanEntity]:
+) -> Response:
     """One orphan list, paged: `objectives`, `initiatives` or `requirements`."""
-    return orphan_page(session, alignment_queries.alignment(session), kind, paging)
+    return json_response(
+        orphan_page(session, alignment_queries.alignment(session), kind, paging), Page[OrphanEntity]
+    )

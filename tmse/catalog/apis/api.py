@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.catalog.apis import service as apis
 from tmse.catalog.apis.schemas import ApiCreate, ApiDetail, ApiOut, ApiUpdate
@@ -16,8 +16,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Reference, SearchText, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(tags=["catalog"])
+router = Router(tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 VersionQuery = Query(None, description="The version you read; a stale one gets 409.")
@@ -37,12 +39,15 @@ def list_apis(
     system: str | None = Query(None, max_length=200, description="System's name."),
     provider: str | None = Query(None, max_length=200, description="Providing service's name."),
     type: ApiType | None = None,
-) -> Page[ApiOut]:
+) -> Response:
     rows, total = apis.list_apis(
         session, paging, q=q, owner=owner, system=system, provider=provider, type=type
     )
-    return Page(
-        items=apis.api_out(session, rows), total=total, limit=paging.limit, offset=paging.offset
+    return json_response(
+        Page(
+            items=apis.api_out(session, rows), total=total, limit=paging.limit, offset=paging.offset
+        ),
+        Page[ApiOut],
     )
 
 
@@ -53,8 +58,8 @@ def create_api(data: ApiCreate, session: DbSession, actor: Writer) -> ApiDetail:
 
 
 @router.get("/apis/{name}", response_model=ApiDetail)
-def get_api(name: Reference, session: DbSession, _: Reader) -> ApiDetail:
-    return apis.api_detail(session, apis.get_api(session, name))
+def get_api(name: Reference, session: DbSession, _: Reader) -> Response:
+    return json_response(apis.api_detail(session, apis.get_api(session, name)), ApiDetail)
 
 
 @router.patch("/apis/{name}", response_model=ApiDetail)
@@ -70,6 +75,6 @@ def delete_api(
 
 
 @router.get("/apis/{name}/conformance", response_model=ApiConformance)
-def api_conformance(name: Reference, session: DbSession, _: Reader) -> ApiConformance:
+def api_conformance(name: Reference, session: DbSession, _: Reader) -> Response:
     """The standards' API design rules run on this OpenAPI API's stored definition."""
-    return apis.api_conformance(session, name)
+    return json_response(apis.api_conformance(session, name), ApiConformance)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from tmse.catalog.backstage.queries import export_backstage
@@ -17,9 +17,10 @@ from tmse.core.errors import InvalidInput, Problem
 from tmse.core.openapi_declarations import file_answer
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.routing import Router
 from tmse.integrations.backstage import parse_descriptors
 
-router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
+router = Router(prefix="/api/v1/catalog", tags=["catalog"])
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 YAML_BODY: dict[str, Any] = {
     "requestBody": {

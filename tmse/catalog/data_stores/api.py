@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.catalog.data_stores import service as data_stores
 from tmse.catalog.data_stores.schemas import DataStoreCreate, DataStoreOut, DataStoreUpdate
@@ -17,8 +17,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Reference, SearchText, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(tags=["catalog"])
+router = Router(tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 VersionQuery = Query(None, description="The version you read; a stale one gets 409.")
@@ -38,15 +40,18 @@ def list_data_stores(
     system: str | None = Query(None, max_length=200, description="System's name."),
     kind: StoreKind | None = None,
     engine: SearchText | None = None,
-) -> Page[DataStoreOut]:
+) -> Response:
     rows, total = data_stores.list_data_stores(
         session, paging, q=q, owner=owner, system=system, kind=kind, engine=engine
     )
-    return Page(
-        items=data_stores.data_store_out(session, rows),
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=data_stores.data_store_out(session, rows),
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[DataStoreOut],
     )
 
 
@@ -57,8 +62,11 @@ def create_data_store(data: DataStoreCreate, session: DbSession, actor: Writer) 
 
 
 @router.get("/data-stores/{name}", response_model=DataStoreOut)
-def get_data_store(name: Reference, session: DbSession, _: Reader) -> DataStoreOut:
-    return data_stores.data_store_out(session, [data_stores.get_data_store(session, name)])[0]
+def get_data_store(name: Reference, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        data_stores.data_store_out(session, [data_stores.get_data_store(session, name)])[0],
+        DataStoreOut,
+    )
 
 
 @router.patch("/data-stores/{name}", response_model=DataStoreOut)
@@ -78,6 +86,6 @@ def delete_data_store(
 
 
 @router.get("/data-stores/{name}/blast-radius", response_model=DataStoreBlastRadius)
-def data_store_blast_radius(name: Reference, session: DbSession, _: Reader) -> DataStoreBlastRadius:
+def data_store_blast_radius(name: Reference, session: DbSession, _: Reader) -> Response:
     """Every service depending on the store or its replicas, transitively, with owners."""
-    return checks.data_store_blast_radius(session, name)
+    return json_response(checks.data_store_blast_radius(session, name), DataStoreBlastRadius)

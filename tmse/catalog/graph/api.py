@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query, Response
 
 from tmse.catalog.graph import checks, overview
 from tmse.catalog.graph.checks import GraphChecks
@@ -14,15 +14,17 @@ from tmse.catalog.models import Layer
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.permissions import READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(tags=["catalog"])
+router = Router(tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 
 
 @router.get("/checks/graph", response_model=GraphChecks)
-def check_graph(session: DbSession, _: Reader) -> GraphChecks:
+def check_graph(session: DbSession, _: Reader) -> Response:
     """Cycles, layering violations (stored rules), orphans and single points of failure."""
-    return checks.graph_checks(session)
+    return json_response(checks.graph_checks(session), GraphChecks)
 
 
 @router.get("/graph", response_model=GraphView)
@@ -32,6 +34,8 @@ def graph(
     system: str | None = Query(None, max_length=200, description="System's name."),
     team: str | None = Query(None, max_length=200, description="Owning team's name."),
     layer: Layer | None = None,
-) -> GraphView:
+) -> Response:
     """Nodes and edges for the dependency graph view, filtered, with layering verdicts."""
-    return overview.graph_view(session, system=system, team=team, layer=layer)
+    return json_response(
+        overview.graph_view(session, system=system, team=team, layer=layer), GraphView
+    )

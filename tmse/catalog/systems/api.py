@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.catalog.systems import service as entities
 from tmse.catalog.systems.schemas import (
@@ -21,8 +21,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Reference, SearchText, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(tags=["catalog"])
+router = Router(tags=["catalog"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(CATALOG_WRITE))]
 VersionQuery = Query(None, description="The version you read; a stale one gets 409.")
@@ -39,13 +41,16 @@ def list_domains(
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
     q: SearchText | None = NameQuery,
     owner: SearchText | None = OwnerQuery,
-) -> Page[DomainOut]:
+) -> Response:
     rows, total = entities.list_domains(session, paging, q=q, owner=owner)
-    return Page(
-        items=entities.domain_out(session, rows),
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=entities.domain_out(session, rows),
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[DomainOut],
     )
 
 
@@ -55,8 +60,10 @@ def create_domain(data: DomainCreate, session: DbSession, actor: Writer) -> Doma
 
 
 @router.get("/domains/{name}", response_model=DomainOut)
-def get_domain(name: Reference, session: DbSession, _: Reader) -> DomainOut:
-    return entities.domain_out(session, [entities.get_domain(session, name)])[0]
+def get_domain(name: Reference, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        entities.domain_out(session, [entities.get_domain(session, name)])[0], DomainOut
+    )
 
 
 @router.patch("/domains/{name}", response_model=DomainOut)
@@ -81,13 +88,16 @@ def list_systems(
     q: SearchText | None = NameQuery,
     owner: SearchText | None = OwnerQuery,
     domain: str | None = Query(None, max_length=200, description="Domain's name."),
-) -> Page[SystemOut]:
+) -> Response:
     rows, total = entities.list_systems(session, paging, q=q, owner=owner, domain=domain)
-    return Page(
-        items=entities.system_out(session, rows),
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=entities.system_out(session, rows),
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[SystemOut],
     )
 
 
@@ -97,8 +107,10 @@ def create_system(data: SystemCreate, session: DbSession, actor: Writer) -> Syst
 
 
 @router.get("/systems/{name}", response_model=SystemOut)
-def get_system(name: Reference, session: DbSession, _: Reader) -> SystemOut:
-    return entities.system_out(session, [entities.get_system(session, name)])[0]
+def get_system(name: Reference, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        entities.system_out(session, [entities.get_system(session, name)])[0], SystemOut
+    )
 
 
 @router.patch("/systems/{name}", response_model=SystemOut)

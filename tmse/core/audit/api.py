@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from tmse.core.actor import Actor
@@ -14,8 +14,10 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, IsoDateTime, SearchText
 from tmse.core.pagination import ListParams, Page, paginate, sorted_by
 from tmse.core.permissions import AUDIT_READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = Router(prefix="/api/v1", tags=["audit"])
 
 
 class AuditEntryOut(BaseModel):
@@ -44,13 +46,16 @@ def list_audit(
     action: SearchText | None = None,
     since: IsoDateTime | None = Query(None, description="From this time (inclusive)."),
     until: IsoDateTime | None = Query(None, description="Before this time."),
-) -> Page[AuditEntryOut]:
+) -> Response:
     stmt = entries_query(actor=actor, entity=entity, action=action, since=since, until=until)
     sortable = {"id": AuditEntry.id, "at": AuditEntry.at}
     rows, total = paginate(session, stmt, paging, sortable, "-id", AuditEntry.id)
-    return Page(
-        items=[AuditEntryOut.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=[AuditEntryOut.model_validate(r) for r in rows],
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[AuditEntryOut],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -25,8 +25,10 @@ from tmse.core.identity.schemas import (
 from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import ORG_WRITE, READ, TOKENS_WRITE, Role
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(prefix="/api/v1", tags=["organisation"])
+router = Router(prefix="/api/v1", tags=["organisation"])
 Reader = Annotated[Actor, Depends(require(READ))]
 OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 
@@ -49,13 +51,16 @@ def list_teams(
     q: str | None = Query(None, max_length=200, description="Name contains."),
     kind: TeamKind | None = None,
     parent_id: Id | None = None,
-) -> Page[TeamOut]:
+) -> Response:
     teams, total = service.list_teams(session, paging, q=q, kind=kind, parent_id=parent_id)
-    return Page(
-        items=[TeamOut.model_validate(t) for t in teams],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=[TeamOut.model_validate(t) for t in teams],
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[TeamOut],
     )
 
 
@@ -66,8 +71,8 @@ def create_team(data: TeamCreate, session: DbSession, actor: OrgWriter) -> TeamD
 
 
 @router.get("/teams/{team_id}", response_model=TeamDetail)
-def get_team(team_id: Id, session: DbSession, _: Reader) -> TeamDetail:
-    return _team_detail(session, team_id)
+def get_team(team_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(_team_detail(session, team_id), TeamDetail)
 
 
 @router.patch("/teams/{team_id}", response_model=TeamDetail)
@@ -87,15 +92,18 @@ def list_users(
     role: Role | None = None,
     team_id: Id | None = None,
     is_active: bool | None = None,
-) -> Page[UserOut]:
+) -> Response:
     users, total = service.list_users(
         session, paging, q=q, role=role, team_id=team_id, is_active=is_active
     )
-    return Page(
-        items=service.user_out(session, users),
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=service.user_out(session, users),
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[UserOut],
     )
 
 
@@ -106,14 +114,18 @@ def create_user(data: UserCreate, session: DbSession, actor: OrgWriter) -> UserO
 
 
 @router.get("/users/me", response_model=UserOut)
-def who_am_i(session: DbSession, actor: Reader) -> UserOut:
+def who_am_i(session: DbSession, actor: Reader) -> Response:
     assert actor.user_id is not None
-    return service.user_out(session, [service.get_user(session, actor.user_id)])[0]
+    return json_response(
+        service.user_out(session, [service.get_user(session, actor.user_id)])[0], UserOut
+    )
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(user_id: Id, session: DbSession, _: Reader) -> UserOut:
-    return service.user_out(session, [service.get_user(session, user_id)])[0]
+def get_user(user_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        service.user_out(session, [service.get_user(session, user_id)])[0], UserOut
+    )
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
@@ -123,9 +135,12 @@ def update_user(user_id: Id, data: UserUpdate, session: DbSession, actor: OrgWri
 
 
 @router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
-def my_tokens(session: DbSession, actor: Reader) -> list[TokenOut]:
+def my_tokens(session: DbSession, actor: Reader) -> Response:
     assert actor.user_id is not None
-    return [TokenOut.model_validate(t) for t in credentials.tokens_of(session, actor.user_id)]
+    return json_response(
+        [TokenOut.model_validate(t) for t in credentials.tokens_of(session, actor.user_id)],
+        list[TokenOut],
+    )
 
 
 @router.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.core.actor import Actor
@@ -16,8 +16,10 @@ from tmse.core.links.models import LinkState
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import LINKS_CLEAR, LINKS_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(prefix="/api/v1/links", tags=["links"])
+router = Router(prefix="/api/v1/links", tags=["links"])
 
 
 class LinkCreate(BaseModel):
@@ -68,21 +70,24 @@ def list_links(
     direction: Literal["in", "out", "both"] = "both",
     state: LinkState | None = None,
     link_type: SearchText | None = None,
-) -> Page[LinkOut]:
+) -> Response:
     rows, total = service.list_links(
         session, paging, entity=entity, direction=direction, state=state, link_type=link_type
     )
-    return Page(
-        items=[LinkOut.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return json_response(
+        Page(
+            items=[LinkOut.model_validate(r) for r in rows],
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[LinkOut],
     )
 
 
 @router.get("/types", response_model=list[str])
-def linkable_types(_: Annotated[Actor, Depends(require(READ))]) -> list[str]:
-    return sorted(registered_types())
+def linkable_types(_: Annotated[Actor, Depends(require(READ))]) -> Response:
+    return json_response(sorted(registered_types()), list[str])
 
 
 @router.post("", response_model=LinkOut, status_code=status.HTTP_201_CREATED)
@@ -96,8 +101,8 @@ def create_link(
 @router.get("/{link_id}", response_model=LinkOut)
 def get_link(
     link_id: Id, session: DbSession, _: Annotated[Actor, Depends(require(READ))]
-) -> LinkOut:
-    return LinkOut.model_validate(service.get_link(session, link_id))
+) -> Response:
+    return json_response(LinkOut.model_validate(service.get_link(session, link_id)), LinkOut)
 
 
 @router.post("/{link_id}/clear", response_model=LinkOut)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -19,8 +19,10 @@ from tmse.core.notifications.models import Notification
 from tmse.core.notifications.schemas import NotificationOut, ReadAllOut, UnreadCount
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import PROFILE_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = Router(prefix="/api/v1/notifications", tags=["notifications"])
 Reader = Annotated[Actor, Depends(require(READ))]
 # Marking one's own notifications read is personal state, like one's profile.
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
@@ -53,17 +55,22 @@ def list_notifications(
     actor: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id"))],
     unread: bool = Query(False, description="Only the unread ones."),
-) -> Page[NotificationOut]:
+) -> Response:
     """My notifications, newest first."""
     rows, total = service.list_mine(session, actor, paging, unread=unread)
     locale = reader_locale(request, actor)
     items = [notification_out(r, locale) for r in rows]
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset),
+        Page[NotificationOut],
+    )
 
 
 @router.get("/unread-count", response_model=UnreadCount)
-def unread_count(session: DbSession, actor: Reader) -> UnreadCount:
-    return UnreadCount(unread=service.unread_count(session, actor.user_id))
+def unread_count(session: DbSession, actor: Reader) -> Response:
+    return json_response(
+        UnreadCount(unread=service.unread_count(session, actor.user_id)), UnreadCount
+    )
 
 
 @router.post("/read-all", response_model=ReadAllOut)

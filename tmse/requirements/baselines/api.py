@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, Response, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
@@ -13,6 +13,8 @@ from tmse.core.errors import NotFound
 from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import BASELINES_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.requirements.baselines import comparison, queries, service
 from tmse.requirements.baselines.models import Baseline, BaselineStatus
 from tmse.requirements.baselines.schemas import (
@@ -26,7 +28,7 @@ from tmse.requirements.baselines.schemas import (
 )
 from tmse.requirements.models import Requirement
 
-router = APIRouter(prefix="/api/v1", tags=["baselines"])
+router = Router(prefix="/api/v1", tags=["baselines"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(BASELINES_WRITE))]
 
@@ -69,12 +71,18 @@ def list_baselines(
     project_id: Id | None = None,
     baseline_status: BaselineStatus | None = Query(None, alias="status"),
     q: str | None = Query(None, max_length=200, description="Part of the name."),
-) -> Page[BaselineOut]:
+) -> Response:
     rows, total = queries.list_baselines(
         session, paging, project_id=project_id, status=baseline_status, q=q
     )
-    return Page(
-        items=baseline_outs(session, rows), total=total, limit=paging.limit, offset=paging.offset
+    return json_response(
+        Page(
+            items=baseline_outs(session, rows),
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
+        Page[BaselineOut],
     )
 
 
@@ -91,20 +99,23 @@ def get_baseline(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("requirement_id"))],
-) -> BaselineDetail:
+) -> Response:
     """The baseline with one page of its items (?limit=&offset=)."""
     baseline = queries.get_baseline(session, baseline_id)
     items, total = queries.items_page(session, baseline_id, paging)
     out = baseline_outs(session, [baseline])[0]
-    return BaselineDetail(
-        **out.model_dump(),
-        items=[
-            BaselineItemOut(requirement_id=i.requirement_id, fields=i.fields, links=i.links)
-            for i in items
-        ],
-        items_total=total,
-        items_limit=paging.limit,
-        items_offset=paging.offset,
+    return json_response(
+        BaselineDetail(
+            **out.model_dump(),
+            items=[
+                BaselineItemOut(requirement_id=i.requirement_id, fields=i.fields, links=i.links)
+                for i in items
+            ],
+            items_total=total,
+            items_limit=paging.limit,
+            items_offset=paging.offset,
+        ),
+        BaselineDetail,
     )
 
 
@@ -124,10 +135,10 @@ def discard_baseline(baseline_id: Id, session: DbSession, actor: Writer) -> Base
 
 
 @router.get("/baselines/{baseline_id}/verify", response_model=VerifyOut)
-def verify_baseline(baseline_id: Id, request: Request, session: DbSession, _: Reader) -> VerifyOut:
+def verify_baseline(baseline_id: Id, request: Request, session: DbSession, _: Reader) -> Response:
     """Recompute the digest and signature from the stored snapshot."""
     result = service.verify_baseline(session, baseline_id, request.app.state.secret_key)
-    return VerifyOut(**result)
+    return json_response(VerifyOut(**result), VerifyOut)
 
 
 @router.get("/baselines/{baseline_id}/diff", response_model=DiffOut)
@@ -136,27 +147,30 @@ def diff_baseline(
     session: DbSession,
     _: Reader,
     against: str = Query("now", max_length=20, description="Another baseline's id, or 'now'."),
-) -> DiffOut:
+) -> Response:
     """From this baseline (before) to the other baseline or to the requirements now (after)."""
     result = comparison.diff_baseline(session, baseline_id, against)
-    return DiffOut(baseline_id=baseline_id, against=against, **result.as_dict())
+    return json_response(
+        DiffOut(baseline_id=baseline_id, against=against, **result.as_dict()), DiffOut
+    )
 
 
 @router.get("/requirements/{requirement_id}/baselines", response_model=list[RequirementBaselineOut])
-def requirement_baselines(
-    requirement_id: Id, session: DbSession, _: Reader
-) -> list[RequirementBaselineOut]:
+def requirement_baselines(requirement_id: Id, session: DbSession, _: Reader) -> Response:
     """The baselines holding this requirement, newest first (a deleted requirement's too)."""
     baselines = queries.baselines_for_requirement(session, requirement_id)
     if not baselines and session.get(Requirement, requirement_id) is None:
         raise NotFound(f"Requirement {requirement_id} does not exist")
-    return [
-        RequirementBaselineOut(
-            id=b.id,
-            name=b.name,
-            status=BaselineStatus(b.status),
-            signed_at=b.signed_at,
-            project_id=b.project_id,
-        )
-        for b in baselines
-    ]
+    return json_response(
+        [
+            RequirementBaselineOut(
+                id=b.id,
+                name=b.name,
+                status=BaselineStatus(b.status),
+                signed_at=b.signed_at,
+                project_id=b.project_id,
+            )
+            for b in baselines
+        ],
+        list[RequirementBaselineOut],
+    )

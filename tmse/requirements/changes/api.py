@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.core.actor import Actor
 from tmse.core.db import utcnow
@@ -13,6 +13,8 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, DELIVERY_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.planning import queries as planning
 from tmse.planning import service as planning_service
 from tmse.planning.queries import FreezeWindowRow
@@ -35,8 +37,8 @@ from tmse.requirements.changes.schemas import (
 )
 from tmse.requirements.models import Requirement
 
-router = APIRouter(prefix="/api/v1/change-requests", tags=["change requests"])
-freeze_router = APIRouter(prefix="/api/v1/freeze-windows", tags=["freeze windows"])
+router = Router(prefix="/api/v1/change-requests", tags=["change requests"])
+freeze_router = Router(prefix="/api/v1/freeze-windows", tags=["freeze windows"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(CHANGES_REQUEST))]
 Decider = Annotated[Actor, Depends(require(CHANGES_DECIDE))]
@@ -56,7 +58,7 @@ def list_change_requests(
     requirement: Id | None = Query(None, description="A requirement's id."),
     project: Id | None = Query(None, description="A project's id."),
     release: Id | None = Query(None, description="A release's id."),
-) -> Page[ChangeRequestSummary]:
+) -> Response:
     rows, total = queries.list_change_requests(
         session,
         paging,
@@ -66,29 +68,35 @@ def list_change_requests(
         release_id=release,
     )
     items = queries.summaries(session, rows)
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset),
+        Page[ChangeRequestSummary],
+    )
 
 
 @router.get("/metrics", response_model=ChangeMetricsOut)
 def change_metrics(
     session: DbSession, _: Reader, release: Annotated[Id, Query(description="A release's id.")]
-) -> ChangeMetricsOut:
+) -> Response:
     """Count by status, approval lead time (submitted → approved) and scope churn of a release."""
     found, metrics = release_change_metrics(session, release)
-    return ChangeMetricsOut(
-        release_id=found.id,
-        release=found.name,
-        project_id=found.project_id,
-        count=metrics.count,
-        by_status=metrics.by_status,
-        approval_lead_time=LeadTimeOut(
-            count=metrics.lead_time_count,
-            median_hours=metrics.lead_time_median_hours,
-            mean_hours=metrics.lead_time_mean_hours,
+    return json_response(
+        ChangeMetricsOut(
+            release_id=found.id,
+            release=found.name,
+            project_id=found.project_id,
+            count=metrics.count,
+            by_status=metrics.by_status,
+            approval_lead_time=LeadTimeOut(
+                count=metrics.lead_time_count,
+                median_hours=metrics.lead_time_median_hours,
+                mean_hours=metrics.lead_time_mean_hours,
+            ),
+            applied_effort_churn_days=metrics.applied_churn_days,
+            baselined_effort_days=metrics.baselined_effort_days,
+            scope_churn_pct=metrics.scope_churn_pct,
         ),
-        applied_effort_churn_days=metrics.applied_churn_days,
-        baselined_effort_days=metrics.baselined_effort_days,
-        scope_churn_pct=metrics.scope_churn_pct,
+        ChangeMetricsOut,
     )
 
 
@@ -102,9 +110,9 @@ def create_change_request(
 
 
 @router.get("/{change_request_id}", response_model=ChangeRequestOut)
-def get_change_request(change_request_id: Id, session: DbSession, _: Reader) -> ChangeRequestOut:
+def get_change_request(change_request_id: Id, session: DbSession, _: Reader) -> Response:
     change_request = service.get_change_request(session, change_request_id)
-    return queries.change_request_out(session, change_request)
+    return json_response(queries.change_request_out(session, change_request), ChangeRequestOut)
 
 
 @router.patch("/{change_request_id}", response_model=ChangeRequestOut)
@@ -117,7 +125,7 @@ def edit_change_request(
 
 
 @router.get("/{change_request_id}/impact", response_model=ImpactOut)
-def impact(change_request_id: Id, session: DbSession, _: Reader) -> ImpactOut:
+def impact(change_request_id: Id, session: DbSession, _: Reader) -> Response:
     """The impact analysis computed afresh from today's trace links (not stored)."""
     change_request = service.get_change_request(session, change_request_id)
     requirement = session.get(Requirement, change_request.requirement_id)
@@ -127,7 +135,9 @@ def impact(change_request_id: Id, session: DbSession, _: Reader) -> ImpactOut:
     elapsed = (time.perf_counter() - started) * 1000
     data = result.as_dict()
     data.pop("depths")
-    return ImpactOut(**data, computed_at=utcnow(), elapsed_ms=round(elapsed, 2))
+    return json_response(
+        ImpactOut(**data, computed_at=utcnow(), elapsed_ms=round(elapsed, 2)), ImpactOut
+    )
 
 
 @router.post("/{change_request_id}/submit", response_model=ChangeRequestOut)
@@ -190,12 +200,15 @@ def list_freeze_windows(
     project: Id | None = None,
     release: Id | None = None,
     active_on: IsoDate | None = Query(None, description="Only windows covering this date."),
-) -> Page[FreezeWindowOut]:
+) -> Response:
     rows, total = planning.list_freeze_windows(
         session, paging, project_id=project, release_id=release, active_on=active_on
     )
     items = [freeze_window_out(w) for w in rows]
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset),
+        Page[FreezeWindowOut],
+    )
 
 
 @freeze_router.post("", response_model=FreezeWindowOut, status_code=status.HTTP_201_CREATED)
@@ -206,8 +219,10 @@ def create_freeze_window(
 
 
 @freeze_router.get("/{window_id}", response_model=FreezeWindowOut)
-def get_freeze_window(window_id: Id, session: DbSession, _: Reader) -> FreezeWindowOut:
-    return freeze_window_out(planning_service.get_freeze_window(session, window_id))
+def get_freeze_window(window_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(
+        freeze_window_out(planning_service.get_freeze_window(session, window_id)), FreezeWindowOut
+    )
 
 
 @freeze_router.patch("/{window_id}", response_model=FreezeWindowOut)

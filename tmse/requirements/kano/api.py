@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request, status
+from fastapi import Body, Depends, Query, Request, status
 from fastapi.responses import PlainTextResponse, Response
 
 from tmse.core.actor import Actor
@@ -16,6 +16,8 @@ from tmse.core.openapi_declarations import file_answer
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import KANO_RESPOND, KANO_WRITE, READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.requirements.kano import queries, service
 from tmse.requirements.kano.queries import responses_out, results_out, survey_out
 from tmse.requirements.kano.schemas import (
@@ -29,7 +31,7 @@ from tmse.requirements.kano.schemas import (
     SurveyUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/kano", tags=["kano"])
+router = Router(prefix="/api/v1/kano", tags=["kano"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(KANO_WRITE))]
 Respondent = Annotated[Actor, Depends(require(KANO_RESPOND))]
@@ -41,10 +43,13 @@ def list_surveys(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "name"))],
-) -> Page[SurveySummary]:
+) -> Response:
     rows, total = queries.list_surveys(session, paging)
     items = [SurveySummary(**row) for row in rows]
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset),
+        Page[SurveySummary],
+    )
 
 
 @router.post("/surveys", response_model=SurveyOut, status_code=status.HTTP_201_CREATED)
@@ -54,8 +59,8 @@ def create_survey(data: SurveyCreate, session: DbSession, actor: Writer) -> Surv
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyOut)
-def get_survey(survey_id: Id, session: DbSession, _: Reader) -> SurveyOut:
-    return survey_out(session, service.get_survey(session, survey_id))
+def get_survey(survey_id: Id, session: DbSession, _: Reader) -> Response:
+    return json_response(survey_out(session, service.get_survey(session, survey_id)), SurveyOut)
 
 
 @router.patch("/surveys/{survey_id}", response_model=SurveyOut)
@@ -88,11 +93,13 @@ def list_responses(
     session: DbSession,
     _: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("created_at", "id", "respondent"))],
-) -> Page[ResponseOut]:
+) -> Response:
     service.get_survey(session, survey_id)
     rows, total = queries.list_responses(session, survey_id, paging)
     items = responses_out(session, rows)
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset), Page[ResponseOut]
+    )
 
 
 @router.delete(
@@ -151,7 +158,9 @@ def survey_results(
         float | None,
         Query(ge=0, le=100, description="Override the survey's category gap (points)."),
     ] = None,
-) -> ResultsOut:
+) -> Response:
     """Per feature: counts of A, O, M, I, R, Q, the category, Better, Worse, strengths and
     Fong's significance."""
-    return results_out(session, service.get_survey(session, survey_id), gap)
+    return json_response(
+        results_out(session, service.get_survey(session, survey_id), gap), ResultsOut
+    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends, Response
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.requirements import transitions
 from tmse.requirements.models import Requirement
 from tmse.requirements.review import queries as review
@@ -22,7 +24,7 @@ from tmse.requirements.review.schemas import (
     TransitionIn,
 )
 
-router = APIRouter(prefix="/api/v1/requirements", tags=["requirement review"])
+router = Router(prefix="/api/v1/requirements", tags=["requirement review"])
 # Who may perform each transition is decided per action by the workflow table, which answers
 # a refusal with the action and the roles owning it; the route itself only needs a signed-in user.
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -48,16 +50,18 @@ def review_queue(
     session: DbSession,
     actor: Reader,
     paging: Annotated[ListParams, Depends(sorted_by("id", "moscow", "title", "updated_at"))],
-) -> Page[QueueItem]:
+) -> Response:
     """Requirements in review that await my approval."""
     rows, total = review.review_queue(session, actor, paging)
     items = [QueueItem(**row) for row in rows]
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return json_response(
+        Page(items=items, total=total, limit=paging.limit, offset=paging.offset), Page[QueueItem]
+    )
 
 
 @router.get("/review-queue/counts", response_model=QueueCounts)
-def review_queue_counts(session: DbSession, actor: Reader) -> QueueCounts:
-    return QueueCounts(**review.queue_counts(session, actor))
+def review_queue_counts(session: DbSession, actor: Reader) -> Response:
+    return json_response(QueueCounts(**review.queue_counts(session, actor)), QueueCounts)
 
 
 @router.post("/{requirement_id}/transitions", response_model=RequirementState)
@@ -73,6 +77,9 @@ def transition(
 
 
 @router.get("/{requirement_id}/approvals", response_model=ApprovalsOut)
-def approvals(requirement_id: Id, session: DbSession, actor: Reader) -> ApprovalsOut:
+def approvals(requirement_id: Id, session: DbSession, actor: Reader) -> Response:
     requirement = transitions.get_requirement(session, requirement_id)
-    return ApprovalsOut(**review.panel_context(session, actor, requirement)["review_panel"])
+    return json_response(
+        ApprovalsOut(**review.panel_context(session, actor, requirement)["review_panel"]),
+        ApprovalsOut,
+    )

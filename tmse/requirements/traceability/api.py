@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response, StreamingResponse
 
 from tmse.core.actor import Actor
@@ -13,11 +13,13 @@ from tmse.core.input_types import Id, Offset
 from tmse.core.openapi_declarations import XLSX_MEDIA_TYPE, file_answer
 from tmse.core.pagination import MAX_LIMIT, Page
 from tmse.core.permissions import READ
+from tmse.core.responses import json_response
+from tmse.core.routing import Router
 from tmse.requirements.traceability import export
 from tmse.requirements.traceability.schemas import CellOut, LevelOut, MatrixOut, RowOut
 from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 
-router = APIRouter(prefix="/api/v1/traceability", tags=["traceability"])
+router = Router(prefix="/api/v1/traceability", tags=["traceability"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Goal = Annotated[Id | None, Query(description="Only the paths down from this goal.")]
 Baseline = Annotated[
@@ -49,13 +51,15 @@ def matrix(
     baseline: Baseline = None,
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
     offset: Offset = 0,
-) -> MatrixOut:
+) -> Response:
     """Coverage, orphans and Suspect links per level, and one page of the matrix's rows."""
     view = trace_matrix(session, goal, baseline)
     rows: Page[RowOut] = Page(
         items=rows_out(view, offset, limit), total=view.matrix.total, limit=limit, offset=offset
     )
-    return MatrixOut(goal=goal, baseline=baseline, levels=levels_out(view), rows=rows)
+    return json_response(
+        MatrixOut(goal=goal, baseline=baseline, levels=levels_out(view), rows=rows), MatrixOut
+    )
 
 
 @router.get(

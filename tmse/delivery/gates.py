@@ -195,10 +195,11 @@ def decisions(session: Session, gate_id: int) -> list[GateVote]:
 def gate_out(session: Session, gate: StageGate) -> dict[str, Any]:
     phase = session.get(Phase, gate.phase_id)
     assert phase is not None
+    named = [*(gate.approver_ids or []), gate.decided_by_id or 0]
     users = {
         u.id: u
-        for u in session.scalars(
-            select(User).where(User.id.in_([*(gate.approver_ids or []), gate.decided_by_id or 0]))
+        for u in session.execute(
+            select(User.id, User.username, User.display_name).where(User.id.in_(named))
         )
     }
     return {

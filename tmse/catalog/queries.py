@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.graph.catalog_graph import store_key
 from tmse.catalog.graph.checks import graph_checks
-from tmse.catalog.graph.layers import DEFAULT_LAYERS
+from tmse.catalog.graph.layers import DEFAULT_LAYERS, LayerRules
 from tmse.catalog.graph.overview import GraphView, graph_view
 from tmse.catalog.models import Api, DataStore, Service, System
 from tmse.catalog.models import Layer as Layer  # the layer vocabulary other domains validate
@@ -155,16 +155,18 @@ def all_team_names(session: Session) -> list[str]:
 # --- one service's findings and the graph page ----------------------------------------------
 
 
-def service_findings(session: Session, name: str) -> dict[str, Any]:
+def service_findings(
+    session: Session, name: str, rules: LayerRules | None = None
+) -> dict[str, Any]:
     """Who is hit when the service fails (services with owners) and the cycles through it;
-    both from what is kept until the next write (graph.cache)."""
+    both from what is kept until the next write (graph.cache); `rules`: when already read."""
     try:
         radius = graph_cache.blast_radius(session, name)
     except NotFound:
         return {"blast_radius": [], "cycles": []}
     return {
         "blast_radius": [(item["name"], item["owner"]) for item in radius.impacted],
-        "cycles": [cycle for cycle in graph_checks(session).cycles if name in cycle],
+        "cycles": [cycle for cycle in graph_checks(session, rules).cycles if name in cycle],
     }
 
 

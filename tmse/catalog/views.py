@@ -17,6 +17,7 @@ from tmse.catalog.graph import overview
 from tmse.catalog.graph import views as graph_views
 from tmse.catalog.graph.layers import DEFAULT_LAYERS
 from tmse.catalog.labels import LAYER_COLOURS
+from tmse.catalog.layer_rules.service import current_layer_rules
 from tmse.catalog.models import Lifecycle, Service
 from tmse.catalog.schemas import ServiceCreate, ServiceUpdate
 from tmse.catalog.systems import views as systems_views
@@ -227,7 +228,8 @@ def service_page(
         found = service.get_service(session, name)
     except NotFound:
         return not_found_page(request, SERVICE_NOT_FOUND)
-    detail = overview.service_detail(session, name)
+    rules = current_layer_rules(session)
+    detail = overview.service_detail(session, name, found, rules)
     return render(
         request,
         "catalog/service.html",
@@ -238,7 +240,7 @@ def service_page(
             "detail": detail,
             "owner": team_by_name(session, detail.service.owner),
             "depends_on": [n for n in detail.depends_on if n.kind == "service"],
-            "findings": queries.service_findings(session, found.name),
+            "findings": queries.service_findings(session, found.name, rules),
             "decisions": _linked_decisions(session, found.id),
             "allowed": service.allowed_actions(actor, found),
             "flashes": saved_flash(request, saved),

@@ -10,7 +10,9 @@ from tmse.catalog.graph import analysis as graph_analysis
 from tmse.catalog.graph import cache as graph_cache
 from tmse.catalog.graph.catalog_graph import CatalogGraph, Entity, store_key
 from tmse.catalog.graph.checks import LayerViolationOut, violations_out
+from tmse.catalog.graph.layers import LayerRules
 from tmse.catalog.layer_rules.service import current_layer_rules
+from tmse.catalog.models import Service
 from tmse.catalog.schemas import ServiceOut
 from tmse.catalog.service import get_service, service_out
 
@@ -69,12 +71,18 @@ class GraphView(BaseModel):
 _EDGE_KINDS = {"service": "depends-on", "api": "consumes", "data-store": "uses"}
 
 
-def service_detail(session: Session, name: str) -> ServiceDetail:
+def service_detail(
+    session: Session,
+    name: str,
+    service: Service | None = None,
+    rules: LayerRules | None = None,
+) -> ServiceDetail:
     """Owners, system, what it depends on and who depends on it (direct), APIs provided and
-    consumed, data stores used, blast-radius size and the layering violations touching it."""
-    service = get_service(session, name)
+    consumed, data stores used, blast-radius size and the layering violations touching it
+    (`service` and `rules`: the service and the current layer rules, when already read)."""
+    service = service or get_service(session, name)
     out = service_out(session, [service])[0]
-    catalog = graph_cache.catalog_graph(session, current_layer_rules(session))
+    catalog = graph_cache.catalog_graph(session, rules or current_layer_rules(session))
     provided = sorted(api.name for api in catalog.apis.values() if api.parent == name)
     depends_on: list[Neighbour] = []
     dependents: list[Neighbour] = []

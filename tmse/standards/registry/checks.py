@@ -348,9 +348,6 @@ def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
         actual = _MISSING if actual is None else actual
     subject_path = where.partition(":")[2]
     named = FACT_PATH_LABELS.get(subject_path, subject_path)
-    shown = message(
-        "{subject} {op} {value}", subject=named, op=params.op, value=json.dumps(params.value)
-    )
     if params.op == "exists":
         passed = actual is not _MISSING
     elif actual is _MISSING:
@@ -363,6 +360,9 @@ def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
             passed = False
     if passed:
         return [Outcome(True, OK, where)]
+    shown = message(
+        "{subject} {op} {value}", subject=named, op=params.op, value=json.dumps(params.value)
+    )
     return [
         Outcome(
             False, message("expected {rule}, got {actual}", rule=shown, actual=repr(actual)), where

@@ -18,6 +18,7 @@ from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRI
 from tmse.integrations.jira import MAPPINGS
 from tmse.requirements import (
     backlog,
+    backlog_rows,  # noqa: F401 - registers the template global
     badges,  # noqa: F401 - registers the template globals
     csv_import,
     custom_fields,

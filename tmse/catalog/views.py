@@ -9,7 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tmse.catalog import forms, queries, service
+from tmse.catalog import (
+    badges,  # noqa: F401 - registers the template globals
+    forms,
+    queries,
+    service,
+)
 from tmse.catalog.apis import views as apis_views
 from tmse.catalog.data_stores import views as data_stores_views
 from tmse.catalog.duplicates import views as duplicates_views

@@ -57,58 +57,78 @@ class ResponseCacheMiddleware:
         self.app = app
         self.versions = versions
         self.store = ResponseStore(max_bytes, shared_dir=shared_dir)
+        self._computing: dict[tuple[str, str, bytes, str], anyio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = _cacheable_token(scope)
-        if token is None:
-            key = _page_request(scope)
-            if key is None:
-                await self.app(scope, receive, send)
-            else:
-                await self._page(scope, receive, send, key)
+        if token is not None:
+            key = ("api", scope["path"], scope["query_string"], hashlib.sha256(token).hexdigest())
+        elif (page := _page_request(scope)) is not None:
+            key = page
+        else:
+            await self.app(scope, receive, send)
             return
-        key = ("api", scope["path"], scope["query_string"], hashlib.sha256(token).hexdigest())
-        current = await anyio.to_thread.run_sync(self.versions)
-        entry = self.store.get(key, current)
+        kind = key[0]
+        entry, current = await self._lookup(scope, key)
+        if entry is None and (computing := self._computing.get(key)) is not None:
+            # The same answer is being computed for another request of this process: one
+            # computation serves both (many readers arrive at once after a write).
+            await computing.wait()
+            entry, current = await self._lookup(scope, key)
         if entry is not None:
             scope["route"] = entry.route  # for the request metrics and log line
-            LOOKUPS.labels("api", "hit").inc()
+            LOOKUPS.labels(kind, "hit").inc()
             await _send(send, entry.status, entry.headers, entry.body)
             return
-        LOOKUPS.labels("api", "miss").inc()
-        with collecting() as read:
-            status, headers, body = await _run(self.app, scope, receive, send)
-        if status == 200:
+        LOOKUPS.labels(kind, "miss").inc()
+        leading = key not in self._computing
+        if leading:
+            self._computing[key] = anyio.Event()
+        try:
+            with collecting() as read:
+                status, headers, body = await _run(self.app, scope, receive, send)
             # Kept at the versions read before the data was: if a write slipped in between,
             # a version has moved on and this entry is never served.
-            kept = [(k, v) for k, v in headers if k in KEPT_HEADERS]
-            self.store.put(
-                key,
-                Entry(versions_at(current, read), time.time(), status, kept, body, _route(scope)),
-            )
+            kept = _kept(kind, scope, status, headers, versions_at(current, read), body)
+            if kept is not None:
+                self.store.put(key, kept)
+        finally:
+            if leading:
+                self._computing.pop(key).set()
 
-    async def _page(
-        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str, bytes, str]
-    ) -> None:
+    async def _lookup(
+        self, scope: Scope, key: tuple[str, str, bytes, str]
+    ) -> tuple[Entry | None, dict[str, int]]:
+        """The kept entry still right now (for a page: for the user the browser signs in), and
+        the versions now."""
+        if key[0] == "api":
+            current = await anyio.to_thread.run_sync(self.versions)
+            return self.store.get(key, current), current
         current, user_id = await anyio.to_thread.run_sync(_signed_in_user, scope)
         page = self.store.get(key, current)
-        if page is not None and user_id is not None and user_id == page.user_id:
-            scope["route"] = page.route  # for the request metrics and log line
-            LOOKUPS.labels("page", "hit").inc()
-            await _send(send, 200, page.headers, page.body)
-            return
-        LOOKUPS.labels("page", "miss").inc()
-        with collecting() as read:
-            status, headers, body = await _run(self.app, scope, receive, send)
-        # Whom the route signed in, from the session cookie (`tmse.core.deps.optional_actor`).
-        actor = scope.get("state", {}).get("actor")
-        signed_in = getattr(actor, "user_id", None)
-        if signed_in is not None and _plain_page(status, headers):
-            kept = [(name, value) for name, value in headers if name != b"content-length"]
-            entry = Entry(
-                versions_at(current, read), time.time(), 200, kept, body, _route(scope), signed_in
-            )
-            self.store.put(key, entry)
+        return (page if page is not None and user_id == page.user_id else None), current
+
+
+def _kept(
+    kind: str,
+    scope: Scope,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    versions: Versions,
+    body: bytes,
+) -> Entry | None:
+    """What to keep of an answer: an API 200, or a plain page for the user it signed in."""
+    if kind == "api":
+        if status != 200:
+            return None
+        kept = [(name, value) for name, value in headers if name in KEPT_HEADERS]
+        return Entry(versions, time.time(), status, kept, body, _route(scope))
+    # Whom the route signed in, from the session cookie (`tmse.core.deps.optional_actor`).
+    signed_in = getattr(scope.get("state", {}).get("actor"), "user_id", None)
+    if signed_in is None or not _plain_page(status, headers):
+        return None
+    kept = [(name, value) for name, value in headers if name != b"content-length"]
+    return Entry(versions, time.time(), 200, kept, body, _route(scope), signed_in)
 
 
 def _route(scope: Scope) -> RoutePath | None:

@@ -7,6 +7,9 @@ processes of one server share a directory, a store on it that every worker reads
 
 from __future__ import annotations
 
+import logging
+import pickle
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -18,6 +21,8 @@ import diskcache
 
 from tmse.core.table_versions.tracking import Versions, still_current
 
+log = logging.getLogger("tmse.response_store")
+_STORE_ERRORS = (sqlite3.Error, OSError, pickle.PickleError, EOFError, diskcache.Timeout)
 # Token last-used times are kept to the minute; an entry older than that goes the full way once.
 MAX_AGE_SECONDS = 60.0
 
@@ -71,7 +76,11 @@ class ResponseStore:
                 return entry
         if self._shared is None:
             return None
-        shared = self._shared.get(key)
+        try:
+            shared = self._shared.get(key)
+        except _STORE_ERRORS:
+            log.warning("shared read cache unreadable", exc_info=True)
+            return None
         if isinstance(shared, Entry) and shared.fresh(current):
             self._keep(key, shared)
             return shared
@@ -82,7 +91,10 @@ class ResponseStore:
             return
         self._keep(key, entry)
         if self._shared is not None:
-            self._shared.set(key, entry)
+            try:
+                self._shared.set(key, entry)
+            except _STORE_ERRORS:  # a cache that cannot keep an answer only costs a recomputation
+                log.warning("shared read cache unwritable", exc_info=True)
 
     def clear(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@ misses; a write elsewhere leaves them kept."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 
@@ -11,13 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.helpers import SYSTEM
+from tests.helpers.event_loop import run_on_own_loop
 from tests.helpers.read_cache import lookups
 from tmse.app import create_app
 from tmse.core.db import utcnow
 from tmse.core.identity import service
 from tmse.core.identity.models import WebSession
 from tmse.core.identity.schemas import TeamCreate
-from tmse.core.response_cache import _plain_page, data_version
+from tmse.core.response_cache import ResponseCacheMiddleware, _plain_page, data_version
 from tmse.core.response_store import MAX_AGE_SECONDS, Entry, ResponseStore, RoutePath
 
 
@@ -163,3 +165,39 @@ def test_worker_processes_sharing_a_directory_serve_each_others_answers(tmp_path
     old = Entry(kept.versions, time.time() - MAX_AGE_SECONDS, 200, [], b"[]", None)
     first.put(("api", "/y"), old)
     assert second.get(("api", "/y"), {"*": 0, "teams": 3}) is None
+
+
+def test_readers_asking_at_once_for_one_answer_share_one_computation():
+    computed = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        computed.append(scope["path"])
+        await asyncio.sleep(0.05)  # the answer takes a while: the others arrive meanwhile
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"[]"})
+
+    middleware = ResponseCacheMiddleware(app, versions=lambda: {"*": 1})
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/teams",
+        "query_string": b"",
+        "headers": [(b"authorization", b"Bearer reader")],
+    }
+    bodies: list[bytes] = []
+
+    async def read() -> None:
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.body":
+                bodies.append(message["body"])
+
+        await middleware(dict(scope), receive, send)
+
+    async def five_readers() -> None:
+        await asyncio.gather(*(read() for _ in range(5)))
+
+    run_on_own_loop(five_readers())
+    assert computed == ["/api/v1/teams"] and bodies == [b"[]"] * 5

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tmse.core.actor import Actor
 from tmse.core.db import Database
 from tmse.core.deps import SESSION_COOKIE, web_session_id
 from tmse.core.identity import credentials
@@ -28,6 +29,7 @@ from tmse.core.table_versions.tracking import (
     Versions,
     collecting,
     current_versions,
+    note_read,
     versions_at,
 )
 
@@ -38,6 +40,7 @@ UNCACHED_PAGES = ("/login", "/logout", "/tokens", "/account")
 # The one-time confirmation after a redirect-after-post (`tmse.web.page_context.saved_flash`).
 ONE_TIME_MESSAGE = re.compile(rb"(?:^|&)saved=")
 KEPT_HEADERS = {b"content-type", b"content-disposition"}
+_SIGN_IN_READS = "tmse_sign_in_reads"  # request state: what signing the browser in read
 LOOKUPS = Counter(
     "tmse_read_cache_lookups_total", "Read cache lookups by kind and result", ["kind", "result"]
 )
@@ -86,6 +89,7 @@ class ResponseCacheMiddleware:
             self._computing[key] = anyio.Event()
         try:
             with collecting() as read:
+                note_read(scope.get("state", {}).get(_SIGN_IN_READS, ()))
                 status, headers, body = await _run(self.app, scope, receive, send)
             # Kept at the versions read before the data was: if a write slipped in between,
             # a version has moved on and this entry is never served.
@@ -104,9 +108,17 @@ class ResponseCacheMiddleware:
         if key[0] == "api":
             current = await anyio.to_thread.run_sync(self.versions)
             return self.store.get(key, current), current
-        current, user_id = await anyio.to_thread.run_sync(_signed_in_user, scope)
+        with collecting() as identity:
+            current, actor = await anyio.to_thread.run_sync(_signed_in_user, scope)
+        if actor is not None:
+            # The route signs in the same user (`tmse.core.deps.optional_actor`) without asking
+            # again; a page computed now depends on what this sign-in read.
+            scope.setdefault("state", {})["actor"] = actor
+            scope["state"][_SIGN_IN_READS] = identity
         page = self.store.get(key, current)
-        return (page if page is not None and user_id == page.user_id else None), current
+        if page is None or actor is None or actor.user_id != page.user_id:
+            return None, current
+        return page, current
 
 
 def _kept(
@@ -224,8 +236,8 @@ def _page_request(scope: Scope) -> tuple[str, str, bytes, str] | None:
     return page_key(scope["path"], scope["query_string"], cookie, accept_language)
 
 
-def _signed_in_user(scope: Scope) -> tuple[dict[str, int], int | None]:
-    """Every table's version now, and the user the browser's session signs in (None when it has
+def _signed_in_user(scope: Scope) -> tuple[dict[str, int], Actor | None]:
+    """Every table's version now, and who the browser's session signs in (None when it has
     ended or expired, or the user is deactivated): the route's own check, in short."""
     request = Request(scope)
     session_id = web_session_id(request)
@@ -235,4 +247,4 @@ def _signed_in_user(scope: Scope) -> tuple[dict[str, int], int | None]:
         if session_id is None:
             return current, None
         user = credentials.user_for_web_session(session, session_id)
-        return current, user.id if user is not None else None
+        return current, credentials.actor_for(user) if user is not None else None

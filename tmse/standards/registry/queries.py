@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_id_named, service_names
-from tmse.core.audit import AuditEntry
 from tmse.core.errors import NotFound
 from tmse.core.messages import render
+from tmse.core.version_memo import VersionMemo
 from tmse.standards.registry.evaluation import RuleResult, evaluate_services
 from tmse.standards.registry.schemas import RuleResultOut, ServiceResults
 from tmse.standards.registry.shipped_standards import shipped
@@ -136,24 +135,14 @@ class StandardTally:
         return round(100.0 * self.services_passing / self.services, 1)
 
 
-# The latest tallies with the audit head they were computed at: every change to standards,
-# catalog or facts is an audited write, so while the head stays the same they are still right.
-_tallies_cache: tuple[tuple[int, str], dict[str, StandardTally]] | None = None
+# The latest tallies, kept while nothing they were computed from is written.
+_tallies: VersionMemo[dict[str, StandardTally]] = VersionMemo(slots=2)
 
 
 def standard_tallies(session: Session) -> dict[str, StandardTally]:
     """standard key → services evaluated, services passing all its rules, per-rule counts; a rule
-    with several findings on one service counts it once. Reused until the next audited write."""
-    global _tallies_cache
-    head = session.execute(
-        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    version = (head[0], head[1]) if head else (0, "")
-    if _tallies_cache is not None and _tallies_cache[0] == version and version[0]:
-        return _tallies_cache[1]
-    tallies = _compute_tallies(session)
-    _tallies_cache = (version, tallies)
-    return tallies
+    with several findings on one service counts it once. Reused until data they read is written."""
+    return _tallies.get(session, lambda: _compute_tallies(session))
 
 
 def _compute_tallies(session: Session) -> dict[str, StandardTally]:

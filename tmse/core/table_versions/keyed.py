@@ -170,7 +170,7 @@ def _pinned(statement: Select[Any], parameters: Any) -> tuple[str, frozenset[str
     if criteria is None:
         # A count of a subquery's rows (`pagination.paginate`): what the subquery pins.
         # `select_from(subquery)` as given (cheap, unlike computing the final FROM list).
-        froms = getattr(statement, "_from_obj", ())
+        froms: tuple[Any, ...] = tuple(getattr(statement, "_from_obj", ()))
         if len(froms) == 1 and isinstance(froms[0], Subquery):
             inner = froms[0].element
             return _pinned(inner, parameters) if isinstance(inner, Select) else None

@@ -20,7 +20,7 @@ from tmse.core.identity import service
 from tmse.core.identity.models import WebSession
 from tmse.core.identity.schemas import TeamCreate
 from tmse.core.response_cache import ResponseCacheMiddleware, _plain_page, data_version
-from tmse.core.response_store import MAX_AGE_SECONDS, Entry, ResponseStore, RoutePath
+from tmse.core.response_store import MAX_AGE_SECONDS, Entry, Memory, ResponseStore, RoutePath
 
 
 def _rename_with_sql(db, team_id: int, name: str) -> None:
@@ -137,7 +137,7 @@ def test_store_keeps_plain_pages_only_and_stays_within_its_bytes():
     assert not _plain_page(404, headers(HTMLResponse("no", status_code=404)))
     assert not _plain_page(200, headers(download))
 
-    pages = ResponseStore(max_bytes=10, max_body=8)
+    pages = ResponseStore(max_bytes=10, max_body=8, memory=Memory(10))
     version, now = (("*", 0), ("teams", 3)), {"*": 0, "teams": 3}
     html = headers(HTMLResponse("12345"))
 
@@ -157,7 +157,10 @@ def test_store_keeps_plain_pages_only_and_stays_within_its_bytes():
 
 
 def test_worker_processes_sharing_a_directory_serve_each_others_answers(tmp_path):
-    first, second = (ResponseStore(1 << 20, shared_dir=str(tmp_path)) for _ in range(2))
+    # Two processes: a memory each, one shared directory.
+    first, second = (
+        ResponseStore(1 << 20, shared_dir=str(tmp_path), memory=Memory(1 << 20)) for _ in range(2)
+    )
     kept = Entry((("*", 0), ("teams", 3)), time.time(), 200, [], b"[]", RoutePath("/x"))
     first.put(("api", "/x"), kept)
     assert second.get(("api", "/x"), {"*": 0, "teams": 3}) == kept

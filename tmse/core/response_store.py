@@ -49,61 +49,25 @@ class Entry:
         )
 
 
-class ResponseStore:
-    """Entries by key: at most `max_bytes` of bodies in this process (least recently used out
-    first), and the same on `shared_dir` when given, for all processes using it."""
+class Memory:
+    """Entries in this process's memory: at most `max_bytes` of bodies, least recently used out
+    first."""
 
-    def __init__(
-        self, max_bytes: int, max_body: int = 1024 * 1024, shared_dir: str | None = None
-    ) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.max_body = max_body
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._shared: Any = None
-        if shared_dir:
-            self._shared = diskcache.Cache(
-                shared_dir, size_limit=max_bytes, eviction_policy="least-recently-stored"
-            )
 
     def get(self, key: Hashable, current: Mapping[str, int]) -> Entry | None:
-        """The entry kept under `key` if it is still right at `current` versions."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry.fresh(current):
-                self._entries.move_to_end(key)
-                return entry
-        if self._shared is None:
-            return None
-        try:
-            shared = self._shared.get(key)
-        except _STORE_ERRORS:
-            log.warning("shared read cache unreadable", exc_info=True)
-            return None
-        if isinstance(shared, Entry) and shared.fresh(current):
-            self._keep(key, shared)
-            return shared
-        return None
+            if entry is None or not entry.fresh(current):
+                return None
+            self._entries.move_to_end(key)
+            return entry
 
-    def put(self, key: Hashable, entry: Entry) -> None:
-        if len(entry.body) > self.max_body:
-            return
-        self._keep(key, entry)
-        if self._shared is not None:
-            try:
-                self._shared.set(key, entry)
-            except _STORE_ERRORS:  # a cache that cannot keep an answer only costs a recomputation
-                log.warning("shared read cache unwritable", exc_info=True)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-        if self._shared is not None:
-            self._shared.clear()
-
-    def _keep(self, key: Hashable, entry: Entry) -> None:
+    def keep(self, key: Hashable, entry: Entry) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -113,3 +77,62 @@ class ResponseStore:
             while self._bytes > self.max_bytes and self._entries:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= len(evicted.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+# One memory per process (per size): however many apps a process builds (tests build many),
+# kept answers stay within the bytes the setting allows.
+_memories: dict[int, Memory] = {}
+
+
+def process_memory(max_bytes: int) -> Memory:
+    return _memories.setdefault(max_bytes, Memory(max_bytes))
+
+
+class ResponseStore:
+    """Entries by key: in this process's memory (`process_memory`), and on `shared_dir` when
+    given, for all processes using it."""
+
+    def __init__(
+        self,
+        max_bytes: int,
+        max_body: int = 1024 * 1024,
+        shared_dir: str | None = None,
+        memory: Memory | None = None,
+    ) -> None:
+        self.max_body = max_body
+        self._memory = memory or process_memory(max_bytes)
+        self._shared: Any = None
+        if shared_dir:
+            self._shared = diskcache.Cache(
+                shared_dir, size_limit=max_bytes, eviction_policy="least-recently-stored"
+            )
+
+    def get(self, key: Hashable, current: Mapping[str, int]) -> Entry | None:
+        """The entry kept under `key` if it is still right at `current` versions."""
+        entry = self._memory.get(key, current)
+        if entry is not None or self._shared is None:
+            return entry
+        try:
+            shared = self._shared.get(key)
+        except _STORE_ERRORS:
+            log.warning("shared read cache unreadable", exc_info=True)
+            return None
+        if isinstance(shared, Entry) and shared.fresh(current):
+            self._memory.keep(key, shared)
+            return shared
+        return None
+
+    def put(self, key: Hashable, entry: Entry) -> None:
+        if len(entry.body) > self.max_body:
+            return
+        self._memory.keep(key, entry)
+        if self._shared is not None:
+            try:
+                self._shared.set(key, entry)
+            except _STORE_ERRORS:  # a cache that cannot keep an answer only costs a recomputation
+                log.warning("shared read cache unwritable", exc_info=True)

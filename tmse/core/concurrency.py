@@ -45,10 +45,28 @@ class PriorityGate:
         for queue in self.waiting:
             while queue:
                 admitted = queue.popleft()
-                if not admitted.done():
+                if admitted.done():
+                    continue
+                loop = admitted.get_loop()
+                if _running_loop() is loop:
                     admitted.set_result(None)
-                    return
+                else:  # a waiter on another event loop (tests drive one app from several)
+                    loop.call_soon_threadsafe(self._admit, admitted)
+                return
         self.free += 1
+
+    def _admit(self, admitted: asyncio.Future[None]) -> None:
+        if admitted.done():
+            self.release()  # it went away meanwhile: pass the slot on
+        else:
+            admitted.set_result(None)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class ConcurrencyLimitMiddleware:

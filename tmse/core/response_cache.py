@@ -8,6 +8,7 @@ with the versions of the tables its computation read (`tmse.core.table_versions`
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -60,7 +61,7 @@ class ResponseCacheMiddleware:
         self.app = app
         self.versions = versions
         self.store = ResponseStore(max_bytes, shared_dir=shared_dir)
-        self._computing: dict[tuple[str, str, bytes, str], anyio.Event] = {}
+        self._computing: dict[tuple[int, tuple[str, str, bytes, str]], anyio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = _cacheable_token(scope)
@@ -72,8 +73,11 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         kind = key[0]
+        # Per event loop: an event is set and awaited on one loop (tests drive an app from several).
+        slot = (id(asyncio.get_running_loop()), key)
         entry, current = await self._lookup(scope, key)
-        if entry is None and (computing := self._computing.get(key)) is not None:
+        computing = self._computing.get(slot)
+        if entry is None and computing is not None:
             # The same answer is being computed for another request of this process: one
             # computation serves both (many readers arrive at once after a write).
             await computing.wait()
@@ -84,9 +88,9 @@ class ResponseCacheMiddleware:
             await _send(send, entry.status, entry.headers, entry.body)
             return
         LOOKUPS.labels(kind, "miss").inc()
-        leading = key not in self._computing
+        leading = slot not in self._computing
         if leading:
-            self._computing[key] = anyio.Event()
+            self._computing[slot] = anyio.Event()
         try:
             with collecting() as read:
                 note_read(scope.get("state", {}).get(_SIGN_IN_READS, ()))
@@ -98,7 +102,7 @@ class ResponseCacheMiddleware:
                 self.store.put(key, kept)
         finally:
             if leading:
-                self._computing.pop(key).set()
+                self._computing.pop(slot).set()
 
     async def _lookup(
         self, scope: Scope, key: tuple[str, str, bytes, str]

@@ -7,21 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import SYSTEM
-from tests.helpers.server_process import start_server
-from tmse.core.db import Database
-from tmse.core.identity import credentials, service
-from tmse.core.identity.schemas import UserCreate
+from tests.helpers.server_process import admin_token, start_server
 from tmse.migrations import upgrade
-
-
-def _admin_token(url: str) -> str:
-    database = Database(url)
-    with database.session() as session:
-        admin = service.create_user(session, SYSTEM, UserCreate(username="reader", roles=["admin"]))
-        _, token = credentials.create_token(session, SYSTEM, admin, "shared reads")
-    database.dispose()
-    return token
 
 
 def _lookups(base: str, result: str) -> float:
@@ -33,7 +20,7 @@ def _lookups(base: str, result: str) -> float:
 def test_workers_share_kept_answers_and_never_serve_one_past_a_write(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     upgrade(url)
-    headers = {"Authorization": f"Bearer {_admin_token(url)}"}
+    headers = {"Authorization": f"Bearer {admin_token(url)}"}
     server = start_server(url, "shared-reads-test", workers=2)
     try:
         created = httpx.post(

@@ -15,6 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import SYSTEM
+from tmse.core.db import Database
+from tmse.core.identity import credentials, service
+from tmse.core.identity.schemas import UserCreate
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -79,3 +84,13 @@ def start_server(
         time.sleep(0.2)
     server.kill()
     pytest.fail(f"tmse serve on {url} did not become ready within {ready_within:.0f} s")
+
+
+def admin_token(url: str, username: str = "writer") -> str:
+    """An API token of a new admin in the database at `url`, for a server started on it."""
+    database = Database(url)
+    with database.session() as session:
+        admin = service.create_user(session, SYSTEM, UserCreate(username=username, roles=["admin"]))
+        _, token = credentials.create_token(session, SYSTEM, admin, "server test")
+    database.dispose()
+    return token

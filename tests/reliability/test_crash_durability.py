@@ -16,13 +16,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import SYSTEM
 from tests.helpers.databases import POSTGRES_URL, postgres_schema
-from tests.helpers.server_process import REPO, start_server
+from tests.helpers.server_process import REPO, admin_token, start_server
 from tmse.core.db import Database
-from tmse.core.identity import credentials, service
 from tmse.core.identity.models import Team
-from tmse.core.identity.schemas import UserCreate
 from tmse.migrations import upgrade
 
 CLIENTS = 50
@@ -47,15 +44,6 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     next(schemas, None)  # drops the schema
 
 
-def _admin_token(url: str) -> str:
-    database = Database(url)
-    with database.session() as session:
-        admin = service.create_user(session, SYSTEM, UserCreate(username="writer", roles=["admin"]))
-        _, token = credentials.create_token(session, SYSTEM, admin, "durability")
-    database.dispose()
-    return token
-
-
 def _stored_team_names(url: str) -> set[str]:
     database = Database(url)
     with database.session(write=False) as session:
@@ -65,7 +53,7 @@ def _stored_team_names(url: str) -> set[str]:
 
 
 def test_sigkill_under_load_loses_no_acknowledged_write(fresh_url: str) -> None:
-    token = _admin_token(fresh_url)
+    token = admin_token(fresh_url)
     server = start_server(fresh_url, SECRET, workers=2)
     acknowledged: list[str] = []
     lock = threading.Lock()

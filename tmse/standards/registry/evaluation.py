@@ -3,10 +3,8 @@ scorecards, reviews and the results pages read."""
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tmse.catalog.apis.definitions import DefinitionError, parse_document
 from tmse.catalog.apis.queries import provided_definitions
+from tmse.catalog.graph.catalog_graph import collector_paused
 from tmse.catalog.graph.layers import Verdict, edge_verdict
 from tmse.catalog.graph.queries import layered_edges
 from tmse.catalog.layer_rules.service import current_layer_rules
@@ -125,20 +124,6 @@ def evaluate_services(
         return {
             service_id: _evaluate(subject, prepared) for service_id, subject in subjects.items()
         }
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while many short acyclic objects are made."""
-    # Thousands of results, messages and rows, none in a cycle, set the collector off again and
-    # again over the whole heap for nothing: a quarter of an evaluation of every service.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def evaluate_subject(subject: Subject, rules: Sequence[RuleInForce]) -> list[RuleResult]:

@@ -62,13 +62,17 @@ class Watch:
     def __init__(self, page: Any) -> None:
         self.dialogs: list[str] = []
         self.violations: list[str] = []
+        self.page = page
         page.on("dialog", self._dialog)
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.violations.append(f"page error: {error}"))
+        page.on("pageerror", self._error)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+    def _error(self, error: Any) -> None:
+        self.violations.append(f"page error on {self.page.url}: {error.message}\n{error.stack}")
 
     def _console(self, message: Any) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:

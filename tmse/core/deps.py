@@ -36,11 +36,16 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
     write = request.method not in SAFE_METHODS
     unit = database(request).session(write=write)
     # Entering touches no connection (the session takes one at its first statement), so it runs
-    # here rather than on a worker thread; committing and closing do I/O and go to one.
+    # here rather than on a worker thread; so does ending a read (a rollback, cheaper than the
+    # trip to a thread), while committing a write does I/O and goes to one.
     session = unit.__enter__()
     try:
         yield session
     except BaseException as error:
+        if not write:
+            if not unit.__exit__(type(error), error, error.__traceback__):
+                raise
+            return
         with CancelScope(shield=True):
             handled = await anyio.to_thread.run_sync(
                 unit.__exit__, type(error), error, error.__traceback__, limiter=CapacityLimiter(1)
@@ -48,6 +53,9 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
         if not handled:
             raise
     else:
+        if not write:
+            unit.__exit__(None, None, None)
+            return
         # Its own limiter, as FastAPI's: a request holding a connection never waits for a thread
         # behind requests that wait for a connection.
         with CancelScope(shield=True):
@@ -65,10 +73,17 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def optional_actor(
+async def optional_actor(
     request: Request, session: DbSession, background: BackgroundTasks
 ) -> Actor | None:
     """The actor of this request from a bearer token or the session cookie, if any."""
+    # On the event loop: the answer is kept per token (a lookup of it reads one small table), and
+    # the cookie's is signed in by the read cache already; a thread hop would cost more CPU.
+    return actor_of(request, session, background)
+
+
+def actor_of(request: Request, session: Session, background: BackgroundTasks) -> Actor | None:
+    """`optional_actor`, called directly (with a session of the caller's)."""
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
         return cached

@@ -17,7 +17,7 @@ from fastapi import BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
-from tmse.core.deps import database, optional_actor, permitted
+from tmse.core.deps import actor_of, database, permitted
 
 
 def import_actor(permission: str) -> Callable[[Request, BackgroundTasks], Actor]:
@@ -25,7 +25,7 @@ def import_actor(permission: str) -> Callable[[Request, BackgroundTasks], Actor]
 
     def check(request: Request, background: BackgroundTasks) -> Actor:
         with read_session(request) as session:
-            return permitted(optional_actor(request, session, background), permission)
+            return permitted(actor_of(request, session, background), permission)
 
     return check
 

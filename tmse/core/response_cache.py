@@ -109,11 +109,13 @@ class ResponseCacheMiddleware:
     ) -> tuple[Entry | None, dict[str, int]]:
         """The kept entry still right now (for a page: for the user the browser signs in), and
         the versions now."""
+        # On the event loop: one or two indexed reads cost less CPU than a trip to a worker
+        # thread and back, and the loop waits for a busy thread's interpreter lock anyway.
         if key[0] == "api":
-            current = await anyio.to_thread.run_sync(self.versions)
+            current = self.versions()
             return self.store.get(key, current), current
         with collecting() as identity:
-            current, actor = await anyio.to_thread.run_sync(_signed_in_user, scope)
+            current, actor = _signed_in_user(scope)
         if actor is not None:
             # The route signs in the same user (`tmse.core.deps.optional_actor`) without asking
             # again; a page computed now depends on what this sign-in read.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,7 +29,6 @@ from tmse.core.observability import RequestContextMiddleware, metrics_payload
 from tmse.core.openapi_declarations import install_api_declarations
 from tmse.core.parameter_bounds import refuse_out_of_range_integers
 from tmse.core.response_cache import ResponseCacheMiddleware
-from tmse.core.table_versions.tracking import current_versions
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.jobs.metrics import register_job_metrics
@@ -148,7 +146,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if settings.response_cache_mb > 0:
         app.add_middleware(
             ResponseCacheMiddleware,
-            versions=_table_versions(app.state.db),
+            db=app.state.db,
             max_bytes=settings.response_cache_mb * 1024 * 1024,
             shared_dir=settings.shared_cache_dir,
         )
@@ -158,14 +156,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Outermost, so responses made by the middleware above carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware)
     return app
-
-
-def _table_versions(db: Database) -> Callable[[], dict[str, int]]:
-    def read() -> dict[str, int]:
-        with db.read_engine.connect() as connection:
-            return current_versions(connection)
-
-    return read
 
 
 async def _unauthorized(request: Request, exc: Exception) -> Response:

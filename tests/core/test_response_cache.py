@@ -170,7 +170,7 @@ def test_worker_processes_sharing_a_directory_serve_each_others_answers(tmp_path
     assert second.get(("api", "/y"), {"*": 0, "teams": 3}) is None
 
 
-def test_readers_asking_at_once_for_one_answer_share_one_computation():
+def test_readers_asking_at_once_for_one_answer_share_one_computation(db):  # type: ignore[no-untyped-def]
     computed = []
 
     async def app(scope, receive, send):  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_readers_asking_at_once_for_one_answer_share_one_computation():
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"[]"})
 
-    middleware = ResponseCacheMiddleware(app, versions=lambda: {"*": 1})
+    middleware = ResponseCacheMiddleware(app, db)
     scope = {
         "type": "http",
         "method": "GET",

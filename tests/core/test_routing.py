@@ -98,3 +98,12 @@ def test_json_response_sends_fastapis_bytes() -> None:
     assert direct.content == plain.content
     assert direct.headers["content-type"] == plain.headers["content-type"]
     assert b'"name":"x"' in direct.content
+
+
+def test_every_router_of_the_app_turns_other_paths_away_at_once(app) -> None:  # type: ignore[no-untyped-def]
+    """A page or /healthz never waits while the routes of every API router are tried in turn."""
+    included = [r.original_router for r in app.router.routes if hasattr(r, "original_router")]
+    assert len(included) > 30
+    for router in included:
+        assert isinstance(router, Router), router
+        assert route_heads(router) is not None, router

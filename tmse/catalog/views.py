@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from tmse.core.links import service as links_service
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import ListParams, list_params, paginate
 from tmse.core.permissions import CATALOG_WRITE, READ
+from tmse.core.routing import Router
 from tmse.web.forms import (
     SubmittedForm,
     not_found_page,
@@ -43,7 +44,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 for part in (graph_views, duplicates_views, systems_views, apis_views, data_stores_views):
     router.include_router(part.router)
 Reader = Annotated[Actor, Depends(require(READ))]

@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import re
 import time
-from collections.abc import Callable
 
 import anyio
 from prometheus_client import Counter
@@ -25,7 +24,7 @@ from tmse.core.db import Database
 from tmse.core.deps import SESSION_COOKIE, web_session_id
 from tmse.core.identity import credentials
 from tmse.core.response_store import Entry, ResponseStore, RoutePath
-from tmse.core.table_versions.sessions import session_versions
+from tmse.core.table_versions.sessions import session_versions, versions_at_start
 from tmse.core.table_versions.tracking import (
     Versions,
     collecting,
@@ -54,12 +53,12 @@ class ResponseCacheMiddleware:
     def __init__(
         self,
         app: ASGIApp,
-        versions: Callable[[], dict[str, int]],
+        db: Database,
         max_bytes: int = 32 * 1024 * 1024,
         shared_dir: str | None = None,
     ) -> None:
         self.app = app
-        self.versions = versions
+        self.db = db
         self.store = ResponseStore(max_bytes, shared_dir=shared_dir)
         self._computing: dict[tuple[int, tuple[str, str, bytes, str]], anyio.Event] = {}
 
@@ -94,7 +93,8 @@ class ResponseCacheMiddleware:
         try:
             with collecting() as read:
                 note_read(scope.get("state", {}).get(_SIGN_IN_READS, ()))
-                status, headers, body = await _run(self.app, scope, receive, send)
+                with versions_at_start(self.db.read_engine, current):
+                    status, headers, body = await _run(self.app, scope, receive, send)
             # Kept at the versions read before the data was: if a write slipped in between,
             # a version has moved on and this entry is never served.
             kept = _kept(kind, scope, status, headers, versions_at(current, read), body)
@@ -112,7 +112,8 @@ class ResponseCacheMiddleware:
         # On the event loop: one or two indexed reads cost less CPU than a trip to a worker
         # thread and back, and the loop waits for a busy thread's interpreter lock anyway.
         if key[0] == "api":
-            current = self.versions()
+            with self.db.read_engine.connect() as connection:
+                current = current_versions(connection)
             return self.store.get(key, current), current
         with collecting() as identity:
             current, actor = _signed_in_user(scope)

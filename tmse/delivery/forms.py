@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.permissions import DELIVERY_WRITE
+from tmse.core.routing import Router
 from tmse.delivery import gates, iterations, phases
 from tmse.delivery.pages import render_project
 from tmse.delivery.schemas import GateCreate, IterationCreate, PhaseCreate
@@ -31,7 +32,7 @@ from tmse.web.forms import (
 )
 from tmse.web.labels import N_
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Writer = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 NOT_FOUND = N_("This project does not exist.")
 

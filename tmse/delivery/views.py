@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -14,6 +14,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DELIVERY_WRITE, GATES_DECIDE, READ
+from tmse.core.routing import Router
 from tmse.delivery import forms, gates, queries
 from tmse.delivery.labels import labels
 from tmse.delivery.pages import render_project
@@ -33,7 +34,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(DELIVERY_WRITE))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import Conflict, InvalidInput, NotFound, Problem
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import READ, REQUIREMENTS_CONFIGURE, REQUIREMENTS_WRITE
+from tmse.core.routing import Router
 from tmse.integrations.jira import MAPPINGS
 from tmse.requirements import (
     backlog,
@@ -36,7 +37,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Configurer = Annotated[Actor, Depends(require(REQUIREMENTS_CONFIGURE))]

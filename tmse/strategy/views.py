@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
+from tmse.core.routing import Router
 from tmse.strategy import (
     forms,
     pages,
@@ -42,7 +43,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 router.include_router(initiative_views.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STRATEGY_WRITE))]

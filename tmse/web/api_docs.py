@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-router = APIRouter(include_in_schema=False)
+from tmse.core.routing import Router
+
+router = Router(include_in_schema=False)
 
 # FastAPI's own page loads Swagger UI from a CDN and starts it with an inline script, which the
 # Content-Security-Policy refuses; this one needs neither.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from tmse.core import audit
@@ -15,11 +15,12 @@ from tmse.core.audit.activity import recorded_actions, writes_per_day
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params, paginate
 from tmse.core.permissions import AUDIT_READ
+from tmse.core.routing import Router
 from tmse.web.forms import Translate, translator
 from tmse.web.page_context import filter_url
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 AuditReader = Annotated[Actor, Depends(require(AUDIT_READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 CHART_DAYS = 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tmse.core.actor import Actor
@@ -15,12 +15,13 @@ from tmse.core.notifications import service
 from tmse.core.notifications.labels import kind_label
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import PROFILE_WRITE, READ
+from tmse.core.routing import Router
 from tmse.web.forms import not_found_page
 from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 # Marking one's own notifications read is personal state, like one's profile.
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from tmse.core.permissions import AUDIT_READ, READ
+from tmse.core.routing import Router
 from tmse.web import audit_pages, team_pages, token_pages, user_pages
 from tmse.web.labels import N_
 from tmse.web.templating import NavItem, register_nav
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 for pages in (team_pages, user_pages, audit_pages, token_pages):
     router.include_router(pages.router)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from tmse.core.links.models import TraceLink
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import MAX_LIMIT, ListParams, list_params
 from tmse.core.permissions import ORG_WRITE, READ
+from tmse.core.routing import Router
 from tmse.web.forms import (
     SubmittedForm,
     not_found_page,
@@ -34,7 +35,7 @@ from tmse.web.org_tree import TreeRow, descendant_ids, matching_unit_ids, organi
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

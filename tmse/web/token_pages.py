@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -15,6 +15,7 @@ from tmse.core.identity import credentials, service
 from tmse.core.identity.models import ApiToken
 from tmse.core.identity.schemas import TokenCreate
 from tmse.core.permissions import READ, TOKENS_WRITE
+from tmse.core.routing import Router
 from tmse.web.forms import (
     SubmittedForm,
     not_found_page,
@@ -24,7 +25,7 @@ from tmse.web.forms import (
 from tmse.web.labels import N_
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 TokenWriter = Annotated[Actor, Depends(require(TOKENS_WRITE))]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from tmse.core.identity.models import Membership, User
 from tmse.core.identity.schemas import UserCreate, UserUpdate
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import ORG_WRITE, READ, Role
+from tmse.core.routing import Router
 from tmse.web.forms import (
     SubmittedForm,
     int_list,
@@ -32,7 +33,7 @@ from tmse.web.org_tree import organisation_tree
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 OrgWriter = Annotated[Actor, Depends(require(ORG_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

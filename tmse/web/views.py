@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tmse.core import i18n
@@ -17,11 +17,12 @@ from tmse.core.identity.service import set_locale
 from tmse.core.identity.sign_in_limit import TooManyAttempts, claim_attempt
 from tmse.core.local_url import local_path
 from tmse.core.permissions import READ
+from tmse.core.routing import Router
 from tmse.core.signing import sign
 from tmse.web.labels import N_, role_label
 from tmse.web.templating import LOCALE_COOKIE, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 def _secure(request: Request) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from tmse.catalog.duplicates import queries
@@ -12,10 +12,11 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
+from tmse.core.routing import Router
 from tmse.web.page_context import filter_url
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from tmse.catalog import queries
@@ -14,11 +14,12 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
+from tmse.core.routing import Router
 from tmse.web.forms import translator
 from tmse.web.labels import N_
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Paging = Annotated[ListParams, Depends(list_params)]
 SIDE_LIST = 50  # cycles and violations listed beside the graph before "and N more"

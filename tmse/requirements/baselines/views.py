@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.messages import N_
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import BASELINES_WRITE, READ
+from tmse.core.routing import Router
 from tmse.requirements.baselines import comparison, forms, queries, service
 from tmse.requirements.baselines.labels import labels
 from tmse.requirements.baselines.models import Baseline, BaselineStatus
@@ -32,7 +33,7 @@ from tmse.web.forms import (
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(BASELINES_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

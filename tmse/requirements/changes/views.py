@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tmse.core.errors import InvalidInput, NotFound, Problem, StaleVersion
 from tmse.core.messages import N_
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, READ
+from tmse.core.routing import Router
 from tmse.requirements.changes import board, forms, queries, service
 from tmse.requirements.changes.labels import labels
 from tmse.requirements.changes.models import OPEN_STATUSES, ChangeRequest, ChangeRequestStatus
@@ -26,7 +27,7 @@ from tmse.web.forms import STALE_MESSAGE, SubmittedForm, not_found_page, optiona
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(CHANGES_REQUEST))]
 Decider = Annotated[Actor, Depends(require(CHANGES_DECIDE))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from tmse.core.messages import N_
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.parse_first import import_actor, read_session, write_session
 from tmse.core.permissions import KANO_WRITE, READ
+from tmse.core.routing import Router
 from tmse.integrations import kano_csv
 from tmse.requirements.import_messages import translated_csv_errors
 from tmse.requirements.kano import forms, queries, service
@@ -35,7 +36,7 @@ from tmse.web.forms import STALE_MESSAGE, SubmittedForm, not_found_page, transla
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(KANO_WRITE))]
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]

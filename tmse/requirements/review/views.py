@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, REQUIREMENTS_WRITE
+from tmse.core.routing import Router
 from tmse.requirements import transitions
 from tmse.requirements.models import Requirement
 from tmse.requirements.review import forms
@@ -30,7 +31,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Transitioner = Annotated[Actor, Depends(require(REQUIREMENTS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from tmse.core.messages import N_
 from tmse.core.messages import render as render_message
 from tmse.core.pagination import MAX_LIMIT
 from tmse.core.permissions import READ
+from tmse.core.routing import Router
 from tmse.requirements.baselines.labels import STATUS_LABELS as BASELINE_STATUS_LABELS
 from tmse.requirements.baselines.queries import baseline_choices
 from tmse.requirements.traceability import (
@@ -30,7 +31,7 @@ from tmse.web.forms import translator
 from tmse.web.page_context import filter_url
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Translate = Callable[[str], str]
 

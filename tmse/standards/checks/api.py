@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
 from tmse.core.errors import InvalidInput
 from tmse.core.parse_first import import_actor
 from tmse.core.permissions import STANDARDS_CHECK
+from tmse.core.routing import Router
 from tmse.integrations import yaml_safe
 from tmse.integrations.json_logs import check_log_lines
 from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.integrations.openapi import Violation, check_openapi
 from tmse.standards.checks.schemas import LogCheckOut, LogSample, OpenApiCheckOut, ViolationOut
 
-router = APIRouter(prefix="/api/v1/standards/checks", tags=["standards"])
+router = Router(prefix="/api/v1/standards/checks", tags=["standards"])
 Checker = Annotated[Actor, Depends(import_actor(STANDARDS_CHECK))]
 
 

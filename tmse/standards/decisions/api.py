@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, status
 
 from tmse.core.actor import Actor
 from tmse.core.body_limit import accepts_import_body
@@ -13,6 +13,7 @@ from tmse.core.input_types import Id
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.parse_first import import_actor, write_session
 from tmse.core.permissions import DECISIONS_WRITE, READ
+from tmse.core.routing import Router
 from tmse.standards.decisions import service as decisions
 from tmse.standards.decisions.schemas import (
     AdrExport,
@@ -24,7 +25,7 @@ from tmse.standards.decisions.schemas import (
     DecisionUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/decisions", tags=["architecture decisions"])
+router = Router(prefix="/api/v1/decisions", tags=["architecture decisions"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(DECISIONS_WRITE))]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from tmse.core.links import service as links_service
 from tmse.core.links.registry import registered_types
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import DECISIONS_WRITE, LINKS_WRITE, READ
+from tmse.core.routing import Router
 from tmse.standards.decisions import service as decisions
 from tmse.standards.decisions.labels import STATUS_LABELS
 from tmse.standards.decisions.models import DecisionRecord
@@ -34,7 +35,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Writer = Annotated[Actor, Depends(require(DECISIONS_WRITE))]
 Linker = Annotated[Actor, Depends(require(LINKS_WRITE))]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import FACTS_WRITE, READ
+from tmse.core.routing import Router
 from tmse.standards.facts import service as facts
 from tmse.standards.facts.schemas import FactOut, FactReport
 
-router = APIRouter(prefix="/api/v1/standards/facts", tags=["standards"])
+router = Router(prefix="/api/v1/standards/facts", tags=["standards"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Reporter = Annotated[Actor, Depends(require(FACTS_WRITE))]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import INT32_MAX, Id, Reference, SearchText
 from tmse.core.pagination import ListParams, Page, list_params, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.standards.registry import queries, service
 from tmse.standards.registry.checks import RULE_KINDS
 from tmse.standards.registry.models import Category
@@ -28,7 +29,7 @@ from tmse.standards.registry.schemas import (
     VersionPublish,
 )
 
-router = APIRouter(prefix="/api/v1/standards", tags=["standards"])
+router = Router(prefix="/api/v1/standards", tags=["standards"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 

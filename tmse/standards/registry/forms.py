@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.identity.models import Team
 from tmse.core.permissions import STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.integrations.json_text import JsonRefused, load_json
 from tmse.standards.registry import service
 from tmse.standards.registry.builtin import seed_builtin_standards
@@ -35,7 +36,7 @@ from tmse.web.forms import (
 from tmse.web.labels import N_
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 NOT_FOUND = N_("This standard does not exist.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from tmse.core.input_types import parse_int32
 from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ
+from tmse.core.routing import Router
 from tmse.standards.registry import forms, queries, service
 from tmse.standards.registry.labels import CATEGORY_LABELS, LEVEL_LABELS, SEVERITY_LABELS, shipped
 from tmse.standards.registry.markdown_text import render_markdown
@@ -25,7 +26,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require())]
 Paging = Annotated[ListParams, Depends(list_params)]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Count, Id, Reference
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, REVIEWS_DECIDE, REVIEWS_REQUEST
+from tmse.core.routing import Router
 from tmse.standards.reviews import queries, service
 from tmse.standards.reviews.gate import architecture_gate
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus
@@ -29,7 +30,7 @@ from tmse.standards.reviews.schemas import (
     VersionIn,
 )
 
-router = APIRouter(prefix="/api/v1/reviews", tags=["architecture reviews"])
+router = Router(prefix="/api/v1/reviews", tags=["architecture reviews"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]
 Decider = Annotated[Actor, Depends(require(REVIEWS_DECIDE))]

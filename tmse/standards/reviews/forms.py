@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import InvalidInput, NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.permissions import REVIEWS_DECIDE, REVIEWS_REQUEST
+from tmse.core.routing import Router
 from tmse.standards.reviews import service
 from tmse.standards.reviews.models import ArchitectureReview, ReviewKind
 from tmse.standards.reviews.pages import render_new, render_review
@@ -38,7 +39,7 @@ from tmse.web.forms import (
 )
 from tmse.web.labels import N_
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]
 Decider = Annotated[Actor, Depends(require(REVIEWS_DECIDE))]
 _SPLIT = re.compile(r"[\s,]+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from tmse.core.actor import Actor
@@ -12,6 +12,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, REVIEWS_REQUEST
+from tmse.core.routing import Router
 from tmse.standards.reviews import forms, queries, service
 from tmse.standards.reviews.labels import labels
 from tmse.standards.reviews.models import ReviewKind, ReviewStatus
@@ -21,7 +22,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import NavItem, register_nav, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 router.include_router(forms.router)
 Reader = Annotated[Actor, Depends(require(READ))]
 Requester = Annotated[Actor, Depends(require(REVIEWS_REQUEST))]

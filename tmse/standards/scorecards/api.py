@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from tmse.catalog.queries import Layer
 from tmse.core.actor import Actor
@@ -13,6 +13,7 @@ from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, Reference, Version
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ, STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.standards.scorecards import service
 from tmse.standards.scorecards.campaigns import service as campaigns
 from tmse.standards.scorecards.detail import scorecard_detail
@@ -35,7 +36,7 @@ from tmse.standards.scorecards.schemas import (
     TrendPoint,
 )
 
-router = APIRouter(prefix="/api/v1/scorecards", tags=["scorecards"])
+router = Router(prefix="/api/v1/scorecards", tags=["scorecards"])
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 

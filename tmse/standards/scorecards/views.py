@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.messages import render as render_message
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import READ, STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.standards.registry.models import Standard
 from tmse.standards.registry.shipped_standards import shipped
 from tmse.standards.scorecards import charts, service
@@ -37,7 +38,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url
 from tmse.web.templating import NavItem, register_nav, render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

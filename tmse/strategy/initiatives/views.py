@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
 from tmse.core.pagination import ListParams
 from tmse.core.permissions import READ, STRATEGY_WRITE
+from tmse.core.routing import Router
 from tmse.requirements import queries as requirement_queries
 from tmse.strategy import forms, pages, queries
 from tmse.strategy import service as strategy_service
@@ -28,7 +29,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 Writer = Annotated[Actor, Depends(require(STRATEGY_WRITE))]
 

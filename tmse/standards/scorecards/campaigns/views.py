@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from tmse.core.errors import NotFound, Problem
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, list_params
 from tmse.core.permissions import STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.standards.scorecards import charts
 from tmse.standards.scorecards.campaigns import service as campaigns
 from tmse.standards.scorecards.forms import problem_form_errors
@@ -42,7 +43,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import filter_url, saved_flash
 from tmse.web.templating import render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 Paging = Annotated[ListParams, Depends(list_params)]

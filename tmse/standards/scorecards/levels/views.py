@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.permissions import STANDARDS_WRITE
+from tmse.core.routing import Router
 from tmse.standards.scorecards.forms import problem_form_errors
 from tmse.standards.scorecards.levels import service
 from tmse.standards.scorecards.queries import common_context
@@ -28,7 +29,7 @@ from tmse.web.labels import N_
 from tmse.web.page_context import saved_flash
 from tmse.web.templating import render, request_locale
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require())]
 Writer = Annotated[Actor, Depends(require(STANDARDS_WRITE))]
 LEVEL_NOT_FOUND = N_("This level does not exist.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Row, Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from tmse.catalog.models import Api, DataStore, Dependency, Service, System
@@ -39,6 +40,8 @@ SERVICE_FIELDS = (
     "kubernetes_workload",
 )
 _OUT_FIELDS = tuple(f for f in SERVICE_FIELDS if f != "system_id")
+_SHOWN = (*_OUT_FIELDS, "id", "version", "created_at", "updated_at")
+_ROW_FIELDS = (*_SHOWN, "system_id")
 
 
 def _snapshot(service: Service) -> dict[str, Any]:
@@ -149,33 +152,36 @@ def services_query(
     return stmt
 
 
-def list_services(
-    session: Session, params: ListParams, **filters: Any
-) -> tuple[list[Service], int]:
-    """One page of services; filters: q (name contains), layer, lifecycle, owner, system."""
+def list_services(session: Session, params: ListParams, **filters: Any) -> tuple[list[Any], int]:
+    """One page of services as rows (cheaper than loading records, and all a list shows);
+    filters: q (name contains), layer, lifecycle, owner, system."""
     sortable = {
         "name": Service.name,
         "layer": Service.layer,
         "id": Service.id,
         "created_at": Service.created_at,
     }
-    return paginate(session, services_query(**filters), params, sortable, "name", Service.id)
+    stmt = services_query(**filters).with_only_columns(*Service.__table__.columns)
+    return paginate(session, stmt, params, sortable, "name", Service.id, as_rows=True)
 
 
-def service_out(session: Session, services: list[Service]) -> list[ServiceOut]:
-    """Response rows; owner and system names for the whole page come in two queries."""
-    teams = names_by_id(session, Team, {s.owner_team_id for s in services})
-    systems = names_by_id(session, System, {s.system_id for s in services})
+def service_out(session: Session, services: Sequence[Any]) -> list[ServiceOut]:
+    """Response rows from records or rows; owner and system names for the whole page come in
+    two queries."""
+    # A row's fields by name at once: reading them one by one off a row costs more than the query.
+    values = [
+        s._asdict() if isinstance(s, Row) else {f: getattr(s, f) for f in _ROW_FIELDS}
+        for s in services
+    ]
+    teams = names_by_id(session, Team, {v["owner_team_id"] for v in values})
+    systems = names_by_id(session, System, {v["system_id"] for v in values})
     return [
         ServiceOut(
-            **{
-                f: getattr(s, f)
-                for f in (*_OUT_FIELDS, "id", "version", "created_at", "updated_at")
-            },
-            owner=teams[s.owner_team_id],
-            system=systems.get(s.system_id) if s.system_id is not None else None,
+            **{f: v[f] for f in _SHOWN},
+            owner=teams[v["owner_team_id"]],
+            system=systems.get(v["system_id"]) if v["system_id"] is not None else None,
         )
-        for s in services
+        for v in values
     ]
 
 

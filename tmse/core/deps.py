@@ -77,9 +77,13 @@ async def optional_actor(
     request: Request, session: DbSession, background: BackgroundTasks
 ) -> Actor | None:
     """The actor of this request from a bearer token or the session cookie, if any."""
-    # On the event loop: the answer is kept per token (a lookup of it reads one small table), and
-    # the cookie's is signed in by the read cache already; a thread hop would cost more CPU.
-    return actor_of(request, session, background)
+    # A read looks it up on the event loop: the answer is kept per token (a lookup of it reads one
+    # small table), and the cookie's is signed in by the read cache already; a trip to a thread
+    # would cost more CPU. A write's first statement takes the writer (on SQLite, waits for its
+    # lock), which must never hold the loop: it goes to a thread.
+    if request.method in SAFE_METHODS:
+        return actor_of(request, session, background)
+    return await anyio.to_thread.run_sync(actor_of, request, session, background)
 
 
 def actor_of(request: Request, session: Session, background: BackgroundTasks) -> Actor | None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tmse.core.messages import Message, render
+from tmse.core.messages import N_, Message, message, render
 from tmse.integrations.openapi import DEFAULT_SEVERITIES
 
 OPENAPI_RULE_IDS = frozenset(DEFAULT_SEVERITIES)
@@ -190,3 +190,31 @@ class RuleKind:
     evaluate: Evaluator
     needs: frozenset[str]
     description: str
+
+
+# The pipeline step that reports each fact kind: a missing fact's fix hint names it.
+FACT_SOURCES: Mapping[str, str] = {
+    "coverage": N_("the test stage, after running the tests with coverage"),
+    "tls": N_("the deploy stage, from the ingress or service-mesh TLS settings"),
+    "authentication": N_("the deploy stage, from the gateway or service authentication settings"),
+    "dependency-age": N_("the dependency audit step (e.g. a Renovate or Dependabot report)"),
+    "secrets-scan": N_("the secrets scanning step (e.g. gitleaks or trufflehog)"),
+    "log-sample": N_("the smoke-test stage, with a sample of the service's log lines"),
+    "lint": N_("the lint step of the build"),
+}
+OK = message("ok")
+
+
+def missing_fact(kind: str) -> Outcome:
+    """The finding of a rule whose fact no pipeline step has reported, naming the step."""
+    step = Message(FACT_SOURCES[kind]) if kind in FACT_SOURCES else message("a pipeline step")
+    return Outcome(
+        False,
+        message("no {kind} fact reported", kind=kind),
+        f"fact:{kind}",
+        message(
+            "{step} reports it: POST /api/v1/standards/facts with kind {kind}",
+            step=step,
+            kind=repr(kind),
+        ),
+    )

@@ -3,17 +3,16 @@ A `Subject` and validated params in, `Outcome`s (findings as message ids) out.""
 
 from __future__ import annotations
 
-import json
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from tmse.core.messages import N_, NP_, Message, message
+from tmse.core.messages import N_, message
 from tmse.integrations.json_logs import check_log_lines
 from tmse.integrations.openapi import OpenApiRules, check_openapi
 from tmse.standards.registry.check_types import (
+    OK,
     OPENAPI_RULE_IDS,
     AdrParams,
     ApiDefinition,
@@ -30,51 +29,9 @@ from tmse.standards.registry.check_types import (
     RuleKind,
     RuntimeParams,
     Subject,
+    missing_fact,
 )
-
-# The pipeline step that reports each fact kind: a missing fact's fix hint names it.
-FACT_SOURCES: Mapping[str, str] = {
-    "coverage": N_("the test stage, after running the tests with coverage"),
-    "tls": N_("the deploy stage, from the ingress or service-mesh TLS settings"),
-    "authentication": N_("the deploy stage, from the gateway or service authentication settings"),
-    "dependency-age": N_("the dependency audit step (e.g. a Renovate or Dependabot report)"),
-    "secrets-scan": N_("the secrets scanning step (e.g. gitleaks or trufflehog)"),
-    "log-sample": N_("the smoke-test stage, with a sample of the service's log lines"),
-    "lint": N_("the lint step of the build"),
-}
-OK = message("ok")
-# The shipped rules' fact paths named for readers; any other path is shown as written.
-FACT_PATH_LABELS: Mapping[str, Message] = {
-    "lint errors": NP_("fact path", "lint errors"),
-    "lint warnings": NP_("fact path", "lint warnings"),
-}
-
-
-_COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-    "in": lambda actual, expected: actual in expected,
-    "not-in": lambda actual, expected: actual not in expected,
-    "contains": lambda actual, expected: expected in actual,
-}
-
-
-def _missing(kind: str) -> Outcome:
-    step = Message(FACT_SOURCES[kind]) if kind in FACT_SOURCES else message("a pipeline step")
-    return Outcome(
-        False,
-        message("no {kind} fact reported", kind=kind),
-        f"fact:{kind}",
-        message(
-            "{step} reports it: POST /api/v1/standards/facts with kind {kind}",
-            step=step,
-            kind=repr(kind),
-        ),
-    )
+from tmse.standards.registry.custom_check import custom
 
 
 def owner_set(subject: Subject, _: NoParams) -> list[Outcome]:
@@ -199,7 +156,7 @@ def _check_api(api: ApiDefinition, chosen: frozenset[str]) -> tuple[Outcome, ...
 def log_format(subject: Subject, params: LogFormatParams) -> list[Outcome]:
     fact = subject.facts.get("log-sample")
     if fact is None:
-        return [_missing("log-sample")]
+        return [missing_fact("log-sample")]
     lines = tuple(str(line) for line in fact.value.get("lines", []))
     return list(_log_outcomes(lines, params.min_compliance))
 
@@ -242,7 +199,7 @@ def _log_outcomes(lines: tuple[str, ...], min_compliance: float) -> tuple[Outcom
 def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:
     fact = subject.facts.get("coverage")
     if fact is None:
-        return [_missing("coverage")]
+        return [missing_fact("coverage")]
     percent = fact.value.get("percent")
     if not isinstance(percent, int | float):
         return [Outcome(False, message("the coverage fact has no percent"), "fact:coverage")]
@@ -257,7 +214,7 @@ def coverage(subject: Subject, params: CoverageParams) -> list[Outcome]:
 def tls(subject: Subject, _: NoParams) -> list[Outcome]:
     fact = subject.facts.get("tls")
     if fact is None:
-        return [_missing("tls")]
+        return [missing_fact("tls")]
     enabled = fact.value.get("enabled") is True
     said = message("TLS enabled") if enabled else message("TLS is not enabled")
     return [Outcome(enabled, said, "fact:tls")]
@@ -266,7 +223,7 @@ def tls(subject: Subject, _: NoParams) -> list[Outcome]:
 def authentication(subject: Subject, params: AuthenticationParams) -> list[Outcome]:
     fact = subject.facts.get("authentication")
     if fact is None:
-        return [_missing("authentication")]
+        return [missing_fact("authentication")]
     where = "fact:authentication"
     if fact.value.get("enabled") is not True:
         return [Outcome(False, message("authentication is not enabled"), where)]
@@ -284,7 +241,7 @@ def authentication(subject: Subject, params: AuthenticationParams) -> list[Outco
 def dependency_age(subject: Subject, params: DependencyAgeParams) -> list[Outcome]:
     fact = subject.facts.get("dependency-age")
     if fact is None:
-        return [_missing("dependency-age")]
+        return [missing_fact("dependency-age")]
     days = fact.value.get("max_age_days")
     if not isinstance(days, int | float):
         unreadable = message("the dependency-age fact has no max_age_days")
@@ -300,7 +257,7 @@ def dependency_age(subject: Subject, params: DependencyAgeParams) -> list[Outcom
 def secrets_scan(subject: Subject, _: NoParams) -> list[Outcome]:
     fact = subject.facts.get("secrets-scan")
     if fact is None:
-        return [_missing("secrets-scan")]
+        return [missing_fact("secrets-scan")]
     findings = fact.value.get("findings")
     if findings == 0:
         return [Outcome(True, message("no secrets found"), "fact:secrets-scan")]
@@ -318,55 +275,6 @@ def layering(subject: Subject, _: NoParams) -> list[Outcome]:
             f"dependency:{subject.name}→{breach.target}",
         )
         for breach in subject.layer_breaches
-    ]
-
-
-_MISSING = object()
-
-
-def _lookup(value: Any, path: str) -> Any:
-    for part in [p for p in path.split(".") if p]:
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
-
-
-def custom(subject: Subject, params: CustomParams) -> list[Outcome]:
-    if params.fact is not None:
-        fact = subject.facts.get(params.fact)
-        if fact is None:
-            return [_missing(params.fact)]
-        where = f"fact:{params.fact}" + (f" {params.path}" if params.path else "")
-        actual = _lookup(fact.value, params.path)
-    else:
-        where = f"service:{params.field}"
-        actual = getattr(subject, params.field or "")
-        actual = _MISSING if actual is None else actual
-    subject_path = where.partition(":")[2]
-    named = FACT_PATH_LABELS.get(subject_path, subject_path)
-    if params.op == "exists":
-        passed = actual is not _MISSING
-    elif actual is _MISSING:
-        unset = message("{name} is not set", name=named)
-        return [Outcome(False, unset, where)]
-    else:
-        try:
-            passed = bool(_COMPARE[params.op](actual, params.value))
-        except TypeError:
-            passed = False
-    if passed:
-        return [Outcome(True, OK, where)]
-    shown = message(
-        "{subject} {op} {value}", subject=named, op=params.op, value=json.dumps(params.value)
-    )
-    return [
-        Outcome(
-            False, message("expected {rule}, got {actual}", rule=shown, actual=repr(actual)), where
-        )
     ]
 
 

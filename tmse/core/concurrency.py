@@ -1,9 +1,12 @@
 """Admission control: at most N requests per process work at once; the rest wait in the event
-loop, holding neither a thread nor a database connection. Writes wait ahead of reads."""
+loop, holding neither a thread nor a database connection. Writes wait ahead of reads, and reads
+arriving while a write runs wait for it (briefly) before they even look at the read cache."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import weakref
 from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -62,6 +65,41 @@ class PriorityGate:
             admitted.set_result(None)
 
 
+# A read (kept answers included) waits this long at most while a write of its process runs: the
+# write, not the readers arriving meanwhile, gets the interpreter. Without it, 20 busy readers
+# left a write waiting behind their answers for up to a second (mixed_load write P95 192–1,118 ms
+# against 78–169 ms with it; a longer wait, 50 ms, added to the reads' P95 and not to the writes').
+WRITE_FIRST_SECONDS = 0.025
+
+
+class _Writes:
+    """The writes of one event loop now admitted or waiting, and whether there are none."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.settled = asyncio.Event()
+        self.settled.set()
+
+
+_writes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writes] = weakref.WeakKeyDictionary()
+
+
+def _writes_here() -> _Writes:
+    loop = asyncio.get_running_loop()
+    found = _writes.get(loop)
+    if found is None:
+        found = _writes[loop] = _Writes()
+    return found
+
+
+async def writes_settled() -> None:
+    """Wait until no write of this event loop is running, or `WRITE_FIRST_SECONDS`."""
+    writes = _writes_here()
+    if writes.running:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(writes.settled.wait(), WRITE_FIRST_SECONDS)
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -86,8 +124,19 @@ class ConcurrencyLimitMiddleware:
             return
         if self._gate is None:  # created inside the running loop
             self._gate = PriorityGate(self.limit)
-        await self._gate.acquire(write=scope["method"] not in READ_METHODS)
+        write = scope["method"] not in READ_METHODS
+        writes = _writes_here()
+        if write:
+            writes.running += 1
+            writes.settled.clear()
         try:
-            await self.app(scope, receive, send)
+            await self._gate.acquire(write=write)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self._gate.release()
         finally:
-            self._gate.release()
+            if write:
+                writes.running -= 1
+                if not writes.running:
+                    writes.settled.set()

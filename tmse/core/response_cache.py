@@ -20,6 +20,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tmse.core.actor import Actor
+from tmse.core.concurrency import writes_settled
 from tmse.core.db import Database
 from tmse.core.deps import SESSION_COOKIE, web_session_id
 from tmse.core.identity import credentials
@@ -72,6 +73,7 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         kind = key[0]
+        await writes_settled()  # a write of this process goes first
         # Per event loop: an event is set and awaited on one loop (tests drive an app from several).
         slot = (id(asyncio.get_running_loop()), key)
         entry, current = await self._lookup(scope, key)

@@ -67,7 +67,7 @@ class PriorityGate:
 
 # A read (kept answers included) waits this long at most while a write of its process runs: the
 # write, not the readers arriving meanwhile, gets the interpreter. Without it, 20 busy readers
-# left a write waiting behind their answers for up to a second (mixed_load write P95 192–1,118 ms
+# left a write waiting behind their answers for up to a second (mixed_load write P95 192–1,764 ms
 # against 78–169 ms with it; a longer wait, 50 ms, added to the reads' P95 and not to the writes').
 WRITE_FIRST_SECONDS = 0.025
 

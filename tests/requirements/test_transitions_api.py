@@ -13,7 +13,10 @@ from tmse.core.audit import AuditEntry
 from tmse.core.links.models import TraceLink
 from tmse.core.permissions import Role
 
-TOMORROW = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+
+def tomorrow() -> str:
+    """Tomorrow as the server sees it, read when asked: a run may cross midnight."""
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
 
 
 def test_every_forbidden_transition_is_refused_and_changes_nothing(client, db, make_account):
@@ -23,7 +26,7 @@ def test_every_forbidden_transition_is_refused_and_changes_nothing(client, db, m
     # A payload each action would accept, so only the role can be the reason for refusal.
     payloads = {
         "reject": {"reason": "out of scope"},
-        "snooze": {"until": TOMORROW},
+        "snooze": {"until": tomorrow()},
         "mark-duplicate": {"original_id": other},
         "request-review": {"reviewers": [accounts["product_manager"].id, accounts["architect"].id]},
         "approve": {"capacity": "technical"},
@@ -105,8 +108,8 @@ def test_triage_rules_reason_date_duplicate_and_reopen(client, db, make_account)
         assert response.status_code == 422, until
         assert [e["field"] for e in response.json()["errors"]] == ["until"]
     assert state(db, rid) == before
-    snoozed = move(client, pm.headers, rid, "snooze", until=TOMORROW, reason="after the launch")
-    assert snoozed.json()["status"] == "snoozed" and snoozed.json()["snoozed_until"] == TOMORROW
+    snoozed = move(client, pm.headers, rid, "snooze", until=tomorrow(), reason="after the launch")
+    assert snoozed.json()["status"] == "snoozed" and snoozed.json()["snoozed_until"] == tomorrow()
     woken = move(client, pm.headers, rid, "unsnooze")
     assert woken.json()["status"] == "pending" and woken.json()["snoozed_until"] is None
 
@@ -153,4 +156,4 @@ def test_triage_rules_reason_date_duplicate_and_reopen(client, db, make_account)
         ]
         assert entries[0].changes["status"] == {"before": "pending", "after": "rejected"}
         assert entries[0].changes["status_reason"]["after"] == "We only take cards via PSP"
-        assert entries[2].changes["snoozed_until"] == {"before": None, "after": TOMORROW}
+        assert entries[2].changes["snoozed_until"] == {"before": None, "after": tomorrow()}

@@ -10,14 +10,17 @@ from tests.helpers.scorecards import seed
 from tmse.core.audit import AuditEntry
 from tmse.standards.scorecards.models import Campaign
 
-TODAY = dt.datetime.now(dt.UTC).date()
+
+def today() -> dt.date:
+    """Today as the server sees it, read when asked: a run may cross midnight."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def create(client, account, **body):
     payload = {
         "name": "Gold everywhere",
         "target_level": "gold",
-        "due_on": str(TODAY + dt.timedelta(days=30)),
+        "due_on": str(today() + dt.timedelta(days=30)),
     }
     return client.post("/api/v1/scorecards/campaigns", json=payload | body, headers=account.headers)
 
@@ -68,14 +71,14 @@ def test_scope_and_a_reached_target_is_done(client, admin, db):
 def test_overdue_and_at_risk(client, admin, db):
     seed(client, admin, db)
     client.post("/api/v1/scorecards/snapshots", headers=admin.headers)
-    late = create(client, admin, name="Late", due_on=str(TODAY - dt.timedelta(days=1))).json()
+    late = create(client, admin, name="Late", due_on=str(today() - dt.timedelta(days=1))).json()
     with db.session() as session:
         # Started 20 days ago, due in 10: two thirds of the way, only a third done.
         campaign = session.get(
             Campaign,
-            create(client, admin, name="Behind", due_on=str(TODAY + dt.timedelta(days=10))).json()[
-                "id"
-            ],
+            create(
+                client, admin, name="Behind", due_on=str(today() + dt.timedelta(days=10))
+            ).json()["id"],
         )
         campaign.created_at = campaign.created_at - dt.timedelta(days=20)
         behind_id = campaign.id
@@ -132,7 +135,7 @@ def test_update_is_versioned_audited_and_delete_frees_the_level(client, admin, d
         json={
             "version": created["version"],
             "scope": {"layer": "business"},
-            "due_on": str(TODAY + dt.timedelta(days=60)),
+            "due_on": str(today() + dt.timedelta(days=60)),
         },
         headers=admin.headers,
     )

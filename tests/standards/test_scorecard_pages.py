@@ -9,7 +9,10 @@ import pytest
 from tests.helpers import login
 from tests.helpers.scorecards import seed
 
-TODAY = dt.datetime.now(dt.UTC).date()
+
+def today() -> dt.date:
+    """Today as the server sees it, read when asked: a run may cross midnight."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 @pytest.fixture
@@ -90,7 +93,7 @@ def test_campaign_form_creates_shows_and_rejects_bad_input(browser_client, db):
             "csrf_token": csrf(client),
             "name": "Gold for all",
             "target_level": "gold",
-            "due_on": str(TODAY + dt.timedelta(days=20)),
+            "due_on": str(today() + dt.timedelta(days=20)),
         },
         follow_redirects=False,
     )
@@ -104,7 +107,7 @@ def test_campaign_form_creates_shows_and_rejects_bad_input(browser_client, db):
             "csrf_token": csrf(client),
             "name": "Gold for all",
             "target_level": "gold",
-            "due_on": str(TODAY),
+            "due_on": str(today()),
         },
     )
     assert again.status_code == 409 and 'data-field-error="name"' in again.text

@@ -32,6 +32,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def utctoday() -> dt.date:
+    """Today's date in UTC, the calendar every stored date and deadline is read against."""
+    return utcnow().date()
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stores aware datetimes as UTC; always returns aware UTC datetimes (SQLite keeps no zone)."""
 

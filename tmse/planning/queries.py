@@ -239,10 +239,6 @@ class FreezeWindowRow(NamedTuple):
     updated_at: dt.datetime
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 def freeze_window_row(window: FreezeWindow) -> FreezeWindowRow:
     return FreezeWindowRow(
         window.id,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tmse.catalog.demo.large import BulkWriter
+from tmse.core.db import utctoday
 from tmse.core.identity.models import User
 from tmse.demo.steps import DemoContext, register_step
 from tmse.requirements import custom_fields
@@ -72,7 +73,7 @@ def _cover_every_value(rows: list[dict[str, Any]]) -> None:
         row["status"] = str(statuses[index])
         row["status_reason"] = "Out of scope for this year." if row["status"] == "rejected" else ""
         row["snoozed_until"] = (
-            dt.date.today() + dt.timedelta(days=45) if row["status"] == "snoozed" else None
+            utctoday() + dt.timedelta(days=45) if row["status"] == "snoozed" else None
         )
     for index, row in enumerate(rows[len(statuses) : len(statuses) + len(moscows)]):
         row["moscow"] = str(moscows[index])
@@ -81,9 +82,7 @@ def _cover_every_value(rows: list[dict[str, Any]]) -> None:
         row["external_key"] = f"SHOP-{1000 + 20 + index}" if row["channel"] == "jira" else None
     for (title, moscow, status), row in zip(SHOWCASE, rows[-len(SHOWCASE) :], strict=True):
         row.update(title=title, moscow=moscow, status=status)
-        row["snoozed_until"] = (
-            dt.date.today() + dt.timedelta(days=30) if status == "snoozed" else None
-        )
+        row["snoozed_until"] = utctoday() + dt.timedelta(days=30) if status == "snoozed" else None
 
 
 def _overload_one_release(rows: list[dict[str, Any]]) -> None:
@@ -116,7 +115,7 @@ def create_requirements(ctx: DemoContext) -> None:
         )[:60]
         managers = list(ctx.created.get("user:product_manager", []))
         custom_keys = _custom_fields(ctx, session)
-        today = dt.date.today()
+        today = utctoday()
         rows = [
             requirement_row(rng, i, scope, requesters, managers, today, custom_keys)
             for i in range(SMALL_REQUIREMENTS)

@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.demo.steps import DemoContext, register_step
 from tmse.strategy import service
 from tmse.strategy.initiatives import service as initiatives
 from tmse.strategy.schemas import GoalCreate, InitiativeCreate, ObjectiveCreate
 
-YEAR = dt.date.today().year
+YEAR = utctoday().year
 H1 = (dt.date(YEAR, 1, 1), dt.date(YEAR, 6, 30))
 H2 = (dt.date(YEAR, 7, 1), dt.date(YEAR, 12, 31))
 FULL = (dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))

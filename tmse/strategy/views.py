@@ -3,7 +3,6 @@ key-result forms (initiatives have their own folder). Same services and reads as
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.input_types import parse_int32
@@ -61,7 +61,7 @@ def _offset(value: str) -> int:
 
 @router.get("/strategy/goals/new")
 def new_goal(request: Request, session: DbSession, actor: Writer) -> Response:
-    year = dt.date.today().year
+    year = utctoday().year
     values = {
         "period_start": f"{year}-01-01",
         "period_end": f"{year}-12-31",
@@ -139,7 +139,7 @@ def delete_goal(
 
 @router.get("/strategy/objectives/new")
 def new_objective(request: Request, session: DbSession, actor: Writer, goal: str = "") -> Response:
-    today = dt.date.today()
+    today = utctoday()
     goal_id = parse_int32(goal)
     values = {
         "period_start": today.isoformat(),

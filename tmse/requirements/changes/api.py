@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response, status
 
 from tmse.core.actor import Actor
-from tmse.core.db import utcnow
+from tmse.core.db import utcnow, utctoday
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import Id, IsoDate
 from tmse.core.pagination import ListParams, Page, sorted_by
@@ -176,7 +176,7 @@ FreezeWriter = Annotated[Actor, Depends(require(DELIVERY_WRITE))]
 
 
 def freeze_window_out(window: FreezeWindowRow) -> FreezeWindowOut:
-    today = planning.today()
+    today = utctoday()
     return FreezeWindowOut(
         id=window.id,
         name=window.name,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tmse.core import audit
 from tmse.core.actor import Actor
-from tmse.core.db import utcnow
+from tmse.core.db import utcnow, utctoday
 from tmse.core.errors import Conflict, Forbidden, InvalidInput, check_version
 from tmse.core.events import publish
 from tmse.core.permissions import CHANGES_DECIDE, CHANGES_REQUEST, Role
@@ -134,7 +134,7 @@ def decide(
             [{"field": "comment", "message": "say why the change is rejected"}],
         )
     if data.decision == Decision.APPROVE:
-        window = blocking_freeze(session, change_request, requirement, on_date or planning.today())
+        window = blocking_freeze(session, change_request, requirement, on_date or utctoday())
         if window is not None:
             raise Conflict(
                 freeze_message(session, window),

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
-from tmse.core.db import utcnow
+from tmse.core.db import utcnow, utctoday
 from tmse.core.identity.models import User, UserRole
 from tmse.core.links.models import TraceLink
 from tmse.core.permissions import Role
@@ -100,7 +100,7 @@ def _baselined(session: Session) -> list[Candidate]:
 def _freeze_windows(
     ctx: DemoContext, session: Session, frozen: ReleaseShipping, others: list[ReleaseShipping]
 ) -> None:
-    today = planning.today()
+    today = utctoday()
     windows = [
         FreezeWindowCreate(
             name=f"{frozen.name} year-end freeze / 年末封版",

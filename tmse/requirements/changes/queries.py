@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import CHANGES_DECIDE, Role
 from tmse.planning import queries as planning
@@ -143,7 +144,7 @@ class FreezeLookup:
     """The windows in force today, read once, to mark many requests as blocked."""
 
     def __init__(self, session: Session, on_date: dt.date | None = None) -> None:
-        self.windows = planning.freeze_windows_active_on(session, on_date or planning.today())
+        self.windows = planning.freeze_windows_active_on(session, on_date or utctoday())
         release_ids = {w.release_id for w in self.windows if w.release_id is not None}
         self.release_project: dict[int, int | None] = {}
         if release_ids:
@@ -322,7 +323,7 @@ def impact_closure(session: Session, impact: dict[str, Any]) -> list[dict[str, A
 
 def freeze_rows(session: Session) -> list[dict[str, Any]]:
     """Windows in force or to come (and the last ten days'), soonest first."""
-    today = planning.today()
+    today = utctoday()
     windows = planning.freeze_windows_ending_from(session, today - dt.timedelta(days=10), limit=20)
     releases = planning.release_keyed_names(
         session, {w.release_id for w in windows if w.release_id}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_id_named
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.core.deps import DbSession, require
 from tmse.core.errors import NotFound, Problem
 from tmse.core.links import service as links_service
@@ -134,7 +134,7 @@ def _fix(_: Any) -> str:
 def new_decision_page(request: Request, actor: Writer) -> Response:
     values = {f: "" for f in FIELDS} | {
         "status": DecisionStatus.PROPOSED,
-        "date": dt.date.today().isoformat(),
+        "date": utctoday().isoformat(),
     }
     return _decision_form(request, values)
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_ids, service_rows
+from tmse.core.db import utctoday
 from tmse.core.identity.models import Team
 from tmse.demo.steps import DemoContext, register_step
 from tmse.standards.scorecards import rollup
@@ -19,7 +20,7 @@ from tmse.standards.scorecards.campaigns import service as campaigns
 from tmse.standards.scorecards.levels.service import level_defs
 from tmse.standards.scorecards.models import Campaign, ScoreSnapshot
 from tmse.standards.scorecards.schemas import CampaignCreate, CampaignScope
-from tmse.standards.scorecards.service import take_snapshots, today
+from tmse.standards.scorecards.service import take_snapshots
 
 HISTORY_DAYS = 84
 GOVERNANCE = "Standards & Governance / 标准与治理组"
@@ -47,7 +48,7 @@ def history_rows(
         rows.append(
             {
                 "service_id": now["service_id"],
-                "taken_on": today() - dt.timedelta(days=ago),
+                "taken_on": utctoday() - dt.timedelta(days=ago),
                 "score": score,
                 "level": by_rank.get(rank),
                 "passed": passed,
@@ -63,7 +64,7 @@ def history_rows(
 
 def seed_history(ctx: DemoContext, session: Session) -> None:
     defs = level_defs(session)
-    current = session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.taken_on == today()))
+    current = session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.taken_on == utctoday()))
     # Daily for the demo company; weekly for `--size large`, which has 10,000 services.
     days = list(range(HISTORY_DAYS, 0, -7 if ctx.large else -1))
     batch: list[dict[str, Any]] = []
@@ -90,7 +91,7 @@ def _share_by_team(session: Session, keys: set[str]) -> dict[str, tuple[int, int
     rows = session.execute(
         select(services.c.owner, ScoreSnapshot.level)
         .join(services, services.c.id == ScoreSnapshot.service_id)
-        .where(ScoreSnapshot.taken_on == today())
+        .where(ScoreSnapshot.taken_on == utctoday())
     ).all()
     totals: Counter[str] = Counter()
     done: Counter[str] = Counter()
@@ -123,7 +124,7 @@ def seed_campaigns(ctx: DemoContext, session: Session) -> None:
             description="Every service of the team reaches Silver: owner, docs, tests at 60 % "
             "and TLS. 团队所有服务在季度内达到白银级。",
             target_level=silver,
-            due_on=today() + dt.timedelta(days=42),
+            due_on=utctoday() + dt.timedelta(days=42),
             scope=CampaignScope(team=team),
             owner=team,
         ),
@@ -140,7 +141,7 @@ def seed_campaigns(ctx: DemoContext, session: Session) -> None:
             "design conformance, structured logs, fresh dependencies. "
             "年底封版前业务层服务达到黄金级。",
             target_level=gold,
-            due_on=today() + dt.timedelta(days=18),
+            due_on=utctoday() + dt.timedelta(days=18),
             scope=CampaignScope(layer="business"),
             owner=owner,
         ),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from tmse.catalog.queries import ServiceRef, service_ids, service_ids_in, service_ref, service_rows
 from tmse.core import audit
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.core.errors import InvalidInput, NotFound
 from tmse.core.pagination import ListParams, paginate
 from tmse.core.permissions import STANDARDS_WRITE
@@ -30,17 +31,13 @@ SERVICES = service_rows()
 HEAT_MAP_ROWS = {"team": SERVICES.c.owner, "system": SERVICES.c.system, "layer": SERVICES.c.layer}
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 # Snapshots ----------------------------------------------------------------------------------
 
 
 def take_snapshots(session: Session, actor: Actor, day: dt.date | None = None) -> SnapshotResult:
     """Evaluate every service and store its score for `day` (today); a second run the same day
     replaces that day's figures instead of adding rows."""
-    day = day or today()
+    day = day or utctoday()
     ensure_levels(session, actor)
     defs = level_defs(session)
     results = evaluation.evaluate_services(session)
@@ -185,7 +182,7 @@ def service_results(session: Session, service_id: int) -> list[evaluation.RuleRe
 
 
 def trend(session: Session, service_id: int, days: int) -> list[ScoreSnapshot]:
-    since = today() - dt.timedelta(days=days)
+    since = utctoday() - dt.timedelta(days=days)
     return list(
         session.scalars(
             select(ScoreSnapshot)

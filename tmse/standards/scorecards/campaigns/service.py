@@ -13,6 +13,7 @@ from tmse.catalog.queries import service_ids_in
 from tmse.catalog.systems.queries import system_exists
 from tmse.core import audit
 from tmse.core.actor import Actor
+from tmse.core.db import utctoday
 from tmse.core.errors import Conflict, InvalidInput, NotFound, check_version
 from tmse.core.identity.models import Team
 from tmse.core.pagination import ListParams, paginate
@@ -33,7 +34,7 @@ from tmse.standards.scorecards.schemas import (
     LaggingService,
     ProgressPoint,
 )
-from tmse.standards.scorecards.service import SERVICES, latest_day, today
+from tmse.standards.scorecards.service import SERVICES, latest_day
 
 FIELDS = ("name", "description", "target_level", "due_on", "scope", "owner_team_id", "closed")
 # Lagging services whose blocking rules are evaluated on one page view.
@@ -187,7 +188,7 @@ def campaign_out(session: Session, campaign: Campaign) -> CampaignOut:
 def campaign_summary(
     session: Session, campaign: Campaign, day: dt.date | None, on: dt.date | None = None
 ) -> CampaignSummary:
-    on = on or today()
+    on = on or utctoday()
     in_scope, at_target = _counts(session, campaign, day)
     share = progress.share(at_target, in_scope)
     return CampaignSummary(
@@ -214,7 +215,7 @@ def list_campaigns(
 
 def progress_series(session: Session, campaign: Campaign) -> list[ProgressPoint]:
     """Per snapshot day since the campaign started: services in scope and at the target."""
-    since = min(campaign.created_at.date(), today()) - dt.timedelta(days=7)
+    since = min(campaign.created_at.date(), utctoday()) - dt.timedelta(days=7)
     keys = _keys_at_or_above(session, campaign.target_level)
     rows = session.execute(
         select(
@@ -281,7 +282,7 @@ def campaign_progress(session: Session, campaign: Campaign, locale: str = "en") 
     ]
     return CampaignProgress(
         **summary.model_dump(),
-        expected=progress.expected_share(campaign.created_at.date(), campaign.due_on, today()),
+        expected=progress.expected_share(campaign.created_at.date(), campaign.due_on, utctoday()),
         lagging=lagging,
         series=progress_series(session, campaign),
     )

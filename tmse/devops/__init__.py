@@ -1,0 +1,1 @@
+"""DevOps: delivery records from CI/CD sources, quality gates, canary analysis and DORA metrics."""

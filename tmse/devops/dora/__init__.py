@@ -1,1 +1,1 @@
-"""DORA metrics: deployment frequency, lead time, change failure rate, time to restore, rework rate."""
+"""DORA metrics: deployment frequency, lead time, change failure rate, time to restore."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tmse.core.actor import Actor
 from tmse.core.db import Database, utcnow
 from tmse.core.errors import Forbidden, Unauthorized
+from tmse.core.i18n import choose_locale
 from tmse.core.identity import credentials
 from tmse.core.permissions import READ
 from tmse.core.signing import unsign
@@ -23,6 +24,12 @@ from tmse.core.version_memo import VersionMemo
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "tmse_session"
+
+
+def reader_locale(request: Request, actor: Actor) -> str:
+    """The language an API answer's generated text is rendered in: the user's saved language,
+    else the server's; not Accept-Language, which caches ignore."""
+    return choose_locale(actor.locale, None, None, request.app.state.settings.default_locale)
 
 
 def database(request: Request) -> Database:

@@ -13,7 +13,15 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 T = TypeVar("T")
@@ -99,6 +107,13 @@ def _iso_text(value: Any) -> Any:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_text)]
+# A moment an outside system reports: ISO 8601 with its offset (a time without one is refused),
+# between 1970 and 2100, so durations between two such moments fit an Integer of seconds.
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    Field(ge=dt.datetime(1970, 1, 1, tzinfo=dt.UTC), lt=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)),
+]
 
 
 class _Clearable:

@@ -10,8 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response
 
 from tmse.core.actor import Actor
-from tmse.core.deps import DbSession, require
-from tmse.core.i18n import choose_locale
+from tmse.core.deps import DbSession, reader_locale, require
 from tmse.core.input_types import Id
 from tmse.core.messages import render
 from tmse.core.notifications import service
@@ -26,11 +25,6 @@ router = Router(prefix="/api/v1/notifications", tags=["notifications"])
 Reader = Annotated[Actor, Depends(require(READ))]
 # Marking one's own notifications read is personal state, like one's profile.
 Owner = Annotated[Actor, Depends(require(PROFILE_WRITE))]
-
-
-def reader_locale(request: Request, actor: Actor) -> str:
-    """The user's saved language, else the server's; not Accept-Language, which caches ignore."""
-    return choose_locale(actor.locale, None, None, request.app.state.settings.default_locale)
 
 
 def notification_out(row: Notification, locale: str) -> NotificationOut:

@@ -52,6 +52,8 @@ CHANGES_REQUEST = "changes:request"
 CHANGES_DECIDE = "changes:decide"
 DELIVERY_WRITE = "delivery:write"
 GATES_DECIDE = "gates:decide"
+# Module 3: CI/CD and incident tools delivering deployments, incidents and pipeline events.
+DEVOPS_INGEST = "devops:ingest"
 
 _CONTRIBUTOR = {
     READ,
@@ -60,6 +62,7 @@ _CONTRIBUTOR = {
     PROFILE_WRITE,
     STANDARDS_CHECK,
     FACTS_WRITE,
+    DEVOPS_INGEST,
     REVIEWS_REQUEST,
     REQUIREMENTS_WRITE,
     CHANGES_REQUEST,

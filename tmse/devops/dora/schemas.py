@@ -1,0 +1,72 @@
+"""Pydantic models of the DORA metrics API: each figure with what it is computed from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Explained(BaseModel):
+    """A figure's performance tier and, when it cannot be computed, why (rendered in the
+    reader's language; `reason_message` keeps the message id and parameters)."""
+
+    tier: str | None = Field(None, description="elite, high, medium or low; null: no figure.")
+    reason: str | None = None
+    reason_message: dict[str, Any] | None = None
+
+
+class FrequencyOut(Explained):
+    deploy_days_per_week_median: float | None
+    deployments: int = Field(description="Successful production deployments in the range.")
+    deploy_days: int
+    weeks: int
+
+
+class LeadTimeOut(Explained):
+    median_minutes: float | None
+    p75_minutes: float | None
+    mean_minutes: float | None
+    sample_size: int = Field(description="(deployment, commit) pairs: one value per change.")
+
+
+class FailureRateOut(Explained):
+    value: float | None = Field(description="failed_deployments ÷ deployments, 0 to 1.")
+    failed_deployments: int
+    deployments: int
+    unlinked_incidents: int = Field(description="Incidents in the range linked to no deployment.")
+
+
+class RestoreOut(Explained):
+    median_minutes: float | None
+    p75_minutes: float | None
+    mean_minutes: float | None
+    sample_size: int = Field(description="Resolved incidents opened in the range.")
+    open_incidents: int
+
+
+class DefinitionsOut(BaseModel):
+    production_environments: list[str]
+    failed_deployments_count: bool
+    incident_window_hours: int
+    median_rule: str
+    benchmark: str
+
+
+class ScopeOut(BaseModel):
+    service: str | None
+    team: str | None
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+    model_config = {"populate_by_name": True}
+
+
+class DoraOut(BaseModel):
+    scope: ScopeOut
+    definitions: DefinitionsOut
+    deployment_frequency: FrequencyOut
+    lead_time: LeadTimeOut
+    change_failure_rate: FailureRateOut
+    time_to_restore: RestoreOut

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from tmse.integrations.coverage_reports.cobertura import is_cobertura, read_cobertura
 from tmse.integrations.coverage_reports.coverage_json import is_coverage_json, read_coverage_json
@@ -60,6 +61,7 @@ def _read_xml(data: bytes, repository_root: str | None) -> CoverageReport | Test
         if error.line is None:
             raise ReportError(REFUSED_XML) from None
         reason = error.message.removeprefix("malformed XML (").removesuffix(")")
+        reason = re.sub(r": line \d+, column \d+$", "", reason)  # the line is kept apart
         raise ReportError(MALFORMED_XML, {"reason": reason}, line=error.line) from None
     check_depth(root, MAX_XML_DEPTH)
     name = local_name(root)

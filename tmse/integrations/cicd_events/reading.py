@@ -306,3 +306,11 @@ def utc_from_parts(day_and_time: str, millis: int, offset_minutes: int) -> datet
 def first_line(text: str) -> str:
     """The first line of a message, as a title."""
     return text.strip().splitlines()[0].strip() if text.strip() else ""
+
+
+def sha_in_url(url: str | None) -> str | None:
+    """The commit id that ends a commit URL (".../commit/<sha>"), or None."""
+    if not url:
+        return None
+    last = url.rstrip("/").rsplit("/", 1)[-1].lower()
+    return last if _SHA.fullmatch(last) else None

@@ -298,3 +298,10 @@ def test_an_incident_before_any_deployment_has_no_link() -> None:
         deployment_commits=[deployment],
     )
     assert links == [IncidentDeployment("late", "p", "pipe")]
+
+
+def test_a_wrongly_typed_deployment_field_is_refused() -> None:
+    deployment = DeploymentCommit("1", "pipe", "ci", "sha", "SUCCESS", 7, T0, T0, None)  # type: ignore[arg-type]
+    with pytest.raises(DevLakeInputError) as caught:
+        link_incidents(mappings=[], incidents=[], deployment_commits=[deployment])
+    assert caught.value.field == "deployment_commits[1].environment"

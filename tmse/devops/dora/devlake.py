@@ -166,6 +166,8 @@ def pr_metrics(
     rows = []
     for pr in _unique(pull_requests, "pull_requests"):
         _id(pr.base_repo_id, f"pull_requests[{pr.id}].base_repo_id")
+        _optional_id(pr.author_id, f"pull_requests[{pr.id}].author_id")
+        _optional_id(pr.merge_commit_sha, f"pull_requests[{pr.id}].merge_commit_sha")
         created = _moment(pr.created_date, f"pull_requests[{pr.id}].created_date")
         if pr.merged_date is None:
             continue
@@ -210,9 +212,8 @@ def link_incidents(
     project, or with no earlier deployment, has no row. Sorted by incident id, then project."""
     scopes = _scopes(mappings)
     by_scope: dict[str, list[DeploymentCommit]] = defaultdict(list)
-    for commit in _unique(deployment_commits, "deployment_commits"):
+    for commit in _deployment_commits(deployment_commits):
         if _is_production_success(commit) and commit.finished_date is not None:
-            _moment(commit.finished_date, f"deployment_commits[{commit.id}].finished_date")
             by_scope[commit.cicd_scope_id].append(commit)
     links = []
     for incident in _unique(incidents, "incidents"):
@@ -235,13 +236,9 @@ class _DeploymentFinder:
     """The deployment commit that first shipped a merge commit, per project."""
 
     def __init__(self, commits: Iterable[DeploymentCommit], diffs: Iterable[CommitDiff]) -> None:
-        every = {commit.id: commit for commit in _unique(commits, "deployment_commits")}
+        every = {commit.id: commit for commit in _deployment_commits(commits)}
         self._by_sha: dict[str, list[DeploymentCommit]] = defaultdict(list)
         for commit in every.values():
-            if commit.started_date is not None:
-                _moment(commit.started_date, f"deployment_commits[{commit.id}].started_date")
-            if commit.finished_date is not None:
-                _moment(commit.finished_date, f"deployment_commits[{commit.id}].finished_date")
             if _is_production_success(commit) and commit.prev_success_deployment_commit_id:
                 self._by_sha[commit.commit_sha].append(commit)
         self._every = every
@@ -250,6 +247,7 @@ class _DeploymentFinder:
             where = f"commits_diffs[{index}]"
             _id(diff.commit_sha, f"{where}.commit_sha")
             _id(diff.new_commit_sha, f"{where}.new_commit_sha")
+            _optional_id(diff.old_commit_sha, f"{where}.old_commit_sha")
             self._diffs[diff.commit_sha].append((diff.new_commit_sha, diff.old_commit_sha or ""))
 
     def find(
@@ -317,6 +315,7 @@ def _comments_by_pr(comments: Iterable[PullRequestComment]) -> dict[str, list[Pu
     by_pr: dict[str, list[PullRequestComment]] = defaultdict(list)
     for comment in _unique(comments, "pull_request_comments"):
         _id(comment.pull_request_id, f"pull_request_comments[{comment.id}].pull_request_id")
+        _optional_id(comment.account_id, f"pull_request_comments[{comment.id}].account_id")
         _moment(comment.created_date, f"pull_request_comments[{comment.id}].created_date")
         by_pr[comment.pull_request_id].append(comment)
     return by_pr
@@ -353,6 +352,26 @@ def _unique(rows: Iterable[_Row], table: str) -> list[_Row]:
         seen.add(row.id)
         kept.append(row)
     return kept
+
+
+def _deployment_commits(commits: Iterable[DeploymentCommit]) -> list[DeploymentCommit]:
+    checked = _unique(commits, "deployment_commits")
+    for commit in checked:
+        where = f"deployment_commits[{commit.id}]"
+        for name in ("cicd_deployment_id", "cicd_scope_id", "commit_sha", "result"):
+            _id(getattr(commit, name), f"{where}.{name}")
+        _optional_id(commit.environment, f"{where}.environment")
+        _optional_id(
+            commit.prev_success_deployment_commit_id, f"{where}.prev_success_deployment_commit_id"
+        )
+        for name in ("started_date", "finished_date"):
+            if getattr(commit, name) is not None:
+                _moment(getattr(commit, name), f"{where}.{name}")
+    return checked
+
+
+def _optional_id(value: object, where: str) -> str | None:
+    return None if value is None else _id(value, where)
 
 
 def _id(value: object, where: str) -> str:

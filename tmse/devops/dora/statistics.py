@@ -22,7 +22,7 @@ MEDIAN_RULES: Final[tuple[MedianRule, ...]] = ("interpolated", "lower", "nearest
 
 # Stable English texts with {placeholders}: a page translates the text and fills in the params.
 NO_DATA: Final = "no data"
-NO_DEPLOYMENTS: Final = "no data: the denominator {denominator} is 0"
+ZERO_DENOMINATOR: Final = "no data: the denominator {denominator} is 0"
 NOT_A_NUMBER: Final = "value {index} is not a number (got {type})"
 NOT_FINITE: Final = "value {index} is {value}: NaN and infinity are not durations or counts"
 TOO_LARGE: Final = "value {index} is too large to compute with"
@@ -112,7 +112,7 @@ def share(numerator: float, denominator: float) -> Ratio:
             raise DoraStatisticsError(
                 SHARE_ABOVE_ONE, "numerator", numerator=numerator, denominator=denominator
             )
-        return Ratio(None, top, bottom, NO_DEPLOYMENTS, {"denominator": denominator})
+        return Ratio(None, top, bottom, ZERO_DENOMINATOR, {"denominator": denominator})
     if top > bottom:
         raise DoraStatisticsError(
             SHARE_ABOVE_ONE, "numerator", numerator=numerator, denominator=denominator

@@ -1,15 +1,19 @@
 """Performance tiers (elite, high, medium, low) of each DORA metric under the published clusters of
 the Accelerate State of DevOps reports 2021-2024. Pure: a value in, a tier and its rule out."""
 
-# Units: deployment_frequency in deployments per day (a count over a period: count / days);
-# deployment_days_per_week is the median number of days a week with a production deployment
-# (0-7, DevLake's measure), read as that many deployments per 7 days; lead_time and
-# recovery_time in minutes (or a timedelta); change_failure_rate as a share from 0 to 1.
+# Metrics and units:
+# - deployment_frequency: the median number of days a week with a production deployment (0-7,
+#   DevLake's measure), read as that many deployments per 7 days;
+# - deployments_per_day: deployments in a period divided by the period's days;
+# - lead_time: minutes (or a timedelta); change_failure_rate: a share from 0 to 1;
+# - time_to_restore: minutes (or a timedelta); "time to restore service" in 2021-2022, "failed
+#   deployment recovery time" from 2023, one metric here.
 #
 # Deployment frequency wording -> deployments per day: "on demand (multiple deploys per day)"
 # -> at least 1 (daily; a deploy-day measure cannot see more than one a day, and DevLake reads
-# on demand as 7 deploy days a week); "daily-weekly" -> at least 1/7; "weekly-monthly" -> at
-# least 1/30; "monthly-every six months" -> at least 1/180; below that, fewer than twice a year.
+# on demand as 7 deploy days a week); "daily-weekly" -> at least 1/7 (1 deploy day a week);
+# "weekly-monthly" -> at least 1/30; "monthly-every six months" -> at least 1/180; below that,
+# fewer than twice a year.
 # A day is 1,440 minutes, a week 7 days, a month 30 days, six months 180 days.
 #
 # How a value gets its tier (one rule for every year and metric):
@@ -34,16 +38,16 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal, get_args
+from typing import Final, Literal, TypeVar, get_args
 
 Tier = Literal["elite", "high", "medium", "low"]
 Benchmark = Literal["2021", "2022", "2023", "2024"]
 Metric = Literal[
+    "deployments_per_day",
     "deployment_frequency",
-    "deployment_days_per_week",
     "lead_time",
     "change_failure_rate",
-    "recovery_time",
+    "time_to_restore",
 ]
 BENCHMARKS: Final[tuple[Benchmark, ...]] = get_args(Benchmark)
 METRICS: Final[tuple[Metric, ...]] = get_args(Metric)
@@ -62,11 +66,11 @@ NOT_FINITE: Final = "{value} is not a finite number"
 OUT_OF_RANGE: Final = "{value} is outside {low} to {high}"
 
 UNITS: Final[Mapping[Metric, str]] = {
-    "deployment_frequency": "deployments per day",
-    "deployment_days_per_week": "deployment days per week",
+    "deployments_per_day": "deployments per day",
+    "deployment_frequency": "deployment days per week",
     "lead_time": "minutes",
     "change_failure_rate": "share of deployments",
-    "recovery_time": "minutes",
+    "time_to_restore": "minutes",
 }
 
 
@@ -111,8 +115,9 @@ WEEKLY: Final = 1 / 7
 MONTHLY: Final = 1 / 30
 TWICE_A_YEAR: Final = 1 / 180
 
-_Base = Literal["deployment_frequency", "lead_time", "change_failure_rate", "recovery_time"]
-_HIGHER_IS_BETTER: Final = frozenset({"deployment_frequency"})
+_Name = TypeVar("_Name", Benchmark, Metric)
+_Base = Literal["deployments_per_day", "lead_time", "change_failure_rate", "time_to_restore"]
+_HIGHER_IS_BETTER: Final = frozenset({"deployments_per_day"})
 
 
 # Each row: tier, worse edge, edge reached?, the report's words. The last tier of each metric
@@ -122,7 +127,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
     # as reproduced in Apache DevLake's metric docs (DeploymentFrequency.md, LeadTimeForChanges.md,
     # CFR.md, MTTR.md) and eduklein.com.br/software-delivery-performance-metrics.
     "2021": {
-        "deployment_frequency": (
+        "deployments_per_day": (
             Edge("elite", DAILY, True, "on-demand (multiple deploys per day)"),
             Edge("high", MONTHLY, True, "between once per week and once per month"),
             Edge("medium", TWICE_A_YEAR, True, "between once per month and once every 6 months"),
@@ -140,7 +145,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
             Edge("medium", 0.30, True, "16%-30%"),
             Edge("low", 0.30, True, "16%-30%"),
         ),
-        "recovery_time": (
+        "time_to_restore": (
             Edge("elite", 60.0, False, "less than one hour"),
             Edge("high", DAY, False, "less than one day"),
             Edge("medium", WEEK, True, "between one day and one week"),
@@ -150,7 +155,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
     # Accelerate State of DevOps 2022: three clusters, no elite; as reproduced in
     # octopus.com/blog/software-delivery-performance-clusters-2023.
     "2022": {
-        "deployment_frequency": (
+        "deployments_per_day": (
             Edge("high", DAILY, True, "on-demand (multiple deploys per day)"),
             Edge("medium", MONTHLY, True, "between once per week and once per month"),
             Edge("low", TWICE_A_YEAR, True, "between once per month and once every 6 months"),
@@ -165,7 +170,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
             Edge("medium", 0.30, True, "16%-30%"),
             Edge("low", 0.60, True, "46%-60%"),
         ),
-        "recovery_time": (
+        "time_to_restore": (
             Edge("high", DAY, False, "less than one day"),
             Edge("medium", WEEK, True, "between one day and one week"),
             Edge("low", MONTH, True, "between one week and one month"),
@@ -175,7 +180,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
     # octopus.com/blog/software-delivery-performance-clusters-2023 and DevLake's CFR.md and
     # FailedDeploymentRecoveryTime.md. Change failure rates are single values from 2023 on.
     "2023": {
-        "deployment_frequency": (
+        "deployments_per_day": (
             Edge("elite", DAILY, True, "on demand"),
             Edge("high", WEEKLY, True, "between once per day and once per week"),
             Edge("medium", MONTHLY, True, "between once per week and once per month"),
@@ -193,7 +198,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
             Edge("medium", 0.15, True, "15%"),
             Edge("low", 0.64, True, "64%"),
         ),
-        "recovery_time": (
+        "time_to_restore": (
             Edge("elite", 60.0, False, "less than one hour"),
             Edge("high", DAY, False, "less than one day"),
             Edge("medium", WEEK, True, "between one day and one week"),
@@ -204,7 +209,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
     # octopus.com/blog/2024-devops-performance-clusters (medium's and high's change failure rates
     # inverted there, as in the report).
     "2024": {
-        "deployment_frequency": (
+        "deployments_per_day": (
             Edge("elite", DAILY, True, "on demand"),
             Edge("high", WEEKLY, True, "between once per day and once per week"),
             Edge("medium", MONTHLY, True, "between once per week and once per month"),
@@ -222,7 +227,7 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
             Edge("medium", 0.10, True, "10%"),
             Edge("low", 0.40, True, "40%"),
         ),
-        "recovery_time": (
+        "time_to_restore": (
             Edge("elite", 60.0, False, "less than one hour"),
             Edge("high", DAY, False, "less than one day"),
             Edge("medium", DAY, False, "less than one day"),
@@ -233,18 +238,19 @@ TABLES: Final[Mapping[Benchmark, Mapping[_Base, tuple[Edge, ...]]]] = {
 
 
 def tier(
-    metric: Metric, value: float | dt.timedelta | None, benchmark: Benchmark = DEFAULT_BENCHMARK
+    metric: Metric | str,
+    value: float | dt.timedelta | None,
+    benchmark: Benchmark | str = DEFAULT_BENCHMARK,
 ) -> TierResult:
-    """The tier of `value` for `metric` under `benchmark`'s published clusters."""
-    if benchmark not in TABLES:
-        raise TierError(UNKNOWN_BENCHMARK, "benchmark", benchmark=repr(benchmark))
-    if metric not in METRICS:
-        raise TierError(UNKNOWN_METRIC, "metric", metric=repr(metric))
+    """The tier of `value` for `metric` under `benchmark`'s published clusters (names as text
+    are checked here, so a stored setting can be passed as it is)."""
+    benchmark = _known(benchmark, BENCHMARKS, UNKNOWN_BENCHMARK, "benchmark")
+    metric = _known(metric, METRICS, UNKNOWN_METRIC, "metric")
     if value is None:
         return TierResult(None, benchmark, metric, NO_VALUE, {"metric": metric})
     number = _number(metric, value)
-    base: _Base = "deployment_frequency" if metric == "deployment_days_per_week" else metric
-    rate = number / 7 if metric == "deployment_days_per_week" else number
+    base: _Base = "deployments_per_day" if metric == "deployment_frequency" else metric
+    rate = number / 7 if metric == "deployment_frequency" else number
     edges = TABLES[benchmark][base]
     params: dict[str, object] = {"value": number, "unit": UNITS[metric], "benchmark": benchmark}
     for edge in edges:
@@ -256,6 +262,13 @@ def tier(
     return TierResult(lowest.tier, benchmark, metric, PAST_EVERY_TIER, params)
 
 
+def _known(name: str, names: tuple[_Name, ...], problem: str, where: str) -> _Name:
+    for known in names:
+        if name == known:
+            return known
+    raise TierError(problem, where, **{where: repr(name)})
+
+
 def _meets(value: float, edge: Edge, *, higher_is_better: bool) -> bool:
     if higher_is_better:
         return value >= edge.bound if edge.inclusive else value > edge.bound
@@ -263,7 +276,7 @@ def _meets(value: float, edge: Edge, *, higher_is_better: bool) -> bool:
 
 
 def _number(metric: Metric, value: object) -> float:
-    if isinstance(value, dt.timedelta) and metric in ("lead_time", "recovery_time"):
+    if isinstance(value, dt.timedelta) and metric in ("lead_time", "time_to_restore"):
         number = value.total_seconds() / 60
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise TierError(NOT_A_NUMBER, "value", type=type(value).__name__)
@@ -274,7 +287,7 @@ def _number(metric: Metric, value: object) -> float:
             raise TierError(NOT_FINITE, "value", value=value) from None
     if not math.isfinite(number):
         raise TierError(NOT_FINITE, "value", value=number)
-    high = {"change_failure_rate": 1.0, "deployment_days_per_week": 7.0}.get(metric, math.inf)
+    high = {"change_failure_rate": 1.0, "deployment_frequency": 7.0}.get(metric, math.inf)
     if not 0.0 <= number <= high:
         raise TierError(OUT_OF_RANGE, "value", value=number, low=0, high=high)
     return number

@@ -1,19 +1,19 @@
-"""Canary judgement in the manner of Kayenta's Mann-Whitney judge: each metric classified Pass,
-High, Low or NoData, groups scored, a weighted summary score, a verdict and a recommendation."""
+"""Canary judgement in the manner of Kayenta's Mann-Whitney judge: each metric classified, groups
+scored, a weighted summary score, a verdict and a recommendation, with the evidence.
 
-# Classification rule (Kayenta's MannWhitneyClassifier, tolerance 0.25 by default):
-#   NoData  when the baseline or the canary sample is empty (a failure if the metric must
-#           have data);
-#   Pass    when both samples hold the same values, or every value is one and the same;
-#   High    when the direction of concern is increase or either, AND the lower end of the
-#           interval of the shift canary - baseline is above +tolerance * |estimate|, AND
-#           the mean ratio canary/baseline is at least the allowed increase;
-#   Low     when the direction of concern is decrease or either, AND the upper end of the
-#           interval is below -tolerance * |estimate|, AND the mean ratio is at most the
-#           allowed decrease;
-#   Pass    otherwise. The mean ratio is 1 when the baseline mean is 0, as in Kayenta.
-# Kayenta adds a little noise when each sample is constant; here the interval of two constant
-# samples is the single difference between them, which classifies without noise.
+Classification of a metric (Kayenta's MannWhitneyClassifier; tolerance 0.25 by default):
+  NoData  when the baseline or the canary sample is empty (a failure if it must have data);
+  Pass    when both samples hold the same values, or every value is one and the same;
+  High    when the direction of concern is increase or either, AND the lower end of the
+          interval of the shift canary - baseline is above +tolerance * |estimate|, AND the
+          mean ratio canary/baseline is at least the allowed increase;
+  Low     when the direction of concern is decrease or either, AND the upper end of the
+          interval is below -tolerance * |estimate|, AND the mean ratio is at most the
+          allowed decrease;
+  Pass    otherwise. The mean ratio is 1 when the baseline mean is 0, as in Kayenta.
+Kayenta adds a little noise when each sample is constant; here the interval of two constant
+samples is the single difference between them, which classifies without noise.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ from enum import StrEnum
 
 from tmse.devops.canary.statistics import (
     DEFAULT_CONFIDENCE,
-    CanaryConfigError,
     Comparison,
     checked_sample,
     compare_samples,
+)
+from tmse.devops.canary.statistics import (
+    CanaryConfigError as CanaryConfigError,  # raised by the judge too: re-exported
 )
 
 DEFAULT_TOLERANCE = 0.25
@@ -205,12 +207,12 @@ def _no_data(metric: MetricInput, baseline: list[float], canary: list[float]) ->
         metric.must_have_data,
         len(baseline),
         len(canary),
-        fmean_or_none(baseline),
-        fmean_or_none(canary),
+        _mean_or_none(baseline),
+        _mean_or_none(canary),
     )
 
 
-def fmean_or_none(values: list[float]) -> float | None:
+def _mean_or_none(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
@@ -254,7 +256,9 @@ def classify_metric(
     confidence: float = DEFAULT_CONFIDENCE,
     where: str = "metric",
 ) -> MetricResult:
-    """One metric's classification with its evidence (the rule is in this module's header)."""
+    """One metric's classification with its evidence (the rule is in this module's docstring)."""
+    if _number(tolerance, "tolerance") < 0:
+        raise CanaryConfigError("tolerance", "must not be negative")
     metric = _checked_metric(metric, where)
     baseline = checked_sample(metric.baseline, f"{where}.baseline")
     canary = checked_sample(metric.canary, f"{where}.canary")
@@ -312,8 +316,6 @@ def _checked_weights(
 def _checked_settings(
     tolerance: float, confidence: float, pass_threshold: float, marginal_threshold: float
 ) -> None:
-    if _number(tolerance, "tolerance") < 0:
-        raise CanaryConfigError("tolerance", "must not be negative")
     if not 0 < _number(confidence, "confidence") < 1:
         raise CanaryConfigError("confidence", "must be a number between 0 and 1 (exclusive)")
     for name, value in (

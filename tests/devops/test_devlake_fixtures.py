@@ -305,3 +305,69 @@ def test_a_wrongly_typed_deployment_field_is_refused() -> None:
     with pytest.raises(DevLakeInputError) as caught:
         link_incidents(mappings=[], incidents=[], deployment_commits=[deployment])
     assert caught.value.field == "deployment_commits[1].environment"
+
+
+def deploy(
+    commit_id: str, pipeline: str, sha: str, started: dt.datetime, prev: str | None
+) -> DeploymentCommit:
+    return DeploymentCommit(
+        commit_id,
+        pipeline,
+        "ci",
+        sha,
+        "SUCCESS",
+        "PRODUCTION",
+        started,
+        started + dt.timedelta(minutes=30),
+        prev,
+    )
+
+
+def test_the_earliest_deployment_to_ship_a_merge_commit_wins() -> None:
+    # d1 (base) -> d2 and d1 -> d3 both ship m1; d3 started first (10:00 before 11:00), so the PR
+    # (merged 10:00, 1 h after 9:00) is deployed at d3's finish 10:30: deploy 30 min, cycle
+    # 1 (coding, 1 s rounded up) + 60 + 30 = 91.
+    later, earlier = T0 + dt.timedelta(hours=2), T0 + dt.timedelta(hours=1)
+    (row,) = pr_metrics(
+        mappings=[ProjectMapping("p", "repos", "repo1"), ProjectMapping("p", "cicd_scopes", "ci")],
+        pull_requests=[one_pr()],
+        commits=[PullRequestCommit("pr1", "c1", T0 - dt.timedelta(seconds=1))],
+        comments=[],
+        deployment_commits=[
+            deploy("d1", "p0", "base", T0 - dt.timedelta(days=1), None),
+            deploy("d2", "p2", "two", later, "d1"),
+            deploy("d3", "p3", "three", earlier, "d1"),
+        ],
+        commits_diffs=[CommitDiff("two", "base", "m1"), CommitDiff("three", "base", "m1")],
+    )
+    assert (row.deployment_commit_id, row.deploy_time, row.cycle_time) == ("d3", 30, 91)
+
+
+def test_a_diff_from_another_base_does_not_count() -> None:
+    # d2's previous deployment shipped "base", but the diff holding m1 starts at "other".
+    (row,) = pr_metrics(
+        mappings=[ProjectMapping("p", "repos", "repo1"), ProjectMapping("p", "cicd_scopes", "ci")],
+        pull_requests=[one_pr()],
+        commits=[],
+        comments=[],
+        deployment_commits=[
+            deploy("d1", "p0", "base", T0 - dt.timedelta(days=1), None),
+            deploy("d2", "p2", "two", T0 + dt.timedelta(hours=2), "d1"),
+        ],
+        commits_diffs=[CommitDiff("two", "other", "m1")],
+    )
+    assert row.deployment_commit_id is None
+
+
+def test_equal_finish_times_link_to_the_later_started_deployment() -> None:
+    finish = T0 + dt.timedelta(hours=1)
+    first = DeploymentCommit("1", "early", "ci", "a", "SUCCESS", "PRODUCTION", T0, finish, None)
+    second = DeploymentCommit(
+        "2", "late", "ci", "b", "SUCCESS", "PRODUCTION", T0 + dt.timedelta(minutes=5), finish, None
+    )
+    links = link_incidents(
+        mappings=[ProjectMapping("p", "boards", "b"), ProjectMapping("p", "cicd_scopes", "ci")],
+        incidents=[Incident("i", finish + dt.timedelta(seconds=1), "boards", "b")],
+        deployment_commits=[second, first],
+    )
+    assert links == [IncidentDeployment("i", "p", "late")]

@@ -22,6 +22,7 @@ review, deploy and cycle times) and the deployment each incident is blamed on. P
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -211,23 +212,28 @@ def link_incidents(
     """Each incident's project and the deployment DevLake blames it on; an incident outside every
     project, or with no earlier deployment, has no row. Sorted by incident id, then project."""
     scopes = _scopes(mappings)
-    by_scope: dict[str, list[DeploymentCommit]] = defaultdict(list)
+    by_project: dict[str, list[DeploymentCommit]] = defaultdict(list)
     for commit in _deployment_commits(deployment_commits):
         if _is_production_success(commit) and commit.finished_date is not None:
-            by_scope[commit.cicd_scope_id].append(commit)
+            for project in scopes[CICD_SCOPES].get(commit.cicd_scope_id, ()):
+                by_project[project].append(commit)
+    # Per project, in the order "latest" is judged; the finish times alone, for bisecting.
+    ordered = {
+        project: sorted(found, key=_latest_first_key) for project, found in by_project.items()
+    }
+    finishes = {
+        project: [_finished(commit) for commit in found] for project, found in ordered.items()
+    }
     links = []
     for incident in _unique(incidents, "incidents"):
-        created = _moment(incident.created_date, f"incidents[{incident.id}].created_date")
-        for project in sorted(scopes[incident.table].get(incident.scope_id, ())):
-            earlier = [
-                commit
-                for scope, projects in scopes[CICD_SCOPES].items()
-                if project in projects
-                for commit in by_scope.get(scope, ())
-                if commit.finished_date is not None and commit.finished_date < created
-            ]
-            if earlier:
-                latest = max(earlier, key=_latest_first_key)
+        where = f"incidents[{incident.id}]"
+        created = _moment(incident.created_date, f"{where}.created_date")
+        table = _id(incident.table, f"{where}.table")
+        scope = _id(incident.scope_id, f"{where}.scope_id")
+        for project in sorted(scopes[table].get(scope, ())):
+            before = bisect.bisect_left(finishes.get(project, []), created)
+            if before:
+                latest = ordered[project][before - 1]
                 links.append(IncidentDeployment(incident.id, project, latest.cicd_deployment_id))
     return sorted(links, key=lambda link: (link.incident_id, link.project_name))
 
@@ -278,8 +284,12 @@ def _earliest_first_key(commit: DeploymentCommit) -> tuple[dt.datetime, int, str
 
 
 def _latest_first_key(commit: DeploymentCommit) -> tuple[dt.datetime, dt.datetime, int, str]:
-    assert commit.finished_date is not None
-    return (commit.finished_date, commit.started_date or _FAR_PAST, *_id_order(commit.id))
+    return (_finished(commit), commit.started_date or _FAR_PAST, *_id_order(commit.id))
+
+
+def _finished(commit: DeploymentCommit) -> dt.datetime:
+    assert commit.finished_date is not None  # only finished commits are ordered by finish
+    return commit.finished_date
 
 
 def _id_order(value: str) -> tuple[int, str]:

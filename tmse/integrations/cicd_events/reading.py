@@ -222,14 +222,14 @@ class Node:
             return self.text(name)
         return str(self.integer(name))
 
-    def optional_seconds(self, name: str) -> float | None:
-        """A duration in seconds: a finite number from 0 up to about thirty years."""
+    def optional_seconds(self, name: str, *, unit: float = 1.0) -> float | None:
+        """A duration in seconds (given in `unit` seconds): finite, from 0 to about 30 years."""
         value = self._typed(name, self._value(name, False), "number", (int, float, type(None)))
         if value is None:
             return None
-        if not math.isfinite(value) or not 0 <= value <= MAX_SECONDS:
+        if not math.isfinite(value) or not 0 <= value * unit <= MAX_SECONDS:
             raise DeliveryRefused(OUT_OF_RANGE, self.where(name), value=value)
-        return float(value)
+        return float(value * unit)
 
     def flag(self, name: str) -> bool:
         """A boolean; absent or null reads as false."""
@@ -243,6 +243,23 @@ class Node:
         holder = Node({f"[{i}]": item for i, item in enumerate(items)}, self.where(name))
         found = (holder.optional_text(f"[{i}]") for i in range(len(items)))
         return tuple(text for text in found if text)
+
+    def text_map(self, name: str) -> dict[str, str]:
+        """An object of texts (absent or null: empty); null or empty values are left out."""
+        holder = self.optional_child(name)
+        if holder is None:
+            return {}
+        found = {}
+        for key in holder.data:
+            shown = holder.where(_CONTROL.sub("?", key[:40]))
+            if _CONTROL.search(key):
+                raise DeliveryRefused(CONTROL_CHARACTER, shown)
+            if len(key) > TEXT_LIMIT:
+                raise DeliveryRefused(TEXT_TOO_LONG, shown, limit=TEXT_LIMIT)
+            value = holder.optional_text(key)
+            if value is not None:
+                found[key] = value
+        return found
 
     def timestamp(self, name: str) -> datetime:
         value = self.optional_timestamp(name)

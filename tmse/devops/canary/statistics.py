@@ -3,11 +3,13 @@ with its confidence interval. Plain numbers in, plain results out; standard libr
 
 # The U test follows scipy.stats.mannwhitneyu(x, y, alternative="two-sided", method="auto"):
 # the exact null distribution when the smaller sample has at most 8 values and nothing is tied,
-# otherwise the normal approximation with tie and continuity corrections. The shift estimate
-# and its interval follow R's wilcox.test(x, y, conf.int=TRUE): exact order statistics of the
-# pairwise differences when both samples have fewer than 50 values and nothing is tied,
-# otherwise the order statistics where the normal approximation's statistic crosses its
-# quantile (R's uniroot lands on those same differences, within its 1e-4 tolerance).
+# otherwise the normal approximation with tie and continuity corrections. The interval follows
+# R's wilcox.test(x, y, conf.int=TRUE): exact order statistics of the pairwise differences when
+# both samples have fewer than 50 values and nothing is tied, otherwise the differences where
+# the continuity-corrected normal statistic crosses its quantile (R's uniroot lands on those
+# same differences, within its 1e-4 tolerance). The estimate is always the median of the
+# differences; where R stops (two constant samples: "all observations are tied"), the interval
+# is the one difference there is.
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist, fmean
 
-# Each sample is capped: the pairwise differences are never stored (order statistics are
-# selected in O((n + m) log(n * m)) passes), yet a pass over 2 x 20,000 values still costs.
+# Each sample is capped, a longer one refused (aggregate the points or shorten the window).
+# Beyond _LISTED_DIFFERENCES the n x m differences are never stored: order statistics are
+# selected in O(log(n * m)) passes of O(n + m), so 20,000 x 20,000 takes about a second.
 MAX_SAMPLE_SIZE = 20_000
 # Differences of values beyond this magnitude could overflow a float.
 MAX_MAGNITUDE = 1e100

@@ -313,6 +313,12 @@ def test_a_failing_critical_metric_scores_zero(failing: list[float], must_have_d
     assert result.reason.params["metric"] == "crit"
 
 
+def test_a_forced_zero_fails_even_with_zero_thresholds() -> None:
+    metrics = [metric("a", BASE, BASE), metric("crit", BASE, UP, critical=True)]
+    result = judge(metrics, pass_threshold=0, marginal_threshold=0)
+    assert (result.score, result.verdict, result.recommendation) == (0.0, "Fail", "roll back")
+
+
 def test_critical_metric_without_data_not_required_does_not_fail() -> None:
     metrics = [metric(name, BASE, BASE) for name in "abc"]
     metrics.append(metric("crit", BASE, [], critical=True))

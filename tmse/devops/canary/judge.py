@@ -316,6 +316,8 @@ def _checked_weights(
 def _checked_settings(
     tolerance: float, confidence: float, pass_threshold: float, marginal_threshold: float
 ) -> None:
+    if _number(tolerance, "tolerance") < 0:
+        raise CanaryConfigError("tolerance", "must not be negative")
     if not 0 < _number(confidence, "confidence") < 1:
         raise CanaryConfigError("confidence", "must be a number between 0 and 1 (exclusive)")
     for name, value in (
@@ -360,8 +362,8 @@ def judge(
     """Every metric classified, groups scored, the weighted summary score and the verdict.
 
     A group scores 100 x passes / counted metrics; the summary is the weighted mean of the
-    groups that have a score (weights normalised over them), and 0 when a critical metric
-    fails or at least half of the metrics have no data."""
+    groups that have a score (weights normalised over them), and 0 (Fail, whatever the
+    thresholds) when a critical metric fails or at least half of the metrics have no data."""
     _checked_settings(tolerance, confidence, pass_threshold, marginal_threshold)
     if isinstance(metrics, (str, bytes)) or not isinstance(metrics, Sequence) or not metrics:
         raise CanaryConfigError("metrics", "must be a non-empty list of metrics")
@@ -390,7 +392,9 @@ def judge(
         for name in names
     )
     score, reason = _summary(results, groups)
-    if score >= pass_threshold:
+    if reason.id != SCORED:  # a score forced to 0 fails whatever the thresholds
+        verdict, recommendation = Verdict.FAIL, Recommendation.ROLL_BACK
+    elif score >= pass_threshold:
         verdict, recommendation = Verdict.PASS, Recommendation.PROMOTE
     elif score >= marginal_threshold:
         verdict, recommendation = Verdict.MARGINAL, Recommendation.HOLD

@@ -324,6 +324,12 @@ def test_malformed_xml_names_its_line() -> None:
     assert error.params["reason"] == "mismatched tag"
 
 
+def test_an_unknown_encoding_is_malformed_xml() -> None:
+    error = refusal(b'<?xml version="1.0" encoding="utf-99"?>\n<testsuite name="s"/>')
+    assert (error.text, error.line) == (errors.MALFORMED_XML, 1)
+    assert error.params["reason"] == "unknown encoding: utf-99"
+
+
 def test_malformed_json_names_its_line() -> None:
     error = refusal(b'{"meta": {},\n "files": {,\n}')
     assert error.text == errors.MALFORMED_JSON and error.line == 2

@@ -78,6 +78,7 @@ def read_cobertura(root: XmlNode, repository_root: str | None = None) -> Coverag
         sum(file.branches_valid or 0 for file in files),
         sum(file.branches_covered or 0 for file in files),
     )
+    # The rates are checked, not used: the counts above are exact, a rate is rounded.
     rate(root.attrib.get("line-rate"), "line-rate", "coverage")
     rate(root.attrib.get("branch-rate"), "branch-rate", "coverage")
     return CoverageReport(

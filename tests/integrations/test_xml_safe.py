@@ -71,3 +71,8 @@ def test_a_syntax_error_names_line_and_column() -> None:
         parse_xml("<a>\n  <b></c>\n</a>")
     assert (refused.value.line, refused.value.column) == (2, 8)
     assert "malformed XML" in str(refused.value)
+
+
+def test_an_unknown_encoding_is_refused_as_malformed() -> None:
+    with pytest.raises(XmlRefused, match="malformed XML.*klingon"):
+        parse_xml(b'<?xml version="1.0" encoding="klingon"?><a/>')

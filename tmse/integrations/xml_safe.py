@@ -34,4 +34,6 @@ def parse_xml(text: str | bytes) -> Element:
     except ParseError as error:
         line, column = error.position
         raise XmlRefused(f"malformed XML ({error.msg})", line, column + 1) from None
+    except LookupError as error:  # an encoding declaration Python does not know
+        raise XmlRefused(f"malformed XML ({error})") from None
     return root

@@ -1,0 +1,169 @@
+"""GET /api/v1/dora: the four figures of a service or team over a range, hand-computed, with
+the sample behind each, its tier, and the reason when a figure cannot be computed."""
+
+from __future__ import annotations
+
+from tests.helpers.devops import deliver, deployment, incident, services
+
+RANGE = {"from": "2026-03-02", "to": "2026-03-15"}  # two 7-day weeks, Monday to Sunday
+
+
+def sha(n: int) -> str:
+    return f"{n:040x}"
+
+
+def world(client, admin) -> None:
+    """Service `pay` (team Payments) and `ledger` (team Books), delivered as a CI tool would."""
+    services(client, admin, "pay")
+    services(client, admin, "ledger", team="Books")
+    deliveries = [
+        # d1: two changes, 2 h and 24 h old when it finished.
+        deployment("d1", "2026-03-02T10:00:00Z", (sha(1), "2026-03-02T08:00:00Z"),
+                   (sha(2), "2026-03-01T10:00:00Z")),
+        deployment("d2", "2026-03-02T16:00:00Z", (sha(3), "2026-03-02T15:00:00Z")),  # 1 h
+        # A failed deployment: a failure, but no change reached production.
+        deployment("d3", "2026-03-04T12:00:00Z", (sha(4), "2026-03-04T11:30:00Z"),
+                   result="failure"),
+        deployment("d4", "2026-03-10T09:00:00Z", (sha(5), "2026-03-09T09:00:00Z"),
+                   (sha(6), "2026-03-10T08:00:00Z")),  # 24 h and 1 h
+        # Not production, and not in the range: counted nowhere.
+        deployment("d5", "2026-03-12T09:00:00Z", (sha(7), "2026-03-12T08:00:00Z"),
+                   environment="staging"),
+        deployment("d6", "2026-03-16T09:00:00Z", (sha(8), "2026-03-16T08:00:00Z")),
+        deployment("l1", "2026-03-03T09:00:00Z", (sha(9), "2026-03-03T08:00:00Z"),
+                   service="ledger"),
+    ]  # fmt: skip
+    for body in deliveries:
+        assert deliver(client, admin, "deployments", body).status_code == 201
+    incidents = [
+        # Names d2: counts against it, whatever happened in between. Restored in 90 min.
+        incident("i1", "2026-03-10T10:00:00Z", "2026-03-10T11:30:00Z", deployment_id="d2"),
+        # Names nothing: the latest successful production deployment of pay within 24 h (d4).
+        incident("i2", "2026-03-10T12:00:00Z", "2026-03-10T12:30:00Z"),
+        # Names nothing, and pay shipped nothing in the 24 h before: linked to no deployment.
+        incident("i3", "2026-03-14T00:00:00Z"),
+        # Names d2 again: d2 is one failed deployment, not two.
+        incident("i4", "2026-03-11T10:00:00Z", "2026-03-11T10:30:00Z", deployment_id="d2"),
+    ]
+    for body in incidents:
+        assert deliver(client, admin, "incidents", body).status_code == 201
+
+
+def dora(client, account, **params):
+    response = client.get("/api/v1/dora", params=RANGE | params, headers=account.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_service_figures_by_hand(client, admin):
+    world(client, admin)
+    got = dora(client, admin, service="pay")
+    # Successful production deployments: d1, d2 (03-02), d4 (03-10) → 3. Deploy days per week:
+    # week 1 has 03-02 (d3 failed on 03-04), week 2 has 03-10 → [1, 1], median 1.
+    assert got["deployment_frequency"] == {
+        "deploy_days_per_week_median": 1.0,
+        "deployments": 3,
+        "deploy_days": 2,
+        "weeks": 2,
+        "tier": "high",  # 2024: at least one deploy day a week is "daily to weekly"
+        "reason": None,
+        "reason_message": None,
+    }
+    # Changes of successful deployments, minutes: d1 120, 1440; d2 60; d4 1440, 60.
+    # Sorted 60 60 120 1440 1440: median rank 2 → 120; P75 rank 3 → 1440; mean 3120 / 5 = 624.
+    lead = got["lead_time"]
+    assert (lead["median_minutes"], lead["p75_minutes"], lead["mean_minutes"]) == (120, 1440, 624)
+    assert (lead["sample_size"], lead["tier"]) == (5, "elite")  # under a day
+    # Production deployments d1..d4 = 4; failed: d3 (result), d2 (i1, i4), d4 (i2) = 3.
+    cfr = got["change_failure_rate"]
+    assert (cfr["value"], cfr["failed_deployments"], cfr["deployments"]) == (0.75, 3, 4)
+    assert (cfr["unlinked_incidents"], cfr["tier"]) == (1, "low")  # i3
+    # Resolved incidents opened in range: i1 90, i2 30, i4 30 → sorted 30 30 90: median 30,
+    # P75 rank 1.5 → 30 + 0.5 × 60 = 60, mean 50; i3 still open.
+    ttr = got["time_to_restore"]
+    assert (ttr["median_minutes"], ttr["p75_minutes"], ttr["mean_minutes"]) == (30, 60, 50)
+    assert (ttr["sample_size"], ttr["open_incidents"], ttr["tier"]) == (3, 1, "elite")
+    assert got["definitions"] == {
+        "production_environments": ["production", "prod"],
+        "failed_deployments_count": True,
+        "incident_window_hours": 24,
+        "median_rule": "interpolated",
+        "benchmark": "2024",
+    }
+    assert got["scope"] == {
+        "service": "pay",
+        "team": None,
+        "from": "2026-03-02",
+        "to": "2026-03-15",
+    }
+
+
+def test_definitions_change_the_figures_as_documented(client, admin):
+    world(client, admin)
+    # Failed deployments not counted: d2 and d4 remain → 2 / 4.
+    lenient = dora(client, admin, service="pay", failed_deployments_count="false")
+    assert lenient["change_failure_rate"]["value"] == 0.5
+    # A 1 h window: i2 (3 h after d4) links to nothing → d3 and d2 → 2 / 4, 2 unlinked.
+    narrow = dora(client, admin, service="pay", incident_window_hours=1)
+    cfr = narrow["change_failure_rate"]
+    assert (cfr["value"], cfr["unlinked_incidents"]) == (0.5, 2)
+    # Staging counted as production too: d5 joins (03-12, week 2: days 03-10 and 03-12).
+    wide = dora(client, admin, service="pay", production=["production", "staging"])
+    assert wide["deployment_frequency"]["deployments"] == 4
+    assert wide["deployment_frequency"]["deploy_days_per_week_median"] == 1.5  # [1, 2]
+    # The lower median of the lead times 60 60 120 1440 1440 is still 120; of [1, 1] still 1.
+    assert dora(client, admin, service="pay", median="lower")["lead_time"]["median_minutes"] == 120
+
+
+def test_a_team_adds_up_its_services_and_the_organisation_everything(client, admin):
+    world(client, admin)
+    books = dora(client, admin, team="Books")
+    assert books["deployment_frequency"]["deployments"] == 1
+    assert books["lead_time"]["median_minutes"] == 60
+    everyone = dora(client, admin)  # pay's 3 and ledger's 1
+    assert everyone["deployment_frequency"]["deployments"] == 4
+    # Deploy days: week 1 has 03-02 and 03-03, week 2 has 03-10 → [2, 1], median 1.5.
+    assert everyone["deployment_frequency"]["deploy_days_per_week_median"] == 1.5
+
+
+def test_a_figure_that_cannot_be_computed_says_why(client, admin):
+    world(client, admin)
+    quiet = dora(client, admin, service="ledger", **{"from": "2026-04-01", "to": "2026-04-30"})
+    for metric in ("deployment_frequency", "lead_time", "change_failure_rate"):
+        assert quiet[metric]["tier"] is None
+        assert quiet[metric]["reason"] == "No production deployments from 2026-04-01 to 2026-04-30"
+    assert quiet["change_failure_rate"]["value"] is None
+    assert quiet["time_to_restore"]["reason"] == "No incidents opened from 2026-04-01 to 2026-04-30"
+    assert (
+        quiet["time_to_restore"]["reason_message"]["id"]
+        == "No incidents opened from {start} to {end}"
+    )
+
+
+def test_change_failure_rate_never_passes_one_hundred_percent(client, admin):
+    services(client, admin, "pay")
+    deliver(client, admin, "deployments", deployment("only", "2026-03-03T10:00:00Z"))
+    for n in range(5):
+        body = incident(f"x{n}", f"2026-03-03T1{n}:30:00Z", deployment_id="only")
+        deliver(client, admin, "incidents", body)
+    cfr = dora(client, admin, service="pay")["change_failure_rate"]
+    assert (cfr["value"], cfr["failed_deployments"], cfr["deployments"]) == (1.0, 1, 1)
+
+
+def test_bad_queries_name_the_parameter(client, admin):
+    world(client, admin)
+    cases = [
+        ({"service": "ghost"}, "service"),
+        ({"team": "Nobody"}, "team"),
+        ({"service": "pay", "team": "Payments"}, "team"),
+        ({"from": "2026-03-20", "to": "2026-03-01"}, "from"),
+        ({"from": "2020-01-01", "to": "2026-01-01"}, "to"),
+        ({"from": "yesterday"}, "from"),
+        ({"benchmark": "2019"}, "benchmark"),
+        ({"incident_window_hours": 0}, "incident_window_hours"),
+        ({"median": "mode"}, "median"),
+    ]
+    for params, field in cases:
+        response = client.get("/api/v1/dora", params=RANGE | params, headers=admin.headers)
+        assert response.status_code == 422, (params, response.text)
+        assert field in [e["field"] for e in response.json()["errors"]], (params, response.json())

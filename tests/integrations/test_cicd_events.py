@@ -4,14 +4,21 @@ rules every CI/CD adapter relies on (timestamps, depth, fact keys)."""
 from __future__ import annotations
 
 import ast
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tmse.integrations.cicd_events as vocabulary
+from tmse.integrations import github, gitlab, jenkins
 from tmse.integrations.cicd_events import (
     DeliveryBatch,
+    DeliveryRefused,
     DeploymentStatus,
     PipelineStatus,
     requirement_keys,
@@ -122,3 +129,70 @@ def test_the_vocabulary_imports_only_the_standard_library() -> None:
         and module.split(".")[0] not in {"enum", "json", "math", "re", "typing"}
     }
     assert outside == set()
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PARSERS: dict[str, Callable[[bytes], DeliveryBatch]] = {
+    "github/push.json": lambda body: github.parse("push", body, None),
+    "github/pull_request_closed.json": lambda body: github.parse("pull_request", body, None),
+    "github/pull_request_review_submitted.json": lambda body: github.parse(
+        "pull_request_review", body, None
+    ),
+    "github/workflow_run_completed.json": lambda body: github.parse("workflow_run", body, None),
+    "github/deployment_status.json": lambda body: github.parse("deployment_status", body, None),
+    "gitlab/push.json": lambda body: gitlab.parse("Push Hook", body, None),
+    "gitlab/merge_request.json": lambda body: gitlab.parse("Merge Request Hook", body, None),
+    "gitlab/pipeline.json": lambda body: gitlab.parse("Pipeline Hook", body, None),
+    "gitlab/deployment.json": lambda body: gitlab.parse("Deployment Hook", body, None),
+    "jenkins/readme_example.json": jenkins.parse,
+    "jenkins/deploy_finalized.json": jenkins.parse,
+}
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+def test_every_documented_sample_is_covered() -> None:
+    assert sorted(PARSERS) == sorted(
+        path.relative_to(FIXTURES).as_posix()
+        for path in FIXTURES.glob("*/*.json")
+        if path.parent.name in ("github", "gitlab", "jenkins")
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_field_replaced_by_any_json_gives_facts_or_a_refusal(
+    name: str, data: st.DataObject
+) -> None:
+    """Whatever value lands in whatever field, the answer is a batch or DeliveryRefused."""
+    payload = json.loads((FIXTURES / name).read_bytes())
+    *parents, last = data.draw(st.sampled_from(_paths(payload)))
+    target = payload
+    for step in parents:
+        target = target[step]
+    target[last] = data.draw(JSON_VALUES)
+    try:
+        batch = PARSERS[name](json.dumps(payload).encode())
+    except DeliveryRefused as refused:
+        assert refused.field  # names where
+        return
+    assert isinstance(batch, DeliveryBatch)

@@ -134,6 +134,7 @@ def test_pipeline_with_its_builds_as_jobs() -> None:
             str(job_id), name, stage, status, started, finished, seconds, f"{web}/-/jobs/{job_id}"
         )
 
+    built = (utc(2016, 8, 12, 15, 24, 56), utc(2016, 8, 12, 15, 25, 26), 17.0)
     ran = (utc(2016, 8, 12, 15, 26, 12), utc(2016, 8, 12, 15, 26, 29), 17.0)
     assert run == PipelineFact(
         repository="gitlab-org/gitlab-test",
@@ -148,8 +149,7 @@ def test_pipeline_with_its_builds_as_jobs() -> None:
         finished_at=utc(2016, 8, 12, 15, 26, 29),
         duration_s=63.0,
         jobs=(  # in id order, whatever order the payload lists them in
-            job(376, "build-image", "build", PipelineStatus.SUCCESS, *(
-                utc(2016, 8, 12, 15, 24, 56), utc(2016, 8, 12, 15, 25, 26), 17.0)),
+            job(376, "build-image", "build", PipelineStatus.SUCCESS, *built),
             job(377, "test-image", "test", PipelineStatus.SUCCESS, *ran),
             job(378, "test-build", "test", PipelineStatus.FAILURE, *ran),
             job(379, "staging", "deploy", PipelineStatus.QUEUED),  # "created"
@@ -157,7 +157,7 @@ def test_pipeline_with_its_builds_as_jobs() -> None:
         ),
         url="http://example.com/gitlab-org/gitlab-test/-/pipelines/31",
         repository_url=web,
-    )  # fmt: skip
+    )
     assert run.key == ("gitlab-org/gitlab-test", "31", 1)
 
 

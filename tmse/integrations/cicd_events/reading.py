@@ -71,12 +71,12 @@ def load_body(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
 
 def header_value(value: str | None, header: str, *, required: bool) -> str | None:
     """A request header's value (event name, delivery id): one short line of text."""
+    if value is not None and not isinstance(value, str):
+        raise DeliveryRefused(WRONG_TYPE, header, expected="text", found=_kind(value))
     if value is None or not value.strip():
         if required:
             raise DeliveryRefused(MISSING, header)
         return None
-    if not isinstance(value, str):
-        raise DeliveryRefused(WRONG_TYPE, header, expected="text", found=_kind(value))
     if _CONTROL.search(value):
         raise DeliveryRefused(CONTROL_CHARACTER, header)
     if len(value) > HEADER_LIMIT:

@@ -89,6 +89,7 @@ def test_requirement_keys_in_a_long_body_come_once_each_in_order() -> None:
         ("15/05/2019 15:19", None),
         ("", None),
         ("２０１９-05-15T15:19:25Z", None),  # full-width digits
+        ("2019-05-15T15:19:25Z\n", None),
     ],
 )
 def test_timestamps_are_aware_utc_or_refused(text: str, expected: datetime | None) -> None:

@@ -31,17 +31,19 @@ from tmse.integrations.cicd_events.refusals import (
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64  # real payloads nest about ten levels
 TEXT_LIMIT = 4096  # names, titles, URLs; free text (messages, bodies) is bounded by the body size
+HEADER_LIMIT = 200  # an event name or a delivery id
 MAX_ID = 2**63 - 1  # ids fit a signed 64-bit column
 MAX_SECONDS = 10**9  # durations: about 31 years
 # C0 controls and DEL are refused in names; free text may hold tab, line feed and carriage
 # return. Lone surrogates (from \ud800-style escapes) cannot be stored as text either.
 _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _CONTROL_IN_FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})", re.ASCII)
 # GitLab writes "2016-08-12 15:23:28 UTC" and "2021-04-28 21:50:00 +0200" besides ISO 8601.
-_SPACED = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ?(UTC|[+-]\d{2}:?\d{2})$")
-_SHA = re.compile(r"[0-9a-f]{7,64}")
-HEADER_LIMIT = 200
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+_SPACED = re.compile(
+    r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ?(UTC|[+-]\d{2}:?\d{2})", re.ASCII
+)
+_SHA = re.compile(r"[0-9a-f]{7,64}")  # abbreviated to full SHA-1 or SHA-256 commit ids
 
 
 def load_body(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
@@ -89,14 +91,16 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
     pending: list[tuple[Any, int]] = [(data, 0)]
     while pending:
         value, level = pending.pop()
-        children = value.values() if isinstance(value, dict) else value
-        if isinstance(value, dict | list):
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
             if level + 1 > limit:
                 return True
-            pending.extend((child, level + 1) for child in children)
+            pending.extend((child, level + 1) for child in value)
     return False
 
 
@@ -296,12 +300,12 @@ class Node:
 
 def parse_timestamp(text: str) -> datetime | None:
     """Aware UTC datetime of ISO 8601 or "YYYY-MM-DD HH:MM:SS UTC|±HHMM" text; None otherwise."""
-    spaced = _SPACED.match(text)
+    spaced = _SPACED.fullmatch(text)
     if spaced:
         day, clock, zone = spaced.groups()
         zone = "+00:00" if zone == "UTC" else zone
         text = f"{day}T{clock}{zone}"
-    elif not _ISO.match(text):
+    elif not _ISO.fullmatch(text):
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -71,7 +71,7 @@ MAX_MILLIS = 253402300799999  # 9999-12-31T23:59:59.999Z
 # The plugin writes yyyy-MM-dd'T'HH:mm:ss.S with the zone: ".S" is the milliseconds, unpadded
 # (".7" is 7 ms, not 700).
 _PLUGIN_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{1,3})(?:Z|UTC|([+-])(\d{2}):?(\d{2}))"
+    r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{1,3})(?:Z|UTC|([+-])(\d{2}):?(\d{2}))", re.ASCII
 )
 _JOB_SEGMENT = re.compile(r"job/([^/]+)/?")
 

@@ -79,7 +79,7 @@ def test_opened_merge_request() -> None:
         title="MS-Viewport",
         branch="ms-viewport",
         base_branch="master",
-        author="root",  # on "open" the acting user is the author
+        author=None,  # the sample's acting user (id 1) is not its author (author_id 51)
         state=PullRequestState.OPEN,
         created_at=utc(2013, 12, 3, 17, 23, 34),
         first_review_at=None,
@@ -111,6 +111,14 @@ def test_merged_merge_request() -> None:
     assert mr.merge_sha == "da1560886d4f094c3e6c9ef40349f7d38b5d27d7"
     assert mr.author is None  # the merging user is not the author
     assert mr.requirement_keys == ("REQ-41", "PAY-9")
+
+
+def test_the_acting_user_is_named_author_when_the_ids_agree() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["object_attributes"]["author_id"] = data["user"]["id"]
+
+    (mr,) = parse("Merge Request Hook", edited("merge_request.json", change), None).pull_requests
+    assert mr.author == "root"
 
 
 @pytest.mark.parametrize(

@@ -128,8 +128,12 @@ def _merge_request(payload: Node) -> Facts:
     merged_at = request.optional_timestamp("merged_at")
     if merged and merged_at is None and action == "merge":
         merged_at = request.optional_timestamp("updated_at")  # the merge is this very update
-    # The payload names the merge request's author only by id; on "open" the actor is the author.
+    # The payload names the merge request's author only by id: the acting user's name is the
+    # author's when their ids agree (the author opening or updating it), else it stays unknown.
     user = payload.optional_child("user")
+    by_author = user is not None and user.optional_integer("id") == request.optional_integer(
+        "author_id"
+    )
     title = request.text("title")
     branch = request.text("source_branch")
     description = request.optional_text("description", free=True)
@@ -140,7 +144,7 @@ def _merge_request(payload: Node) -> Facts:
         title=title,
         branch=branch,
         base_branch=request.text("target_branch"),
-        author=user.optional_text("username") if user and action == "open" else None,
+        author=user.optional_text("username") if user and by_author else None,
         state=state,
         created_at=request.timestamp("created_at"),
         first_review_at=None,

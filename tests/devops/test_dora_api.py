@@ -167,3 +167,19 @@ def test_bad_queries_name_the_parameter(client, admin):
         response = client.get("/api/v1/dora", params=RANGE | params, headers=admin.headers)
         assert response.status_code == 422, (params, response.text)
         assert field in [e["field"] for e in response.json()["errors"]], (params, response.json())
+
+
+def test_a_department_adds_up_the_teams_below_it(client, admin):
+    money = client.post(
+        "/api/v1/teams", json={"name": "Money", "kind": "department"}, headers=admin.headers
+    ).json()
+    for team in ("Payments", "Books"):
+        created = client.post(
+            "/api/v1/teams", json={"name": team, "parent_id": money["id"]}, headers=admin.headers
+        )
+        assert created.status_code == 201, created.text
+    world(client, admin)
+    department = dora(client, admin, team="Money")
+    assert department["deployment_frequency"]["deployments"] == 4  # pay's 3 and ledger's 1
+    assert department["change_failure_rate"]["deployments"] == 5  # and d3, which failed
+    assert dora(client, admin, team="Payments")["deployment_frequency"]["deployments"] == 3

@@ -302,6 +302,12 @@ def service_ids_in(
     return services_query(layer=layer, owner=team, system=system).with_only_columns(Service.id)
 
 
+def service_ids_owned_by(team_ids: Select[int]) -> Select[int]:
+    """A select of the ids of the services owned by the teams `team_ids` selects, for `IN (...)`
+    in another domain's query."""
+    return select(Service.id).where(Service.owner_team_id.in_(team_ids))
+
+
 def service_name_rows() -> Subquery:
     """Every service's id and name, as a subquery for another domain's query that joins, sorts
     and pages in SQL."""

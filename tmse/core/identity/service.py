@@ -40,6 +40,15 @@ def team_by_name(session: Session, name: str) -> Team | None:
     return session.scalar(select(Team).where(Team.name == name))
 
 
+def unit_and_below(name: str) -> Select[int]:
+    """The ids of the organisational unit named `name` (company, department or team) and of
+    every unit below it, for `IN (...)` in another query (a recursive query, no Python loop)."""
+    tree = select(Team.id).where(Team.name == name).cte("unit_tree", recursive=True)
+    below = select(Team.id).where(Team.parent_id == tree.c.id)
+    tree = tree.union_all(below)
+    return select(tree.c.id)
+
+
 def _check_parent(session: Session, team_id: int | None, parent_id: int | None) -> None:
     if parent_id is None:
         return

@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from sqlalchemy import Select
 
-from tmse.catalog.queries import service_id_named, service_ids_in
+from tmse.catalog.queries import service_id_named, service_ids_owned_by
 from tmse.core.actor import Actor
 from tmse.core.db import utctoday
 from tmse.core.deps import DbSession, reader_locale, require
 from tmse.core.errors import InvalidInput
-from tmse.core.identity.service import team_by_name
+from tmse.core.identity.service import team_by_name, unit_and_below
 from tmse.core.input_types import IsoDate, Reference
 from tmse.core.permissions import READ
 from tmse.core.routing import Router
@@ -32,7 +32,9 @@ def dora_metrics(
     session: DbSession,
     actor: Reader,
     service: Reference | None = Query(None, description="A catalog service's name."),
-    team: Reference | None = Query(None, description="A team's name: its services together."),
+    team: Reference | None = Query(
+        None, description="A team, department or company: the services of it and every unit below."
+    ),
     start: IsoDate | None = Query(
         None, alias="from", description="First day (UTC); default: 90 days ago."
     ),
@@ -71,7 +73,7 @@ def dora_metrics(
     elif team:
         if team_by_name(session, team) is None:
             errors.append({"field": "team", "message": f"no team named '{team}'"})
-        scope_ids = service_ids_in(team=team)
+        scope_ids = service_ids_owned_by(unit_and_below(team))
     if errors:
         raise InvalidInput("Invalid DORA query", errors)
     definitions = Definitions(

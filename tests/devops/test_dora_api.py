@@ -89,6 +89,8 @@ def test_a_service_figures_by_hand(client, admin):
         "incident_window_hours": 24,
         "median_rule": "interpolated",
         "benchmark": "2024",
+        "rework_keywords": ["hotfix", "revert", "rollback", "roll back"],
+        "rework_window_hours": 24,
     }
     assert got["scope"] == {
         "service": "pay",
@@ -183,3 +185,27 @@ def test_a_department_adds_up_the_teams_below_it(client, admin):
     assert department["deployment_frequency"]["deployments"] == 4  # pay's 3 and ledger's 1
     assert department["change_failure_rate"]["deployments"] == 5  # and d3, which failed
     assert dora(client, admin, team="Payments")["deployment_frequency"]["deployments"] == 3
+
+
+def test_rework_rate_counts_hotfixes_reverts_and_fixes_right_after_a_failure(client, admin):
+    services(client, admin, "pay")
+    deliveries = [
+        deployment("r1", "2026-03-03T10:00:00Z", ref="main", title="Release 1.4"),
+        deployment("r2", "2026-03-03T12:00:00Z", result="failure"),
+        deployment("r3", "2026-03-03T14:00:00Z"),  # 2 h after r2 failed: a fix
+        deployment("r4", "2026-03-05T10:00:00Z", title="HOTFIX card timeout"),
+        deployment("r5", "2026-03-06T10:00:00Z", ref="revert-123"),
+        deployment("r6", "2026-03-07T10:00:00Z", environment="staging", ref="hotfix/x"),
+    ]
+    for body in deliveries:
+        assert deliver(client, admin, "deployments", body).status_code == 201
+    # Production deployments r1..r5 = 5; unplanned r3, r4, r5 = 3.
+    rework = dora(client, admin, service="pay")["rework_rate"]
+    assert (rework["value"], rework["rework_deployments"], rework["deployments"]) == (0.6, 3, 5)
+    # A 1 h window: r3 (2 h later) is planned → r4, r5.
+    assert dora(client, admin, service="pay", rework_window_hours=1)["rework_rate"]["value"] == 0.4
+    # Only the word hotfix: r3 (after a failure) and r4.
+    only = dora(client, admin, service="pay", rework=["hotfix"])["rework_rate"]
+    assert only["rework_deployments"] == 2
+    quiet = dora(client, admin, service="pay", **{"from": "2026-05-01", "to": "2026-05-31"})
+    assert quiet["rework_rate"]["value"] is None and quiet["rework_rate"]["reason"]

@@ -29,8 +29,9 @@ def deployment(
     result: str = "success",
     environment: str = "production",
     started_at: str | None = None,
+    **extra: str,
 ) -> dict[str, Any]:
-    return {
+    return extra | {
         "id": external_id,
         "service": service,
         "environment": environment,

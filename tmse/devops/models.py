@@ -29,6 +29,10 @@ class Deployment(Timestamped, Base):
     service_id: Mapped[int] = mapped_column(ForeignKey("catalog_services.id", ondelete="CASCADE"))
     environment: Mapped[str] = mapped_column(String(60))
     result: Mapped[str] = mapped_column(String(20))
+    # The branch or tag deployed and a title (a release name, a pipeline's title), when the
+    # source gave them: what rework rules (hotfix, revert, rollback) read.
+    ref: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
     started_at: Mapped[dt.datetime] = mapped_column()
     finished_at: Mapped[dt.datetime] = mapped_column()
     # The UTC day it finished on, and the moment in seconds since 1970: kept so deploy days

@@ -35,6 +35,10 @@ class GenericDeployment(_Strict):
     service: Reference = Field(description="The catalog service's name.")
     environment: Environment = Field(description="e.g. production, staging.")
     result: Literal["success", "failure"]
+    ref: Annotated[str, line(200)] | None = Field(None, description="Branch or tag deployed.")
+    title: Annotated[str, line(300)] | None = Field(
+        None, description="e.g. the release or pipeline title; rework rules read it with `ref`."
+    )
     started_at: Moment
     finished_at: Moment
     commits: list[GenericCommit] = Field(default_factory=list, max_length=MAX_COMMITS)

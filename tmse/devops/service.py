@@ -111,6 +111,8 @@ def _fill_deployment(deployment: Deployment, service_id: int, data: GenericDeplo
     deployment.service_id = service_id
     deployment.environment = data.environment
     deployment.result = data.result
+    deployment.ref = data.ref
+    deployment.title = data.title
     deployment.started_at = data.started_at
     deployment.finished_at = data.finished_at
     deployment.finished_day = data.finished_at.astimezone(dt.UTC).date()
@@ -167,6 +169,8 @@ def _deployment_content(data: GenericDeployment) -> dict[str, Any]:
         "service": data.service,
         "environment": data.environment,
         "result": data.result,
+        "ref": data.ref,
+        "title": data.title,
         "started_at": _moment(data.started_at),
         "finished_at": _moment(data.finished_at),
         "commits": len(pairs),
@@ -187,6 +191,8 @@ def _deployment_snapshot(session: Session, deployment: Deployment) -> dict[str, 
         "service": _service_name(session, deployment.service_id),
         "environment": deployment.environment,
         "result": deployment.result,
+        "ref": deployment.ref,
+        "title": deployment.title,
         "started_at": _moment(deployment.started_at),
         "finished_at": _moment(deployment.finished_at),
         "commits": len(pairs),

@@ -52,6 +52,14 @@ def dora_metrics(
         True, description="A failed deployment counts as a failure."
     ),
     median: Literal["interpolated", "lower", "nearest-rank"] = "interpolated",
+    rework: list[Annotated[str, Query(min_length=1, max_length=40)]] = Query(
+        ["hotfix", "revert", "rollback", "roll back"],
+        max_length=20,
+        description="Words in a deployment's ref or title that make it rework (unplanned).",
+    ),
+    rework_window_hours: int = Query(
+        24, ge=0, le=720, description="A deployment this soon after a failed one is rework."
+    ),
 ) -> DoraOut:
     """Deployment frequency, lead time for changes, change failure rate and time to restore,
     each with its sample and tier; a figure that cannot be computed says why."""
@@ -81,6 +89,8 @@ def dora_metrics(
         failed_deployments_count=failed_deployments_count,
         incident_window_hours=incident_window_hours,
         median_rule=median,
+        rework_keywords=tuple(rework),
+        rework_window_hours=rework_window_hours,
     )
     scope = Scope(start=start, end=end, service_ids=scope_ids)
     return report.dora_report(

@@ -13,7 +13,11 @@
 # - an incident links to the deployment it names (`deployment_id` as delivered); else, naming
 #   none, to the latest successful production deployment of its own service finished within
 #   `incident_window_hours` before it opened; never to the latest deployment anywhere;
-# - time to restore: incidents of the scope opened in the range and resolved: resolved − opened.
+# - time to restore: incidents of the scope opened in the range and resolved: resolved − opened;
+# - rework rate (2024): production deployments that were unplanned ÷ production deployments; a
+#   deployment is unplanned when its ref or title holds one of `rework_keywords` (hotfix, revert,
+#   rollback, ...) or when it follows a failed production deployment of the same service within
+#   `rework_window_hours`.
 
 from __future__ import annotations
 
@@ -37,6 +41,8 @@ class Definitions:
     failed_deployments_count: bool = True
     incident_window_hours: int = 24
     median_rule: MedianRule = "interpolated"
+    rework_keywords: tuple[str, ...] = ("hotfix", "revert", "rollback", "roll back")
+    rework_window_hours: int = 24
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,45 @@ def change_failure_rate(session: Session, scope: Scope, definitions: Definitions
         ).select_from(deployments)
     ).one()
     return FailureRate(failed_deployments=int(failed), deployments=int(total))
+
+
+@dataclass(frozen=True)
+class ReworkRate:
+    rework_deployments: int
+    deployments: int
+
+    @property
+    def value(self) -> float | None:
+        return self.rework_deployments / self.deployments if self.deployments else None
+
+
+def rework_rate(session: Session, scope: Scope, definitions: Definitions) -> ReworkRate:
+    earlier = aliased(Deployment)
+    window_s = definitions.rework_window_hours * 3600
+    follows_failure = (
+        select(earlier.id)
+        .where(
+            earlier.service_id == Deployment.service_id,
+            earlier.result == "failure",
+            _production(definitions, earlier),
+            earlier.finished_s < Deployment.finished_s,
+            earlier.finished_s >= Deployment.finished_s - window_s,
+        )
+        .correlate(Deployment)
+        .exists()
+    )
+    named = [
+        func.lower(func.coalesce(column, "")).contains(keyword.lower(), autoescape=True)
+        for keyword in definitions.rework_keywords
+        for column in (Deployment.ref, Deployment.title)
+    ]
+    unplanned = or_(follows_failure, *named)
+    total, rework = session.execute(
+        _deployments(scope, definitions).with_only_columns(
+            func.count(), func.coalesce(func.sum(case((unplanned, 1), else_=0)), 0)
+        )
+    ).one()
+    return ReworkRate(rework_deployments=int(rework), deployments=int(total))
 
 
 def _incidents_opened(scope: Scope) -> ColumnElement[bool]:

@@ -14,6 +14,7 @@ from tmse.devops.dora.schemas import (
     FrequencyOut,
     LeadTimeOut,
     RestoreOut,
+    ReworkOut,
     ScopeOut,
 )
 from tmse.devops.dora.tiers import tier
@@ -49,6 +50,7 @@ def dora_report(
     failures = queries.change_failure_rate(session, scope, definitions)
     unlinked, _ = queries.unlinked_incidents(session, scope, definitions, limit=0)
     restore = queries.time_to_restore(session, scope, definitions)
+    rework = queries.rework_rate(session, scope, definitions)
     restore_why = (
         message(
             "{count} incidents opened from {start} to {end} are still open",
@@ -66,6 +68,8 @@ def dora_report(
             incident_window_hours=definitions.incident_window_hours,
             median_rule=definitions.median_rule,
             benchmark=benchmark,
+            rework_keywords=list(definitions.rework_keywords),
+            rework_window_hours=definitions.rework_window_hours,
         ),
         deployment_frequency=FrequencyOut(
             deploy_days_per_week_median=per_week,
@@ -95,6 +99,15 @@ def dora_report(
             sample_size=restore.minutes.count,
             open_incidents=restore.open_incidents,
             **explained("time_to_restore", restore.minutes.median, restore_why),
+        ),
+        rework_rate=ReworkOut(
+            value=rework.value,
+            rework_deployments=rework.rework_deployments,
+            deployments=rework.deployments,
+            # The 2024 report gives rework rate no tiers of its own.
+            tier=None,
+            reason=None if rework.deployments else render(no_deployments, locale),
+            reason_message=None if rework.deployments else _json(no_deployments),
         ),
     )
 

@@ -38,6 +38,12 @@ class FailureRateOut(Explained):
     unlinked_incidents: int = Field(description="Incidents in the range linked to no deployment.")
 
 
+class ReworkOut(Explained):
+    value: float | None = Field(description="rework_deployments ÷ deployments, 0 to 1.")
+    rework_deployments: int = Field(description="Unplanned: hotfixes, rollbacks, reverts.")
+    deployments: int
+
+
 class RestoreOut(Explained):
     median_minutes: float | None
     p75_minutes: float | None
@@ -52,6 +58,8 @@ class DefinitionsOut(BaseModel):
     incident_window_hours: int
     median_rule: str
     benchmark: str
+    rework_keywords: list[str]
+    rework_window_hours: int
 
 
 class ScopeOut(BaseModel):
@@ -70,3 +78,4 @@ class DoraOut(BaseModel):
     lead_time: LeadTimeOut
     change_failure_rate: FailureRateOut
     time_to_restore: RestoreOut
+    rework_rate: ReworkOut

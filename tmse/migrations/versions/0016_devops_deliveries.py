@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("service_id", sa.Integer(), nullable=False),
         sa.Column("environment", sa.String(length=60), nullable=False),
         sa.Column("result", sa.String(length=20), nullable=False),
+        sa.Column("ref", sa.String(length=200), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=True),
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=False),
         sa.Column("finished_day", sa.Date(), nullable=False),

@@ -32,6 +32,7 @@ from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.devops import api as devops_api
+from tmse.devops.canary import api as canary_api
 from tmse.devops.dora import api as dora_api
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         traceability_api.router,
         devops_api.router,
         dora_api.router,
+        canary_api.router,
     ):
         # No API input may carry a control character, whatever its declared type.
         app.include_router(router, dependencies=[Depends(refuse_control_characters)])

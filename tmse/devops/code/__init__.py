@@ -1,0 +1,2 @@
+"""Code and pipeline records read from CI/CD deliveries: repositories, commits, pull requests,
+pipelines and their jobs."""

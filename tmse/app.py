@@ -35,7 +35,6 @@ from tmse.devops import api as devops_api
 from tmse.devops.canary import api as canary_api
 from tmse.devops.dora import api as dora_api
 from tmse.devops.dora import drilldown_api as dora_drilldown_api
-from tmse.devops.quality_gates import api as quality_api
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
 from tmse.requirements import views as requirements_views
@@ -121,7 +120,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         dora_api.router,
         canary_api.router,
         dora_drilldown_api.router,
-        quality_api.router,
     ):
         # No API input may carry a control character, whatever its declared type.
         app.include_router(router, dependencies=[Depends(refuse_control_characters)])

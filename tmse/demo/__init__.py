@@ -38,6 +38,7 @@ STEP_MODULES: list[str] = [
     "tmse.requirements.changes.demo",
     "tmse.requirements.kano.demo",
     "tmse.strategy.demo",
+    "tmse.devops.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -209,3 +209,43 @@ def test_rework_rate_counts_hotfixes_reverts_and_fixes_right_after_a_failure(cli
     assert only["rework_deployments"] == 2
     quiet = dora(client, admin, service="pay", **{"from": "2026-05-01", "to": "2026-05-31"})
     assert quiet["rework_rate"]["value"] is None and quiet["rework_rate"]["reason"]
+
+
+def test_efficiency_before_and_after_a_date_with_the_numbers_behind(client, admin):
+    world(client, admin)
+    params = {"service": "pay", "since": "2026-03-09", "days": 7}
+    response = client.get("/api/v1/dora/efficiency", params=params, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    got = response.json()
+    before, after = got["before"], got["after"]
+    assert (before["start"], before["end"]) == ("2026-03-02", "2026-03-08")
+    assert (after["start"], after["end"]) == ("2026-03-09", "2026-03-15")
+    # Before: d1 (120, 1440) and d2 (60) shipped → median 120, 3 changes, 2 deployments in one
+    # week; d3 failed and d2 has incidents → 2 of 3 production deployments failed; no incident
+    # opened that week.
+    lead_before = before["lead_time_median_minutes"]
+    assert (lead_before, before["changes"], before["deployments"]) == (120, 3, 2)
+    assert (before["failed_deployments"], before["production_deployments"]) == (2, 3)
+    assert before["restore_median_minutes"] is None
+    # After: d4 (1440, 60) → median 750; d4 failed (i2) → 1 of 1; restores 90, 30, 30 → 30.
+    assert (after["lead_time_median_minutes"], after["changes"], after["deployments"]) == (
+        750,
+        2,
+        1,
+    )
+    assert (after["change_failure_rate"], after["restore_median_minutes"]) == (1.0, 30)
+    changes = {c["metric"]: c for c in got["changes"]}
+    # (750 − 120) ÷ 120 = +525 %: lead time rose, which is worse.
+    assert (
+        changes["lead_time_median_minutes"]["percent"],
+        changes["lead_time_median_minutes"]["improved"],
+    ) == (525.0, False)
+    assert changes["changes_per_week"]["percent"] == -33.3  # 3 → 2
+    assert changes["deployments_per_week"]["percent"] == -50.0  # 2 → 1
+    assert changes["deploy_days_per_week_median"]["improved"] is None  # 1 → 1
+    assert changes["change_failure_rate"]["percent"] == 50.0  # 2/3 → 1
+    assert changes["restore_median_minutes"]["percent"] is None  # nothing before
+    future = client.get(
+        "/api/v1/dora/efficiency", params={"since": "2999-01-01"}, headers=admin.headers
+    )
+    assert [e["field"] for e in future.json()["errors"]] == ["since"]

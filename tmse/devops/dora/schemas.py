@@ -79,3 +79,57 @@ class DoraOut(BaseModel):
     change_failure_rate: FailureRateOut
     time_to_restore: RestoreOut
     rework_rate: ReworkOut
+
+
+class SideOut(BaseModel):
+    """One side of a before/after comparison, with the numbers behind each figure."""
+
+    start: dt.date
+    end: dt.date
+    lead_time_median_minutes: float | None
+    changes: int
+    changes_per_week: float
+    deployments: int
+    deployments_per_week: float
+    deploy_days_per_week_median: float | None
+    failed_deployments: int
+    production_deployments: int
+    change_failure_rate: float | None
+    restore_median_minutes: float | None
+    incidents_resolved: int
+
+    @classmethod
+    def from_side(cls, side: Any) -> SideOut:
+        return cls(
+            start=side.start,
+            end=side.end,
+            lead_time_median_minutes=side.lead_time_median_minutes,
+            changes=side.changes,
+            changes_per_week=round(side.changes_per_week, 2),
+            deployments=side.deployments,
+            deployments_per_week=round(side.deployments_per_week, 2),
+            deploy_days_per_week_median=side.deploy_days_per_week_median,
+            failed_deployments=side.failed_deployments,
+            production_deployments=side.production_deployments,
+            change_failure_rate=side.change_failure_rate,
+            restore_median_minutes=side.restore_median_minutes,
+            incidents_resolved=side.incidents_resolved,
+        )
+
+
+class ChangeOut(BaseModel):
+    metric: str
+    before: float | None
+    after: float | None
+    percent: float | None = Field(description="(after − before) ÷ before × 100, one decimal.")
+    improved: bool | None = Field(description="null: no change, or a side without data.")
+    lower_is_better: bool
+
+
+class EfficiencyOut(BaseModel):
+    service: str | None
+    team: str | None
+    since: dt.date
+    before: SideOut
+    after: SideOut
+    changes: list[ChangeOut]

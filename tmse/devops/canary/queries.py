@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_names_by_id
-from tmse.core.messages import N_, Message, render
+from tmse.core.messages import N_, NP_, Message, render
 from tmse.devops.canary.models import CanaryConfig, CanaryRun, CanaryStage
 from tmse.devops.canary.schemas import (
     ConfigOut,
@@ -43,7 +43,26 @@ REASON_TEXTS = (
     N_("Score 0: {missing} of {total} metrics have no data"),
     N_("Score 0: no group with a positive weight has data"),
 )
-SAMPLE_NAMES = (N_("baseline"), N_("canary"), N_("baseline and canary"))
+# The `sample` parameter of the no-data reasons.
+SAMPLE_NAMES = {
+    label.id: label
+    for label in (
+        NP_("canary sample", "baseline"),
+        NP_("canary sample", "canary"),
+        NP_("canary sample", "baseline and canary"),
+    )
+}
+
+# A metric's classification, as the critical-failure reason names it.
+CLASSIFICATION_NAMES = {
+    label.id: label
+    for label in (
+        NP_("canary classification", "Pass"),
+        NP_("canary classification", "High"),
+        NP_("canary classification", "Low"),
+        NP_("canary classification", "NoData"),
+    )
+}
 
 
 def rolled_back_deployment_ids() -> Select[int]:
@@ -107,8 +126,10 @@ def rendered(reason: Mapping[str, Any], locale: str) -> ReasonOut:
         name: f"{value:.4g}" if isinstance(value, float) else value
         for name, value in params.items()
     }
-    if "sample" in shown:
-        shown["sample"] = Message(str(shown["sample"]))
+    if shown.get("classification") in CLASSIFICATION_NAMES:
+        shown["classification"] = CLASSIFICATION_NAMES[str(shown["classification"])]
+    if shown.get("sample") in SAMPLE_NAMES:
+        shown["sample"] = SAMPLE_NAMES[str(shown["sample"])]
     text = render(Message(str(reason.get("id", "")), shown), locale)
     return ReasonOut(text=text, message={"id": reason.get("id", ""), "params": params})
 

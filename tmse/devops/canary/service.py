@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
@@ -236,10 +237,10 @@ def _judgement(config: Mapping[str, Any], samples: list[MetricSamples]) -> Judge
     for index, sample in enumerate(samples):
         if sample.metric not in known:
             errors.append(
-                {"field": f"samples[{index}].metric", "message": f"no metric '{sample.metric}'"}
+                {"field": f"samples.{index}.metric", "message": f"no metric '{sample.metric}'"}
             )
         elif sample.metric in seen:
-            errors.append({"field": f"samples[{index}].metric", "message": "given twice"})
+            errors.append({"field": f"samples.{index}.metric", "message": "given twice"})
         seen.setdefault(sample.metric, index)
     if errors:
         raise InvalidInput("Invalid canary samples", errors)
@@ -253,20 +254,22 @@ def _judgement(config: Mapping[str, Any], samples: list[MetricSamples]) -> Judge
 
 
 def _sample_field(field: str, metrics: list[MetricInput], seen: Mapping[str, int]) -> str:
-    """`metrics[2].canary` of the judge as `samples[i].canary` of the request, where it is one."""
+    """`metrics[2].canary` of the judge as `samples.i.canary` of the request, where it is one."""
     head, _, rest = field.partition(".")
     if head.startswith("metrics[") and rest in ("baseline", "canary"):
         name = metrics[int(head[8:-1])].name
         if name in seen:
-            return f"samples[{seen[name]}].{rest}"
+            return f"samples.{seen[name]}.{rest}"
     return f"config.{field}"
 
 
 def _invalid(detail: str, field: str, error: CanaryConfigError) -> InvalidInput:
+    """A 422 naming the field as request fields are named (`metrics.1.name`)."""
     params = {k: _finite(v) for k, v in error.params.items()}
     text = error.message.format(**error.params)
+    where = re.sub(r"\[(\d+)\]", r".\1", field)
     return InvalidInput(
-        detail, [{"field": field, "message": text, "message_id": error.message, "params": params}]
+        detail, [{"field": where, "message": text, "message_id": error.message, "params": params}]
     )
 
 

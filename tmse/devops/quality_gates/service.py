@@ -17,6 +17,7 @@ from tmse.core.db import utcnow
 from tmse.core.errors import InvalidInput, StaleVersion, check_version
 from tmse.core.messages import Message
 from tmse.devops.quality_gates.models import GateConfig, QualityRun
+from tmse.devops.quality_gates.queries import gate_config
 from tmse.devops.quality_gates.rules import (
     METRICS,
     ConditionResult,
@@ -106,8 +107,7 @@ def configure_gate(
 
 def configured_rules(session: Session, service_id: int) -> dict[str, Any]:
     """The thresholds set for a service ({} while it has the default rules)."""
-    rules = session.scalar(select(GateConfig.rules).where(GateConfig.service_id == service_id))
-    return dict(rules or {})
+    return gate_config(session, service_id)[0]
 
 
 def effective_rules(config: Mapping[str, Any]) -> dict[str, float | None]:

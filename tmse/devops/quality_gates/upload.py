@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tmse.core.errors import InvalidInput
-from tmse.core.messages import render
+from tmse.core.messages import Message, render
 from tmse.devops.quality_gates.diff import (
     DiffError,
     changed_lines_from_diff,
@@ -71,7 +71,9 @@ def _refused(field: str, filename: str | None, error: ReportError, locale: str) 
     return InvalidInput("Report refused", [{"field": field, "message": message}])
 
 
-def read_changed_lines(field: str, content: bytes | str | None) -> dict[str, set[int]] | None:
+def read_changed_lines(
+    field: str, content: bytes | str | None, locale: str
+) -> dict[str, set[int]] | None:
     """Changed lines from a unified diff or a JSON {path: [line, ...]} text; None when absent."""
     if content is None:
         return None
@@ -86,17 +88,22 @@ def read_changed_lines(field: str, content: bytes | str | None) -> dict[str, set
     except JsonRefused as error:
         raise _bad_changes(field, f"malformed JSON: {error}") from None
     except DiffError as error:
-        raise _bad_changes(field, str(error)) from None
+        raise _bad_changes(field, _diff_reason(error, locale)) from None
 
 
-def checked_changed_lines(field: str, data: object) -> dict[str, set[int]] | None:
+def checked_changed_lines(field: str, data: object, locale: str) -> dict[str, set[int]] | None:
     """Changed lines given as plain data (the JSON variant); None when absent."""
     if data is None:
         return None
     try:
         return changed_lines_from_mapping(data)
     except DiffError as error:
-        raise _bad_changes(field, str(error)) from None
+        raise _bad_changes(field, _diff_reason(error, locale)) from None
+
+
+def _diff_reason(error: DiffError, locale: str) -> str:
+    text = render(Message(error.text, error.params), locale)
+    return f"line {error.line}: {text}" if error.line else text
 
 
 def _bad_changes(field: str, message: str) -> InvalidInput:

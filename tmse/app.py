@@ -36,6 +36,7 @@ from tmse.devops.canary import api as canary_api
 from tmse.devops.code import api as devops_code_api
 from tmse.devops.dora import api as dora_api
 from tmse.devops.dora import drilldown_api as dora_drilldown_api
+from tmse.devops.quality_gates import api as quality_api
 from tmse.devops.hooks import api as devops_hooks_api
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         dora_api.router,
         canary_api.router,
         dora_drilldown_api.router,
+        quality_api.router,
         devops_code_api.router,
         devops_hooks_api.router,
         devops_hooks_api.receivers,

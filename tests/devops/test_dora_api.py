@@ -249,3 +249,38 @@ def test_efficiency_before_and_after_a_date_with_the_numbers_behind(client, admi
         "/api/v1/dora/efficiency", params={"since": "2999-01-01"}, headers=admin.headers
     )
     assert [e["field"] for e in future.json()["errors"]] == ["since"]
+
+
+def test_breakdown_by_team_and_week_by_hand(client, admin):
+    world(client, admin)
+    response = client.get("/api/v1/dora/breakdown", params=RANGE, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    cells = [
+        (c["group"], c["start"], c["deployments"], c["deploy_days"], c["production_deployments"],
+         c["failed_deployments"], c["changes"], c["lead_time_median_minutes"],
+         c["lead_time_p75_minutes"], c["restores"], c["restore_median_minutes"],
+         c["restore_p75_minutes"])
+        for c in response.json()["cells"]
+    ]  # fmt: skip
+    assert cells == [
+        # ledger's l1 on 03-03: one change of 60 min.
+        ("Books", "2026-03-02", 1, 1, 1, 0, 1, 60, 60, 0, None, None),
+        # Week 1: d1, d2 shipped on 03-02, d3 failed; d2 has incidents → 2 of 3 failed. Changes
+        # 60 120 1440: median 120, P75 at rank 1.5 → 120 + 0.5 × 1320 = 780.
+        ("Payments", "2026-03-02", 2, 1, 3, 2, 3, 120, 780, 0, None, None),
+        # Week 2: d4 (failed by i2). Changes 60 1440: median 750, P75 60 + 0.75 × 1380 = 1095.
+        # Restores 30 30 90: median 30, P75 at rank 1.5 → 60.
+        ("Payments", "2026-03-09", 1, 1, 1, 1, 2, 750, 1095, 3, 30, 60),
+    ]
+    # One bucket for the whole range gives the same figures as the summary.
+    month = client.get(
+        "/api/v1/dora/breakdown",
+        params=RANGE | {"by": "service", "bucket": "month", "service": "pay"},
+        headers=admin.headers,
+    ).json()["cells"]
+    summary = dora(client, admin, service="pay")
+    assert len(month) == 1 and month[0]["group"] == "pay"
+    assert month[0]["lead_time_median_minutes"] == summary["lead_time"]["median_minutes"]
+    assert month[0]["lead_time_p75_minutes"] == summary["lead_time"]["p75_minutes"]
+    assert month[0]["restore_p75_minutes"] == summary["time_to_restore"]["p75_minutes"]
+    assert month[0]["change_failure_rate"] == summary["change_failure_rate"]["value"]

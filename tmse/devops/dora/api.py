@@ -15,10 +15,17 @@ from tmse.core.errors import InvalidInput
 from tmse.core.input_types import IsoDate
 from tmse.core.permissions import READ
 from tmse.core.routing import Router
-from tmse.devops.dora import efficiency, report
+from tmse.devops.dora import breakdown, efficiency, report
 from tmse.devops.dora.params import InForce, Range, Whom
 from tmse.devops.dora.queries import Scope
-from tmse.devops.dora.schemas import ChangeOut, DoraOut, EfficiencyOut, SideOut
+from tmse.devops.dora.schemas import (
+    BreakdownOut,
+    CellOut,
+    ChangeOut,
+    DoraOut,
+    EfficiencyOut,
+    SideOut,
+)
 
 router = Router(prefix="/api/v1/dora", tags=["devops"])
 Reader = Annotated[Actor, Depends(require(READ))]
@@ -83,5 +90,46 @@ def delivery_efficiency(
                 lower_is_better=c.lower_is_better,
             )
             for c in efficiency.changes(before, after)
+        ],
+    )
+
+
+@router.get("/breakdown", response_model=BreakdownOut)
+def dora_breakdown(
+    session: DbSession,
+    _: Reader,
+    whom: Whom,
+    span: Range,
+    definitions: InForce,
+    by: Literal["team", "service"] = "team",
+    bucket: Literal["week", "month"] = "week",
+) -> BreakdownOut:
+    """Every team's (or service's) figures week by week (or month by month): the numbers behind
+    deployment frequency, lead time, change failure rate and time to restore."""
+    scope = Scope(start=span.start, end=span.end, service_ids=whom.service_ids)
+    cells = breakdown.breakdown(session, scope, definitions, by, bucket)
+    return BreakdownOut(
+        by=by,
+        bucket=bucket,
+        start=span.start,
+        end=span.end,
+        cells=[
+            CellOut(
+                group=c.group,
+                start=c.start,
+                end=c.end,
+                deployments=c.deployments,
+                deploy_days=c.deploy_days,
+                production_deployments=c.production_deployments,
+                failed_deployments=c.failed_deployments,
+                change_failure_rate=c.change_failure_rate,
+                changes=c.changes,
+                lead_time_median_minutes=c.lead_time_median,
+                lead_time_p75_minutes=c.lead_time_p75,
+                restores=c.restores,
+                restore_median_minutes=c.restore_median,
+                restore_p75_minutes=c.restore_p75,
+            )
+            for c in cells
         ],
     )

@@ -97,7 +97,9 @@ class Restore:
     open_incidents: int
 
 
-def _production(definitions: Definitions, deployment: Any = Deployment) -> ColumnElement[bool]:
+def production_condition(
+    definitions: Definitions, deployment: Any = Deployment
+) -> ColumnElement[bool]:
     return func.lower(deployment.environment).in_([e.lower() for e in definitions.production])
 
 
@@ -106,7 +108,7 @@ def _deployments(scope: Scope, definitions: Definitions) -> Select[int, str, dt.
     stmt = select(Deployment.id, Deployment.result, Deployment.finished_day).where(
         Deployment.finished_day >= scope.start,
         Deployment.finished_day <= scope.end,
-        _production(definitions),
+        production_condition(definitions),
     )
     if scope.service_ids is not None:
         stmt = stmt.where(Deployment.service_id.in_(scope.service_ids))
@@ -151,7 +153,7 @@ def linked_deployment(definitions: Definitions) -> ColumnElement[Any]:
         .where(
             candidate.service_id == Incident.service_id,
             candidate.result == "success",
-            _production(definitions, candidate),
+            production_condition(definitions, candidate),
             candidate.finished_s <= Incident.opened_s,
             candidate.finished_s >= Incident.opened_s - window_s,
         )
@@ -204,7 +206,7 @@ def rework_rate(session: Session, scope: Scope, definitions: Definitions) -> Rew
         .where(
             earlier.service_id == Deployment.service_id,
             earlier.result == "failure",
-            _production(definitions, earlier),
+            production_condition(definitions, earlier),
             earlier.finished_s < Deployment.finished_s,
             earlier.finished_s >= Deployment.finished_s - window_s,
         )
@@ -276,7 +278,7 @@ def unlinked_incidents(
     return int(total or 0), [UnlinkedIncident(*row) for row in rows]
 
 
-def _ranks(count: int, share: float, rule: MedianRule) -> tuple[int, float]:
+def quantile_ranks(count: int, share: float, rule: MedianRule) -> tuple[int, float]:
     """The 0-based rank of the `share` quantile of `count` sorted values, and the weight of the
     next value in it (0 unless interpolated)."""
     if rule == "nearest-rank":
@@ -298,7 +300,7 @@ def _distribution(
         return Distribution(0, None, None, None)
 
     def quantile(share: float) -> float:
-        rank, weight = _ranks(count, share, rule)
+        rank, weight = quantile_ranks(count, share, rule)
         pair = list(
             session.scalars(select(column).order_by(column).offset(rank).limit(2 if weight else 1))
         )

@@ -133,3 +133,32 @@ class EfficiencyOut(BaseModel):
     before: SideOut
     after: SideOut
     changes: list[ChangeOut]
+
+
+class CellOut(BaseModel):
+    """One team's or service's figures in one week or month; durations in minutes."""
+
+    group: str
+    start: dt.date
+    end: dt.date
+    deployments: int
+    deploy_days: int
+    production_deployments: int
+    failed_deployments: int
+    change_failure_rate: float | None
+    changes: int
+    lead_time_median_minutes: float | None
+    lead_time_p75_minutes: float | None
+    restores: int
+    restore_median_minutes: float | None
+    restore_p75_minutes: float | None
+
+
+class BreakdownOut(BaseModel):
+    by: str
+    bucket: str
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    cells: list[CellOut]
+
+    model_config = {"populate_by_name": True}

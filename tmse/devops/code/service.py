@@ -17,7 +17,7 @@ from tmse.core import audit
 from tmse.core.actor import Actor
 from tmse.core.db import Base
 from tmse.devops.code.models import Commit, Pipeline, PipelineJob, PullRequest, Repository
-from tmse.devops.code.repository_urls import base_url, normalised
+from tmse.devops.code.repository_urls import base_url, normalised, without_credentials
 from tmse.devops.schemas import GenericDeployment
 from tmse.devops.service import record_deployment
 from tmse.integrations.cicd_events import (
@@ -80,10 +80,13 @@ class _Store:
         self.changes: list[audit.Change] = []
         self._repositories: dict[str, Repository] = {}
 
-    def repository(self, full_name: str, *urls: str | None) -> Repository:
+    def repository(
+        self, full_name: str, *urls: str | None, own_url: str | None = None
+    ) -> Repository:
+        """The repository row, its URL taken from `own_url` or cut from one of `urls`."""
         _check_length(full_name, NAME_LIMIT, "repository")
         known = self._repositories.get(full_name)
-        new_url = base_url(full_name, list(urls))
+        new_url = without_credentials(own_url) or base_url(full_name, list(urls))
         if known is not None and (known.url or not new_url):
             return known
         key = {"source": self.source, "full_name": full_name}
@@ -135,7 +138,7 @@ class _Store:
         self._upsert("pull_request", PullRequest, key, values)
 
     def pipeline(self, fact: PipelineFact) -> None:
-        repository = self.repository(fact.repository, fact.repository_url, fact.url)
+        repository = self.repository(fact.repository, fact.url, own_url=fact.repository_url)
         _check_length(fact.run_id, ID_LIMIT, "pipeline.run_id")
         key = {"repository_id": repository.id, "run_id": fact.run_id, "attempt": fact.attempt}
         found = self.session.scalar(select(Pipeline).filter_by(**key))

@@ -360,3 +360,25 @@ def test_viewers_read_and_only_delivery_writers_write(client, admin, make_accoun
         assert response.status_code == 403
     assert client.get(f"{API}/runs").status_code == 401
     assert stage(client, lead, run["id"], samples).status_code == 201
+
+
+def test_a_run_and_a_stage_refuse_inconsistent_fields(client, admin):
+    run = setup(client, admin)
+    body = {"service": "pay", "config": "web", "deployment_source": "jenkins"}
+    response = client.post(f"{API}/runs", json=body, headers=admin.headers)
+    assert fields(response) == ["deployment_id"]
+    times = {"started_at": "2026-03-02T10:00:00Z", "finished_at": "2026-03-02T09:00:00Z"}
+    samples = {"latency": (BASELINE, BASELINE)}
+    assert fields(stage(client, admin, run["id"], samples, **times)) == ["finished_at"]
+    # A stage holds at most 200,000 values: 5 metrics x 2 sides x 20,000 pass this check (and
+    # are then refused for naming no metric of the configuration); a sixth metric is too many.
+    full = [0.5] * 20_000
+    url = f"{API}/runs/{run['id']}/stages"
+
+    def crowded(metrics: int):
+        samples = [{"metric": f"m{i}", "baseline": full, "canary": full} for i in range(metrics)]
+        body = {"traffic_percent": 5, "duration_minutes": 5, "samples": samples}
+        return client.post(url, json=body, headers=admin.headers)
+
+    assert fields(crowded(5))[0] == "samples.0.metric"
+    assert fields(crowded(6)) == ["samples"]

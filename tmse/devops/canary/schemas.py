@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from tmse.core.input_types import Moment, Name, Reference, line, text
 from tmse.devops.canary.judge import (
@@ -79,14 +79,17 @@ class RunIn(_In):
     service: Reference
     config: Reference = Field(description="A canary configuration's name.")
     deployment_source: Annotated[str, line(20, min_length=1)] | None = None
-    deployment_id: Annotated[str, line(200, min_length=1)] | None = None
+    deployment_id: Annotated[str, line(200, min_length=1)] | None = Field(
+        None, validate_default=True
+    )
     started_at: Moment | None = None
 
-    @model_validator(mode="after")
-    def _deployment_named_whole(self) -> RunIn:
-        if self.deployment_source is not None and self.deployment_id is None:
-            raise ValueError("deployment_source needs deployment_id")
-        return self
+    @field_validator("deployment_id")
+    @classmethod
+    def _deployment_named_whole(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("deployment_source") is not None:
+            raise ValueError("a deployment_source needs a deployment_id")
+        return value
 
 
 class MetricSamples(_In):
@@ -106,14 +109,20 @@ class StageIn(_In):
     finished_at: Moment | None = None
     samples: list[MetricSamples] = Field(max_length=MAX_METRICS)
 
-    @model_validator(mode="after")
-    def _bounded(self) -> StageIn:
-        if self.started_at and self.finished_at and self.finished_at < self.started_at:
+    @field_validator("finished_at")
+    @classmethod
+    def _after_start(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
+        started = info.data.get("started_at")
+        if value is not None and started is not None and value < started:
             raise ValueError("finished_at is before started_at")
-        total = sum(len(s.baseline) + len(s.canary) for s in self.samples)
-        if total > MAX_STAGE_VALUES:
+        return value
+
+    @field_validator("samples")
+    @classmethod
+    def _bounded(cls, value: list[MetricSamples]) -> list[MetricSamples]:
+        if sum(len(s.baseline) + len(s.canary) for s in value) > MAX_STAGE_VALUES:
             raise ValueError(f"a stage holds at most {MAX_STAGE_VALUES} values in all")
-        return self
+        return value
 
 
 class DecisionIn(_In):

@@ -36,6 +36,7 @@ from tmse.devops.canary import api as canary_api
 from tmse.devops.code import api as devops_code_api
 from tmse.devops.dora import api as dora_api
 from tmse.devops.dora import drilldown_api as dora_drilldown_api
+from tmse.devops.dora import views as dora_views
 from tmse.devops.quality_gates import api as quality_api
 from tmse.devops.hooks import api as devops_hooks_api
 from tmse.jobs.metrics import register_job_metrics
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         strategy_views.router,
         traceability_views.router,
         delivery_views.router,
+        dora_views.router,
     ):
         # Pages read ids and numbers by hand too: nothing past a column, no control character.
         page_checks = [Depends(refuse_control_characters), Depends(refuse_out_of_range_integers)]

@@ -43,6 +43,7 @@ class NavItem:
 NAV_GROUPS: tuple[tuple[str, str], ...] = (
     ("strategy", N_("Strategy & requirements")),
     ("architecture", N_("Architecture & standards")),
+    ("devops", N_("DevOps")),
     ("organisation", N_("Organisation")),
 )
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.queries import service_id_named, service_ids_in, service_name_rows
+from tmse.catalog.queries import service_id_named, service_ids_owned_by, service_name_rows
 from tmse.core.db import utctoday
 from tmse.core.errors import InvalidInput
-from tmse.core.identity.service import team_by_name
+from tmse.core.identity.service import team_by_name, unit_and_below
 from tmse.core.messages import Message, message
 from tmse.core.pagination import ListParams, paginate
 from tmse.devops.dora.queries import (
@@ -70,7 +70,7 @@ def resolve_query(
     elif team:
         if team_by_name(session, team) is None:
             errors.append({"field": "team", "message": f"no team named '{team}'"})
-        scope_ids = service_ids_in(team=team)
+        scope_ids = service_ids_owned_by(unit_and_below(team))
     if errors:
         raise InvalidInput("Invalid DORA query", errors)
     scope = Scope(start=start, end=end, service_ids=scope_ids)

@@ -79,8 +79,9 @@ def test_empty_states_and_bad_fields(client, admin):
     assert 'id="dora-empty"' in text
     for path in ("deployments", "changes", "incidents"):
         assert 'class="empty"' in page(client, f"/devops/dora/{path}?from=2026-03-02")
-    wrong = page(client, "/devops/dora?service=ghost&from=2026-03-20&to=2026-03-01")
+    wrong = page(client, "/devops/dora?from=2026-03-20&to=2026-03-01")
     assert 'data-field-error="from"' in wrong and 'id="dora-tiles"' not in wrong
+    assert 'data-field-error="to"' in page(client, "/devops/dora?to=2026-02-30")
     assert 'data-field-error="service"' in page(client, "/devops/dora/changes?service=ghost")
 
 

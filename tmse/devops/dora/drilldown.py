@@ -11,10 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from tmse.catalog.queries import service_id_named, service_ids_owned_by, service_name_rows
-from tmse.core.db import utctoday
-from tmse.core.errors import InvalidInput
-from tmse.core.identity.service import team_by_name, unit_and_below
+from tmse.catalog.queries import service_name_rows
 from tmse.core.messages import Message, message
 from tmse.core.pagination import ListParams, paginate
 from tmse.devops.dora.queries import (
@@ -26,8 +23,6 @@ from tmse.devops.dora.queries import (
 )
 from tmse.devops.models import Deployment, DeploymentCommit, Incident
 
-MAX_DAYS = 3 * 366
-DEFAULT_DAYS = 90
 # How an incident came to count against a deployment (see `queries.linked_deployment`).
 BY_ID, BY_WINDOW = "id", "window"
 
@@ -40,41 +35,6 @@ class DoraQuery:
     definitions: Definitions
     service: str | None = None
     team: str | None = None
-
-
-def resolve_query(
-    session: Session,
-    definitions: Definitions,
-    service: str | None = None,
-    team: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> DoraQuery:
-    """The scope of a DORA question (default: the 90 days to today), or InvalidInput naming
-    every parameter at fault."""
-    end = end or utctoday()
-    start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    errors = []
-    if start > end:
-        errors.append({"field": "from", "message": "from is after to"})
-    elif (end - start).days >= MAX_DAYS:
-        errors.append({"field": "to", "message": f"a range spans at most {MAX_DAYS} days"})
-    if service and team:
-        errors.append({"field": "team", "message": "give a service or a team, not both"})
-    scope_ids: Select[Any] | list[int] | None = None
-    if service:
-        service_id = service_id_named(session, service)
-        if service_id is None:
-            errors.append({"field": "service", "message": f"no service named '{service}'"})
-        scope_ids = [service_id or 0]
-    elif team:
-        if team_by_name(session, team) is None:
-            errors.append({"field": "team", "message": f"no team named '{team}'"})
-        scope_ids = service_ids_owned_by(unit_and_below(team))
-    if errors:
-        raise InvalidInput("Invalid DORA query", errors)
-    scope = Scope(start=start, end=end, service_ids=scope_ids)
-    return DoraQuery(scope, definitions, service or None, team or None)
 
 
 @dataclass(frozen=True)

@@ -10,46 +10,23 @@ from pydantic import BaseModel, Field
 
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, reader_locale, require
-from tmse.core.input_types import IsoDate, Reference
 from tmse.core.messages import render
 from tmse.core.pagination import ListParams, Page, sorted_by
 from tmse.core.permissions import READ
 from tmse.core.routing import Router
 from tmse.devops.dora import drilldown, trend
 from tmse.devops.dora.drilldown import DoraQuery
-from tmse.devops.dora.queries import Definitions
+from tmse.devops.dora.params import InForce, Range, Whom
+from tmse.devops.dora.queries import Scope
 
 router = Router(prefix="/api/v1/dora", tags=["devops"])
 Reader = Annotated[Actor, Depends(require(READ))]
 
 
-def dora_query(
-    session: DbSession,
-    service: Reference | None = Query(None, description="A catalog service's name."),
-    team: Reference | None = Query(None, description="A team's name: its services together."),
-    start: IsoDate | None = Query(
-        None, alias="from", description="First day (UTC); default: 90 days ago."
-    ),
-    end: IsoDate | None = Query(
-        None, alias="to", description="Last day (UTC), included; default: today."
-    ),
-    production: list[Annotated[str, Query(max_length=60)]] = Query(
-        ["production", "prod"], max_length=20, description="Environments that count as production."
-    ),
-    incident_window_hours: int = Query(24, ge=1, le=720),
-    failed_deployments_count: bool = Query(
-        True, description="A failed deployment counts as a failure."
-    ),
-    median: Literal["interpolated", "lower", "nearest-rank"] = "interpolated",
-) -> DoraQuery:
-    """The scope, range and definitions of a DORA question, checked as GET /api/v1/dora does."""
-    definitions = Definitions(
-        production=tuple(production),
-        failed_deployments_count=failed_deployments_count,
-        incident_window_hours=incident_window_hours,
-        median_rule=median,
-    )
-    return drilldown.resolve_query(session, definitions, service, team, start, end)
+def dora_query(whom: Whom, span: Range, definitions: InForce) -> DoraQuery:
+    """The scope, range and definitions of a DORA question, as GET /api/v1/dora reads them."""
+    scope = Scope(start=span.start, end=span.end, service_ids=whom.service_ids)
+    return DoraQuery(scope, definitions, whom.service, whom.team)
 
 
 Question = Annotated[DoraQuery, Depends(dora_query)]

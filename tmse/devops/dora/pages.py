@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import filter_choices, service_names
 from tmse.core.errors import InvalidInput
-from tmse.devops.dora.drilldown import DoraQuery, resolve_query
-from tmse.devops.dora.queries import Definitions
+from tmse.devops.dora import params
+from tmse.devops.dora.drilldown import DoraQuery
+from tmse.devops.dora.queries import Definitions, Scope
 from tmse.devops.dora.schemas import DoraOut
 from tmse.devops.dora.trend import TrendPoint
 from tmse.web.labels import N_
@@ -54,7 +55,8 @@ class PageQuery:
 def read_query(
     session: Session, _: Translate, service: str, team: str, start: str, end: str
 ) -> PageQuery:
-    """The page query of the typed fields, checked as the API checks them."""
+    """The page query of the typed fields, checked by the rules of every DORA route (the
+    default definitions)."""
     page = PageQuery(service.strip(), team.strip(), start.strip(), end.strip())
     days: dict[str, dt.date | None] = {}
     for name, text in (("from", page.start), ("to", page.end)):
@@ -65,14 +67,15 @@ def read_query(
     if page.errors:
         return page
     try:
-        page.query = resolve_query(
-            session, Definitions(), page.service, page.team, days["from"], days["to"]
-        )
+        whom = params.whose(session, page.service or None, page.team or None)
+        span = params.span(days["from"], days["to"])
     except InvalidInput as exc:
         for error in exc.extra.get("errors", []):
             name = error["field"]
             page.errors[name] = _(FIELD_ERRORS[name])
         return page
+    scope = Scope(start=span.start, end=span.end, service_ids=whom.service_ids)
+    page.query = DoraQuery(scope, Definitions(), whom.service, whom.team)
     page.start = page.start or page.query.scope.start.isoformat()
     page.end = page.end or page.query.scope.end.isoformat()
     return page

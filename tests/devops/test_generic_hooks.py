@@ -126,3 +126,69 @@ def test_only_a_token_that_may_ingest_delivers(client, admin, make_account, db):
     engineer = make_account("engineer")
     assert deliver(client, engineer, "deployments", body).status_code == 201
     assert counts(db)[0] == 1
+
+
+def test_a_batch_stores_new_deployments_together_and_redeliveries_change_nothing(client, admin, db):
+    services(client, admin, "pay", "ledger")
+    deliver(
+        client, admin, "incidents", incident("INC-1", "2026-03-02T11:00:00Z", deployment_id="b2")
+    )
+    deliver(client, admin, "deployments", deployment("b1", FINISHED, C1))
+    before = counts(db)
+    batch = {
+        "deployments": [
+            deployment("b1", FINISHED, C1),  # already stored: unchanged
+            deployment("b2", FINISHED, C1, C2),
+            deployment("b3", "2026-03-02T12:00:00Z", C2, service="ledger", result="failure"),
+        ]
+    }
+    answer = client.post(
+        "/api/v1/hooks/generic/deployments/batch", json=batch, headers=admin.headers
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "outcomes": ["unchanged", "created", "created"],
+        "created": 2,
+        "updated": 0,
+        "unchanged": 1,
+    }
+    after = counts(db)
+    # Two deployments, three commits, one audit entry each; the incident waiting for b2 links.
+    assert (after[0] - before[0], after[1] - before[1], after[3] - before[3]) == (2, 3, 2)
+    with db.session() as session:
+        b2 = session.scalar(select(Deployment).where(Deployment.external_id == "b2"))
+        assert session.scalar(select(Incident.deployment_id)) == b2.id
+        lead = session.scalar(
+            select(DeploymentCommit.lead_time_s).where(
+                DeploymentCommit.deployment_id == b2.id, DeploymentCommit.sha == C2[0]
+            )
+        )
+        # Authored 2026-03-01T10:00+08:00 = 03-01 02:00Z; finished 03-02 10:00Z: 32 h.
+        assert lead == 32 * 3600
+    again = client.post(
+        "/api/v1/hooks/generic/deployments/batch", json=batch, headers=admin.headers
+    )
+    assert again.json()["unchanged"] == 3
+    assert counts(db) == after
+
+
+def test_a_bad_batch_names_the_item_and_stores_nothing(client, admin, db):
+    services(client, admin, "pay")
+    before = counts(db)
+    good = deployment("g1", FINISHED, C1)
+    for body, field in [
+        (
+            {"deployments": [good, deployment("g2", FINISHED, service="ghost")]},
+            "deployments.1.service",
+        ),
+        ({"deployments": [good, good]}, "deployments"),
+        ({"deployments": []}, "deployments"),
+        ({"deployments": [good] + [good | {"id": f"x{i}"} for i in range(1000)]}, "deployments"),
+        ({"deployments": [good, good | {"id": "g3", "result": "?"}]}, "deployments.1.result"),
+    ]:
+        response = client.post(
+            "/api/v1/hooks/generic/deployments/batch", json=body, headers=admin.headers
+        )
+        assert response.status_code == 422, (field, response.text)
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert counts(db) == before

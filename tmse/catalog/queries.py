@@ -267,6 +267,15 @@ def service_id_named(session: Session, name: str) -> int | None:
     return session.scalar(select(Service.id).where(Service.name == name))
 
 
+def service_ids_named(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """The ids of the services among `names` that exist, by name."""
+    wanted = list(names)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Service.name, Service.id).where(Service.name.in_(wanted)))
+    return {name: service_id for name, service_id in rows}
+
+
 def service_layer_named(session: Session, name: str) -> str | None:
     """The layer of the service named `name`; None when there is none."""
     return session.scalar(select(Service.layer).where(Service.name == name))

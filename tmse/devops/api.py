@@ -11,7 +11,14 @@ from tmse.core.deps import DbSession, require
 from tmse.core.permissions import DEVOPS_INGEST
 from tmse.core.routing import Router
 from tmse.devops import service
-from tmse.devops.schemas import GenericDeployment, GenericIncident, HookAnswer, Outcome
+from tmse.devops.schemas import (
+    BatchAnswer,
+    GenericDeployment,
+    GenericDeploymentBatch,
+    GenericIncident,
+    HookAnswer,
+    Outcome,
+)
 
 router = Router(prefix="/api/v1/hooks/generic", tags=["devops"])
 Ingester = Annotated[Actor, Depends(require(DEVOPS_INGEST))]
@@ -33,6 +40,21 @@ def deliver_deployment(
     """Record a deployment: 201 when new, 200 `updated` or `unchanged` when its id is known."""
     outcome, _ = service.record_deployment(session, actor, data)
     return _answer(response, outcome, data.id)
+
+
+@router.post("/deployments/batch", response_model=BatchAnswer)
+def deliver_deployments(
+    data: GenericDeploymentBatch, session: DbSession, actor: Ingester
+) -> BatchAnswer:
+    """Record up to 1,000 deployments at once (for back-fills and busy pipelines); all or
+    nothing: a bad item is named (`deployments.3.service`) and nothing is stored."""
+    outcomes = service.record_deployments(session, actor, data.deployments)
+    return BatchAnswer(
+        outcomes=outcomes,
+        created=outcomes.count("created"),
+        updated=outcomes.count("updated"),
+        unchanged=outcomes.count("unchanged"),
+    )
 
 
 @router.post(

@@ -63,6 +63,25 @@ class GenericDeployment(_Strict):
         return value
 
 
+MAX_BATCH = 1_000
+
+
+class GenericDeploymentBatch(_Strict):
+    """Up to 1,000 deployments in one delivery, stored all together or not at all."""
+
+    deployments: list[GenericDeployment] = Field(min_length=1, max_length=MAX_BATCH)
+
+    @field_validator("deployments")
+    @classmethod
+    def _distinct_ids(cls, value: list[GenericDeployment]) -> list[GenericDeployment]:
+        seen: set[str] = set()
+        for item in value:
+            if item.id in seen:
+                raise ValueError(f"deployment id {item.id!r} appears twice in the batch")
+            seen.add(item.id)
+        return value
+
+
 class GenericIncident(_Strict):
     """An incident from any tool; `deployment_id` names the deployment (its `id` as delivered)
     that caused it, when known."""
@@ -81,6 +100,15 @@ class GenericIncident(_Strict):
         if value is not None and created is not None and value < created:
             raise ValueError("resolved_at is before created_at")
         return value
+
+
+class BatchAnswer(BaseModel):
+    """Each deployment's outcome, in the order delivered, and how many of each."""
+
+    outcomes: list[Outcome]
+    created: int
+    updated: int
+    unchanged: int
 
 
 class HookAnswer(BaseModel):

@@ -10,9 +10,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tmse.catalog.queries import service_id_named, service_ref_by_id
+from tmse.catalog.queries import service_id_named, service_ids_named, service_ref_by_id
 from tmse.core import audit
 from tmse.core.actor import Actor
+from tmse.core.db import utcnow
 from tmse.core.errors import InvalidInput
 from tmse.devops.models import Deployment, DeploymentCommit, Incident
 from tmse.devops.schemas import GenericDeployment, GenericIncident, Outcome
@@ -51,6 +52,106 @@ def record_deployment(
     action = "record" if found is None else "update"
     audit.record(session, actor, action, "deployment", deployment.id, before, content)
     return ("created" if found is None else "updated"), deployment
+
+
+def record_deployments(
+    session: Session, actor: Actor, items: list[GenericDeployment], source: str = GENERIC
+) -> list[Outcome]:
+    """Store a batch of delivered deployments in a few statements (new ones inserted together,
+    one audit entry each); the outcome of each, in order. All or nothing: an unknown service
+    names its item and stores nothing."""
+    ids = _service_ids(session, [item.service for item in items])
+    known = {
+        row.external_id: row
+        for row in session.scalars(
+            select(Deployment).where(
+                Deployment.source == source,
+                Deployment.external_id.in_([item.id for item in items]),
+            )
+        )
+    }
+    outcomes: list[Outcome] = []
+    fresh: list[GenericDeployment] = []
+    for item in items:
+        if item.id in known:  # a redelivery or an update: the one-by-one path, rare in bulk
+            outcomes.append(record_deployment(session, actor, item, source)[0])
+        else:
+            fresh.append(item)
+            outcomes.append("created")
+    if fresh:
+        _insert_fresh(session, actor, fresh, ids, source)
+    return outcomes
+
+
+def _insert_fresh(
+    session: Session,
+    actor: Actor,
+    items: list[GenericDeployment],
+    service_ids: dict[str, int],
+    source: str,
+) -> None:
+    now = utcnow()
+    rows = []
+    for item in items:
+        row = Deployment(source=source, external_id=item.id, created_at=now, updated_at=now)
+        _fill_deployment(row, service_ids[item.service], item)
+        rows.append(
+            {c.key: getattr(row, c.key) for c in Deployment.__table__.columns if c.key != "id"}
+        )
+    inserted = session.execute(
+        insert(Deployment).returning(Deployment.external_id, Deployment.id), rows
+    )
+    new_ids = {external_id: deployment_id for external_id, deployment_id in inserted}
+    commits = [
+        {
+            "deployment_id": new_ids[item.id],
+            "sha": sha,
+            "authored_at": authored,
+            "lead_time_s": int((item.finished_at - authored).total_seconds()),
+        }
+        for item in items
+        for sha, authored in {c.sha.lower(): c.authored_at for c in item.commits}.items()
+    ]
+    if commits:
+        session.execute(insert(DeploymentCommit), commits)
+    session.execute(
+        update(Incident)
+        .where(
+            Incident.source == source,
+            Incident.deployment_ref.in_(list(new_ids)),
+            Incident.deployment_id.is_(None),
+        )
+        .values(
+            deployment_id=select(Deployment.id)
+            .where(Deployment.source == source, Deployment.external_id == Incident.deployment_ref)
+            .scalar_subquery()
+        )
+    )
+    audit.record_many(
+        session,
+        actor,
+        (
+            audit.Change(
+                "record",
+                "deployment",
+                new_ids[item.id],
+                audit.diff(None, _deployment_content(item)),
+            )
+            for item in items
+        ),
+    )
+
+
+def _service_ids(session: Session, names: list[str]) -> dict[str, int]:
+    found = service_ids_named(session, set(names))
+    missing = [
+        {"field": f"deployments.{index}.service", "message": f"no service named '{name}'"}
+        for index, name in enumerate(names)
+        if name not in found
+    ]
+    if missing:
+        raise InvalidInput("Unknown service", missing)
+    return found
 
 
 def record_incident(

@@ -33,6 +33,7 @@ from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.devops import api as devops_api
 from tmse.devops.canary import api as canary_api
+from tmse.devops.canary import views as canary_views
 from tmse.devops.code import api as devops_code_api
 from tmse.devops.dora import api as dora_api
 from tmse.devops.dora import drilldown_api as dora_drilldown_api
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         traceability_views.router,
         delivery_views.router,
         dora_views.router,
+        canary_views.router,
     ):
         # Pages read ids and numbers by hand too: nothing past a column, no control character.
         page_checks = [Depends(refuse_control_characters), Depends(refuse_out_of_range_integers)]

@@ -54,3 +54,19 @@ def test_an_unknown_run_is_not_found(client, admin):
     login(client, "admin")
     for path in ("/devops/canary/999", "/devops/canary/x", "/devops/canary/99999999999"):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_runs_page_lists_runs_by_service(client, admin):
+    run = setup(client, admin)
+    judged(client, admin, run["id"], {"latency": (BASELINE, BASELINE), "errors": (ERRORS, ERRORS)})
+    login(client, "admin")
+    page = client.get("/devops/canary")
+    assert page.status_code == 200
+    assert f'href="/devops/canary/{run["id"]}"' in page.text
+    assert 'id="canary-runs-empty"' not in page.text
+    assert 'href="/devops/canary"' in page.text  # in the navigation
+    unknown = client.get("/devops/canary", params={"service": "nope"})
+    assert "is-invalid" in unknown.text and 'id="canary-runs-empty"' in unknown.text
+    client.cookies.set("tmse_locale", "zh_CN")
+    chinese = client.get("/devops/canary", params={"service": "pay"}).text
+    assert "金丝雀分析" in chinese and f'data-run="{run["id"]}"' in chinese

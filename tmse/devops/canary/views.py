@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
+from tmse.catalog.queries import service_id_named
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import parse_int32
@@ -18,11 +19,14 @@ from tmse.devops.canary.models import CanaryRun
 from tmse.devops.canary.schemas import StageOut
 from tmse.web.forms import not_found_page, translator
 from tmse.web.labels import N_
-from tmse.web.templating import render, request_locale
+from tmse.web.templating import NavItem, register_nav, render, request_locale
 
 router = Router(include_in_schema=False)
 Reader = Annotated[Actor, Depends(require(READ))]
 RUN_NOT_FOUND = N_("This canary run does not exist.")
+register_nav(
+    NavItem("canary", N_("Canary analysis"), "/devops/canary", READ, order=61, group="devops")
+)
 VERDICT_COLOURS = {"Pass": "#2fb344", "Marginal": "#f59f00", "Fail": "#d63939"}
 
 
@@ -62,6 +66,25 @@ def score_chart(
     }
 
 
+@router.get("/devops/canary")
+def canary_runs_page(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    service: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The latest canary runs, of one service when `service` names it."""
+    service = service.strip()
+    service_id = service_id_named(session, service) if service else None
+    unknown = bool(service) and service_id is None
+    rows = [] if unknown else queries.runs(session, service_id)
+    return render(
+        request,
+        "devops/canary_runs.html",
+        {"active": "canary", "runs": rows, "service": service, "unknown": unknown},
+    )
+
+
 @router.get("/devops/canary/{run_id}")
 def canary_run_page(request: Request, session: DbSession, actor: Reader, run_id: str) -> Response:
     number = parse_int32(run_id)
@@ -75,7 +98,7 @@ def canary_run_page(request: Request, session: DbSession, actor: Reader, run_id:
         request,
         "devops/canary_run.html",
         {
-            "active": "dora",
+            "active": "canary",
             "run": report,
             "scores_chart": score_chart(report.stages, thresholds, _) if report.stages else None,
         },

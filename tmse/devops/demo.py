@@ -56,14 +56,16 @@ class Regime:
     restore_s: float
 
 
-BEFORE = Regime(1.0, 6.0, 4.5 * DAY_S, 1.0 * DAY_S, 0.10, 0.16, 4 * 3600.0)
+BEFORE = Regime(1.0, 6.0, 4.5 * DAY_S, 1.0 * DAY_S, 0.10, 0.18, 4 * 3600.0)
 AFTER = Regime(3.5, 2.0, 5 * 3600.0, 1.5 * 3600.0, 0.03, 0.05, 30 * 60.0)
 
 
 def regime_at(moment_s: float, programme_s: float) -> Regime:
     """The regime at a moment: BEFORE until the programme starts, then moving to AFTER over
     RAMP_DAYS (rates and shares linearly, durations geometrically)."""
-    weight = min(1.0, max(0.0, (moment_s - programme_s) / (RAMP_DAYS * DAY_S)))
+    weight = (moment_s - programme_s) / (RAMP_DAYS * DAY_S)
+    if weight <= 0 or weight >= 1:
+        return BEFORE if weight <= 0 else AFTER
 
     def lin(a: float, b: float) -> float:
         return a + (b - a) * weight

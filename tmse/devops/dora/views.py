@@ -43,8 +43,14 @@ def _query(
 Asked = Annotated[PageQuery, Depends(_query)]
 
 
-def _shared(session: DbSession, asked: PageQuery) -> dict[str, Any]:
-    return {"active": "dora", "asked": asked, "options": pages.choices(session)}
+def _shared(request: Request, session: DbSession, asked: PageQuery) -> dict[str, Any]:
+    _ = translator(request)
+    return {
+        "active": "dora",
+        "asked": asked,
+        "options": pages.choices(session),
+        "duration": lambda minutes: pages.duration(minutes, _),
+    }
 
 
 @router.get("/devops/dora")
@@ -59,7 +65,7 @@ def dora_page(
     _ = translator(request)
     benchmark = benchmark if benchmark in BENCHMARKS else "2024"
     bucket = bucket if bucket in BUCKETS else "week"
-    context = _shared(session, asked) | {"benchmark": benchmark, "bucket": bucket}
+    context = _shared(request, session, asked) | {"benchmark": benchmark, "bucket": bucket}
     query = asked.query
     if query is not None:
         figures = report.dora_report(
@@ -118,7 +124,9 @@ def deployments_page(
     paging: Paging,
     failed: str = Query("", max_length=10),
 ) -> Response:
-    context = _shared(session, asked) | {"failed": failed if _flag(failed) is not None else ""}
+    context = _shared(request, session, asked) | {
+        "failed": failed if _flag(failed) is not None else ""
+    }
     if asked.query is not None:
 
         def fetch(session: DbSession, query: Any, params: ListParams) -> Any:
@@ -136,7 +144,7 @@ def deployments_page(
 def changes_page(
     request: Request, session: DbSession, actor: Reader, asked: Asked, paging: Paging
 ) -> Response:
-    context = _shared(session, asked)
+    context = _shared(request, session, asked)
     if asked.query is not None:
         rows, total, paging = _paged(session, drilldown.changes, paging, asked.query)
         context |= {
@@ -157,7 +165,9 @@ def incidents_page(
     paging: Paging,
     linked: str = Query("", max_length=10),
 ) -> Response:
-    context = _shared(session, asked) | {"linked": linked if _flag(linked) is not None else ""}
+    context = _shared(request, session, asked) | {
+        "linked": linked if _flag(linked) is not None else ""
+    }
     if asked.query is not None:
 
         def fetch(session: DbSession, query: Any, params: ListParams) -> Any:

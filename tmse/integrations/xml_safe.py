@@ -34,6 +34,6 @@ def parse_xml(text: str | bytes) -> Element:
     except ParseError as error:
         line, column = error.position
         raise XmlRefused(f"malformed XML ({error.msg})", line, column + 1) from None
-    except LookupError as error:  # an encoding declaration Python does not know
-        raise XmlRefused(f"malformed XML ({error})") from None
+    except LookupError as error:  # the declaration (line 1) names an encoding Python lacks
+        raise XmlRefused(f"malformed XML ({error})", 1, 1) from None
     return root

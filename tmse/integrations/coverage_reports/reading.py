@@ -63,8 +63,6 @@ def _read_xml(data: bytes, repository_root: str | None) -> CoverageReport | Test
         reason = error.message.removeprefix("malformed XML (").removesuffix(")")
         reason = re.sub(r": line \d+, column \d+$", "", reason)  # the line is kept apart
         raise ReportError(MALFORMED_XML, {"reason": reason}, line=error.line) from None
-    except LookupError as error:  # an encoding declaration naming no known encoding
-        raise ReportError(MALFORMED_XML, {"reason": str(error)}, line=1) from None
     check_depth(root, MAX_XML_DEPTH)
     name = local_name(root)
     if name == "coverage" and is_cobertura(root):

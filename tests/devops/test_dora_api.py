@@ -86,6 +86,7 @@ def test_a_service_figures_by_hand(client, admin):
     assert got["definitions"] == {
         "production_environments": ["production", "prod"],
         "failed_deployments_count": True,
+        "rolled_back_canaries_count": True,
         "incident_window_hours": 24,
         "median_rule": "interpolated",
         "benchmark": "2024",
@@ -284,3 +285,33 @@ def test_breakdown_by_team_and_week_by_hand(client, admin):
     assert month[0]["lead_time_p75_minutes"] == summary["lead_time"]["p75_minutes"]
     assert month[0]["restore_p75_minutes"] == summary["time_to_restore"]["p75_minutes"]
     assert month[0]["change_failure_rate"] == summary["change_failure_rate"]["value"]
+
+
+def test_a_rolled_back_canary_fails_its_deployment_unless_told_otherwise(client, admin):
+    services(client, admin, "pay")
+    for external_id, day in (("c1", "03"), ("c2", "04")):
+        body = deployment(
+            external_id, f"2026-03-{day}T10:00:00Z", (sha(int(day)), f"2026-03-{day}T09:00:00Z")
+        )
+        assert deliver(client, admin, "deployments", body).status_code == 201
+    config = {"name": "web", "metrics": [{"name": "latency"}]}
+    assert (
+        client.post("/api/v1/canary/configs", json=config, headers=admin.headers).status_code == 201
+    )
+    run = client.post(
+        "/api/v1/canary/runs",
+        json={"service": "pay", "config": "web", "deployment_source": "generic",
+              "deployment_id": "c2"},
+        headers=admin.headers,
+    )  # fmt: skip
+    assert run.status_code == 201, run.text
+    decided = client.post(
+        f"/api/v1/canary/runs/{run.json()['id']}/decision",
+        json={"decision": "roll back"},
+        headers=admin.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    cfr = dora(client, admin, service="pay")["change_failure_rate"]
+    assert (cfr["failed_deployments"], cfr["deployments"]) == (1, 2)  # c2, rolled back
+    kept = dora(client, admin, service="pay", rolled_back_canaries_count="false")
+    assert kept["change_failure_rate"]["failed_deployments"] == 0

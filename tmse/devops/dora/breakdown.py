@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_rows
@@ -16,7 +16,7 @@ from tmse.devops.dora.queries import (
     DAY_S,
     Definitions,
     Scope,
-    linked_deployment,
+    failed_condition,
     production_condition,
     quantile_ranks,
 )
@@ -113,11 +113,7 @@ def _deployment_counts(
     group: Any,
     cells: dict[tuple[str, int], dict[str, Any]],
 ) -> None:
-    linked = select(linked_deployment(definitions).label("deployment_id")).subquery()
-    caused = select(linked.c.deployment_id).where(linked.c.deployment_id.is_not(None))
-    failed_result = (
-        Deployment.result == "failure" if definitions.failed_deployments_count else false()
-    )
+    failed = failed_condition(definitions, Deployment.id, Deployment.result)
     success = Deployment.result == "success"
     bucket = _bucket_of(Deployment.finished_s, cuts)
     stmt = (
@@ -127,7 +123,7 @@ def _deployment_counts(
             func.count(case((success, 1))),
             func.count(func.distinct(case((success, Deployment.finished_day)))),
             func.count(),
-            func.count(case((or_(failed_result, Deployment.id.in_(caused)), 1))),
+            func.count(case((failed, 1))),
         )
         .join(services, services.c.id == Deployment.service_id)
         .where(

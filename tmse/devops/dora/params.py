@@ -94,6 +94,9 @@ def definitions(
     failed_deployments_count: bool = Query(
         True, description="A failed deployment counts as a failure."
     ),
+    rolled_back_canaries_count: bool = Query(
+        True, description="A deployment whose canary run was rolled back counts as a failure."
+    ),
     median: Literal["interpolated", "lower", "nearest-rank"] = "interpolated",
     rework: list[Annotated[str, Query(min_length=1, max_length=40)]] = Query(
         ["hotfix", "revert", "rollback", "roll back"],
@@ -107,6 +110,7 @@ def definitions(
     return Definitions(
         production=tuple(production),
         failed_deployments_count=failed_deployments_count,
+        rolled_back_canaries_count=rolled_back_canaries_count,
         incident_window_hours=incident_window_hours,
         median_rule=median,
         rework_keywords=tuple(rework),

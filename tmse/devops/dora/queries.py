@@ -8,8 +8,9 @@
 # - lead time for changes: one value per (successful production deployment, commit it carried):
 #   the deployment's finish − the commit's authored time;
 # - change failure rate: production deployments that failed ÷ production deployments; a
-#   deployment failed when its result is `failure` (unless `failed_deployments_count` is off) or
-#   an incident is linked to it, so it never exceeds 100%;
+#   deployment failed when its result is `failure` (unless `failed_deployments_count` is off), an
+#   incident is linked to it, or a canary run of it was rolled back (unless
+#   `rolled_back_canaries_count` is off), so it never exceeds 100%;
 # - an incident links to the deployment it names (`deployment_id` as delivered); else, naming
 #   none, to the latest successful production deployment of its own service finished within
 #   `incident_window_hours` before it opened; never to the latest deployment anywhere;
@@ -26,9 +27,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from tmse.devops.canary.queries import rolled_back_deployment_ids
 from tmse.devops.dora.statistics import MedianRule, summarise
 from tmse.devops.models import Deployment, DeploymentCommit, Incident
 
@@ -39,6 +41,7 @@ DAY_S = 86_400
 class Definitions:
     production: tuple[str, ...] = ("production", "prod")
     failed_deployments_count: bool = True
+    rolled_back_canaries_count: bool = True
     incident_window_hours: int = 24
     median_rule: MedianRule = "interpolated"
     rework_keywords: tuple[str, ...] = ("hotfix", "revert", "rollback", "roll back")
@@ -169,21 +172,28 @@ def linked_deployment(definitions: Definitions) -> ColumnElement[Any]:
     )
 
 
-def change_failure_rate(session: Session, scope: Scope, definitions: Definitions) -> FailureRate:
-    deployments = _deployments(scope, definitions).subquery()
+def failed_condition(
+    definitions: Definitions, deployment_id: Any, result: Any
+) -> ColumnElement[bool]:
+    """Whether a deployment failed: by its result, by an incident linked to it, or by a canary
+    run of it that was rolled back (each as the definitions say)."""
     linked = select(linked_deployment(definitions).label("deployment_id")).subquery()
     caused = select(linked.c.deployment_id).where(linked.c.deployment_id.is_not(None))
-    failed_result = (
-        deployments.c.result == "failure" if definitions.failed_deployments_count else false()
-    )
+    conditions = [deployment_id.in_(caused)]
+    if definitions.failed_deployments_count:
+        conditions.append(result == "failure")
+    if definitions.rolled_back_canaries_count:
+        conditions.append(deployment_id.in_(rolled_back_deployment_ids()))
+    return or_(*conditions)
+
+
+def change_failure_rate(session: Session, scope: Scope, definitions: Definitions) -> FailureRate:
+    deployments = _deployments(scope, definitions).subquery()
+    failed = failed_condition(definitions, deployments.c.id, deployments.c.result)
     total, failed = session.execute(
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((or_(failed_result, deployments.c.id.in_(caused)), 1), else_=0)),
-                0,
-            ),
-        ).select_from(deployments)
+        select(func.count(), func.coalesce(func.sum(case((failed, 1), else_=0)), 0)).select_from(
+            deployments
+        )
     ).one()
     return FailureRate(failed_deployments=int(failed), deployments=int(total))
 

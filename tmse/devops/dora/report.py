@@ -65,6 +65,7 @@ def dora_report(
         definitions=DefinitionsOut(
             production_environments=list(definitions.production),
             failed_deployments_count=definitions.failed_deployments_count,
+            rolled_back_canaries_count=definitions.rolled_back_canaries_count,
             incident_window_hours=definitions.incident_window_hours,
             median_rule=definitions.median_rule,
             benchmark=benchmark,

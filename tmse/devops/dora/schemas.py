@@ -55,6 +55,7 @@ class RestoreOut(Explained):
 class DefinitionsOut(BaseModel):
     production_environments: list[str]
     failed_deployments_count: bool
+    rolled_back_canaries_count: bool
     incident_window_hours: int
     median_rule: str
     benchmark: str

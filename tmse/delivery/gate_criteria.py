@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_names_by_id
 from tmse.core.messages import N_, Message, message, render
-from tmse.delivery.labels import BASELINE_STATES, REVIEW_STATES
+from tmse.delivery.labels import BASELINE_STATES, QUALITY_GATE_STATES, REVIEW_STATES
 from tmse.delivery.models import Phase, StageGate
+from tmse.devops.quality_gates.queries import latest_gate
 from tmse.planning.models import Project
 from tmse.requirements import queries as requirement_queries
 from tmse.requirements.baselines import queries as baseline_queries
@@ -245,6 +246,42 @@ def architecture_reviews_passed(
     )
 
 
+def quality_gates_passed(
+    session: Session, project: Project, phase: Phase, params: dict[str, Any]
+) -> CriterionResult:
+    """Every service touched by the project's requirements passed its latest quality gate
+    (coverage and tests uploaded by its pipeline, `tmse.devops.quality_gates`)."""
+    services = touched_services(session, project.id)
+    if not services:
+        return CriterionResult(True, message("no requirement of the project touches a service"))
+    failing: list[Message] = []
+    for service_id, name in services:
+        latest = latest_gate(session, service_id)
+        if latest is None:
+            failing.append(message("'{name}' has no quality gate run", name=name))
+        elif latest[0] != "passed":
+            status = QUALITY_GATE_STATES.get(latest[0], latest[0])
+            failing.append(
+                message(
+                    "'{name}': quality gate run {run} {status}",
+                    name=name,
+                    run=latest[1],
+                    status=status,
+                )
+            )
+    if failing:
+        detail = message(
+            "{count} of {total} services not passed — {reasons}",
+            count=len(failing),
+            total=len(services),
+            reasons=_joined(failing[:LISTED]),
+        )
+        return CriterionResult(False, detail)
+    return CriterionResult(
+        True, message("all {count} touched services passed their quality gate", count=len(services))
+    )
+
+
 def no_open_change_requests(
     session: Session, project: Project, phase: Phase, params: dict[str, Any]
 ) -> CriterionResult:
@@ -276,6 +313,12 @@ register_criterion(
     N_("Architecture reviews passed"),
     architecture_reviews_passed,
     "Every service the project's requirements touch passes its architecture review.",
+)
+register_criterion(
+    "quality-gates-passed",
+    N_("Quality gates passed"),
+    quality_gates_passed,
+    "Every service the project's requirements touch passed its latest quality gate.",
 )
 register_criterion(
     "no-open-change-requests",

@@ -61,6 +61,11 @@ BASELINE_STATES = {
     "approved": NP_("baseline state", "approved"),
     "discarded": NP_("baseline state", "discarded"),
 }
+QUALITY_GATE_STATES = {
+    "passed": NP_("quality gate state", "passed"),
+    "failed": NP_("quality gate state", "failed"),
+    "no-data": NP_("quality gate state", "had no data"),
+}
 REVIEW_STATES = {
     "requested": NP_("review state", "requested"),
     "in-review": NP_("review state", "in-review"),

@@ -157,11 +157,12 @@ def list_runs(
     return RunPage(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
 
-@router.get("/runs/{run_id}", response_model=RunOut)
-def get_run(run_id: Id, request: Request, session: DbSession, actor: Reader) -> RunOut:
-    found = queries.get_run(session, run_id)
+@router.get("/runs/{quality_run_id}", response_model=RunOut)
+def get_run(quality_run_id: Id, request: Request, session: DbSession, actor: Reader) -> RunOut:
+    """One stored run by its `id` (not the pipeline's `run_id`)."""
+    found = queries.get_run(session, quality_run_id)
     if found is None:
-        raise NotFound(f"No quality run {run_id}")
+        raise NotFound(f"No quality run {quality_run_id}")
     return run_out(*found, reader_locale(request, actor))
 
 

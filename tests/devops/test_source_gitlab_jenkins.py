@@ -3,19 +3,50 @@ Bearer or X-Tmse-Token header: with it they are stored once, without it refused 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.devops.test_source_hooks import (
-    FIXTURES,
-    catalog_service,
-    log_lines,
-    make_source,
-    record_counts,
-)
-from tmse.devops.code.models import Pipeline, PipelineJob, Repository
-from tmse.devops.models import Deployment
+from tests.helpers import Account
+from tests.helpers.catalog_client import Catalog
+from tmse.core.audit import AuditEntry
+from tmse.core.db import Database
+from tmse.devops.code.models import Commit, Pipeline, PipelineJob, PullRequest, Repository
+from tmse.devops.hooks.models import HookDelivery
+from tmse.devops.models import Deployment, DeploymentCommit
+
+SOURCES = "/api/v1/devops/hook-sources"
+FIXTURES = Path(__file__).resolve().parents[1] / "integrations" / "fixtures"
+RECORDS = (Repository, Commit, PullRequest, Pipeline, PipelineJob, Deployment, DeploymentCommit)
+
+
+def make_source(client: TestClient, admin: Account, kind: str, name: str) -> dict[str, Any]:
+    answer = client.post(SOURCES, json={"kind": kind, "name": name}, headers=admin.headers)
+    assert answer.status_code == 201, answer.text
+    created: dict[str, Any] = answer.json()
+    return created
+
+
+def catalog_service(client: TestClient, admin: Account, name: str, **extra: Any) -> None:
+    client.post("/api/v1/teams", json={"name": "Delivery"}, headers=admin.headers)
+    Catalog(client, admin.headers).service(name, owner="Delivery", **extra)
+
+
+def record_counts(db: Database) -> dict[str, int]:
+    with db.session() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (*RECORDS, AuditEntry)
+        }
+
+
+def log_lines(db: Database) -> list[HookDelivery]:
+    with db.session() as session:
+        return list(session.scalars(select(HookDelivery).order_by(HookDelivery.id)))
+
 
 GITLAB_EVENTS = {
     "push.json": "Push Hook",

@@ -102,7 +102,8 @@ def source_by_id(session: Session, source_id: int) -> HookSource:
 
 def source_ref(db: Database, kind: str, name: str) -> SourceRef:
     """The source a tool addressed; 404 when there is none of that kind and name."""
-    with db.session(write=False) as session:
+    # From the writer, never a replica: a rotated secret must stop working at once.
+    with db.session(write=True) as session:
         source = session.scalar(
             select(HookSource).where(HookSource.kind == kind, HookSource.name == name)
         )

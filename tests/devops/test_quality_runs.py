@@ -148,11 +148,19 @@ def test_a_reupload_of_the_same_run_replaces_it_and_history_is_newest_first(
     assert page["total"] == 3
     one = client.get(f"{RUNS}/{first['id']}", headers=admin.headers).json()
     assert (one["run_id"], one["coverage"]["lines_covered"]) == ("run-1", 9)
+    assert client.get(f"{RUNS}/999999", headers=admin.headers).status_code == 404
     with db.session() as session:
         service_id = service_id_named(session, "billing")
         assert service_id is not None
         # 9 of 10 = 90% passes lines, but tests and changed lines are missing: no data.
         assert latest_gate(session, service_id) == ("no-data", first["id"])
+
+
+def test_a_service_without_runs_has_no_latest_gate(billing, db):
+    with db.session() as session:
+        service_id = service_id_named(session, "billing")
+        assert service_id is not None
+        assert latest_gate(session, service_id) is None
 
 
 def test_the_coverage_becomes_the_service_fact(client, admin, billing):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.devops.quality_uploads import cobertura, junit, upload
 from tests.helpers import SYSTEM
+from tests.helpers.quality_uploads import cobertura, junit, upload
 from tmse.catalog import service as catalog
 from tmse.catalog.schemas import ServiceCreate
 from tmse.core.identity import service as identity

@@ -3,8 +3,8 @@ named by its field, and only for those who may write standards."""
 
 from __future__ import annotations
 
-from tests.devops.quality_uploads import cobertura, conditions, upload
 from tests.helpers.devops import services
+from tests.helpers.quality_uploads import cobertura, conditions, upload
 
 GATE = "/api/v1/quality/gates/billing"
 

@@ -3,7 +3,7 @@ in two reports counts each line once (covered when either ran it), test counts a
 
 from __future__ import annotations
 
-from tests.devops.quality_uploads import cobertura, junit
+from tests.helpers.quality_uploads import cobertura, junit
 from tmse.devops.quality_gates.upload import figures_of_coverage, figures_of_tests
 from tmse.integrations.coverage_reports import CoverageReport, TestReport, read_report
 

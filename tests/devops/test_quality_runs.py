@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.devops.quality_uploads import (
+from tests.helpers.devops import services
+from tests.helpers.quality_uploads import (
     RUNS,
     cobertura,
     conditions,
@@ -16,7 +17,6 @@ from tests.devops.quality_uploads import (
     set_rules,
     upload,
 )
-from tests.helpers.devops import services
 from tests.integrations.test_coverage_reports import LAUGHS
 from tmse.catalog.queries import service_id_named
 from tmse.core.identity.models import User

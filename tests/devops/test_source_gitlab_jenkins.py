@@ -3,6 +3,7 @@ Bearer or X-Tmse-Token header: with it they are stored once, without it refused 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,17 @@ def test_an_unknown_service_deploys_nothing_but_the_build_is_kept(client, admin,
     catalog_service(client, admin, "asgard")
     later = jenkins(client, "ci", {"Authorization": f"Bearer {token}"})
     assert (later.json()["outcome"], later.json()["created"]) == ("stored", 1)
+
+
+def test_an_earlier_phase_delivered_late_leaves_the_finished_build_as_it_was(client, admin, db):
+    token = make_source(client, admin, "jenkins", "ci")["secret"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert jenkins(client, "ci", headers).json()["outcome"] == "stored"
+    started = json.loads((FIXTURES / "jenkins" / "deploy_finalized.json").read_text())
+    started["build"]["phase"] = "STARTED"
+    answer = client.post(
+        "/api/v1/hooks/jenkins/ci", content=json.dumps(started).encode(), headers=headers
+    )
+    assert (answer.status_code, answer.json()["outcome"]) == (200, "unchanged")
+    with db.session() as session:
+        assert session.scalar(select(Pipeline.status)) == "failure"

@@ -56,7 +56,13 @@ class ConfigIn(_In):
         None, max_length=MAX_METRICS, description="Weight of each group; default: all alike."
     )
     tolerance: float = Field(DEFAULT_TOLERANCE, allow_inf_nan=False, ge=0, le=MAX_MAGNITUDE)
-    confidence: float = Field(DEFAULT_CONFIDENCE, allow_inf_nan=False, gt=0, lt=1)
+    confidence: float = Field(
+        DEFAULT_CONFIDENCE,
+        allow_inf_nan=False,
+        ge=0.5,
+        le=0.9999,
+        description="Confidence of the interval of the shift.",
+    )
     pass_threshold: Threshold = DEFAULT_PASS_THRESHOLD
     marginal_threshold: Threshold = DEFAULT_MARGINAL_THRESHOLD
 

@@ -36,7 +36,7 @@ def test_dashboard_shows_the_four_figures(browser):
     assert ">60 min<" in text
     assert 'id="chart-trend-lead-time"' not in text  # the charts carry their own ids
     assert 'id="trend-lead-time"' in text and 'id="trend-restore"' in text
-    assert "Definitions in force" in text and "production, prod" in text
+    assert "Definitions in force" in text and "<code>production</code>, <code>prod</code>" in text
     assert (
         'href="/devops/dora/changes?service=pay&amp;from=2026-03-02&amp;to=2026-03-15&amp;"' in text
     )

@@ -17,7 +17,7 @@ from tests.helpers.quality_uploads import (
     set_rules,
     upload,
 )
-from tests.integrations.test_coverage_reports import LAUGHS
+from tests.helpers.xml_bombs import LAUGHS
 from tmse.catalog.queries import service_id_named
 from tmse.core.identity.models import User
 from tmse.devops.quality_gates.models import QualityRun

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.xml_bombs import LAUGHS, XXE
 from tmse.core.messages import Message
 from tmse.integrations.coverage_reports import (
     CoverageReport,
@@ -294,19 +295,6 @@ def test_cobertura_source_roots_become_repository_paths(
 
 
 # --- refusals ---
-
-LAUGHS = (
-    '<?xml version="1.0"?>\n<!DOCTYPE coverage [\n <!ENTITY lol "lol">\n'
-    + "".join(
-        f' <!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n'
-        for n in range(1, 10)
-    )
-    + ']>\n<coverage lines-valid="1" lines-covered="0">&lol9;</coverage>\n'
-)
-XXE = (
-    '<?xml version="1.0"?>\n<!DOCTYPE testsuite [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
-    '<testsuite name="s"><testcase name="t"><failure message="&secret;"/></testcase></testsuite>\n'
-)
 
 
 @pytest.mark.parametrize("text", [LAUGHS, XXE], ids=["billion-laughs", "xxe"])

@@ -30,6 +30,7 @@ from tmse.requirements import (
     service,
 )
 from tmse.requirements.changes import board as change_board
+from tmse.requirements.delivery_links import delivery as requirement_delivery
 from tmse.requirements.models import Channel, CustomFieldKind, Requirement, RequirementType
 from tmse.requirements.review import queries as review
 from tmse.web.forms import SubmittedForm, not_found_page, translator
@@ -222,6 +223,7 @@ def requirement_page(
             "release_name": choices["release_names"].get(requirement.release_id),
             "milestone_name": milestone_names.get(requirement.milestone_id),
             "links": queries.trace_links(session, requirement),
+            "delivery": requirement_delivery(session, requirement.id),
             "history": _history(request, session, requirement.id),
             "change_requests": queries.change_requests(session, requirement.id),
             "flashes": saved_flash(request, saved),

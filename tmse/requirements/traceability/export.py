@@ -13,6 +13,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from tmse.integrations.spreadsheet_cells import spreadsheet_cell, spreadsheet_row
+from tmse.requirements.traceability import delivery as delivery_columns
+from tmse.requirements.traceability.delivery import DeliveryCells
 from tmse.requirements.traceability.matrix import Cell, collector_paused
 from tmse.requirements.traceability.service import TraceMatrix
 
@@ -22,12 +24,16 @@ CSV_CHUNK_ROWS = 2000
 # An Excel sheet holds 1,048,576 rows, the header included.
 XLSX_MAX_ROWS = 1_048_575
 SUMMARY_HEADER = ["Level", "Items", "Covered", "Coverage %", "Orphans", "Suspect links"]
+# A requirement's delivery cells by its id; None leaves the delivery columns out.
+Deliveries = dict[int, DeliveryCells] | None
 
 
-def header(view: TraceMatrix) -> list[str]:
+def header(view: TraceMatrix, delivery: Deliveries = None) -> list[str]:
     """Per level: its id and label, the state of the link into it (below the top) and, for a
-    level with derived items, the id of the item each is derived from."""
-    return spreadsheet_row(_columns(view))
+    level with derived items, the id of the item each is derived from; then, with `delivery`,
+    the row's requirement's pull requests, production deployments and first production day."""
+    extra = delivery_columns.HEADER if delivery is not None else []
+    return spreadsheet_row(_columns(view) + extra)
 
 
 def _columns(view: TraceMatrix) -> list[str]:
@@ -41,7 +47,7 @@ def _columns(view: TraceMatrix) -> list[str]:
     return columns
 
 
-def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
+def _flat_rows(view: TraceMatrix, delivery: Deliveries = None) -> Iterator[tuple[Any, ...]]:
     """Each row as flat values. A cell stands in many rows (every path through it), so its
     values are made once and joined."""
     shapes = []
@@ -61,6 +67,8 @@ def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
         made[index][cell] = found
         return found
 
+    at = delivery_columns.requirement_index(view) if delivery is not None else None
+    blank_delivery = delivery_columns.NONE.flat()
     for row in view.matrix.rows():
         flat: tuple[Any, ...] = ()
         for index, cell in enumerate(row):
@@ -68,6 +76,10 @@ def _flat_rows(view: TraceMatrix) -> Iterator[tuple[Any, ...]]:
                 flat += blanks[index]
             else:
                 flat += made[index].get(cell) or values(index, cell)
+        if delivery is not None:
+            requirement = delivery_columns.requirement_of(row, at)
+            found = None if requirement is None else delivery.get(requirement)
+            flat += tuple(spreadsheet_row(list(found.flat()))) if found else blank_delivery
         yield flat
 
 
@@ -78,13 +90,13 @@ def summary_rows(view: TraceMatrix) -> list[list[Any]]:
     ]
 
 
-def csv_chunks(view: TraceMatrix) -> Iterator[str]:
+def csv_chunks(view: TraceMatrix, delivery: Deliveries = None) -> Iterator[str]:
     """The CSV text in pieces, starting with a byte order mark so spreadsheets read UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow(header(view))
-    rows = _flat_rows(view)
+    writer.writerow(header(view, delivery))
+    rows = _flat_rows(view, delivery)
     while True:
         with collector_paused():  # never across a yield: the response is sent in between
             chunk = list(islice(rows, CSV_CHUNK_ROWS))
@@ -98,19 +110,19 @@ def csv_chunks(view: TraceMatrix) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def write_xlsx(view: TraceMatrix, target: Any) -> None:
+def write_xlsx(view: TraceMatrix, target: Any, delivery: Deliveries = None) -> None:
     """A "Matrix" sheet with every row (cut at Excel's row limit, noted on the Summary) and a
     "Summary" sheet with coverage, orphans and Suspect links per level."""
     with collector_paused():
-        _write_workbook(view, target)
+        _write_workbook(view, target, delivery)
 
 
-def _write_workbook(view: TraceMatrix, target: Any) -> None:
+def _write_workbook(view: TraceMatrix, target: Any, delivery: Deliveries) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Matrix")
-    sheet.append(header(view))
+    sheet.append(header(view, delivery))
     written = 0
-    for flat in _flat_rows(view):
+    for flat in _flat_rows(view, delivery):
         if written >= XLSX_MAX_ROWS - 1:
             break
         sheet.append(flat)
@@ -131,10 +143,12 @@ def _write_workbook(view: TraceMatrix, target: Any) -> None:
     workbook.save(target)
 
 
-def xlsx_chunks(view: TraceMatrix, chunk_size: int = 1 << 16) -> Iterator[bytes]:
+def xlsx_chunks(
+    view: TraceMatrix, delivery: Deliveries = None, chunk_size: int = 1 << 16
+) -> Iterator[bytes]:
     """The workbook's bytes, written to a temporary file (a zip is complete only at its end)."""
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
-        write_xlsx(view, spool)
+        write_xlsx(view, spool, delivery)
         spool.seek(0)
         while chunk := spool.read(chunk_size):
             yield chunk

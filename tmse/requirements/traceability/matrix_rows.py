@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from tmse.requirements.traceability.delivery import DeliveryCells
 from tmse.requirements.traceability.levels import Level
 from tmse.web.templating import environment, translated
 
@@ -30,6 +31,24 @@ def _cell(cell: dict[str, Any], level: Level, words: dict[str, Markup]) -> str:
         lines.append(f'<div class="small text-secondary">{derived}</div>')
     lines.append("          </td>\n")
     return "".join(lines)
+
+
+def _delivery(cells: DeliveryCells | None) -> str:
+    """The three delivery cells: pull request links, production deployments, first day."""
+    if cells is None:
+        return '          <td class="text-secondary">—</td>\n' * 3
+    links = " ".join(
+        f'<a href="{escape(pr.url)}" data-pr="{escape(pr.ref)}">{escape(pr.ref)}</a>'
+        if pr.url
+        else f'<span data-pr="{escape(pr.ref)}">{escape(pr.ref)}</span>'
+        for pr in cells.pull_requests
+    )
+    since = escape(cells.in_production_since or "")
+    return (
+        f"          <td data-delivery-prs>{links}</td>\n"
+        f'          <td class="text-end" data-delivery-deployments>{cells.deployments}</td>\n'
+        f"          <td data-delivery-since>{since}</td>\n"
+    )
 
 
 def matrix_rows(rows: Sequence[dict[str, Any]], levels: Sequence[Level]) -> Markup:
@@ -55,6 +74,7 @@ def matrix_rows(rows: Sequence[dict[str, Any]], levels: Sequence[Level]) -> Mark
                 parts.append(f'          <td class="text-secondary">{shown}</td>\n')
             else:
                 parts.append(_cell(cell, levels[index], words))
+        parts.append(_delivery(row.get("delivery")))
         parts.append("        </tr>\n")
     return Markup("".join(parts).strip())  # noqa: S704 - every value is escaped
 

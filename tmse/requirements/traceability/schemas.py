@@ -33,9 +33,30 @@ class CellOut(BaseModel):
     )
 
 
+class PullRequestRefOut(BaseModel):
+    ref: str = Field(description="The repository's full name and the number: owner/repo#12.")
+    url: str | None
+    state: str = Field(description="open, closed or merged.")
+
+
+class DeliveryOut(BaseModel):
+    pull_requests: list[PullRequestRefOut] = Field(
+        description="Pull requests naming the row's requirement (REQ-<id> or its outside key)."
+    )
+    deployments: int = Field(
+        description="Successful production deployments that carried their merge commits."
+    )
+    in_production_since: str | None = Field(
+        description="The UTC day of the first of those deployments; null if none."
+    )
+
+
 class RowOut(BaseModel):
     starts_at: str = Field(description="Level of the first filled cell; below the top: an orphan.")
     cells: list[CellOut | None] = Field(description="One per level; null where the chain stops.")
+    delivery: DeliveryOut | None = Field(
+        None, description="The delivery of the row's requirement; null where it has none."
+    )
 
 
 class MatrixOut(BaseModel):

@@ -26,6 +26,7 @@ from tmse.requirements.traceability import (
     matrix_rows,  # noqa: F401 - registers the template global
     queries,
 )
+from tmse.requirements.traceability.delivery import rows_delivery
 from tmse.requirements.traceability.service import TraceMatrix, trace_matrix
 from tmse.web.forms import translator
 from tmse.web.page_context import filter_url
@@ -86,15 +87,25 @@ def coverage_chart(view: TraceMatrix, _: Translate) -> dict[str, Any]:
     }
 
 
-def _page_rows(view: TraceMatrix, offset: int, limit: int) -> list[dict[str, Any]]:
+def _page_rows(
+    session: Session, view: TraceMatrix, offset: int, limit: int
+) -> list[dict[str, Any]]:
     rows = []
-    for row in view.matrix.page(offset, limit):
+    page = view.matrix.page(offset, limit)
+    for row, delivered in zip(page, rows_delivery(session, view, page), strict=True):
         cells = view.cells(row)
         first = next(index for index, cell in enumerate(cells) if cell is not None)
         for level, cell in zip(view.levels, cells, strict=True):
             if cell is not None and level.page:
                 cell["url"] = level.page.format(id=cell["id"], label=quote(cell["label"]))
-        rows.append({"cells": cells, "orphan": first > 0, "starts_at": view.levels[first]})
+        rows.append(
+            {
+                "cells": cells,
+                "orphan": first > 0,
+                "starts_at": view.levels[first],
+                "delivery": delivered,
+            }
+        )
     return rows
 
 
@@ -131,6 +142,8 @@ def traceability_page(
         view = trace_matrix(session)
     filters = {"goal": goal_id or "", "baseline": baseline_id or ""}
     query = urlencode({k: v for k, v in filters.items() if v})
+    # The delivery columns the table shows, in an export of their own.
+    with_delivery = urlencode({k: v for k, v in filters.items() if v} | {"delivery": "true"})
     matrix = view.matrix
     return render(
         request,
@@ -142,7 +155,7 @@ def traceability_page(
             "summary": list(zip(view.levels, matrix.summary, strict=True)),
             "coverage_chart": coverage_chart(view, _),
             "page": {
-                "items": _page_rows(view, offset, limit),
+                "items": _page_rows(session, view, offset, limit),
                 "total": matrix.total,
                 "limit": limit,
                 "offset": offset,
@@ -156,6 +169,7 @@ def traceability_page(
             "base_url": filter_url("/traceability", **filters),
             "csv_url": "/api/v1/traceability/matrix.csv" + (f"?{query}" if query else ""),
             "xlsx_url": "/api/v1/traceability/matrix.xlsx" + (f"?{query}" if query else ""),
+            "delivery_xlsx_url": f"/api/v1/traceability/matrix.xlsx?{with_delivery}",
             # The download names, also when the API answers from its cache (type header only)
             "csv_name": export.filename(view, "csv"),
             "xlsx_name": export.filename(view, "xlsx"),

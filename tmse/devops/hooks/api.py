@@ -1,5 +1,5 @@
-"""Hook sources (configured by administrators) and the endpoints GitHub, GitLab and Jenkins
-call, each delivery verified by its source's secret."""
+"""Hook sources (configured by administrators) and the endpoints GitHub, GitLab, Jenkins, Harbor
+and SonarQube call, each delivery verified by its source's secret."""
 
 from __future__ import annotations
 
@@ -141,3 +141,18 @@ async def receive_jenkins(source_name: SourceName, request: Request) -> Response
     """A Jenkins Notification plugin delivery, with `Authorization: Bearer <secret>` or
     X-Tmse-Token."""
     return await _receive("jenkins", source_name, request)
+
+
+@receivers.post("/harbor/{source_name}", response_model=Receipt, responses=_RECEIPTS)
+@accepts_import_body
+async def receive_harbor(source_name: SourceName, request: Request) -> Response:
+    """A Harbor webhook delivery (Default or CloudEvents format), whose Authorization header is
+    the source's secret as configured on the webhook policy."""
+    return await _receive("harbor", source_name, request)
+
+
+@receivers.post("/sonarqube/{source_name}", response_model=Receipt, responses=_RECEIPTS)
+@accepts_import_body
+async def receive_sonarqube(source_name: SourceName, request: Request) -> Response:
+    """A SonarQube project analysis webhook delivery, signed with X-Sonar-Webhook-HMAC-SHA256."""
+    return await _receive("sonarqube", source_name, request)

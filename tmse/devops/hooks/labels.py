@@ -30,3 +30,28 @@ REFUSALS = (
     N_("the token does not match"),
     N_("the deployment cannot be recorded: {reason}"),
 )
+
+# The Harbor and SonarQube adapters' refusal texts, marked for the same reason.
+TOOL_REFUSALS = (
+    N_("the body is {size} bytes, more than the limit of {limit}"),
+    N_("the body is not JSON: {reason}"),
+    N_("required field is missing"),
+    N_("expected {expected}, found {found}"),
+    N_("must not be empty"),
+    N_("longer than {limit} characters"),
+    N_("more than {limit} entries"),
+    N_("control characters are not allowed"),
+    N_("{value} is not a valid {kind}"),
+    N_("{value} is not a time in seconds since 1970"),
+    N_("{value} is not an RFC 3339 time with a zone"),
+    N_("{value} is not a digest of the form algorithm:hex"),
+    N_("{value} is negative"),
+    N_("{value} is larger than {limit}"),
+    N_("{value} is not one of {choices}"),
+    N_("the {header} header is missing"),
+    N_("the {header} header does not match the configured secret"),
+    N_("{value} is not an ISO 8601 time with a zone"),
+    N_("{value} is not a sonar.analysis.* property"),
+    N_("a delivery without taskId needs analysedAt or changedAt"),
+    N_("the {header} header does not match the body and the configured secret"),
+)

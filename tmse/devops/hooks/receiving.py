@@ -8,11 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tmse.core.messages import Message, message
-from tmse.integrations import github, gitlab, jenkins
+from tmse.integrations import github, gitlab, harbor, jenkins, sonarqube
 from tmse.integrations.cicd_events import DeliveryBatch, DeliveryRefused, SignatureRefused
 from tmse.integrations.cicd_events.reading import DEFAULT_MAX_BYTES
 
 Headers = Mapping[str, str]
+# What a source's adapter reads from a delivery.
+Payload = DeliveryBatch | harbor.HarborDelivery | sonarqube.QualityGateFact
+SONAR_EVENT = "project-analysis"
 # Parameters that quote the delivery's own values: shown to the sender, never logged.
 _QUOTED = frozenset({"value", "found", "reason"})
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -57,7 +60,7 @@ class ReadDelivery:
 
     event: str | None
     delivery_id: str | None
-    batch: DeliveryBatch | None
+    batch: Payload | None
     refusal: Refusal | None
 
 
@@ -67,7 +70,7 @@ def read_delivery(
     """Check a delivery to a source of `kind` with `secret`, then read it."""
     event_header, delivery_header = _HEADERS[kind]
     event = loggable(headers.get(event_header)) if event_header else None
-    delivery_id = loggable(headers.get(delivery_header))
+    delivery_id = loggable(headers.get(delivery_header)) if delivery_header else None
     if not enabled:
         refusal = Refusal(403, message("The source is disabled"))
         return ReadDelivery(event, delivery_id, None, refusal)
@@ -79,7 +82,17 @@ def read_delivery(
         batch = _PARSERS[kind](headers, body)
     except DeliveryRefused as error:
         return ReadDelivery(event, delivery_id, None, Refusal.of_body(error))
-    return ReadDelivery(batch.event, batch.delivery_id, batch, None)
+    event, delivery_id = identity(batch, delivery_id)
+    return ReadDelivery(event, delivery_id, batch, None)
+
+
+def identity(payload: Payload, delivery_id: str | None) -> tuple[str | None, str | None]:
+    """The event and delivery id the log keeps for a delivery read."""
+    if isinstance(payload, DeliveryBatch):
+        return payload.event, payload.delivery_id
+    if isinstance(payload, harbor.HarborDelivery):
+        return payload.event_type, loggable(payload.event_id) or delivery_id
+    return SONAR_EVENT, loggable(payload.task_id) or delivery_id
 
 
 def loggable(value: str | None) -> str | None:
@@ -107,6 +120,34 @@ def _verify_jenkins(secret: str, headers: Headers, body: bytes) -> None:
     jenkins.verify_token(secret, authorization, headers.get(jenkins.TOKEN_HEADER))
 
 
+def _verify_harbor(secret: str, headers: Headers, body: bytes) -> None:
+    try:
+        harbor.verify_auth(secret, headers.get("Authorization"))
+    except harbor.SignatureRefused as error:
+        raise SignatureRefused(error.text, error.field, **error.params) from None
+
+
+def _verify_sonarqube(secret: str, headers: Headers, body: bytes) -> None:
+    try:
+        sonarqube.verify_signature(secret.encode("utf-8"), body, headers.get(sonarqube.HEADER))
+    except sonarqube.SignatureRefused as error:
+        raise SignatureRefused(error.text, error.field, **error.params) from None
+
+
+def _parse_harbor(headers: Headers, body: bytes) -> Payload:
+    try:
+        return harbor.parse(body)
+    except harbor.DeliveryRefused as error:
+        raise DeliveryRefused(error.text, error.field, **error.params) from None
+
+
+def _parse_sonarqube(headers: Headers, body: bytes) -> Payload:
+    try:
+        return sonarqube.parse(body)
+    except sonarqube.DeliveryRefused as error:
+        raise DeliveryRefused(error.text, error.field, **error.params) from None
+
+
 def _parse_github(headers: Headers, body: bytes) -> DeliveryBatch:
     event = headers.get(github.EVENT_HEADER)
     return github.parse(event, body, headers.get(github.DELIVERY_HEADER))  # type: ignore[arg-type]
@@ -122,18 +163,25 @@ def _parse_jenkins(headers: Headers, body: bytes) -> DeliveryBatch:
 
 
 # A missing event header is the adapter's to refuse (it names the header).
-_HEADERS: dict[str, tuple[str | None, str]] = {
+# Harbor and SonarQube send neither header: the event and its id are read from the body.
+_HEADERS: dict[str, tuple[str | None, str | None]] = {
     "github": (github.EVENT_HEADER, github.DELIVERY_HEADER),
     "gitlab": (gitlab.EVENT_HEADER, gitlab.DELIVERY_HEADER),
     "jenkins": (None, jenkins.DELIVERY_HEADER),
+    "harbor": (None, None),
+    "sonarqube": (None, None),
 }
 _VERIFIERS: dict[str, Callable[[str, Headers, bytes], None]] = {
     "github": _verify_github,
     "gitlab": _verify_gitlab,
     "jenkins": _verify_jenkins,
+    "harbor": _verify_harbor,
+    "sonarqube": _verify_sonarqube,
 }
-_PARSERS: dict[str, Callable[[Headers, bytes], DeliveryBatch]] = {
+_PARSERS: dict[str, Callable[[Headers, bytes], Payload]] = {
     "github": _parse_github,
     "gitlab": _parse_gitlab,
     "jenkins": _parse_jenkins,
+    "harbor": _parse_harbor,
+    "sonarqube": _parse_sonarqube,
 }

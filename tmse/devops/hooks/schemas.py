@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tmse.core.input_types import line
 
-SourceKind = Literal["github", "gitlab", "jenkins"]
-SOURCE_KINDS: tuple[SourceKind, ...] = ("github", "gitlab", "jenkins")
+SourceKind = Literal["github", "gitlab", "jenkins", "harbor", "sonarqube"]
+SOURCE_KINDS: tuple[SourceKind, ...] = ("github", "gitlab", "jenkins", "harbor", "sonarqube")
 Outcome = Literal["stored", "unchanged", "ignored", "refused"]
 # Part of the URL the tool is given: lower-case letters, digits, '-' and '_'.
 SourceName = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]

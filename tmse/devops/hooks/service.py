@@ -16,10 +16,11 @@ from tmse.core.actor import Actor
 from tmse.core.db import Database, utcnow
 from tmse.core.errors import Conflict, NotFound
 from tmse.core.messages import Message, message
-from tmse.devops.code.service import BatchCounts, record_batch
+from tmse.devops.code.service import BatchCounts
 from tmse.devops.hooks.models import PLAIN, HookDelivery, HookSource
 from tmse.devops.hooks.receiving import Logged, Refusal, read_delivery
 from tmse.devops.hooks.schemas import Outcome, Receipt, SecretGiven, SourceCreate
+from tmse.devops.hooks.storing import Stored, store
 from tmse.integrations.cicd_events import DeliveryRefused
 
 SECRET_BYTES = 32
@@ -121,31 +122,33 @@ def receive(
     read = read_delivery(source.kind, source.secret, source.enabled, headers, body)
     if read.refusal is not None:
         return _refused(db, source, read.event, read.delivery_id, read.refusal), read.refusal
-    batch = read.batch
-    assert batch is not None
+    payload = read.batch
+    assert payload is not None
+    event, delivery_id = read.event, read.delivery_id
     actor = source_actor(source.kind, source.name)
     try:
         with db.session() as session:
             try:
                 with session.begin_nested():
-                    counts = record_batch(session, actor, source.kind, batch)
+                    stored = store(session, actor, source.kind, payload)
             except DeliveryRefused as error:
                 refusal = Refusal.of_body(error)
-                line = _log(session, source.id, batch.event, batch.delivery_id, refusal.logged())
-                return _receipt(line, batch.event), refusal
-            outcome = _outcome(batch.empty, counts)
-            note = _note(outcome, batch.event, counts)
+                line = _log(session, source.id, event, delivery_id, refusal.logged())
+                return _receipt(line, event), refusal
+            counts = stored.counts
+            outcome = _outcome(stored)
+            note = stored.ignored or _note(outcome, source.kind, counts)
             logged = Logged(outcome, 200, note, counts.created, counts.updated)
-            line = _log(session, source.id, batch.event, batch.delivery_id, logged)
+            line = _log(session, source.id, event, delivery_id, logged)
             if outcome == "stored":
-                changes: dict[str, Any] = {"event": batch.event, "delivery": batch.delivery_id}
+                changes: dict[str, Any] = {"event": event, "delivery": delivery_id}
                 changes |= {"created": counts.created, "updated": counts.updated}
                 audit.record(session, actor, "receive", "hook_delivery", line.id, changes=changes)
-            return _receipt(line, batch.event, counts), None
+            return _receipt(line, event, counts), None
     except Exception:
         # The delivery's writes are rolled back; the log still says it came and failed.
         failed = Refusal(500, message("The delivery could not be stored"))
-        _refused(db, source, batch.event, batch.delivery_id, failed)
+        _refused(db, source, event, delivery_id, failed)
         raise
 
 
@@ -180,17 +183,22 @@ def _log(
     return line
 
 
-def _outcome(empty: bool, counts: BatchCounts) -> Outcome:
-    if empty:
+def _outcome(stored: Stored) -> Outcome:
+    if stored.ignored is not None:
         return "ignored"
+    counts = stored.counts
     return "stored" if counts.created or counts.updated else "unchanged"
 
 
-def _note(outcome: Outcome, event: str | None, counts: BatchCounts) -> Message:
-    if outcome == "ignored":
-        return message("{event} events are not read", event=event)
+def _note(outcome: Outcome, kind: str, counts: BatchCounts) -> Message:
     if outcome == "unchanged":
         return message("Received before: nothing changed")
+    if kind in ("harbor", "sonarqube"):
+        return message(
+            "{created} records created, {updated} updated",
+            created=counts.created,
+            updated=counts.updated,
+        )
     return message(
         "{created} records created, {updated} updated, {skipped} deployments not recorded",
         created=counts.created,

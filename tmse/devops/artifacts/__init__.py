@@ -1,0 +1,1 @@
+"""Container artifacts pushed to registries and their vulnerability scans, from Harbor."""

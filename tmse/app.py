@@ -32,6 +32,7 @@ from tmse.core.response_cache import ResponseCacheMiddleware
 from tmse.delivery import api as delivery_api
 from tmse.delivery import views as delivery_views
 from tmse.devops import api as devops_api
+from tmse.devops.artifacts import api as devops_artifacts_api
 from tmse.devops.canary import api as canary_api
 from tmse.devops.canary import views as canary_views
 from tmse.devops.code import api as devops_code_api
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         devops_code_api.router,
         devops_hooks_api.router,
         devops_hooks_api.receivers,
+        devops_artifacts_api.router,
     ):
         # No API input may carry a control character, whatever its declared type.
         app.include_router(router, dependencies=[Depends(refuse_control_characters)])

@@ -50,6 +50,13 @@ class Refusal:
     def of_body(cls, error: DeliveryRefused) -> Refusal:
         return cls(422, _at(error.field, error.message, error.params), error.field, str(error))
 
+    @classmethod
+    def of_tool(
+        cls, status_code: int, error: harbor.DeliveryRefused | sonarqube.DeliveryRefused
+    ) -> Refusal:
+        """A Harbor or SonarQube refusal: its header or field, text and parameters."""
+        return cls(status_code, _at(error.field, error.text, error.params), error.field, str(error))
+
     def logged(self) -> Logged:
         return Logged("refused", self.status_code, self.note)
 
@@ -78,10 +85,14 @@ def read_delivery(
         _VERIFIERS[kind](secret, headers, body)
     except SignatureRefused as error:
         return ReadDelivery(event, delivery_id, None, Refusal.of_signature(error))
+    except (harbor.SignatureRefused, sonarqube.SignatureRefused) as error:
+        return ReadDelivery(event, delivery_id, None, Refusal.of_tool(401, error))
     try:
         batch = _PARSERS[kind](headers, body)
     except DeliveryRefused as error:
         return ReadDelivery(event, delivery_id, None, Refusal.of_body(error))
+    except (harbor.DeliveryRefused, sonarqube.DeliveryRefused) as error:
+        return ReadDelivery(event, delivery_id, None, Refusal.of_tool(422, error))
     event, delivery_id = identity(batch, delivery_id)
     return ReadDelivery(event, delivery_id, batch, None)
 
@@ -121,31 +132,19 @@ def _verify_jenkins(secret: str, headers: Headers, body: bytes) -> None:
 
 
 def _verify_harbor(secret: str, headers: Headers, body: bytes) -> None:
-    try:
-        harbor.verify_auth(secret, headers.get("Authorization"))
-    except harbor.SignatureRefused as error:
-        raise SignatureRefused(error.text, error.field, **error.params) from None
+    harbor.verify_auth(secret, headers.get("Authorization"))
 
 
 def _verify_sonarqube(secret: str, headers: Headers, body: bytes) -> None:
-    try:
-        sonarqube.verify_signature(secret.encode("utf-8"), body, headers.get(sonarqube.HEADER))
-    except sonarqube.SignatureRefused as error:
-        raise SignatureRefused(error.text, error.field, **error.params) from None
+    sonarqube.verify_signature(secret.encode("utf-8"), body, headers.get(sonarqube.HEADER))
 
 
 def _parse_harbor(headers: Headers, body: bytes) -> Payload:
-    try:
-        return harbor.parse(body)
-    except harbor.DeliveryRefused as error:
-        raise DeliveryRefused(error.text, error.field, **error.params) from None
+    return harbor.parse(body)
 
 
 def _parse_sonarqube(headers: Headers, body: bytes) -> Payload:
-    try:
-        return sonarqube.parse(body)
-    except sonarqube.DeliveryRefused as error:
-        raise DeliveryRefused(error.text, error.field, **error.params) from None
+    return sonarqube.parse(body)
 
 
 def _parse_github(headers: Headers, body: bytes) -> DeliveryBatch:

@@ -37,7 +37,12 @@ def list_configs(session: DbSession, actor: Reader) -> list[ConfigOut]:
     return queries.configs(session)
 
 
-@router.post("/configs", response_model=ConfigOut, status_code=201)
+@router.post(
+    "/configs",
+    response_model=ConfigOut,
+    status_code=201,
+    responses={200: {"model": ConfigOut, "description": "The same configuration, sent again."}},
+)
 def create_config(
     data: ConfigIn, response: Response, session: DbSession, actor: Writer
 ) -> ConfigOut:
@@ -90,7 +95,12 @@ def get_run(run_id: Id, request: Request, session: DbSession, actor: Reader) -> 
     return queries.run_out(session, run, reader_locale(request, actor))
 
 
-@router.post("/runs/{run_id}/stages", response_model=StageOut, status_code=201)
+@router.post(
+    "/runs/{run_id}/stages",
+    response_model=StageOut,
+    status_code=201,
+    responses={200: {"model": StageOut, "description": "The same stage, sent again."}},
+)
 def judge_stage(
     run_id: Id,
     data: StageIn,

@@ -156,6 +156,12 @@ def test_a_requirement_page_shows_its_delivery_in_english_and_chinese(
     staged = client.get(f"/requirements/{ids['staged']}")
     assert "Not yet in production" in staged.text and 'data-pr="acme/pay#13"' in staged.text
     assert "data-deployment=" not in staged.text
+    # Once a production deployment carries #13's merge commit, the page says so.
+    body = deployment("prod-4", "2026-03-06T12:00:00Z", (STAGED, "2026-03-02T08:00:00Z"))
+    assert deliver(client, admin, "deployments", body).status_code == 201
+    assert "In production since 2026-03-06" in client.get(f"/requirements/{ids['staged']}").text
+    matrix = client.get(MATRIX, params={"limit": 100}, headers=admin.headers).json()
+    assert _row_of(matrix, ids["staged"])["delivery"]["in_production_since"] == "2026-03-06"
 
     chinese = {"Accept-Language": "zh-CN"}
     assert (
@@ -178,3 +184,9 @@ def test_keys_match_whole_keys_in_any_case(db: Database) -> None:
     assert [pr.number for pr in found[1].pull_requests] == [2]
     assert [pr.number for pr in found[10].pull_requests] == [1]
     assert found[5].pull_requests == [] and found[5].in_production_at is None
+    # "_" in a key is a letter, not LIKE's any-character: PAY_2-7 does not find PAYX2-7.
+    lookalike = (_pull(3, ("PAYX2-7",), None),)
+    with db.session() as session:
+        record_batch(session, SYSTEM, "github", DeliveryBatch("github", "x", "l", (), lookalike))
+    with db.session() as session:
+        assert requirement_delivery(session, {7: ["PAY_2-7"]})[7].pull_requests == []

@@ -8,18 +8,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, false, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from tmse.catalog.queries import service_name_rows
 from tmse.core.messages import Message, message
 from tmse.core.pagination import ListParams, paginate
+from tmse.devops.canary.queries import rolled_back_deployment_ids
 from tmse.devops.dora.queries import (
     Definitions,
     Scope,
-    _deployments,
-    _incidents_opened,
+    failed_condition,
+    incidents_opened,
     linked_deployment,
+    production_deployments,
 )
 from tmse.devops.models import Deployment, DeploymentCommit, Incident
 
@@ -54,11 +56,12 @@ class DeploymentRow:
     finished_at: dt.datetime
     changes: int
     failed_by_result: bool
+    rolled_back: bool = False
     incidents: list[LinkedIncident] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
-        return self.failed_by_result or bool(self.incidents)
+        return self.failed_by_result or self.rolled_back or bool(self.incidents)
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,6 @@ def _failed_by_result(definitions: Definitions) -> ColumnElement[bool]:
     return Deployment.result == "failure" if definitions.failed_deployments_count else false()
 
 
-def _caused(definitions: Definitions) -> Select[Any]:
-    """The ids of the deployments some incident counts against."""
-    linked = select(linked_deployment(definitions).label("deployment_id")).subquery()
-    return select(linked.c.deployment_id).where(linked.c.deployment_id.is_not(None))
-
-
 def deployments(
     session: Session, query: DoraQuery, params: ListParams, failed: bool | None = None
 ) -> tuple[list[DeploymentRow], int]:
@@ -121,8 +118,13 @@ def deployments(
         .scalar_subquery()
     )
     by_result = _failed_by_result(definitions)
+    by_canary = (
+        Deployment.id.in_(rolled_back_deployment_ids())
+        if definitions.rolled_back_canaries_count
+        else false()
+    )
     stmt = (
-        _deployments(query.scope, definitions)
+        production_deployments(query.scope, definitions)
         .with_only_columns(
             Deployment.id,
             Deployment.external_id,
@@ -132,11 +134,12 @@ def deployments(
             Deployment.finished_at,
             changes.label("changes"),
             case((by_result, True), else_=False).label("failed_by_result"),
+            case((by_canary, True), else_=False).label("rolled_back"),
         )
         .join(names, names.c.id == Deployment.service_id)
     )
     if failed is not None:
-        failed_expr = or_(by_result, Deployment.id.in_(_caused(definitions)))
+        failed_expr = failed_condition(definitions, Deployment.id, Deployment.result)
         stmt = stmt.where(failed_expr if failed else ~failed_expr)
     rows, total = paginate(
         session,
@@ -158,6 +161,7 @@ def deployments(
             finished_at=row.finished_at,
             changes=row.changes,
             failed_by_result=bool(row.failed_by_result),
+            rolled_back=bool(row.rolled_back),
             incidents=linked.get(row.id, []),
         )
         for row in rows
@@ -190,7 +194,7 @@ def changes(session: Session, query: DoraQuery, params: ListParams) -> tuple[lis
     """The (successful production deployment, commit) pairs behind lead time for changes."""
     names = service_name_rows()
     shipped = (
-        _deployments(query.scope, query.definitions)
+        production_deployments(query.scope, query.definitions)
         .where(Deployment.result == "success")
         .with_only_columns(Deployment.id)
     )
@@ -256,7 +260,7 @@ def incidents(
         )
         .join(names, names.c.id == Incident.service_id)
         .outerjoin(target, target.id == link)
-        .where(_incidents_opened(query.scope))
+        .where(incidents_opened(query.scope))
     )
     if linked is not None:
         stmt = stmt.where(link.is_not(None) if linked else link.is_(None))

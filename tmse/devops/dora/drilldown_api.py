@@ -47,6 +47,7 @@ class DeploymentOut(BaseModel):
     changes: int = Field(description="Commits the deployment carried.")
     failed: bool
     failed_by_result: bool = Field(description="Its result is failure (and that counts).")
+    rolled_back: bool = Field(description="A canary run of it was rolled back (and that counts).")
     incidents: list[LinkedIncidentOut] = Field(description="Incidents counting against it.")
 
 
@@ -111,6 +112,7 @@ def dora_deployments(
             changes=r.changes,
             failed=r.failed,
             failed_by_result=r.failed_by_result,
+            rolled_back=r.rolled_back,
             incidents=[
                 LinkedIncidentOut(external_id=i.external_id, rule=i.rule) for i in r.incidents
             ],

@@ -106,7 +106,7 @@ def production_condition(
     return func.lower(deployment.environment).in_([e.lower() for e in definitions.production])
 
 
-def _deployments(scope: Scope, definitions: Definitions) -> Select[int, str, dt.date]:
+def production_deployments(scope: Scope, definitions: Definitions) -> Select[int, str, dt.date]:
     """The scope's production deployments finished in the range."""
     stmt = select(Deployment.id, Deployment.result, Deployment.finished_day).where(
         Deployment.finished_day >= scope.start,
@@ -120,7 +120,7 @@ def _deployments(scope: Scope, definitions: Definitions) -> Select[int, str, dt.
 
 def deployment_frequency(session: Session, scope: Scope, definitions: Definitions) -> Frequency:
     days = (
-        _deployments(scope, definitions)
+        production_deployments(scope, definitions)
         .where(Deployment.result == "success")
         .with_only_columns(Deployment.finished_day, func.count())
         .group_by(Deployment.finished_day)
@@ -140,7 +140,7 @@ def deployment_frequency(session: Session, scope: Scope, definitions: Definition
 
 
 def lead_time(session: Session, scope: Scope, definitions: Definitions) -> Distribution:
-    shipped = _deployments(scope, definitions).where(Deployment.result == "success")
+    shipped = production_deployments(scope, definitions).where(Deployment.result == "success")
     values = select(DeploymentCommit.lead_time_s).where(
         DeploymentCommit.deployment_id.in_(shipped.with_only_columns(Deployment.id))
     )
@@ -188,7 +188,7 @@ def failed_condition(
 
 
 def change_failure_rate(session: Session, scope: Scope, definitions: Definitions) -> FailureRate:
-    deployments = _deployments(scope, definitions).subquery()
+    deployments = production_deployments(scope, definitions).subquery()
     failed = failed_condition(definitions, deployments.c.id, deployments.c.result)
     total, failed = session.execute(
         select(func.count(), func.coalesce(func.sum(case((failed, 1), else_=0)), 0)).select_from(
@@ -230,14 +230,14 @@ def rework_rate(session: Session, scope: Scope, definitions: Definitions) -> Rew
     ]
     unplanned = or_(follows_failure, *named)
     total, rework = session.execute(
-        _deployments(scope, definitions).with_only_columns(
+        production_deployments(scope, definitions).with_only_columns(
             func.count(), func.coalesce(func.sum(case((unplanned, 1), else_=0)), 0)
         )
     ).one()
     return ReworkRate(rework_deployments=int(rework), deployments=int(total))
 
 
-def _incidents_opened(scope: Scope) -> ColumnElement[bool]:
+def incidents_opened(scope: Scope) -> ColumnElement[bool]:
     condition = and_(Incident.opened_s >= scope.start_s, Incident.opened_s < scope.end_s)
     if scope.service_ids is not None:
         condition = and_(condition, Incident.service_id.in_(scope.service_ids))
@@ -245,7 +245,7 @@ def _incidents_opened(scope: Scope) -> ColumnElement[bool]:
 
 
 def time_to_restore(session: Session, scope: Scope, definitions: Definitions) -> Restore:
-    opened = _incidents_opened(scope)
+    opened = incidents_opened(scope)
     values = select(Incident.restore_s).where(opened, Incident.restore_s.is_not(None))
     still_open = session.scalar(
         select(func.count()).select_from(Incident).where(opened, Incident.resolved_at.is_(None))
@@ -271,7 +271,7 @@ def unlinked_incidents(
     """The scope's incidents opened in the range that count against no deployment: how many,
     and the first `limit` of them by time."""
     linked = linked_deployment(definitions)
-    where = (_incidents_opened(scope), linked.is_(None))
+    where = (incidents_opened(scope), linked.is_(None))
     total = session.scalar(select(func.count()).select_from(Incident).where(*where))
     rows = session.execute(
         select(

@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.helpers import SYSTEM, Account, login
 from tests.helpers.devops import deliver, deployment, services
@@ -132,6 +133,12 @@ def test_the_matrix_shows_when_a_requirement_reached_production(
     assert by_requirement[str(ids["shipped"])] == ["acme/pay#12", "2", "2026-03-03"]
     assert by_requirement[str(ids["staged"])] == ["acme/pay#13", "0", ""]
     assert by_requirement[str(ids["untouched"])] == ["", "0", ""]
+
+    # So does the workbook, its deployment count a number.
+    answer = client.get(f"{MATRIX}.xlsx", params={"delivery": "true"}, headers=admin.headers)
+    sheet = [list(r) for r in load_workbook(io.BytesIO(answer.content))["Matrix"].values]
+    assert sheet[0][-3:] == DELIVERY_HEADER
+    assert next(r[-3:] for r in sheet if r[8] == ids["shipped"]) == ["acme/pay#12", 2, "2026-03-03"]
 
     # The page's table has the columns too.
     login(client, admin.username)

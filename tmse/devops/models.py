@@ -67,6 +67,8 @@ class Incident(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_devops_incidents_source_id"),
         Index("ix_devops_incidents_service_opened", "service_id", "opened_s"),
+        # Incidents waiting for the deployment they name, found when it arrives.
+        Index("ix_devops_incidents_source_ref", "source", "deployment_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -113,7 +113,7 @@ def _deployment_counts(
     group: Any,
     cells: dict[tuple[str, int], dict[str, Any]],
 ) -> None:
-    failed = failed_condition(definitions, Deployment.id, Deployment.result)
+    failed = failed_condition(definitions, Deployment)
     success = Deployment.result == "success"
     bucket = _bucket_of(Deployment.finished_s, cuts)
     stmt = (

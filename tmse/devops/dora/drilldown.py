@@ -139,7 +139,7 @@ def deployments(
         .join(names, names.c.id == Deployment.service_id)
     )
     if failed is not None:
-        failed_expr = failed_condition(definitions, Deployment.id, Deployment.result)
+        failed_expr = failed_condition(definitions, Deployment)
         stmt = stmt.where(failed_expr if failed else ~failed_expr)
     rows, total = paginate(
         session,

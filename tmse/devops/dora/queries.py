@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from tmse.devops.canary.queries import rolled_back_deployment_ids
@@ -172,24 +172,58 @@ def linked_deployment(definitions: Definitions) -> ColumnElement[Any]:
     )
 
 
-def failed_condition(
-    definitions: Definitions, deployment_id: Any, result: Any
-) -> ColumnElement[bool]:
-    """Whether a deployment failed: by its result, by an incident linked to it, or by a canary
-    run of it that was rolled back (each as the definitions say)."""
-    linked = select(linked_deployment(definitions).label("deployment_id")).subquery()
-    caused = select(linked.c.deployment_id).where(linked.c.deployment_id.is_not(None))
-    conditions = [deployment_id.in_(caused)]
+def failed_condition(definitions: Definitions, deployment: Any) -> ColumnElement[bool]:
+    """Whether a deployment (the ORM class or a subquery's columns: id, result, service_id,
+    environment, finished_s) failed: by its result, by an incident linked to it, or by a canary
+    run of it that was rolled back (each as the definitions say). Asked per deployment, so it
+    costs what the scope holds, not every incident there is."""
+    conditions: list[ColumnElement[bool]] = [
+        exists().where(Incident.deployment_id == deployment.id)
+    ]
+    later = aliased(Deployment)
+    window_s = definitions.incident_window_hours * 3600
+    newer_shipped = (
+        exists()
+        .where(
+            later.service_id == deployment.service_id,
+            later.result == "success",
+            production_condition(definitions, later),
+            or_(
+                later.finished_s > deployment.finished_s,
+                and_(later.finished_s == deployment.finished_s, later.id > deployment.id),
+            ),
+            later.finished_s <= Incident.opened_s,
+        )
+        .correlate_except(later)
+    )
+    conditions.append(
+        and_(
+            deployment.result == "success",
+            exists()
+            .where(
+                Incident.service_id == deployment.service_id,
+                Incident.deployment_ref.is_(None),
+                Incident.opened_s >= deployment.finished_s,
+                Incident.opened_s <= deployment.finished_s + window_s,
+                ~newer_shipped,
+            )
+            .correlate_except(Incident),
+        )
+    )
     if definitions.failed_deployments_count:
-        conditions.append(result == "failure")
+        conditions.append(deployment.result == "failure")
     if definitions.rolled_back_canaries_count:
-        conditions.append(deployment_id.in_(rolled_back_deployment_ids()))
+        conditions.append(deployment.id.in_(rolled_back_deployment_ids()))
     return or_(*conditions)
 
 
 def change_failure_rate(session: Session, scope: Scope, definitions: Definitions) -> FailureRate:
-    deployments = production_deployments(scope, definitions).subquery()
-    failed = failed_condition(definitions, deployments.c.id, deployments.c.result)
+    deployments = (
+        production_deployments(scope, definitions)
+        .add_columns(Deployment.service_id, Deployment.environment, Deployment.finished_s)
+        .subquery()
+    )
+    failed = failed_condition(definitions, deployments.c)
     total, failed = session.execute(
         select(func.count(), func.coalesce(func.sum(case((failed, 1), else_=0)), 0)).select_from(
             deployments

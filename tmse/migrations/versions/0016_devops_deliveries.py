@@ -110,6 +110,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_devops_incidents_opened_s"), "devops_incidents", ["opened_s"])
     op.create_index(
+        "ix_devops_incidents_source_ref", "devops_incidents", ["source", "deployment_ref"]
+    )
+    op.create_index(
         op.f("ix_devops_incidents_deployment_id"), "devops_incidents", ["deployment_id"]
     )
 

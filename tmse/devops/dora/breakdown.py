@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tmse.catalog.queries import service_rows
@@ -69,7 +69,11 @@ def _seconds(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
 
 
-def _bucket_of(moment_s: Any, cuts: list[tuple[dt.date, dt.date]]) -> ColumnElement[int]:
+def _bucket_of(moment_s: Any, cuts: list[tuple[dt.date, dt.date]], size: Bucket) -> Any:
+    """The index of the bucket a moment (seconds since 1970, within the range) falls in: by
+    arithmetic for 7-day weeks, by comparison for calendar months."""
+    if size == "week":
+        return (moment_s - _seconds(cuts[0][0])) // (7 * DAY_S)
     return case(
         *(
             (and_(moment_s >= _seconds(a), moment_s < _seconds(b) + DAY_S), literal(i))
@@ -88,10 +92,10 @@ def breakdown(
     services = service_rows()
     group = services.c.owner if by == "team" else services.c.name
     cells: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
-    _deployment_counts(session, scope, definitions, cuts, services, group, cells)
-    lead_times = _lead_times(scope, definitions, cuts, services, group)
+    _deployment_counts(session, scope, definitions, cuts, size, services, group, cells)
+    lead_times = _lead_times(scope, definitions, cuts, size, services, group)
     _medians(session, lead_times, definitions, cells, "changes", "lead_time")
-    restores = _restores(scope, cuts, services, group)
+    restores = _restores(scope, cuts, size, services, group)
     _medians(session, restores, definitions, cells, "restores", "restore")
     return [
         Cell(group=name, start=cuts[index][0], end=cuts[index][1], **values)
@@ -109,13 +113,14 @@ def _deployment_counts(
     scope: Scope,
     definitions: Definitions,
     cuts: list[tuple[dt.date, dt.date]],
+    size: Bucket,
     services: Any,
     group: Any,
     cells: dict[tuple[str, int], dict[str, Any]],
 ) -> None:
     failed = failed_condition(definitions, Deployment)
     success = Deployment.result == "success"
-    bucket = _bucket_of(Deployment.finished_s, cuts)
+    bucket = _bucket_of(Deployment.finished_s, cuts, size)
     stmt = (
         select(
             group,
@@ -148,13 +153,14 @@ def _lead_times(
     scope: Scope,
     definitions: Definitions,
     cuts: list[tuple[dt.date, dt.date]],
+    size: Bucket,
     services: Any,
     group: Any,
 ) -> Select[Any]:
     stmt = (
         select(
             group.label("grp"),
-            _bucket_of(Deployment.finished_s, cuts).label("bucket"),
+            _bucket_of(Deployment.finished_s, cuts, size).label("bucket"),
             DeploymentCommit.lead_time_s.label("value"),
         )
         .join(Deployment, Deployment.id == DeploymentCommit.deployment_id)
@@ -170,12 +176,12 @@ def _lead_times(
 
 
 def _restores(
-    scope: Scope, cuts: list[tuple[dt.date, dt.date]], services: Any, group: Any
+    scope: Scope, cuts: list[tuple[dt.date, dt.date]], size: Bucket, services: Any, group: Any
 ) -> Select[Any]:
     stmt = (
         select(
             group.label("grp"),
-            _bucket_of(Incident.opened_s, cuts).label("bucket"),
+            _bucket_of(Incident.opened_s, cuts, size).label("bucket"),
             Incident.restore_s.label("value"),
         )
         .join(services, services.c.id == Incident.service_id)

@@ -73,6 +73,13 @@ ACTION_LABELS: dict[str, Message] = {
     "withdraw-review": NP_("audit action", "Review withdrawn"),
     "start": NP_("audit action", "Started"),
     "complete": NP_("audit action", "Completed"),
+    # DevOps: deliveries recorded from outside tools, hook sources, gates, canary stages.
+    "record": NP_("audit action", "Recorded"),
+    "receive": NP_("audit action", "Delivery received"),
+    "rotate": NP_("audit action", "Secret rotated"),
+    "configure": NP_("audit action", "Configured"),
+    "judge_stage": NP_("audit action", "Canary stage judged"),
+    "record-delivery-history": NP_("audit action", "Delivery history recorded"),
 }
 
 

@@ -44,7 +44,7 @@ class Side:
 
 
 @dataclass(frozen=True)
-class Change:
+class Delta:
     metric: str
     before: float | None
     after: float | None
@@ -92,39 +92,39 @@ def side(
     )
 
 
-def changes(before: Side, after: Side) -> list[Change]:
+def changes(before: Side, after: Side) -> list[Delta]:
     return [
-        Change(
+        Delta(
             "lead_time_median_minutes",
             before.lead_time_median_minutes,
             after.lead_time_median_minutes,
             lower_is_better=True,
         ),
-        Change(
+        Delta(
             "changes_per_week",
             before.changes_per_week,
             after.changes_per_week,
             lower_is_better=False,
         ),
-        Change(
+        Delta(
             "deployments_per_week",
             before.deployments_per_week,
             after.deployments_per_week,
             lower_is_better=False,
         ),
-        Change(
+        Delta(
             "deploy_days_per_week_median",
             before.deploy_days_per_week_median,
             after.deploy_days_per_week_median,
             lower_is_better=False,
         ),
-        Change(
+        Delta(
             "change_failure_rate",
             before.change_failure_rate,
             after.change_failure_rate,
             lower_is_better=True,
         ),
-        Change(
+        Delta(
             "restore_median_minutes",
             before.restore_median_minutes,
             after.restore_median_minutes,

@@ -39,8 +39,8 @@ from tmse.devops.code import api as devops_code_api
 from tmse.devops.dora import api as dora_api
 from tmse.devops.dora import drilldown_api as dora_drilldown_api
 from tmse.devops.dora import views as dora_views
-from tmse.devops.quality_gates import api as quality_api
 from tmse.devops.hooks import api as devops_hooks_api
+from tmse.devops.quality_gates import api as quality_api
 from tmse.jobs.metrics import register_job_metrics
 from tmse.requirements import api as requirements_api
 from tmse.requirements import views as requirements_views
@@ -126,11 +126,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         dora_api.router,
         canary_api.router,
         dora_drilldown_api.router,
-        quality_api.router,
         devops_code_api.router,
         devops_hooks_api.router,
         devops_hooks_api.receivers,
         devops_artifacts_api.router,
+        quality_api.router,
     ):
         # No API input may carry a control character, whatever its declared type.
         app.include_router(router, dependencies=[Depends(refuse_control_characters)])

@@ -39,6 +39,7 @@ STEP_MODULES: list[str] = [
     "tmse.requirements.kano.demo",
     "tmse.strategy.demo",
     "tmse.devops.demo",
+    "tmse.devops.canary.demo",
 ]
 DEMO_ACTOR = Actor.system("demo")
 

@@ -3,77 +3,30 @@ decision that closes a run, and the deployments a rolled-back canary marks as fa
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
+from tests.helpers.canary import (
+    API,
+    BASELINE,
+    DOUBLED,
+    ERRORS,
+    config,
+    decide,
+    fields,
+    judged,
+    metric,
+    setup,
+    stage,
+    start,
+)
 from tests.helpers.devops import deliver, deployment, services
 from tmse.core.actor import Actor
 from tmse.core.identity.service import set_locale
 from tmse.devops.canary.queries import rolled_back_deployment_ids
 from tmse.devops.models import Deployment
 
-API = "/api/v1/canary"
-BASELINE = [100.0 + i for i in range(20)]  # 100..119, mean 109.5
-DOUBLED = [2 * v for v in BASELINE]  # 200..238, mean 219: every value twice its baseline
-ERRORS = [0.0, 1.0, 0.0, 2.0, 1.0, 0.0, 0.0, 1.0]
-
-
-def metric(name: str, **settings: Any) -> dict[str, Any]:
-    return {"name": name, **settings}
-
-
-def config(client, account, name: str = "web", *metrics: dict[str, Any], **settings: Any):
-    body = {"name": name, "metrics": list(metrics) or [metric("latency"), metric("errors")]}
-    return client.post(f"{API}/configs", json=body | settings, headers=account.headers)
-
-
-def start(client, account, config_name: str = "web", **extra: Any) -> dict[str, Any]:
-    body = {"service": "pay", "config": config_name, **extra}
-    response = client.post(f"{API}/runs", json=body, headers=account.headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def stage(
-    client,
-    account,
-    run_id: int,
-    samples: dict[str, tuple[list[float], list[float]]],
-    traffic: float = 10,
-    minutes: int = 30,
-    **extra: Any,
-):
-    body = {
-        "traffic_percent": traffic,
-        "duration_minutes": minutes,
-        "samples": [{"metric": m, "baseline": b, "canary": c} for m, (b, c) in samples.items()],
-        **extra,
-    }
-    return client.post(f"{API}/runs/{run_id}/stages", json=body, headers=account.headers)
-
-
-def judged(client, account, run_id: int, samples, **extra: Any) -> dict[str, Any]:
-    response = stage(client, account, run_id, samples, **extra)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def decide(client, account, run_id: int, decision: str):
-    return client.post(
-        f"{API}/runs/{run_id}/decision", json={"decision": decision}, headers=account.headers
-    )
-
-
-def fields(response) -> list[str]:
-    assert response.status_code == 422, response.text
-    return [error["field"] for error in response.json()["errors"]]
-
-
-def setup(client, admin, *metrics: dict[str, Any], **settings: Any) -> dict[str, Any]:
-    services(client, admin, "pay")
-    assert config(client, admin, "web", *metrics, **settings).status_code == 201
-    return start(client, admin)
+# The request field of a stage's length: a datum of the stage, not a timing of the test.
+STAGE_LENGTH_FIELD = "duration_minutes"
 
 
 def test_identical_samples_pass_with_100_and_promote(client, admin):
@@ -84,7 +37,8 @@ def test_identical_samples_pass_with_100_and_promote(client, admin):
     )
     # Both metrics Pass (same values) → the one group scores 2/2 = 100 ≥ 75.
     assert (got["score"], got["verdict"], got["recommendation"]) == (100.0, "Pass", "promote")
-    assert (got["index"], got["traffic_percent"], got["duration_minutes"]) == (1, 10.0, 30)
+    stage_shape = (got["index"], got["traffic_percent"], got["duration_minutes"])
+    assert stage_shape == (1, 10.0, 30)  # the stage as declared: a datum, not a timing
     latency = got["metrics"][0]
     assert latency["classification"] == "Pass"
     assert latency["reason"]["text"] == "Pass: canary and baseline hold the same values"
@@ -309,7 +263,8 @@ def test_bad_samples_are_refused_naming_the_field(client, admin):
     assert fields(client.post(url, json=twice, headers=admin.headers)) == ["samples.1.metric"]
     samples = {"latency": (BASELINE, BASELINE)}
     assert fields(stage(client, admin, run["id"], samples, traffic=101)) == ["traffic_percent"]
-    assert fields(stage(client, admin, run["id"], samples, minutes=0)) == ["duration_minutes"]
+    zero_length = fields(stage(client, admin, run["id"], samples, minutes=0))
+    assert zero_length == [STAGE_LENGTH_FIELD]
     assert stage(client, admin, 999, samples).status_code == 404
     shown = client.get(f"{API}/runs/{run['id']}", headers=admin.headers).json()
     assert shown["stages"] == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from tests.devops.test_canary_api import API, BASELINE, DOUBLED, ERRORS, judged, metric, setup
 from tests.helpers import login
+from tests.helpers.canary import API, BASELINE, DOUBLED, ERRORS, judged, metric, setup
 
 
 def chart_option(html: str) -> dict:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from tests.devops.test_source_hooks import catalog_service, log_lines, make_source
+from tests.helpers.hook_sources import catalog_service, log_lines, make_source
 from tmse.core.db import Database
 from tmse.devops.artifacts.models import Artifact, ArtifactScan
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from tests.devops.test_source_hooks import catalog_service, log_lines, make_source, sample
+from tests.helpers.hook_sources import catalog_service, log_lines, make_source, sample
 from tmse.core.db import Database
 from tmse.core.messages import render
 from tmse.standards.facts.models import ServiceFact

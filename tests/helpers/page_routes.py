@@ -30,6 +30,7 @@ PARAMETER_VALUES = {
     "objective_id": "SELECT id FROM strategy_objectives ORDER BY id",
     "initiative_id": "SELECT id FROM strategy_initiatives ORDER BY id",
     "project_id": "SELECT id FROM delivery_projects ORDER BY id",
+    "run_id": "SELECT id FROM devops_canary_runs ORDER BY id",
 }
 # Parameters whose meaning depends on the page.
 PARAMETER_VALUES_BY_PATH = {

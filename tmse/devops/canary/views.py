@@ -12,11 +12,13 @@ from tmse.catalog.queries import service_id_named
 from tmse.core.actor import Actor
 from tmse.core.deps import DbSession, require
 from tmse.core.input_types import parse_int32
+from tmse.core.messages import render as render_message
 from tmse.core.permissions import READ
 from tmse.core.routing import Router
 from tmse.devops.canary import queries
 from tmse.devops.canary.models import CanaryRun
 from tmse.devops.canary.schemas import StageOut
+from tmse.devops.labels import source_label
 from tmse.web.forms import not_found_page, translator
 from tmse.web.labels import N_
 from tmse.web.templating import NavItem, register_nav, render, request_locale
@@ -100,6 +102,9 @@ def canary_run_page(request: Request, session: DbSession, actor: Reader, run_id:
         {
             "active": "canary",
             "run": report,
+            "source": render_message(
+                source_label(report.deployment_source), request_locale(request)
+            ),
             "scores_chart": score_chart(report.stages, thresholds, _) if report.stages else None,
         },
     )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import tmse.core.db
+import tmse.core.messages
 
 
 revision: str = "0017"

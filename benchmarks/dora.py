@@ -58,6 +58,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
     parser.add_argument("--commits", type=int, default=3, help="commits per deployment")
     parser.add_argument("--workers", type=int, default=2, help="`tmse serve --workers`")
+    parser.add_argument(
+        "--batch", type=int, default=1, help="deployments a request (>1: the batch hook)"
+    )
     parser.add_argument("--skip-ingest", action="store_true", help="only the read figures")
     parser.add_argument("--output", type=Path, default=RESULTS / "dora.json")
     return parser.parse_args()
@@ -165,8 +168,10 @@ def tmse(env: dict[str, str], cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def delivery(run: str, index: int, service: str, rng: random.Random, commits: int) -> bytes:
-    """One generic deployment as JSON: finished within the last day, its commits hours older."""
+def delivery(
+    run: str, index: int, service: str, rng: random.Random, commits: int
+) -> dict[str, Any]:
+    """One generic deployment: finished within the last day, its commits hours older."""
     finished = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=rng.randrange(86_400))
     body = {
         "id": f"bench-{run}-{index}",
@@ -185,7 +190,7 @@ def delivery(run: str, index: int, service: str, rng: random.Random, commits: in
             for _ in range(commits)
         ],
     }
-    return json.dumps(body).encode()
+    return body
 
 
 def post_bytes(host: str, port: int, path: str, token: str, body: bytes) -> bytes:
@@ -243,13 +248,18 @@ def ingest(args: argparse.Namespace, db: Database, names: list[str]) -> dict[str
     try:
         host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
         run, rng = uuid.uuid4().hex[:8], random.Random(11)
-        path = "/api/v1/hooks/generic/deployments"
-        requests = [
-            post_bytes(
-                host, port, path, token, delivery(run, i, rng.choice(names), rng, args.commits)
-            )
-            for i in range(args.deployments)
+        bodies = [
+            delivery(run, i, rng.choice(names), rng, args.commits) for i in range(args.deployments)
         ]
+        if args.batch > 1:  # {"deployments": [...]} to the batch hook, `--batch` at a time
+            path = "/api/v1/hooks/generic/deployments/batch"
+            payloads = [
+                {"deployments": bodies[i : i + args.batch]}
+                for i in range(0, len(bodies), args.batch)
+            ]
+        else:
+            path, payloads = "/api/v1/hooks/generic/deployments", bodies
+        requests = [post_bytes(host, port, path, token, json.dumps(p).encode()) for p in payloads]
         per_client = [requests[c :: args.clients] for c in range(args.clients)]
         started = time.perf_counter()
         answers = sorted(asyncio.run(_send_all(host, port, per_client)))
@@ -261,18 +271,23 @@ def ingest(args: argparse.Namespace, db: Database, names: list[str]) -> dict[str
         stored = session.scalar(
             select(func.count()).where(Deployment.external_id.like(f"bench-{run}-%"))
         )
-    created = sum(1 for _, status in answers if status == 201)
+    accepted = 200 if args.batch > 1 else 201
+    created = sum(1 for _, status in answers if status == accepted) * max(1, args.batch)
+    created = min(created, len(bodies))
     # Sustained: the rate in each quarter of the answers, so a slowdown late in the run shows.
     quarter = max(1, len(answers) // 4)
     quarters = []
     for q in range(4):
         part = answers[q * quarter : (q + 1) * quarter]
         span = part[-1][0] - (answers[q * quarter - 1][0] if q else started)
-        quarters.append(round(len(part) / span, 1) if span > 0 else None)
+        rate = len(part) * max(1, args.batch) / span if span > 0 else None
+        quarters.append(round(rate, 1) if rate is not None else None)
     return {
-        "sent": len(requests),
-        "created_201": created,
-        "other_status": sorted({status for _, status in answers if status != 201}),
+        "sent": len(bodies),
+        "requests": len(requests),
+        "batch": args.batch,
+        "created": created,
+        "other_status": sorted({status for _, status in answers if status != accepted}),
         "stored": int(stored or 0),
         "elapsed_s": round(elapsed, 2),
         "deployments_per_s": round(created / elapsed, 1),
@@ -338,7 +353,8 @@ def main() -> None:
         figures["ingest"] = ingest(args, db, names)
         got = figures["ingest"]
         print(
-            f"webhook ingestion: {got['sent']} sent, {got['created_201']} answered 201, "
+            f"webhook ingestion: {got['sent']} sent in {got['requests']} requests of "
+            f"{got['batch']}, {got['created']} accepted, "
             f"{got['stored']} stored, {got['deployments_per_s']} deployments/s over "
             f"{got['elapsed_s']} s (by quarter: {got['per_quarter_per_s']}; other statuses: "
             f"{got['other_status']}; target ≥ {TARGETS['deployments_per_s']:.0f}/s)"

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Delete, Engine, Insert, Select, Update, event, inspect, text
+from sqlalchemy.pool import Pool
 
 from tmse.core.db import Base
 from tmse.core.table_versions.models import TableVersion
@@ -72,7 +74,9 @@ _by_column: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("tmse_read_collectors", default=())
 _parsed: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _PARSED_MAX = 4096
-_ready_engines: set[int] = set()
+# Pools seen with the versions table; weak, so a new pool at a freed one's address is not taken
+# for it (an id() can be reused once an engine is gone).
+_ready_pools: weakref.WeakSet[Pool] = weakref.WeakSet()
 _last_read: dict[str, tuple[int, dict[str, int]]] = {}
 
 
@@ -308,14 +312,14 @@ def _committing(conn: Connection) -> None:
 def _has_table(conn: Connection) -> bool:
     # Before the migration that creates it (or in a half-built test schema) there is nothing
     # to move on; once seen, it stays.
-    key = id(conn.engine.pool)
-    if key in _ready_engines:
+    pool = conn.engine.pool
+    if pool in _ready_pools:
         return True
     inspector = inspect(conn)
     if inspector.has_table(TABLE) and any(
         column["name"] == "moved_at" for column in inspector.get_columns(TABLE)
     ):
-        _ready_engines.add(key)
+        _ready_pools.add(pool)
         return True
     return False
 
